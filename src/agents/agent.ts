@@ -1,0 +1,72 @@
+// The Agent interface every analysis agent implements, and the shared score-to-vote rule.
+import type { Action } from '../protocol/messages.js';
+import type { MarketSnapshot } from '../market/types.js';
+
+export type Indicators = Record<string, number | string | boolean | null>;
+
+/** What an agent returns: a vote, or an abstention with its reason. */
+export type Vote =
+  | {
+      kind: 'vote';
+      signal: Action;
+      /** See `scoreToVote` for what confidence means. */
+      confidence: number;
+      reasons: string[];
+      indicators: Indicators;
+      /** Set when the agent ran under another name (e.g. the LLM that actually answered). */
+      name?: string;
+    }
+  | { kind: 'abstain'; reason: string; indicators?: Indicators; name?: string };
+
+/** An analysis agent: a pure function of the market snapshot it is given. */
+export interface Agent {
+  readonly id: string;
+  readonly name: string;
+  analyze(snapshot: MarketSnapshot, signal: AbortSignal): Vote | Promise<Vote>;
+}
+
+/** One piece of evidence: a sub-signal in [-1, 1] (bullish positive) and its weight. */
+export interface Evidence {
+  value: number;
+  weight: number;
+  reason?: string | undefined;
+}
+
+export const VOTE_THRESHOLD = 0.2;
+
+export const clamp = (x: number, lo = -1, hi = 1) => Math.min(hi, Math.max(lo, x));
+export const round = (x: number, digits = 4) => {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+};
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * Turns weighted evidence into a vote. The score s is the weighted mean of the sub-signals, in [-1, 1].
+ * - BUY when s >= 0.2, SELL when s <= -0.2, otherwise HOLD.
+ * - Confidence of BUY/SELL = 0.5 + |s| / 2: 0.6 at the threshold, 1.0 only when every piece of
+ *   evidence is fully on the vote's side. With the seed's minimum confidence of 0.7 a directional
+ *   vote counts in the consensus once |s| >= 0.4.
+ * - Confidence of HOLD = 0.5 + (1 - |s| / 0.2) / 2: 1.0 when the evidence nets to exactly zero,
+ *   0.5 at the edge of a directional call.
+ * Reasons are those of the evidence that points the same way as the vote (all of them for HOLD).
+ */
+export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote {
+  const total = evidence.reduce((sum, e) => sum + e.weight, 0);
+  const score = total === 0 ? 0 : evidence.reduce((sum, e) => sum + e.weight * clamp(e.value), 0) / total;
+  const signal: Action = score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD';
+  const confidence =
+    signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
+  const sign = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
+  const reasons = evidence
+    .filter((e) => e.reason !== undefined && (sign === 0 || Math.sign(e.value) === sign))
+    .sort((a, b) => Math.abs(b.value) * b.weight - Math.abs(a.value) * a.weight)
+    .map((e) => e.reason!);
+  return {
+    kind: 'vote',
+    signal,
+    confidence: round(clamp(confidence, 0, 1)),
+    reasons: reasons.length > 0 ? reasons : ['no single indicator stands out'],
+    indicators: { ...indicators, score: round(score) },
+  };
+}

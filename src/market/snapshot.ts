@@ -1,0 +1,67 @@
+// Builds what agents may see at an as-of time: bars closed by then, macro data published by then, recent headlines.
+import { SignalsError } from '../protocol/errors.js';
+import { closeOf, publishedAt } from './publication.js';
+import { normaliseSymbol, type MarketStore } from './store.js';
+import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation } from './types.js';
+
+export const BENCHMARK = 'SPY';
+/** Daily bars given to agents: enough for a 200-day average, 12-month momentum and a year of volatility history. */
+export const BAR_WINDOW = 300;
+export const NEWS_DAYS = 7;
+const MACRO_WINDOW = 400;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface SnapshotOptions {
+  /** Today's bar so far, when the as-of is inside a trading session (the live feed). */
+  live?: Bar;
+  newsDays?: number;
+}
+
+function closedBars(bars: Bar[], asOf: string): Bar[] {
+  // A daily bar is known once its day has closed.
+  const day = asOf.slice(0, 10);
+  let end = upperBound(bars, day, (b) => b.date);
+  if (end > 0 && bars[end - 1]!.date === day && asOf < closeOf(day)) end -= 1;
+  return bars.slice(Math.max(0, end - BAR_WINDOW), end);
+}
+
+/** Everything known about `symbol` at `asOf` (ISO timestamp); nothing published later reaches an agent. */
+export function snapshotAt(store: MarketStore, symbol: string, asOf: string, options: SnapshotOptions = {}): MarketSnapshot {
+  const s = normaliseSymbol(symbol);
+  const bars = closedBars(store.bars(s), asOf);
+  const benchmark = s === BENCHMARK || !store.has(BENCHMARK) ? [] : closedBars(store.bars(BENCHMARK), asOf);
+  if (options.live) {
+    bars.push(options.live);
+    if (bars.length > BAR_WINDOW) bars.shift();
+  }
+  const macro = {} as Record<MacroSeries, Observation[]>;
+  for (const series of MACRO_SERIES) {
+    const all = store.macro(series);
+    // Publication time grows with the observation date, so a binary search finds the last one out.
+    const end = upperBound(all, asOf, (o) => publishedAt(series, o.date));
+    macro[series] = all.slice(Math.max(0, end - MACRO_WINDOW), end);
+  }
+  const from = new Date(Date.parse(asOf) - (options.newsDays ?? NEWS_DAYS) * 86_400_000).toISOString();
+  const news = store.headlines(s);
+  const headlines = news.slice(upperBound(news, from, (h) => h.published), upperBound(news, asOf, (h) => h.published));
+  return { symbol: s, asOf, bars, benchmark, macro, headlines };
+}
+
+/**
+ * Resolves a CLI `--as-of` date (default: the symbol's last bar) to an as-of timestamp after that day's close.
+ * Throws BAD_ARGUMENT for a malformed date and DATE_OUT_OF_RANGE outside the symbol's data.
+ */
+export function resolveAsOf(store: MarketStore, symbol: string, date?: string): string {
+  const range = store.range(symbol);
+  if (date === undefined) return closeOf(range.last);
+  if (!DATE.test(date) || Number.isNaN(Date.parse(date))) {
+    throw new SignalsError('BAD_ARGUMENT', `--as-of "${date}" is not a date; use YYYY-MM-DD`);
+  }
+  if (date < range.first || date > range.last) {
+    throw new SignalsError(
+      'DATE_OUT_OF_RANGE',
+      `--as-of ${date} is outside ${range.symbol}'s data (${range.first} to ${range.last}); pick a date in that range`,
+    );
+  }
+  return closeOf(date);
+}

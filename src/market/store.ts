@@ -1,0 +1,155 @@
+// Loads bars, macro series and headlines from the bundled data folder and an optional user data folder.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { SignalsError } from '../protocol/errors.js';
+import { parseDailyCsv, parseSeriesCsv } from './csv.js';
+import { endOfDay } from './publication.js';
+import type { Bar, Headline, MacroSeries, Observation } from './types.js';
+
+/** Finds the bundled data folder from this module's location (works from src/ and from dist/src/). */
+function findBundledDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'data', 'daily'))) return join(dir, 'data');
+    dir = dirname(dir);
+  }
+  throw new SignalsError('DATA_ERROR', 'bundled data folder not found; reinstall signals');
+}
+
+/** Upper-cases a symbol and maps the dotted class-share form (BRK.B) to the file form (BRK-B). */
+export function normaliseSymbol(symbol: string): string {
+  return symbol.trim().toUpperCase().replace(/\./g, '-');
+}
+
+export interface StoreOptions {
+  /** A folder of SYMBOL.csv files that add to or override the bundled symbols. */
+  dataDir?: string | undefined;
+  bundledDir?: string;
+}
+
+export interface SymbolRange {
+  symbol: string;
+  first: string;
+  last: string;
+  bars: number;
+  source: 'bundled' | 'data-dir';
+}
+
+/** A read-only view over all market data; files are read lazily and cached. */
+export class MarketStore {
+  readonly bundledDir: string;
+  readonly dataDir: string | undefined;
+  private readonly userFiles = new Map<string, string>();
+  private readonly barCache = new Map<string, Bar[]>();
+  private readonly macroCache = new Map<MacroSeries, Observation[]>();
+  private readonly newsCache = new Map<string, Headline[]>();
+  private bundledSymbols: string[] | undefined;
+
+  constructor(options: StoreOptions = {}) {
+    this.bundledDir = options.bundledDir ?? findBundledDir();
+    this.dataDir = options.dataDir;
+    if (this.dataDir !== undefined) {
+      if (!existsSync(this.dataDir)) {
+        throw new SignalsError('DATA_ERROR', `data folder ${this.dataDir} does not exist`);
+      }
+      for (const file of readdirSync(this.dataDir)) {
+        if (file.toLowerCase().endsWith('.csv')) {
+          this.userFiles.set(normaliseSymbol(file.slice(0, -4)), join(this.dataDir, file));
+        }
+      }
+    }
+  }
+
+  /** Every symbol that can be analysed, sorted. */
+  symbols(): string[] {
+    this.bundledSymbols ??= readdirSync(join(this.bundledDir, 'daily'))
+      .filter((f) => f.endsWith('.csv.gz'))
+      .map((f) => f.slice(0, -7));
+    return [...new Set([...this.bundledSymbols, ...this.userFiles.keys()])].sort();
+  }
+
+  has(symbol: string): boolean {
+    const s = normaliseSymbol(symbol);
+    return this.userFiles.has(s) || existsSync(join(this.bundledDir, 'daily', `${s}.csv.gz`));
+  }
+
+  /** Daily bars of a symbol, oldest first. Throws UNKNOWN_SYMBOL or DATA_ERROR. */
+  bars(symbol: string): Bar[] {
+    const s = normaliseSymbol(symbol);
+    const cached = this.barCache.get(s);
+    if (cached) return cached;
+    const userFile = this.userFiles.get(s);
+    let bars: Bar[];
+    if (userFile !== undefined) {
+      bars = parseDailyCsv(readFileSync(userFile, 'utf8'), userFile);
+    } else {
+      const file = join(this.bundledDir, 'daily', `${s}.csv.gz`);
+      if (!existsSync(file)) {
+        throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols\` lists them`);
+      }
+      bars = parseDailyCsv(gunzipSync(readFileSync(file)).toString('utf8'), file);
+    }
+    this.barCache.set(s, bars);
+    return bars;
+  }
+
+  range(symbol: string): SymbolRange {
+    const s = normaliseSymbol(symbol);
+    const bars = this.bars(s);
+    return {
+      symbol: s,
+      first: bars[0]!.date,
+      last: bars[bars.length - 1]!.date,
+      bars: bars.length,
+      source: this.userFiles.has(s) ? 'data-dir' : 'bundled',
+    };
+  }
+
+  /** A macro series, oldest first (see publication.ts for when each observation became public). */
+  macro(series: MacroSeries): Observation[] {
+    const cached = this.macroCache.get(series);
+    if (cached) return cached;
+    const file = join(this.bundledDir, 'macro', `${series}.csv.gz`);
+    const observations = parseSeriesCsv(gunzipSync(readFileSync(file)).toString('utf8'), file);
+    this.macroCache.set(series, observations);
+    return observations;
+  }
+
+  /** Headlines about a symbol ordered by publication; date-only ones count as published at the end of their day. */
+  headlines(symbol: string): Headline[] {
+    const s = normaliseSymbol(symbol);
+    const cached = this.newsCache.get(s);
+    if (cached) return cached;
+    const file = join(this.bundledDir, 'news', `${s}.jsonl.gz`);
+    const list: Headline[] = existsSync(file)
+      ? gunzipSync(readFileSync(file))
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as Headline)
+          .map((h) => (h.published.length === 10 ? { ...h, published: endOfDay(h.published) } : h))
+          .sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : 0))
+      : [];
+    this.newsCache.set(s, list);
+    return list;
+  }
+
+  /** Minute bars (`time` is "YYYY-MM-DD HH:MM" US/Eastern) grouped by day, where bundled. */
+  minutes(symbol: string): Map<string, { time: string; open: number; high: number; low: number; close: number; volume: number }[]> {
+    const s = normaliseSymbol(symbol);
+    const file = join(this.bundledDir, 'intraday', `${s}.csv.gz`);
+    const byDay = new Map<string, { time: string; open: number; high: number; low: number; close: number; volume: number }[]>();
+    if (!existsSync(file)) return byDay;
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
+    for (const line of lines) {
+      const [time, open, high, low, close, volume] = line.split(',');
+      const day = time!.slice(0, 10);
+      const list = byDay.get(day) ?? [];
+      list.push({ time: time!, open: +open!, high: +high!, low: +low!, close: +close!, volume: +volume! });
+      byDay.set(day, list);
+    }
+    return byDay;
+  }
+}

@@ -1,0 +1,60 @@
+// The market data every layer above shares: daily bars, macro observations, headlines.
+
+/** One daily bar. `date` is the trading day (YYYY-MM-DD); prices are split- and dividend-adjusted. */
+export interface Bar {
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** One observation of a macro series, dated (as FRED does) by the start of the period it describes. */
+export interface Observation {
+  date: string;
+  value: number;
+}
+
+/** A dated headline about one symbol; `published` is an ISO timestamp or a bare date. */
+export interface Headline {
+  published: string;
+  title: string;
+  source: string;
+}
+
+export const MACRO_SERIES = [
+  'T10Y2Y',
+  'FEDFUNDS',
+  'CPIAUCSL',
+  'UNRATE',
+  'GDPC1',
+  'VIX',
+] as const;
+export type MacroSeries = (typeof MACRO_SERIES)[number];
+
+/** Everything an agent may see for one symbol at one as-of time: nothing published after `asOf`. */
+export interface MarketSnapshot {
+  symbol: string;
+  /** ISO timestamp the analysis is as of. */
+  asOf: string;
+  /** Daily bars known at asOf, oldest first; the last may be today's bar so far. */
+  bars: Bar[];
+  /** The same window of the benchmark (SPY), for relative strength; empty if unavailable. */
+  benchmark: Bar[];
+  macro: Record<MacroSeries, Observation[]>;
+  /** Headlines published in the look-back window ending at asOf, oldest first. */
+  headlines: Headline[];
+}
+
+/** Index of the first element whose key is greater than `key` (array sorted by key). */
+export function upperBound<T>(items: readonly T[], key: string, keyOf: (item: T) => string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(items[mid]!) <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,199 @@
+// Runs the agents for one symbol concurrently, each with a timeout, and yields progress, votes and the consensus.
+import { randomUUID } from 'node:crypto';
+import type { Agent, Indicators, Vote } from '../agents/agent.js';
+import { atr } from '../agents/technical.js';
+import type { MarketSnapshot } from '../market/types.js';
+import type { AgentUpdate, AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
+import { consensus, DEFAULT_CONSENSUS, type AgentOutcome, type ConsensusConfig } from './consensus.js';
+import { levels } from './targets.js';
+
+export interface OrchestratorOptions {
+  agents: Agent[];
+  consensus?: ConsensusConfig;
+  /** Per-agent time limit; an agent still running then is FAILED. */
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+type Settled = { agent: Agent; vote?: Vote; error?: string; ms: number };
+
+/**
+ * Runs one analysis. Events, in order: agent_update ANALYZING from "Orchestrator", agent_update
+ * PROCESSING for each agent, one agent_update per agent as it finishes (BUY/SELL/HOLD, ABSTAINED or
+ * FAILED, in completion order), then signal_update or decision_update (NO_SIGNAL).
+ */
+export class Orchestrator {
+  readonly agents: Agent[];
+  readonly config: ConsensusConfig;
+  readonly timeoutMs: number;
+  private readonly now: () => Date;
+  activeAnalyses = 0;
+  activeAgents = 0;
+
+  constructor(options: OrchestratorOptions) {
+    this.agents = options.agents;
+    this.config = options.consensus ?? DEFAULT_CONSENSUS;
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private runAgent(agent: Agent, snapshot: MarketSnapshot): Promise<Settled> {
+    const started = performance.now();
+    const controller = new AbortController();
+    this.activeAgents += 1;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`timed out after ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    const work = (async () => agent.analyze(snapshot, controller.signal))();
+    return Promise.race([work, timeout])
+      .then(
+        (vote): Settled => ({ agent, vote, ms: performance.now() - started }),
+        (error: unknown): Settled => ({ agent, error: error instanceof Error ? error.message : String(error), ms: performance.now() - started }),
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        this.activeAgents -= 1;
+      });
+  }
+
+  async *analyze(snapshot: MarketSnapshot, trigger: Trigger = 'manual'): AsyncGenerator<AnalysisEvent> {
+    const analysisId = randomUUID();
+    const symbol = snapshot.symbol;
+    const stamp = () => this.now().toISOString();
+    const progress = (agent: string, signal: 'ANALYZING' | 'PROCESSING', agentId?: string): AgentUpdate => ({
+      type: 'agent_update',
+      data: {
+        symbol,
+        agent,
+        ...(agentId ? { agent_id: agentId } : {}),
+        signal,
+        status: signal === 'ANALYZING' ? 'started' : 'processing',
+        confidence: 0,
+        timestamp: stamp(),
+        analysis_id: analysisId,
+      },
+    });
+    this.activeAnalyses += 1;
+    try {
+      yield progress('Orchestrator', 'ANALYZING');
+      for (const agent of this.agents) yield progress(agent.name, 'PROCESSING', agent.id);
+
+      const pending = new Map(this.agents.map((a) => [a.id, this.runAgent(a, snapshot).then((s) => ({ id: a.id, s }))]));
+      const outcomes = new Map<string, AgentOutcome>();
+      const indicators: Indicators = {};
+      while (pending.size > 0) {
+        const { id, s } = await Promise.race(pending.values());
+        pending.delete(id);
+        const outcome = toOutcome(s);
+        outcomes.set(id, outcome);
+        if (s.vote?.kind === 'vote') {
+          for (const [k, v] of Object.entries(s.vote.indicators)) indicators[`${id}.${k}`] = v;
+        }
+        yield {
+          type: 'agent_update',
+          data: {
+            symbol,
+            agent: outcome.name,
+            agent_id: id,
+            signal: outcome.status === 'voted' ? outcome.signal! : outcome.status === 'abstained' ? 'ABSTAINED' : 'FAILED',
+            status: outcome.status,
+            confidence: outcome.confidence,
+            timestamp: stamp(),
+            analysis_id: analysisId,
+            reasoning: outcome.reasons,
+            ...(s.vote ? { indicators: s.vote.indicators ?? {} } : {}),
+            ...(s.error ? { error: s.error } : {}),
+            duration_ms: Math.round(s.ms * 1000) / 1000,
+          },
+        };
+      }
+      const ordered = this.agents.map((a) => outcomes.get(a.id)!);
+      yield this.decide(snapshot, ordered, indicators, analysisId, trigger, stamp());
+    } finally {
+      this.activeAnalyses -= 1;
+    }
+  }
+
+  /** Runs an analysis to the end and returns its final event (signal_update or decision_update). */
+  async final(snapshot: MarketSnapshot, trigger: Trigger = 'manual'): Promise<SignalUpdate | DecisionUpdate> {
+    let last: AnalysisEvent | undefined;
+    for await (const event of this.analyze(snapshot, trigger)) last = event;
+    return last as SignalUpdate | DecisionUpdate;
+  }
+
+  private decide(
+    snapshot: MarketSnapshot,
+    outcomes: AgentOutcome[],
+    indicators: Indicators,
+    analysisId: string,
+    trigger: Trigger,
+    timestamp: string,
+  ): SignalUpdate | DecisionUpdate {
+    const symbol = snapshot.symbol;
+    const price = snapshot.bars.at(-1)?.close ?? 0;
+    const result = consensus(outcomes, this.config);
+    const common = { timestamp, as_of: snapshot.asOf, trigger, analysis_id: analysisId };
+    if (result.kind === 'no_signal') {
+      return {
+        type: 'decision_update',
+        data: {
+          symbol,
+          decision: {
+            action: 'NO_SIGNAL',
+            reason: result.reason,
+            consensus_weight: round(result.weight),
+            agent_summary: Object.fromEntries(
+              this.agents.map((a, i) => [a.id, { name: outcomes[i]!.name, signal: label(outcomes[i]!), confidence: outcomes[i]!.confidence, reasoning: outcomes[i]!.reasons }]),
+            ),
+          },
+          price,
+          ...common,
+        },
+      };
+    }
+    const agreeing = outcomes.filter((o) => o.status === 'voted' && o.signal === result.action);
+    const reasoning = [
+      `${result.action}: ${agreeing.length} of ${outcomes.length} agents agree (${agreeing.map((o) => o.name).join(', ')}); consensus weight ${result.weight.toFixed(2)}`,
+      ...agreeing.map((o) => `${o.name}: ${o.reasons[0] ?? ''}`),
+    ];
+    return {
+      type: 'signal_update',
+      data: {
+        symbol,
+        signal_id: randomUUID(),
+        action: result.action,
+        confidence: round(result.confidence),
+        price,
+        agents_consensus: {
+          total_agents: outcomes.length,
+          completed_agents: result.completed,
+          consensus_strength: result.strength,
+          consensus_weight: round(result.weight),
+          agent_details: Object.fromEntries(
+            this.agents.map((a, i) => {
+              const o = outcomes[i]!;
+              return [a.id, { name: o.name, signal: label(o), confidence: o.confidence, reasoning: o.reasons }];
+            }),
+          ),
+        },
+        metadata: { reasoning, indicators, ...levels(result.action, price, atr(snapshot.bars)) },
+        ...common,
+      },
+    };
+  }
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
+
+function toOutcome(s: Settled): AgentOutcome {
+  const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name };
+  if (s.error !== undefined) return { ...base, status: 'failed', confidence: 0, reasons: [`failed: ${s.error}`] };
+  const vote = s.vote!;
+  if (vote.kind === 'abstain') return { ...base, status: 'abstained', confidence: 0, reasons: [vote.reason] };
+  return { ...base, status: 'voted', signal: vote.signal, confidence: vote.confidence, reasons: vote.reasons };
+}

@@ -1,0 +1,59 @@
+// Every error code a client or a script can see, with the CLI exit code it maps to.
+
+/** Stable machine-readable error codes: part of the public contract, never renamed. */
+export const ErrorCode = {
+  INVALID_JSON: 'INVALID_JSON',
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  BINARY_NOT_SUPPORTED: 'BINARY_NOT_SUPPORTED',
+  UNKNOWN_SYMBOL: 'UNKNOWN_SYMBOL',
+  DATE_OUT_OF_RANGE: 'DATE_OUT_OF_RANGE',
+  DATA_ERROR: 'DATA_ERROR',
+  BAD_ARGUMENT: 'BAD_ARGUMENT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  AUTH_FAILED: 'AUTH_FAILED',
+  CONNECTION_FAILED: 'CONNECTION_FAILED',
+  ANALYSIS_FAILED: 'ANALYSIS_FAILED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Process exit codes of the CLI, by error code. 0 is success; 1 is an unexpected failure. */
+export const ExitCode: Record<ErrorCode, number> = {
+  BAD_ARGUMENT: 2,
+  INVALID_JSON: 2,
+  INVALID_MESSAGE: 2,
+  UNKNOWN_TYPE: 2,
+  BINARY_NOT_SUPPORTED: 2,
+  TOO_MANY_SUBSCRIPTIONS: 2,
+  UNKNOWN_SYMBOL: 3,
+  DATE_OUT_OF_RANGE: 4,
+  DATA_ERROR: 5,
+  CONNECTION_FAILED: 6,
+  AUTH_FAILED: 7,
+  RATE_LIMITED: 8,
+  ANALYSIS_FAILED: 9,
+  INTERNAL: 1,
+};
+
+/** WebSocket close codes the server uses. */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  POLICY_VIOLATION: 1008,
+  TOO_BIG: 1009,
+  TRY_AGAIN_LATER: 1013,
+  SLOW_CONSUMER: 4008,
+} as const;
+
+/** An error that carries a stable code; the CLI prints its message and exits with ExitCode[code]. */
+export class SignalsError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignalsError';
+  }
+}

@@ -1,0 +1,225 @@
+// Zod schemas of every wire message (seed protocol plus our documented additions); all types derive from these.
+import { z } from 'zod';
+
+export const Action = z.enum(['BUY', 'SELL', 'HOLD']);
+export type Action = z.infer<typeof Action>;
+
+export const AgentState = z.enum(['ANALYZING', 'PROCESSING', 'BUY', 'SELL', 'HOLD', 'ABSTAINED', 'FAILED']);
+export const AgentStatus = z.enum(['started', 'processing', 'voted', 'abstained', 'failed']);
+export const Strength = z.enum(['STRONG', 'MODERATE', 'WEAK']);
+export const Trigger = z.enum(['price_move', 'manual', 'connect', 'snapshot', 'cli']);
+export type Trigger = z.infer<typeof Trigger>;
+
+const Timestamp = z.string().describe('ISO-8601 UTC');
+const RequestId = z.union([z.string().max(128), z.number()]).describe('optional request id, echoed on the reply');
+const Symbol = z
+  .string()
+  .min(1)
+  .max(16)
+  .regex(/^[A-Za-z0-9.^=-]+$/, 'symbols are letters, digits and . - ^ =');
+const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+
+// ---- client -> server ----
+
+export const SubscribeRequest = z
+  .object({
+    type: z.literal('subscribe'),
+    symbol: Symbol.optional(),
+    symbols: z.array(Symbol).min(1).max(100).optional(),
+    id: RequestId.optional(),
+  })
+  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'subscribe needs `symbol` or `symbols`');
+export const UnsubscribeRequest = z
+  .object({
+    type: z.literal('unsubscribe'),
+    symbol: Symbol.optional(),
+    symbols: z.array(Symbol).min(1).max(100).optional(),
+    id: RequestId.optional(),
+  })
+  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'unsubscribe needs `symbol` or `symbols`');
+export const AnalyzeRequest = z.object({ type: z.literal('analyze'), symbol: Symbol.optional(), id: RequestId.optional() });
+export const GetStatusRequest = z.object({ type: z.literal('get_status'), id: RequestId.optional() });
+export const HeartbeatRequest = z.object({
+  type: z.literal('heartbeat'),
+  timestamp: z.string().optional(),
+  id: RequestId.optional(),
+});
+
+export const ClientMessage = z.union([SubscribeRequest, UnsubscribeRequest, AnalyzeRequest, GetStatusRequest, HeartbeatRequest]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export const clientMessageTypes = ['subscribe', 'unsubscribe', 'analyze', 'get_status', 'heartbeat'] as const;
+export const clientSchemas = {
+  subscribe: SubscribeRequest,
+  unsubscribe: UnsubscribeRequest,
+  analyze: AnalyzeRequest,
+  get_status: GetStatusRequest,
+  heartbeat: HeartbeatRequest,
+} as const;
+
+// ---- server -> client ----
+
+export const AgentInfo = z.object({ id: z.string(), name: z.string() });
+
+export const ConnectedMessage = z.object({
+  type: z.literal('connected'),
+  client_id: z.string(),
+  timestamp: Timestamp,
+  message: z.string(),
+  server_version: z.string(),
+  protocol_version: z.number().int(),
+  agents: z.array(AgentInfo),
+  symbols: z.array(z.string()),
+});
+
+export const HeartbeatMessage = z.object({
+  type: z.literal('heartbeat'),
+  timestamp: Timestamp,
+  client_id: z.string().optional().describe('present on the seed-compatible welcome'),
+  message: z.string().optional(),
+  id: RequestId.optional(),
+});
+
+export const SubscriptionAck = z.object({
+  type: z.enum(['subscribed', 'unsubscribed']),
+  symbol: z.string(),
+  status: z.enum(['subscribed', 'unsubscribed']),
+  timestamp: Timestamp,
+  id: RequestId.optional(),
+});
+
+export const PriceUpdateData = z.object({
+  symbol: z.string(),
+  price: z.number(),
+  volume: z.number(),
+  timestamp: Timestamp,
+  previous_close: z.number().optional(),
+  change: z.number().optional(),
+  change_percent: z.number().optional(),
+});
+export const PriceUpdateMessage = z.object({ type: z.literal('price_update'), data: PriceUpdateData });
+
+export const AgentUpdateData = z.object({
+  symbol: z.string(),
+  agent: z.string(),
+  agent_id: z.string().optional(),
+  signal: AgentState,
+  status: AgentStatus.optional(),
+  confidence: z.number().min(0).max(1),
+  timestamp: Timestamp,
+  analysis_id: z.string().optional(),
+  reasoning: z.array(z.string()).optional(),
+  indicators: Indicators.optional(),
+  error: z.string().optional(),
+  duration_ms: z.number().optional(),
+});
+export const AgentUpdateMessage = z.object({ type: z.literal('agent_update'), data: AgentUpdateData });
+
+export const AgentDetail = z.object({
+  name: z.string(),
+  signal: z.union([Action, z.enum(['ABSTAINED', 'FAILED'])]),
+  confidence: z.number().min(0).max(1),
+  reasoning: z.array(z.string()),
+});
+
+export const SignalData = z.object({
+  symbol: z.string(),
+  signal_id: z.string(),
+  action: Action,
+  confidence: z.number().min(0).max(1),
+  price: z.number(),
+  agents_consensus: z.object({
+    total_agents: z.number().int(),
+    completed_agents: z.number().int(),
+    consensus_strength: Strength,
+    consensus_weight: z.number().optional(),
+    agent_details: z.record(z.string(), AgentDetail),
+  }),
+  timestamp: Timestamp,
+  metadata: z.object({
+    reasoning: z.array(z.string()),
+    indicators: Indicators,
+    target_price: z.number(),
+    stop_loss: z.number(),
+  }),
+  as_of: Timestamp.optional(),
+  trigger: Trigger.optional(),
+  seq: z.number().int().optional().describe('per-symbol sequence number, increasing by one per published signal'),
+  analysis_id: z.string().optional(),
+});
+export type SignalData = z.infer<typeof SignalData>;
+export const SignalUpdateMessage = z.object({ type: z.literal('signal_update'), data: SignalData });
+
+export const AgentSummary = z.record(
+  z.string(),
+  z.object({ name: z.string(), signal: z.string(), confidence: z.number(), reasoning: z.array(z.string()).optional() }),
+);
+export const DecisionData = z.object({
+  symbol: z.string(),
+  decision: z.union([
+    z.object({ action: z.literal('NO_SIGNAL'), reason: z.string(), agent_summary: AgentSummary, consensus_weight: z.number().optional() }),
+    z.object({ action: z.literal('ERROR'), error: z.string() }),
+  ]),
+  timestamp: Timestamp,
+  price: z.number().optional(),
+  as_of: Timestamp.optional(),
+  trigger: Trigger.optional(),
+  seq: z.number().int().optional(),
+  analysis_id: z.string().optional(),
+});
+export type DecisionData = z.infer<typeof DecisionData>;
+export const DecisionUpdateMessage = z.object({ type: z.literal('decision_update'), data: DecisionData });
+
+export const AlertMessage = z.object({
+  type: z.literal('alert'),
+  alert_type: z.string(),
+  message: z.string(),
+  severity: z.enum(['info', 'warning', 'error']),
+  timestamp: Timestamp,
+  code: z.string().optional(),
+  id: RequestId.optional(),
+});
+
+export const StatusUpdateMessage = z.object({
+  type: z.literal('status_update'),
+  data: z
+    .object({
+      running: z.boolean(),
+      active_analyses: z.number().int(),
+      active_agents: z.number().int(),
+      websocket_connections: z.number().int(),
+    })
+    .catchall(z.unknown()),
+  id: RequestId.optional(),
+});
+
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  error: z.string(),
+  code: z.string(),
+  timestamp: Timestamp,
+  id: RequestId.optional(),
+});
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  ConnectedMessage,
+  HeartbeatMessage,
+  SubscriptionAck,
+  PriceUpdateMessage,
+  AgentUpdateMessage,
+  SignalUpdateMessage,
+  DecisionUpdateMessage,
+  AlertMessage,
+  StatusUpdateMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type AgentUpdate = z.infer<typeof AgentUpdateMessage>;
+export type SignalUpdate = z.infer<typeof SignalUpdateMessage>;
+export type DecisionUpdate = z.infer<typeof DecisionUpdateMessage>;
+export type PriceUpdate = z.infer<typeof PriceUpdateMessage>;
+export type AgentUpdateData = z.infer<typeof AgentUpdateData>;
+
+/** The events one analysis produces, in order: progress and votes, then the consensus or the no-signal decision. */
+export type AnalysisEvent = AgentUpdate | SignalUpdate | DecisionUpdate;
+
+export const PROTOCOL_VERSION = 1;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { defaultAgents } from '../../src/agents/index.js';
+import type { Agent } from '../../src/agents/agent.js';
+import { snapshotAt } from '../../src/market/snapshot.js';
+import { MarketStore } from '../../src/market/store.js';
+import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import { ServerMessage, type AnalysisEvent } from '../../src/protocol/messages.js';
+import { barsFrom, snapshot, trend } from '../helpers/series.js';
+
+const store = new MarketStore();
+const agents = defaultAgents({ bundledDir: store.bundledDir });
+
+async function collect(o: Orchestrator, snap = snapshotAt(store, 'AAPL', '2024-11-01T21:00:00.000Z')) {
+  const events: AnalysisEvent[] = [];
+  for await (const e of o.analyze(snap)) events.push(e);
+  return events;
+}
+
+describe('Orchestrator', () => {
+  it('yields ANALYZING, PROCESSING per agent, one result per agent, then the consensus; all valid protocol messages', async () => {
+    const events = await collect(new Orchestrator({ agents }));
+    for (const e of events) expect(() => ServerMessage.parse(e)).not.toThrow();
+    expect(events[0]).toMatchObject({ type: 'agent_update', data: { agent: 'Orchestrator', signal: 'ANALYZING' } });
+    const processing = events.slice(1, 1 + agents.length);
+    expect(processing.map((e) => e.type === 'agent_update' && e.data.signal)).toEqual(agents.map(() => 'PROCESSING'));
+    const results = events.slice(1 + agents.length, 1 + 2 * agents.length);
+    expect(results.map((e) => e.type === 'agent_update' && e.data.agent_id).sort()).toEqual(agents.map((a) => a.id).sort());
+    expect(events).toHaveLength(2 + 2 * agents.length);
+    expect(['signal_update', 'decision_update']).toContain(events.at(-1)!.type);
+  });
+
+  it('is deterministic: same data and as-of give the same result except ids and timestamps', async () => {
+    const strip = (e: AnalysisEvent) =>
+      JSON.stringify(e, (k, v) => (['signal_id', 'analysis_id', 'timestamp', 'duration_ms'].includes(k) ? undefined : v));
+    const a = (await collect(new Orchestrator({ agents }))).at(-1)!;
+    const b = (await collect(new Orchestrator({ agents }))).at(-1)!;
+    expect(strip(a)).toBe(strip(b));
+  });
+
+  it('an agent that throws or times out is FAILED and counts as not completed', async () => {
+    const throwing: Agent = { id: 'broken', name: 'Broken', analyze: () => { throw new Error('boom'); } };
+    const slow: Agent = { id: 'slow', name: 'Slow', analyze: (_s, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))) };
+    const buy: Agent = { id: 'buy', name: 'Buyer', analyze: () => ({ kind: 'vote', signal: 'BUY', confidence: 0.9, reasons: ['up'], indicators: {} }) };
+    const o = new Orchestrator({ agents: [throwing, slow, buy, buy], timeoutMs: 50 });
+    const events = await collect(o, snapshot({ bars: barsFrom(trend(30, 0.01)) }));
+    const failed = events.filter((e) => e.type === 'agent_update' && e.data.signal === 'FAILED');
+    expect(failed.map((e) => e.type === 'agent_update' && e.data.error)).toEqual(expect.arrayContaining(['boom', 'timed out after 50 ms']));
+    const last = events.at(-1)!;
+    expect(last.type).toBe('decision_update');
+    expect(last.type === 'decision_update' && last.data.decision.action === 'NO_SIGNAL' && last.data.decision.reason).toMatch(/only 2 of 4 agents completed/);
+    expect(o.activeAnalyses).toBe(0);
+    expect(o.activeAgents).toBe(0);
+  });
+
+  it('a signal carries ATR-based target and stop on the right sides of the price', async () => {
+    const sell = (await collect(new Orchestrator({ agents }), snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(-1)!;
+    expect(sell.type).toBe('signal_update');
+    if (sell.type !== 'signal_update') return;
+    expect(sell.data.action).toBe('SELL');
+    expect(sell.data.metadata.target_price).toBeLessThan(sell.data.price);
+    expect(sell.data.metadata.stop_loss).toBeGreaterThan(sell.data.price);
+    expect(sell.data.agents_consensus.completed_agents).toBe(4);
+    expect(sell.data.agents_consensus.agent_details.sentiment).toMatchObject({ signal: 'ABSTAINED' });
+  });
+});
