@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 await build({
   entryPoints: {
     'cli/main': 'src/cli/main.ts',
+    client: 'src/client/client.ts',
     'scripts/train-sentiment': 'scripts/train-sentiment.ts',
     'scripts/eval-sentiment': 'scripts/eval-sentiment.ts',
     'scripts/bundle-data': 'scripts/bundle-data.ts',

@@ -44,6 +44,42 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
     .option('--json', 'print JSON')
     .action(async (options) => (await import('./symbols.js')).runSymbols(options));
 
+  addAnalysisOptions(
+    root
+      .command('serve')
+      .description('run the WebSocket signal server with its market monitor on the replayed bundled data')
+      .addOption(new Option('--host <host>', 'interface to bind').env('SIGNALS_HOST').default('127.0.0.1'))
+      .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('SIGNALS_PORT').default('8000'))
+      .addOption(new Option('--symbols <list>', 'symbols the monitor always watches').env('SIGNALS_SYMBOLS').default('AAPL,MSFT,NVDA,AMZN,GOOGL,META,TSLA,JPM,XOM,SPY'))
+      .addOption(new Option('--threshold <percent>', 'price move from the last analysis that triggers a new one').env('SIGNALS_THRESHOLD').default('1'))
+      .addOption(new Option('--speed <x>', 'replay speed: market time per wall time (390 = one session per minute)').env('SIGNALS_SPEED').default('390'))
+      .addOption(new Option('--from <date>', 'first day of the replay').env('SIGNALS_FROM').default('2025-07-08'))
+      .addOption(new Option('--seed <n>', 'seed of the synthetic intraday paths').env('SIGNALS_SEED').default('1'))
+      .addOption(new Option('--token <token...>', 'require one of these static tokens (?token= or Authorization: Bearer)').env('SIGNALS_TOKENS'))
+      .addOption(new Option('--jwt-secret <secret>', 'require a JWT signed with this HS256 secret').env('SIGNALS_JWT_SECRET'))
+      .addOption(new Option('--jwks-url <url>', 'require a JWT verified against this JWKS').env('SIGNALS_JWKS_URL'))
+      .addOption(new Option('--price-rate <n>', 'price updates per second per symbol, at most').env('SIGNALS_PRICE_RATE').default('4'))
+      .addOption(new Option('--max-connections <n>', 'connections in total').env('SIGNALS_MAX_CONNECTIONS').default('20000'))
+      .addOption(new Option('--max-subscriptions <n>', 'subscriptions per connection').env('SIGNALS_MAX_SUBSCRIPTIONS').default('100'))
+      .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').env('SIGNALS_LOG_LEVEL').default('info')),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals serve                                   ws://127.0.0.1:8000/ws/signals, replaying from 2025-07-08
+  signals serve --host 0.0.0.0 --token s3cret     reachable from other hosts, token required
+  signals serve --from 2020-02-18 --speed 1560    the 2020 crash, four sessions a minute
+
+Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics (docs/protocol.md).`,
+    )
+    .action(async (options) => (await import('./serve.js')).runServe(options));
+
+  root
+    .command('schema')
+    .description('print the JSON Schema of every protocol message (generated from the zod schemas)')
+    .action(async () => (await import('./schema.js')).runSchema());
+
   return root;
 }
 

@@ -29,6 +29,15 @@ export interface StoreOptions {
   bundledDir?: string;
 }
 
+export interface MinuteBar {
+  time: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
 export interface SymbolRange {
   symbol: string;
   first: string;
@@ -45,6 +54,7 @@ export class MarketStore {
   private readonly barCache = new Map<string, Bar[]>();
   private readonly macroCache = new Map<MacroSeries, Observation[]>();
   private readonly newsCache = new Map<string, Headline[]>();
+  private readonly minuteCache = new Map<string, Map<string, MinuteBar[]>>();
   private bundledSymbols: string[] | undefined;
 
   constructor(options: StoreOptions = {}) {
@@ -136,20 +146,25 @@ export class MarketStore {
     return list;
   }
 
-  /** Minute bars (`time` is "YYYY-MM-DD HH:MM" US/Eastern) grouped by day, where bundled. */
-  minutes(symbol: string): Map<string, { time: string; open: number; high: number; low: number; close: number; volume: number }[]> {
+  /** Bundled minute bars of a symbol on one day (`time` is "YYYY-MM-DD HH:MM" New York), oldest first. */
+  minutesOn(symbol: string, date: string): MinuteBar[] {
     const s = normaliseSymbol(symbol);
-    const file = join(this.bundledDir, 'intraday', `${s}.csv.gz`);
-    const byDay = new Map<string, { time: string; open: number; high: number; low: number; close: number; volume: number }[]>();
-    if (!existsSync(file)) return byDay;
-    const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
-    for (const line of lines) {
-      const [time, open, high, low, close, volume] = line.split(',');
-      const day = time!.slice(0, 10);
-      const list = byDay.get(day) ?? [];
-      list.push({ time: time!, open: +open!, high: +high!, low: +low!, close: +close!, volume: +volume! });
-      byDay.set(day, list);
+    let byDay = this.minuteCache.get(s);
+    if (!byDay) {
+      byDay = new Map();
+      const file = join(this.bundledDir, 'intraday', `${s}.csv.gz`);
+      if (existsSync(file)) {
+        const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
+        for (const line of lines) {
+          const [time, open, high, low, close, volume] = line.split(',');
+          const day = time!.slice(0, 10);
+          const list = byDay.get(day) ?? [];
+          list.push({ time: time!, open: +open!, high: +high!, low: +low!, close: +close!, volume: +volume! });
+          byDay.set(day, list);
+        }
+      }
+      this.minuteCache.set(s, byDay);
     }
-    return byDay;
+    return byDay.get(date) ?? [];
   }
 }

@@ -7,7 +7,7 @@ export type Action = z.infer<typeof Action>;
 export const AgentState = z.enum(['ANALYZING', 'PROCESSING', 'BUY', 'SELL', 'HOLD', 'ABSTAINED', 'FAILED']);
 export const AgentStatus = z.enum(['started', 'processing', 'voted', 'abstained', 'failed']);
 export const Strength = z.enum(['STRONG', 'MODERATE', 'WEAK']);
-export const Trigger = z.enum(['price_move', 'manual', 'connect', 'snapshot', 'cli']);
+export const Trigger = z.enum(['price_move', 'manual', 'connect', 'snapshot', 'initial', 'cli']);
 export type Trigger = z.infer<typeof Trigger>;
 
 const Timestamp = z.string().describe('ISO-8601 UTC');

@@ -1,0 +1,34 @@
+// The market feed interface: what the monitor and the server need from any price source (replay or live).
+import type { Bar } from './types.js';
+
+/** The latest quote of one symbol, with today's bar so far. */
+export interface Tick {
+  symbol: string;
+  price: number;
+  /** Volume traded today so far. */
+  volume: number;
+  /** Market time of the quote, ISO UTC. */
+  time: string;
+  previousClose: number;
+  /** Today's bar up to this tick; what a live analysis sees of today. */
+  bar: Bar;
+}
+
+/**
+ * A source of live prices. The replay of bundled history implements it; a live provider
+ * (a broker or data vendor's stream) would too, without changes to the monitor or the server.
+ */
+export interface MarketFeed {
+  readonly name: string;
+  /** The market clock, ISO UTC: the as-of time of every analysis. */
+  now(): string;
+  /** Starts quoting a symbol. Throws UNKNOWN_SYMBOL when the feed has no such symbol. */
+  watch(symbol: string): void;
+  unwatch(symbol: string): void;
+  watched(): string[];
+  /** The latest tick of a watched symbol, if it has traded yet. */
+  quote(symbol: string): Tick | undefined;
+  onTick(listener: (tick: Tick) => void): void;
+  start(): void;
+  stop(): void;
+}

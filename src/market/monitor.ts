@@ -1,0 +1,78 @@
+// The market monitor: conflated price updates per symbol, and a re-analysis when the price moves past a threshold.
+import type { MarketFeed, Tick } from './feed.js';
+
+export interface MonitorOptions {
+  /** Percent move from the price at the last analysis that starts a new one. */
+  thresholdPct: number;
+  /** Price updates per second per symbol, at most; in between only the latest is kept. */
+  priceRate: number;
+}
+
+export interface MonitorHandlers {
+  publishPrice(tick: Tick): void;
+  /** Ask for an analysis: 'initial' for a symbol never analysed, 'price_move' past the threshold. */
+  trigger(symbol: string, reason: 'initial' | 'price_move'): void;
+}
+
+export class MarketMonitor {
+  private readonly reference = new Map<string, number>();
+  private readonly latest = new Map<string, Tick>();
+  private readonly requested = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  ticks = 0;
+
+  constructor(
+    private readonly feed: MarketFeed,
+    private readonly handlers: MonitorHandlers,
+    private readonly options: MonitorOptions,
+  ) {
+    feed.onTick((tick) => this.onTick(tick));
+  }
+
+  /** Records the price an analysis of `symbol` starts from: the reference for the threshold. */
+  setReference(symbol: string, price: number): void {
+    this.reference.set(symbol, price);
+  }
+
+  referencePrice(symbol: string): number | undefined {
+    return this.reference.get(symbol);
+  }
+
+  onTick(tick: Tick): void {
+    this.ticks += 1;
+    this.latest.set(tick.symbol, tick);
+    const ref = this.reference.get(tick.symbol);
+    if (ref === undefined) {
+      if (!this.requested.has(tick.symbol)) {
+        this.requested.add(tick.symbol);
+        this.handlers.trigger(tick.symbol, 'initial');
+      }
+      return;
+    }
+    // Measured from the last analysis, not the previous tick, so a slow drift fires too.
+    if (Math.abs(tick.price / ref - 1) * 100 >= this.options.thresholdPct) {
+      this.handlers.trigger(tick.symbol, 'price_move');
+    }
+  }
+
+  /** Publishes the latest tick of every symbol that moved since the last flush. */
+  flush(): void {
+    for (const tick of this.latest.values()) this.handlers.publishPrice(tick);
+    this.latest.clear();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.flush(), 1000 / this.options.priceRate);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  forget(symbol: string): void {
+    this.reference.delete(symbol);
+    this.requested.delete(symbol);
+    this.latest.delete(symbol);
+    this.feed.unwatch(symbol);
+  }
+}

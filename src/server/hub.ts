@@ -1,0 +1,79 @@
+// Rooms of connections per symbol, and fan-out: each message serialised once, the same buffer to every subscriber.
+import type { ServerMessage } from '../protocol/messages.js';
+import type { Connection } from './connection.js';
+import type { Metrics } from './metrics.js';
+
+export class Hub {
+  readonly connections = new Set<Connection>();
+  private readonly rooms = new Map<string, Set<Connection>>();
+  messagesSent = 0;
+
+  constructor(private readonly metrics: Metrics) {}
+
+  join(connection: Connection, symbol: string): boolean {
+    let room = this.rooms.get(symbol);
+    if (!room) this.rooms.set(symbol, (room = new Set()));
+    if (room.has(connection)) return false;
+    room.add(connection);
+    connection.subscriptions.add(symbol);
+    return true;
+  }
+
+  /** Leaves a room; returns how many remain in it. */
+  leave(connection: Connection, symbol: string): number {
+    const room = this.rooms.get(symbol);
+    connection.subscriptions.delete(symbol);
+    if (!room) return 0;
+    room.delete(connection);
+    if (room.size === 0) this.rooms.delete(symbol);
+    return room.size;
+  }
+
+  /** Removes a connection from every room; returns the symbols whose rooms it emptied. */
+  remove(connection: Connection): string[] {
+    this.connections.delete(connection);
+    const emptied: string[] = [];
+    for (const symbol of [...connection.subscriptions]) {
+      if (this.leave(connection, symbol) === 0) emptied.push(symbol);
+    }
+    return emptied;
+  }
+
+  roomSizes(): Record<string, number> {
+    return Object.fromEntries([...this.rooms].map(([s, room]) => [s, room.size]));
+  }
+
+  subscribers(symbol: string): number {
+    return this.rooms.get(symbol)?.size ?? 0;
+  }
+
+  /** Sends to every subscriber of `symbol`; price updates may be conflated per client. */
+  broadcast(symbol: string, message: ServerMessage): number {
+    const room = this.rooms.get(symbol);
+    if (!room || room.size === 0) return 0;
+    const data = Buffer.from(JSON.stringify(message));
+    const key = message.type === 'price_update' ? symbol : undefined;
+    let sent = 0;
+    for (const connection of room) if (connection.send(data, key)) sent += 1;
+    this.count(message.type, sent);
+    return sent;
+  }
+
+  /** Sends to every connection (heartbeats). */
+  broadcastAll(message: ServerMessage): void {
+    const data = Buffer.from(JSON.stringify(message));
+    let sent = 0;
+    for (const connection of this.connections) if (connection.send(data)) sent += 1;
+    this.count(message.type, sent);
+  }
+
+  sendTo(connection: Connection, message: ServerMessage): void {
+    if (connection.send(Buffer.from(JSON.stringify(message)))) this.count(message.type, 1);
+  }
+
+  private count(type: string, n: number): void {
+    if (n === 0) return;
+    this.messagesSent += n;
+    this.metrics.messagesOut.inc({ type }, n);
+  }
+}

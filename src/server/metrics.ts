@@ -1,0 +1,28 @@
+// Prometheus metrics of the server, with prom-client.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'signals_' });
+  return {
+    registry,
+    connections: new Gauge({ name: 'signals_connections', help: 'Open WebSocket connections', registers: [registry] }),
+    connectionsTotal: new Counter({ name: 'signals_connections_total', help: 'WebSocket connections accepted', registers: [registry] }),
+    messagesIn: new Counter({ name: 'signals_messages_in_total', help: 'Messages received from clients', registers: [registry] }),
+    messagesOut: new Counter({ name: 'signals_messages_out_total', help: 'Messages sent to clients', labelNames: ['type'] as const, registers: [registry] }),
+    analyses: new Counter({ name: 'signals_analyses_total', help: 'Analyses completed', labelNames: ['trigger', 'outcome'] as const, registers: [registry] }),
+    agentLatency: new Histogram({
+      name: 'signals_agent_duration_seconds',
+      help: 'Time for an agent to vote, abstain or fail',
+      labelNames: ['agent'] as const,
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({ name: 'signals_slow_consumers_closed_total', help: 'Clients closed for not reading', registers: [registry] }),
+    conflated: new Counter({ name: 'signals_price_updates_conflated_total', help: 'Price updates replaced by a later one for a client under pressure', registers: [registry] }),
+    rateLimited: new Counter({ name: 'signals_rate_limited_total', help: 'Requests refused with RATE_LIMITED', registers: [registry] }),
+    authFailures: new Counter({ name: 'signals_auth_failures_total', help: 'Connections refused for authentication', registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

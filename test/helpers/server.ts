@@ -1,0 +1,125 @@
+// Starts a real SignalServer on port 0 for integration tests, with a feed the test controls, and raw WebSocket helpers.
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { defaultAgents } from '../../src/agents/index.js';
+import type { Agent } from '../../src/agents/agent.js';
+import type { MarketFeed, Tick } from '../../src/market/feed.js';
+import { MarketStore } from '../../src/market/store.js';
+import { createLogger } from '../../src/server/log.js';
+import type { Limits } from '../../src/server/limits.js';
+import { SignalServer } from '../../src/server/signal-server.js';
+import type { AuthOptions } from '../../src/server/auth.js';
+
+export const store = new MarketStore();
+
+/** A feed the test drives by hand: `push` quotes a price now. */
+export class ManualFeed implements MarketFeed {
+  readonly name = 'manual';
+  private readonly listeners: ((t: Tick) => void)[] = [];
+  private readonly quotes = new Map<string, Tick>();
+  private readonly symbols = new Set<string>();
+  clock = '2024-11-01T15:00:00.000Z';
+
+  now() { return this.clock; }
+  watch(symbol: string) { this.symbols.add(symbol); }
+  unwatch(symbol: string) { this.symbols.delete(symbol); }
+  watched() { return [...this.symbols]; }
+  quote(symbol: string) { return this.quotes.get(symbol); }
+  onTick(listener: (t: Tick) => void) { this.listeners.push(listener); }
+  start() {}
+  stop() {}
+
+  push(symbol: string, price: number): void {
+    const tick: Tick = {
+      symbol,
+      price,
+      volume: 1000,
+      time: this.clock,
+      previousClose: 100,
+      bar: { date: this.clock.slice(0, 10), open: 100, high: Math.max(100, price), low: Math.min(100, price), close: price, volume: 1000 },
+    };
+    this.quotes.set(symbol, tick);
+    for (const l of this.listeners) l(tick);
+  }
+}
+
+export interface TestServerOptions {
+  agents?: Agent[];
+  limits?: Partial<Limits>;
+  auth?: AuthOptions;
+  symbols?: string[];
+  thresholdPct?: number;
+  priceRate?: number;
+}
+
+export async function startServer(options: TestServerOptions = {}) {
+  const feed = new ManualFeed();
+  const server = new SignalServer({
+    host: '127.0.0.1',
+    port: 0,
+    store,
+    feed,
+    agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }),
+    symbols: options.symbols ?? [],
+    thresholdPct: options.thresholdPct ?? 1,
+    priceRate: options.priceRate ?? 20,
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    logger: createLogger('silent'),
+  });
+  const port = await server.start();
+  return { server, feed, port, url: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` };
+}
+
+/** A raw WebSocket that records every message; `next` waits for one matching a predicate. */
+export class TestClient {
+  readonly messages: any[] = [];
+  readonly ws: WebSocket;
+  closed: { code: number; reason: string } | undefined;
+  private readonly opened: Promise<void>;
+
+  constructor(url: string, options?: WebSocket.ClientOptions) {
+    this.ws = new WebSocket(url, options);
+    this.ws.on('message', (data, isBinary) => this.messages.push(isBinary ? { binary: true } : JSON.parse(data.toString())));
+    this.ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    this.ws.on('error', () => {});
+    this.opened = new Promise((resolve) => this.ws.once('open', () => resolve()));
+  }
+
+  static async connect(url: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
+    const c = new TestClient(url, options);
+    await c.opened;
+    await c.next((m) => m.type === 'connected');
+    return c;
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Resolves with the first message (from index `from`) matching `match`, polling for up to `timeoutMs`. */
+  async next(match: (m: any) => boolean, timeoutMs = 5_000, from = 0): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.slice(from).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching message in ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async waitClosed(timeoutMs = 5_000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('not closed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.closed;
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+export const portOf = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;

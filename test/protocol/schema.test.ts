@@ -1,0 +1,43 @@
+// `signals schema` output is a valid JSON Schema that accepts real messages and rejects malformed ones.
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { defaultAgents } from '../../src/agents/index.js';
+import { snapshotAt } from '../../src/market/snapshot.js';
+import { MarketStore } from '../../src/market/store.js';
+import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import { run } from '../helpers/cli.js';
+
+const schema = JSON.parse(run(['schema']).stdout);
+const ajv = new Ajv2020.default({ strict: false });
+const validate = ajv.compile(schema);
+
+describe('signals schema', () => {
+  it('compiles as JSON Schema 2020-12', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(typeof validate).toBe('function');
+  });
+
+  it('accepts every event of a real analysis and every client request', async () => {
+    const store = new MarketStore();
+    const o = new Orchestrator({ agents: defaultAgents({ bundledDir: store.bundledDir }) });
+    for await (const event of o.analyze(snapshotAt(store, 'AAPL', '2025-01-15T21:00:00.000Z'))) {
+      expect(validate(event), JSON.stringify(validate.errors)).toBe(true);
+    }
+    for (const request of [
+      { type: 'subscribe', symbol: 'AAPL' },
+      { type: 'subscribe', symbols: ['AAPL', 'MSFT'], id: 3 },
+      { type: 'unsubscribe', symbol: 'AAPL' },
+      { type: 'analyze', symbol: 'AAPL', id: 'x' },
+      { type: 'get_status' },
+      { type: 'heartbeat' },
+    ]) {
+      expect(validate(request), JSON.stringify(request)).toBe(true);
+    }
+  });
+
+  it('rejects malformed messages', () => {
+    expect(validate({ type: 'signal_update', data: { symbol: 'AAPL' } })).toBe(false);
+    expect(validate({ type: 'subscribe', symbol: 42 })).toBe(false);
+    expect(validate({ type: 'price_update', data: { symbol: 'AAPL', price: '1.00', volume: 1, timestamp: 'x' } })).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+// Bad input gets an error with a stable code (and the alert seed clients expect); the connection and others survive.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, TestClient } from '../helpers/server.js';
+
+let ctx: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  ctx = await startServer({ limits: { maxSubscriptions: 3, analyzeBurst: 2, analyzePerSecond: 0.01, messageBurst: 30, messagesPerSecond: 5, abuseThreshold: 10 } });
+});
+afterAll(() => ctx.server.stop());
+
+async function stillAlive(c: TestClient) {
+  const from = c.messages.length;
+  c.send({ type: 'heartbeat', id: 'ping' });
+  await c.next((m) => m.type === 'heartbeat' && m.id === 'ping', 5_000, from);
+}
+
+describe('bad input', () => {
+  const cases: { name: string; send: string | Buffer; code: string; alert?: object }[] = [
+    { name: 'invalid JSON', send: '{"type": "subscribe", ', code: 'INVALID_JSON', alert: { alert_type: 'error', message: 'Invalid JSON format' } },
+    { name: 'unknown type', send: '{"type":"explode","id":"x1"}', code: 'UNKNOWN_TYPE', alert: { severity: 'warning', message: 'Unknown message type: explode' } },
+    { name: 'no type', send: '[1,2,3]', code: 'UNKNOWN_TYPE' },
+    { name: 'wrong field type', send: '{"type":"subscribe","symbol":42,"id":"x2"}', code: 'INVALID_MESSAGE' },
+    { name: 'subscribe without a symbol', send: '{"type":"subscribe"}', code: 'INVALID_MESSAGE' },
+    { name: 'malformed symbol', send: '{"type":"subscribe","symbol":"<script>"}', code: 'INVALID_MESSAGE' },
+    { name: 'unknown symbol', send: '{"type":"subscribe","symbol":"ZZZZ","id":"x3"}', code: 'UNKNOWN_SYMBOL' },
+    { name: 'analyze with no symbol on /ws/signals', send: '{"type":"analyze"}', code: 'INVALID_MESSAGE' },
+    { name: 'binary frame', send: Buffer.from([1, 2, 3]), code: 'BINARY_NOT_SUPPORTED' },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: error ${c.code}, connection stays open, nobody else affected`, async () => {
+      const bystander = await TestClient.connect(`${ctx.url}/ws/signals`);
+      const client = await TestClient.connect(`${ctx.url}/ws/signals`);
+      client.ws.send(c.send);
+      const error = await client.next((m) => m.type === 'error');
+      expect(error).toMatchObject({ code: c.code, error: expect.any(String), timestamp: expect.any(String) });
+      const id = /"id":"(x\d)"/.exec(String(c.send))?.[1];
+      if (id) expect(error.id).toBe(id);
+      if (c.alert) expect(await client.next((m) => m.type === 'alert')).toMatchObject(c.alert);
+      await stillAlive(client);
+      await stillAlive(bystander);
+      expect(bystander.messages.filter((m) => m.type === 'error')).toHaveLength(0);
+      client.close();
+      bystander.close();
+    });
+  }
+});
+
+describe('limits', () => {
+  it('a frame over 64 KiB closes that connection with 1009', async () => {
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(70 * 1024) }));
+    expect((await c.waitClosed()).code).toBe(1009);
+  });
+
+  it('subscriptions per connection are capped', async () => {
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    c.send({ type: 'subscribe', symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], id: 's' });
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', id: 's' });
+    expect(c.messages.filter((m) => m.type === 'subscribed')).toHaveLength(3);
+    c.close();
+  });
+
+  it('analyze is rate limited with RATE_LIMITED', async () => {
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    for (let i = 0; i < 3; i++) c.send({ type: 'analyze', symbol: 'AAPL', id: `r${i}` });
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: 'RATE_LIMITED', id: 'r2' });
+    await stillAlive(c);
+    c.close();
+  });
+
+  it('sustained abuse is closed with 1008', async () => {
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    for (let i = 0; i < 100; i++) c.send({ type: 'heartbeat' });
+    expect(await c.next((m) => m.code === 'RATE_LIMITED')).toBeTruthy();
+    expect(await c.waitClosed()).toMatchObject({ code: 1008, reason: 'rate limit exceeded' });
+  });
+});
+
+describe('connection limit', () => {
+  it('connections beyond the limit are closed with 1013', async () => {
+    const small = await startServer({ limits: { maxConnections: 2 } });
+    const a = await TestClient.connect(`${small.url}/ws/signals`);
+    const b = await TestClient.connect(`${small.url}/ws/signals`);
+    const c = new TestClient(`${small.url}/ws/signals`);
+    expect(await c.waitClosed()).toMatchObject({ code: 1013 });
+    expect(c.messages).toHaveLength(0);
+    a.close();
+    b.close();
+    await small.server.stop();
+  });
+});

@@ -1,0 +1,138 @@
+// Slow consumers, silent peers and the market monitor, against the real server.
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../src/agents/agent.js';
+import { rawWebSocket, textFrame } from '../helpers/raw-socket.js';
+import { startServer, TestClient } from '../helpers/server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const metric = async (http: string, name: string) => {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+};
+
+describe('slow consumers', () => {
+  it('a stalled reader has its prices conflated, then is closed, while others keep receiving everything', async () => {
+    const ctx = await startServer({ limits: { conflateAtBytes: 32 * 1024, maxBufferedBytes: 256 * 1024 } });
+    const healthy = await TestClient.connect(`${ctx.url}/ws/signals`);
+    healthy.send({ type: 'subscribe', symbol: 'AAPL' });
+    await healthy.next((m) => m.type === 'subscribed');
+    const stalled = await rawWebSocket(ctx.port);
+    stalled.write(textFrame(JSON.stringify({ type: 'subscribe', symbol: 'AAPL' })));
+    await sleep(100);
+    stalled.pause();
+
+    // Broadcast big alerts (not conflatable) and prices until the stalled reader's buffers fill.
+    const big = 'x'.repeat(16 * 1024);
+    let sent = 0;
+    for (let round = 0; round < 400 && (await metric(ctx.http, 'signals_slow_consumers_closed_total')) === 0; round++) {
+      for (let i = 0; i < 10; i++) {
+        ctx.server.hub.broadcast('AAPL', { type: 'alert', alert_type: 'test', message: big, severity: 'info', timestamp: new Date().toISOString() });
+        ctx.feed.push('AAPL', 100 + Math.random());
+        ctx.server.monitor.flush();
+        sent += 1;
+      }
+      await sleep(5);
+    }
+    expect(await metric(ctx.http, 'signals_slow_consumers_closed_total')).toBe(1);
+    expect(await metric(ctx.http, 'signals_price_updates_conflated_total')).toBeGreaterThan(0);
+    await sleep(50);
+    const status = (await (await fetch(`${ctx.http}/ws/status`)).json()) as any;
+    expect(status.websocket_manager.total_connections).toBe(1);
+    await healthy.next(() => healthy.messages.filter((m) => m.type === 'alert' && m.alert_type === 'test').length === sent, 10_000);
+    healthy.close();
+    stalled.destroy();
+    await ctx.server.stop();
+  });
+});
+
+describe('liveness', () => {
+  it('a peer that never answers pings is terminated within two heartbeat intervals', async () => {
+    const ctx = await startServer({ limits: { heartbeatMs: 150 } });
+    const polite = await TestClient.connect(`${ctx.url}/ws/signals`);
+    const silent = await rawWebSocket(ctx.port);
+    silent.resume();
+    const started = Date.now();
+    await new Promise((r) => silent.once('close', r));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(3 * 150 + 200);
+    // The polite client answers pings (ws does so automatically) and gets heartbeats.
+    await polite.next((m) => m.type === 'heartbeat' && m.client_id === undefined);
+    expect(polite.closed).toBeUndefined();
+    polite.close();
+    await ctx.server.stop();
+  });
+});
+
+describe('market monitor', () => {
+  const finals = (c: TestClient, symbol: string) =>
+    c.messages.filter((m) => (m.type === 'signal_update' || m.type === 'decision_update') && m.data.symbol === symbol);
+
+  it('a 1% move from the last analysis fires once; smaller moves do not', async () => {
+    const ctx = await startServer();
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    c.send({ type: 'subscribe', symbol: 'AAPL' });
+    await c.next((m) => m.type === 'subscribed');
+    ctx.feed.push('AAPL', 100);
+    await c.next((m) => m.data?.trigger === 'initial' && m.type !== 'agent_update');
+    ctx.feed.push('AAPL', 100.5);
+    ctx.feed.push('AAPL', 99.2);
+    await ctx.server.scheduler.idle();
+    expect(finals(c, 'AAPL')).toHaveLength(1);
+    ctx.feed.push('AAPL', 101);
+    await c.next((m) => m.data?.trigger === 'price_move' && m.type !== 'agent_update');
+    for (let i = 0; i < 5; i++) ctx.feed.push('AAPL', 101.2);
+    await ctx.server.scheduler.idle();
+    await sleep(50);
+    expect(finals(c, 'AAPL').map((m) => m.data.trigger)).toEqual(['initial', 'price_move']);
+    expect(ctx.server.monitor.referencePrice('AAPL')).toBe(101);
+    c.close();
+    await ctx.server.stop();
+  });
+
+  it('a slow drift of 1% over many ticks fires (measured from the last analysis, not the previous tick)', async () => {
+    const ctx = await startServer();
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    c.send({ type: 'subscribe', symbol: 'MSFT' });
+    await c.next((m) => m.type === 'subscribed');
+    ctx.feed.push('MSFT', 200);
+    await ctx.server.scheduler.idle();
+    for (let i = 1; i <= 20; i++) {
+      ctx.feed.push('MSFT', 200 * (1 + 0.0005 * i));
+      await ctx.server.scheduler.idle();
+    }
+    await c.next((m) => m.data?.trigger === 'price_move' && m.type !== 'agent_update');
+    await sleep(50);
+    expect(finals(c, 'MSFT').map((m) => m.data.trigger)).toEqual(['initial', 'price_move']);
+    c.close();
+    await ctx.server.stop();
+  });
+
+  it('never overlaps analyses of a symbol; moves during one coalesce into one follow-up', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    const slow: Agent = {
+      id: 'slow',
+      name: 'Slow',
+      analyze: async () => {
+        running += 1;
+        runs += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await sleep(100);
+        running -= 1;
+        return { kind: 'vote', signal: 'HOLD', confidence: 0.9, reasons: ['waited'], indicators: {} };
+      },
+    };
+    const ctx = await startServer({ agents: [slow] });
+    ctx.feed.watch('NVDA');
+    ctx.feed.push('NVDA', 100);
+    for (let i = 1; i <= 10; i++) {
+      ctx.feed.push('NVDA', 100 + i * 2);
+      await sleep(5);
+    }
+    await ctx.server.scheduler.idle();
+    expect(maxRunning).toBe(1);
+    expect(runs).toBe(2);
+    await ctx.server.stop();
+  });
+});
