@@ -75,6 +75,37 @@ Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics
     )
     .action(async (options) => (await import('./serve.js')).runServe(options));
 
+  addAnalysisOptions(
+    root
+      .command('watch')
+      .description('live terminal dashboard of the agents voting and the consensus (NDJSON when not a terminal)')
+      .argument('<symbols...>', 'symbols to watch')
+      .addOption(new Option('--url <url>', 'server to connect to').env('SIGNALS_URL').default('ws://127.0.0.1:8000/ws/signals'))
+      .addOption(new Option('--token <token...>', 'token for the server').env('SIGNALS_TOKEN'))
+      .option('--local', 'run the server in-process on the bundled data (no server needed)')
+      .option('--json', 'print protocol events as JSON lines instead of the dashboard')
+      .addOption(new Option('--from <date>', 'with --local: first day of the replay').env('SIGNALS_FROM').default('2025-07-08'))
+      .addOption(new Option('--speed <x>', 'with --local: replay speed').env('SIGNALS_SPEED').default('390'))
+      .addOption(new Option('--seed <n>').default('1').hideHelp())
+      .addOption(new Option('--symbols <list>').default('').hideHelp())
+      .addOption(new Option('--threshold <percent>', 'with --local: re-analysis threshold').default('1'))
+      .addOption(new Option('--price-rate <n>').default('4').hideHelp())
+      .addOption(new Option('--max-connections <n>').default('20000').hideHelp())
+      .addOption(new Option('--max-subscriptions <n>').default('100').hideHelp())
+      .addOption(new Option('--log-level <level>').default('warn').hideHelp()),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals watch AAPL MSFT NVDA --local            one command: in-process server and the dashboard
+  signals watch AAPL --url ws://host:8000/ws/signals --token s3cret
+  signals watch AAPL --local | jq -c 'select(.type=="signal_update")'
+
+Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Esc/Ctrl-C quit.`,
+    )
+    .action(async (symbols: string[], options) => (await import('./watch.js')).runWatch(symbols, options));
+
   root
     .command('schema')
     .description('print the JSON Schema of every protocol message (generated from the zod schemas)')

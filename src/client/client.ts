@@ -91,6 +91,7 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
   }
 
   close(): void {
+    if (this.closedByUser) return;
     this.closedByUser = true;
     clearTimeout(this.retryTimer);
     this.ws?.close(CloseCode.NORMAL, 'client closing');

@@ -1,0 +1,96 @@
+// `signals watch`: the live dashboard on a terminal, NDJSON protocol events otherwise.
+import { SignalsClient } from '../client/client.js';
+import { normaliseSymbol } from '../market/store.js';
+import { SignalsError } from '../protocol/errors.js';
+import type { SignalServer } from '../server/signal-server.js';
+import { colorLevel, outputMode } from './output-mode.js';
+import { createServerFromOptions, type ServeOptions } from './serve.js';
+
+export interface WatchOptions extends ServeOptions {
+  url: string;
+  json?: boolean;
+  local?: boolean;
+}
+
+/** Writes one line to stdout; resolves false once stdout is gone (e.g. `| head`). */
+function writeLine(line: string): boolean {
+  if (process.stdout.destroyed) return false;
+  process.stdout.write(`${line}\n`);
+  return true;
+}
+
+export async function runWatch(symbols: string[], options: WatchOptions): Promise<void> {
+  const wanted = [...new Set(symbols.map(normaliseSymbol))];
+  const mode = outputMode({ json: options.json ?? false, isTTY: process.stdout.isTTY ?? false, ci: Boolean(process.env.CI) });
+  let local: SignalServer | undefined;
+  let url = options.url;
+  if (options.local) {
+    local = createServerFromOptions({ ...options, host: '127.0.0.1', port: '0', token: [] }, mode === 'interactive' ? 'silent' : 'warn');
+    const port = await local.start();
+    url = `ws://127.0.0.1:${port}/ws/signals`;
+  }
+  const client = new SignalsClient({ url, token: options.token?.[0] });
+  let welcome: Awaited<ReturnType<SignalsClient['connect']>>;
+  try {
+    welcome = await client.connect();
+    const unknown = wanted.filter((s) => !welcome.symbols.includes(s));
+    if (unknown.length > 0) {
+      client.close();
+      throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${unknown.join(', ')}; \`signals symbols\` lists them`);
+    }
+  } catch (error) {
+    await local?.stop();
+    if (error instanceof SignalsError && error.code === 'CONNECTION_FAILED') {
+      throw new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}; start \`signals serve\` there, or run \`signals watch --local\``);
+    }
+    throw error;
+  }
+  let finished: Promise<void> | undefined;
+  const finish = () => {
+    if (!finished) {
+      finished = Promise.resolve().then(async () => {
+        client.close();
+        await local?.stop();
+      });
+    }
+    return finished;
+  };
+
+  if (mode !== 'interactive') {
+    process.stdout.on('error', () => void finish());
+    client.on('message', (m) => {
+      if (!writeLine(JSON.stringify(m))) void finish();
+    });
+    client.on('state', (s) => {
+      if (s.status === 'reconnecting') process.stderr.write(`signals: connection lost; reconnecting in ${Math.ceil(s.inMs / 1000)}s\n`);
+    });
+    client.subscribe(wanted);
+    await new Promise<void>((resolve) => {
+      const stop = () => void finish().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      process.stdout.once('error', stop);
+      client.on('state', (s) => {
+        if (s.status === 'closed') stop();
+      });
+    });
+    return;
+  }
+
+  const [{ render }, { createElement }, { Dashboard }, { wireDashboard }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../ui/dashboard.js'),
+    import('../ui/wire.js'),
+  ]);
+  const props = wireDashboard(client, {
+    title: options.local ? 'local (in-process)' : url,
+    symbols: wanted,
+    agents: welcome.agents,
+    colors: colorLevel(process.stdout) > 0,
+  });
+  const app = render(createElement(Dashboard, props), { exitOnCtrlC: false });
+  client.subscribe(wanted);
+  await app.waitUntilExit();
+  await finish();
+}

@@ -1,0 +1,180 @@
+// The dashboard driven by a scripted sequence of protocol messages, rendered with ink-testing-library.
+import chalk from 'chalk';
+import { render } from 'ink-testing-library';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from '../../src/protocol/messages.js';
+import { Dashboard } from '../../src/ui/dashboard.js';
+import { initialState, type DashboardEvent } from '../../src/ui/state.js';
+
+const AGENTS = [
+  { id: 'technical', name: 'TechnicalAnalyst' },
+  { id: 'momentum', name: 'Momentum' },
+  { id: 'sentiment', name: 'NewsSentiment' },
+];
+const T = '2025-07-08T14:00:00.000Z';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ESC = '\u001B';
+
+function harness(symbols = ['AAPL', 'MSFT'], colors = true) {
+  const listeners: ((e: DashboardEvent) => void)[] = [];
+  const actions = { analyze: vi.fn(), add: vi.fn(), remove: vi.fn() };
+  const onExit = vi.fn();
+  const initial = { ...initialState('ws://test', symbols), agentNames: AGENTS, connection: { status: 'open' as const, clientId: 'c' } };
+  const app = render(
+    <Dashboard initial={initial} subscribe={(l) => (listeners.push(l), () => undefined)} actions={actions} colors={colors} fps={50} onExit={onExit} />,
+  );
+  const send = (...messages: ServerMessage[]) => messages.forEach((message) => listeners.forEach((l) => l({ kind: 'message', message })));
+  const event = (e: DashboardEvent) => listeners.forEach((l) => l(e));
+  const frame = async () => {
+    await sleep(60);
+    return app.lastFrame() ?? '';
+  };
+  /** The frame without colour codes, for matching text. */
+  const text = async () => (await frame()).replace(/\u001B\[[0-9;]*m/g, '');
+  return { app, send, event, frame, text, actions, onExit };
+}
+
+const update = (symbol: string, agent: string, agentId: string | undefined, signal: string, confidence = 0, reasoning?: string[]): ServerMessage => ({
+  type: 'agent_update',
+  data: { symbol, agent, ...(agentId ? { agent_id: agentId } : {}), signal: signal as 'BUY', confidence, timestamp: T, analysis_id: 'a1', ...(reasoning ? { reasoning } : {}) },
+});
+
+const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', trigger: 'price_move' | 'snapshot' = 'price_move'): ServerMessage => ({
+  type: 'signal_update',
+  data: {
+    symbol,
+    signal_id: 's1',
+    action,
+    confidence: 0.83,
+    price: 210.5,
+    agents_consensus: {
+      total_agents: 3,
+      completed_agents: 3,
+      consensus_strength: 'STRONG',
+      agent_details: Object.fromEntries(AGENTS.map((a) => [a.id, { name: a.name, signal: action, confidence: 0.8, reasoning: [`${a.name} says ${action}`] }])),
+    },
+    timestamp: T,
+    metadata: { reasoning: [], indicators: {}, target_price: 220, stop_loss: 200 },
+    as_of: T,
+    trigger,
+    seq: 4,
+  },
+});
+
+beforeAll(() => {
+  chalk.level = 1;
+});
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+describe('Dashboard', () => {
+  it('shows spinners while agents work, fills in vote by vote, then the coloured consensus', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    h.send(update('AAPL', 'Orchestrator', undefined, 'ANALYZING'));
+    for (const a of AGENTS) h.send(update('AAPL', a.name, a.id, 'PROCESSING'));
+    let f = await h.frame();
+    expect(f.match(/working/g)).toHaveLength(3);
+
+    h.send(update('AAPL', 'TechnicalAnalyst', 'technical', 'BUY', 0.91, ['uptrend']));
+    expect(await h.text()).toMatch(/TechnicalAnalyst\s+BUY\s+0\.91 █████████░ uptrend/);
+    f = await h.frame();
+    expect(f.match(/working/g)).toHaveLength(2);
+    expect(f).toContain(`${ESC}[32mBUY`);
+
+    h.send(update('AAPL', 'Momentum', 'momentum', 'FAILED', 0), update('AAPL', 'NewsSentiment', 'sentiment', 'ABSTAINED', 0, ['no headlines']));
+    f = await h.text();
+    expect(f).not.toMatch(/working/);
+    expect(f).toMatch(/Momentum\s+FAILED/);
+    expect(f).toMatch(/NewsSentiment\s+ABSTAINED.*no headlines/);
+
+    h.send(signal('AAPL', 'SELL'));
+    expect(await h.text()).toMatch(/AAPL.*SELL.*0\.83.*STRONG.*price_move/);
+    f = await h.frame();
+    expect(f).toContain(`${ESC}[31mSELL`);
+    expect(f).toMatch(/AAPL SELL 83% STRONG \(price_move\)/);
+    expect(f).toContain('signal #4');
+  });
+
+  it('shows prices, change and a sparkline; HOLD in yellow', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    for (const p of [100, 101, 99, 103]) {
+      h.send({ type: 'price_update', data: { symbol: 'MSFT', price: p, volume: 10, timestamp: T, change_percent: p - 100 } });
+    }
+    h.send(signal('MSFT', 'HOLD', 'snapshot'));
+    expect(await h.text()).toMatch(/MSFT\s+103\.00\s+\+3\.00 ▃▅▁█/);
+    const f = await h.frame();
+    expect(f).toContain(`${ESC}[33mHOLD`);
+    expect(f).toMatch(/market 2025-07-08 14:00 UTC/);
+  });
+
+  it('keys: arrows select, a analyses, + adds, - removes, ? helps, q quits', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    await h.frame();
+    h.app.stdin.write(`${ESC}[B`);
+    expect(await h.frame()).toMatch(/›MSFT/);
+    h.app.stdin.write('a');
+    expect(h.actions.analyze).toHaveBeenCalledWith('MSFT');
+    h.app.stdin.write('+');
+    await h.frame();
+    h.app.stdin.write('a');
+    await h.frame();
+    h.app.stdin.write('m');
+    await h.frame();
+    h.app.stdin.write('d');
+    expect(await h.frame()).toMatch(/add symbol: .*amd/);
+    h.app.stdin.write('\r');
+    const added = await h.frame();
+    expect(h.actions.add).toHaveBeenCalledWith('AMD');
+    expect(added).toMatch(/›AMD/);
+    h.app.stdin.write('-');
+    expect(await h.text()).not.toMatch(/^\s*›?AMD\s/m);
+    expect(h.actions.remove).toHaveBeenCalledWith('AMD');
+    h.app.stdin.write('?');
+    expect(await h.frame()).toMatch(/a analyse now · \+ add symbol/);
+    h.app.stdin.write('q');
+    await h.frame();
+    expect(h.onExit).toHaveBeenCalled();
+  });
+
+  it('shows the reconnecting state', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    h.event({ kind: 'connection', state: { status: 'reconnecting', inMs: 1800, attempt: 1, reason: 'code 1006' } });
+    const f = await h.frame();
+    expect(f).toContain('reconnecting in 2s');
+    expect(f).toMatch(/connection lost \(code 1006\); reconnecting in 2s/);
+  });
+
+  it('respects NO_COLOR: no colour codes at all', async () => {
+    const h = harness(['AAPL'], false);
+    cleanup = h.app.unmount;
+    h.send(signal('AAPL', 'BUY'));
+    const f = await h.frame();
+    expect(f).toMatch(/AAPL.*BUY/);
+    expect(f).not.toMatch(/\u001B\[3\dm/);
+  });
+
+  it('a burst of messages is applied in a few frames, not one frame per message', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    await h.frame();
+    const before = h.app.frames.length;
+    for (let i = 0; i < 2000; i++) {
+      h.send({ type: 'price_update', data: { symbol: 'AAPL', price: 100 + (i % 50), volume: i, timestamp: T } });
+    }
+    const f = await h.frame();
+    expect(f).toMatch(/AAPL\s+149\.00/);
+    expect(h.app.frames.length - before).toBeLessThan(10);
+  });
+
+  it('fits in 80 columns', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    h.send(signal('AAPL', 'BUY'));
+    const f = await h.frame();
+    for (const line of f.split('\n')) expect(line.replace(/\u001B\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(100);
+  });
+});

@@ -1,0 +1,78 @@
+// End to end: the dashboard on a real server (port 0) through the real client; the NDJSON mode as a real process.
+import { spawn } from 'node:child_process';
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { SignalsClient } from '../../src/client/client.js';
+import { ServerMessage } from '../../src/protocol/messages.js';
+import { Dashboard } from '../../src/ui/dashboard.js';
+import { wireDashboard } from '../../src/ui/wire.js';
+import { BIN, cleanEnv, run } from '../helpers/cli.js';
+import { startServer } from '../helpers/server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const plain = (s: string | undefined) => (s ?? '').replace(/\u001B\[[0-9;]*m/g, '');
+
+async function until(check: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(25);
+  }
+}
+
+describe('signals watch end to end', () => {
+  it('the dashboard shows live prices, the votes and the consensus from a real server; `a` re-analyses', async () => {
+    const ctx = await startServer();
+    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
+    const welcome = await client.connect();
+    const props = wireDashboard(client, { title: 'test', symbols: ['JPM'], agents: welcome.agents, colors: false });
+    const app = render(<Dashboard {...props} fps={30} />);
+    client.subscribe(['JPM']);
+    await until(() => ctx.server.hub.subscribers('JPM') === 1);
+    ctx.feed.push('JPM', 101.5);
+    await until(() => /JPM\s+101\.50/.test(plain(app.lastFrame())));
+    await until(() => /TechnicalAnalyst\s+(BUY|SELL|HOLD)/.test(plain(app.lastFrame())));
+    const frame = plain(app.lastFrame());
+    expect(frame).toMatch(/JPM\s+101\.50\s+\+1\.50/);
+    expect(frame).toMatch(/(BUY|SELL|HOLD|NO_SIGNAL)\s.*initial/);
+    expect(frame).toMatch(/JPM agents\s+\(signal #1\)/);
+    app.stdin.write('a');
+    await until(() => /signal #2/.test(plain(app.lastFrame())));
+    expect(plain(app.lastFrame())).toMatch(/manual/);
+    app.unmount();
+    client.close();
+    await ctx.server.stop();
+  });
+
+  it('NDJSON: `signals watch AAPL --local` when stdout is a pipe prints one protocol message per line', async () => {
+    const child = spawn(process.execPath, [BIN, 'watch', 'AAPL', '--local', '--speed', '3000'], { env: cleanEnv() });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await until(() => /"type":"(signal_update|decision_update)"/.test(out) && /"type":"price_update"/.test(out), 20_000);
+    child.kill('SIGINT');
+    expect(await new Promise((r) => child.on('exit', r))).toBe(0);
+    const lines = out.trim().split('\n');
+    for (const line of lines) expect(() => ServerMessage.parse(JSON.parse(line))).not.toThrow();
+    expect(lines[0]).toMatch(/"type":"subscribed","symbol":"AAPL"/);
+    expect(out).not.toMatch(/\u001B\[/);
+  });
+
+  it('nothing at the url: one line with the remedy, exit 6', () => {
+    const r = run(['watch', 'AAPL', '--url', 'ws://127.0.0.1:9/ws/signals']);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toBe('signals: nothing answered at ws://127.0.0.1:9/ws/signals; start `signals serve` there, or run `signals watch --local`\n');
+  });
+
+  it('a refused token says so, exit 7; an unknown symbol exit 3', async () => {
+    const ctx = await startServer({ auth: { tokens: ['right'] } });
+    const child = spawn(process.execPath, [BIN, 'watch', 'AAPL', '--url', `${ctx.url}/ws/signals`, '--token', 'wrong'], { env: cleanEnv() });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(7);
+    expect(err).toMatch(/refused the token/);
+    await ctx.server.stop();
+    const r = run(['watch', 'NOPE', '--local']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/unknown symbol NOPE/);
+  });
+});
