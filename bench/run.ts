@@ -2,23 +2,95 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { broadcastRun, memoryRun, recordAnalyses } from './fanout.js';
+import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
+import { startBaseline, startSignals } from './processes.js';
 import { benchStartup } from './startup.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
-const quick = values.quick ?? false;
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, out: { type: 'string' } },
+});
+/** --smoke: a few clients for a second each, to check that the suite still runs (used by the tests). */
+const smoke = values.smoke ?? false;
+const quick = (values.quick ?? false) || smoke;
+const sizes = smoke ? [60] : quick ? [1000, 2000] : [1000, 5000, 10000];
+const seconds = smoke ? 1 : quick ? 4 : 8;
+/** Analyses requested per symbol per second: 30 symbols x 12 messages each = 360 room messages a second. */
+const perSecond = 1;
 
+const row = (name: string, value: string) => console.log(`${name.padEnd(40)} ${value}`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const results: Record<string, unknown> = {
-  machine: { cpus: cpus().length, node: process.version, date: new Date().toISOString(), quick },
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString(), quick, smoke },
 };
-const row = (name: string, value: string) => console.log(`${name.padEnd(34)} ${value}`);
 
-const orchestrator = await benchOrchestrator(quick ? 2 : 5);
+const orchestrator = await benchOrchestrator(smoke ? 0.2 : quick ? 2 : 5);
 results.orchestrator = orchestrator;
 row('orchestrator analyses/s (1 core)', `${orchestrator.analyses_per_s}  (goal >= 2000)`);
 
-const startup = benchStartup(quick ? 7 : 15);
+const monitor = benchMonitor(smoke ? 0.1 : quick ? 1 : 3);
+results.monitor = { ticks_per_s: monitor.ticks_per_s };
+row('monitor ticks/s', `${monitor.ticks_per_s}`);
+
+const startup = benchStartup(smoke ? 1 : quick ? 7 : 15);
 results.startup = startup;
 row('start-up analyze / node -e 0', `${startup.analyze_ms} ms / ${startup.node_ms} ms = ${startup.ratio}x  (goal <= 3x)`);
 
+const signals = await startSignals();
+const recording = await recordAnalyses(signals);
+const baseline = await startBaseline(recording);
+
+const fanout = [];
+for (const clients of sizes) {
+  const ours = await broadcastRun(signals, clients, { seconds, perSecond });
+  const bare = await broadcastRun(baseline, clients, { seconds, perSecond });
+  const entry = {
+    clients,
+    symbols: 30,
+    offered_messages_per_s: 30 * 12 * perSecond,
+    delivered_per_s: ours.delivered_per_s,
+    baseline_delivered_per_s: bare.delivered_per_s,
+    ratio: Math.round((ours.delivered_per_s / bare.delivered_per_s) * 1000) / 1000,
+    p50_ms: ours.p50_ms,
+    p99_ms: ours.p99_ms,
+    baseline_p50_ms: bare.p50_ms,
+    baseline_p99_ms: bare.p99_ms,
+  };
+  fanout.push(entry);
+  row(`fan-out ${clients} clients delivered/s`, `${entry.delivered_per_s} vs baseline ${entry.baseline_delivered_per_s} = ${entry.ratio}  (goal >= 0.8)`);
+  row(`fan-out ${clients} clients p50 / p99`, `${entry.p50_ms} / ${entry.p99_ms} ms vs baseline ${entry.baseline_p50_ms} / ${entry.baseline_p99_ms} ms  (goal p99 <= 250 at 10k)`);
+}
+results.fanout = fanout;
+
+const idle = sizes.at(-1)!;
+const perConnection = await memoryRun(signals, idle);
+const basePerConnection = await memoryRun(baseline, idle);
+results.memory = { connections: idle, bytes_per_connection: perConnection, baseline_bytes_per_connection: basePerConnection, ratio: Math.round((perConnection / basePerConnection) * 100) / 100 };
+row(`memory per idle connection (${idle})`, `${kb(perConnection)} vs baseline ${kb(basePerConnection)}  (goal <= 15 KB)`);
+
+// Slow consumers: a tenth of the clients stop reading, at a heavier load so that their backlog
+// outgrows the kernel's socket buffers; compared with the same run without stalled readers.
+const heavy = { seconds: smoke ? 1 : quick ? 6 : 20, perSecond: smoke ? 1 : quick ? 3 : 4 };
+const clean = await broadcastRun(signals, idle, heavy);
+const stalledRun = await broadcastRun(signals, idle, { ...heavy, stallFraction: 0.1 });
+const cap = 1024 * 1024;
+results.slow_consumers = {
+  clients: idle,
+  offered_messages_per_s: 30 * 12 * heavy.perSecond,
+  stalled_fraction: 0.1,
+  stalled_clients: stalledRun.stalled,
+  closed_as_slow: stalledRun.slow_closed - clean.slow_closed,
+  rss_growth_bytes: stalledRun.rss_growth_bytes,
+  rss_bound_bytes: cap * stalledRun.stalled,
+  rss_bounded: stalledRun.rss_growth_bytes <= cap * stalledRun.stalled,
+  healthy_p99_ms: stalledRun.p99_ms,
+  clean_p99_ms: clean.p99_ms,
+  p99_ratio: Math.round((stalledRun.p99_ms / Math.max(1, clean.p99_ms)) * 100) / 100,
+};
+row('slow consumers: RSS growth', `${kb(stalledRun.rss_growth_bytes)} (bound ${kb(cap * stalledRun.stalled)}); ${stalledRun.slow_closed - clean.slow_closed} of ${stalledRun.stalled} stalled closed`);
+row('slow consumers: healthy p99', `${stalledRun.p99_ms} ms vs ${clean.p99_ms} ms without stalls  (goal <= 1.5x)`);
+
+await signals.stop();
+await baseline.stop();
 if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -10,6 +10,8 @@ await build({
     'scripts/eval-sentiment': 'scripts/eval-sentiment.ts',
     'scripts/bundle-data': 'scripts/bundle-data.ts',
     'bench/run': 'bench/run.ts',
+    'bench/client-worker': 'bench/client-worker.ts',
+    'bench/baseline-server': 'bench/baseline-server.ts',
   },
   outdir: 'dist',
   bundle: true,

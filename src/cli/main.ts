@@ -61,6 +61,8 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
       .addOption(new Option('--price-rate <n>', 'price updates per second per symbol, at most').env('SIGNALS_PRICE_RATE').default('4'))
       .addOption(new Option('--max-connections <n>', 'connections in total').env('SIGNALS_MAX_CONNECTIONS').default('20000'))
       .addOption(new Option('--max-subscriptions <n>', 'subscriptions per connection').env('SIGNALS_MAX_SUBSCRIPTIONS').default('100'))
+      .addOption(new Option('--message-rate <n>', 'messages per second per connection (burst: twice that)').env('SIGNALS_MESSAGE_RATE').default('20'))
+      .addOption(new Option('--analyze-rate <n>', 'analyze requests per second per connection (burst: five times that)').env('SIGNALS_ANALYZE_RATE').default('1'))
       .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').env('SIGNALS_LOG_LEVEL').default('info')),
   )
     .addHelpText(
@@ -92,6 +94,8 @@ Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics
       .addOption(new Option('--price-rate <n>').default('4').hideHelp())
       .addOption(new Option('--max-connections <n>').default('20000').hideHelp())
       .addOption(new Option('--max-subscriptions <n>').default('100').hideHelp())
+      .addOption(new Option('--message-rate <n>').default('20').hideHelp())
+      .addOption(new Option('--analyze-rate <n>').default('1').hideHelp())
       .addOption(new Option('--log-level <level>').default('warn').hideHelp()),
   )
     .addHelpText(

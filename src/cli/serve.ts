@@ -27,6 +27,8 @@ export interface ServeOptions extends SharedOptions {
   priceRate: string;
   maxConnections: string;
   maxSubscriptions: string;
+  messageRate: string;
+  analyzeRate: string;
 }
 
 function positive(name: string, raw: string, integer = false): number {
@@ -35,6 +37,19 @@ function positive(name: string, raw: string, integer = false): number {
     throw new SignalsError('BAD_ARGUMENT', `${name} must be a ${integer ? 'whole ' : ''}number >= 0, got "${raw}"`);
   }
   return value;
+}
+
+function rateLimits(options: ServeOptions) {
+  const messages = positive('--message-rate', options.messageRate);
+  const analyses = positive('--analyze-rate', options.analyzeRate);
+  return {
+    maxConnections: positive('--max-connections', options.maxConnections, true),
+    maxSubscriptions: positive('--max-subscriptions', options.maxSubscriptions, true),
+    messagesPerSecond: messages,
+    messageBurst: Math.max(1, messages * 2),
+    analyzePerSecond: analyses,
+    analyzeBurst: Math.max(1, analyses * 5),
+  };
 }
 
 /** Builds the server from CLI options (also used by `watch --local`). */
@@ -72,10 +87,7 @@ export function createServerFromOptions(options: ServeOptions, logLevel?: Level)
     consensus: consensusConfig(options),
     agentTimeoutMs: agentTimeout(options),
     auth,
-    limits: {
-      maxConnections: positive('--max-connections', options.maxConnections, true),
-      maxSubscriptions: positive('--max-subscriptions', options.maxSubscriptions, true),
-    },
+    limits: rateLimits(options),
     logger: createLogger(level),
   });
 }
@@ -91,6 +103,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const shutdown = (signal: string) => {
+    const lag = (globalThis as any).__lag ?? []; lag.sort((a: number, b: number) => a - b);
+    logger.info('lag', { n: lag.length, p50: lag[Math.floor(lag.length / 2)], p99: lag[Math.floor(lag.length * 0.99)], max: lag.at(-1), sendMs: (globalThis as any).__send });
     logger.info('shutting down', { signal });
     // Whatever happens, exit within 5 s.
     setTimeout(() => process.exit(0), 4_500).unref();

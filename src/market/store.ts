@@ -56,6 +56,7 @@ export class MarketStore {
   private readonly newsCache = new Map<string, Headline[]>();
   private readonly minuteCache = new Map<string, Map<string, MinuteBar[]>>();
   private bundledSymbols: string[] | undefined;
+  private known: Set<string> | undefined;
 
   constructor(options: StoreOptions = {}) {
     this.bundledDir = options.bundledDir ?? findBundledDir();
@@ -80,9 +81,10 @@ export class MarketStore {
     return [...new Set([...this.bundledSymbols, ...this.userFiles.keys()])].sort();
   }
 
+  /** Whether a symbol can be analysed; answered from memory (the server asks on every request). */
   has(symbol: string): boolean {
-    const s = normaliseSymbol(symbol);
-    return this.userFiles.has(s) || existsSync(join(this.bundledDir, 'daily', `${s}.csv.gz`));
+    this.known ??= new Set(this.symbols());
+    return this.known.has(normaliseSymbol(symbol));
   }
 
   /** Daily bars of a symbol, oldest first. Throws UNKNOWN_SYMBOL or DATA_ERROR. */

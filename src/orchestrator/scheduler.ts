@@ -40,8 +40,10 @@ export class AnalysisScheduler {
 
   private start(symbol: string, trigger: Trigger): void {
     this.hooks.onStart?.(symbol, trigger);
-    const done = this.hooks
-      .run(symbol, trigger)
+    // Each analysis starts in a task of its own: a burst of requests then runs one analysis after
+    // another (each streamed out before the next starts) instead of interleaving them all.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.hooks.run(symbol, trigger))
       .catch((error: unknown) => this.hooks.onError?.(symbol, error))
       .finally(() => {
         this.running.delete(symbol);

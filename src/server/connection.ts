@@ -1,7 +1,20 @@
 // One client connection: its subscriptions, rate limits, liveness, and back-pressure on what it is sent.
-import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
+import * as ws from 'ws';
+import { WebSocket } from 'ws';
 import { CloseCode } from '../protocol/errors.js';
 import { TokenBucket, type Limits } from './limits.js';
+
+/**
+ * A server-to-client WebSocket text frame (unmasked, so identical for every client) holding `json`.
+ * The server never negotiates compression, so frames can be written to the socket as they are.
+ */
+/** ws's frame encoder: exported by ws but not declared in @types/ws. */
+const Sender = (ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+
+export function textFrame(json: string): Buffer {
+  return Buffer.concat(Sender.frame(Buffer.from(json), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
+}
 
 export class Connection {
   readonly subscriptions = new Set<string>();
@@ -12,26 +25,35 @@ export class Connection {
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Buffer>();
   private violations: number[] = [];
+  private corked = false;
+  /** Bytes written while corked this turn: queued by us, not a sign that the client is behind. */
+  private corkedBytes = 0;
 
   constructor(
     readonly id: string,
     readonly ws: WebSocket,
     readonly endpoint: string,
     private readonly limits: Limits,
-    private readonly events: { onSlow(connection: Connection): void; onConflate(): void },
+    private readonly events: { onSlow(connection: Connection): void; onConflate(): void; onCork(connection: Connection): void },
   ) {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
   }
 
+  /** ws keeps its socket private; we write pre-framed messages to it and cork it (see `cork`). */
+  private get socket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket;
+  }
+
   /**
-   * Sends a serialised message. A price update (with its conflation key) waits in place of any
-   * older one for the same symbol while the client is behind; anything that would push the
-   * client past the buffer cap closes it as a slow consumer. Returns whether it went out now.
+   * Sends a message already framed as a WebSocket text frame (see `textFrame`): the same bytes go
+   * to every subscriber. A price update (with its conflation key) waits in place of any older one
+   * for the same symbol while the client is behind; anything that would push the client past the
+   * buffer cap closes it as a slow consumer. Returns whether it went out now.
    */
   send(data: Buffer, conflateKey?: string): boolean {
-    if (this.closing) return false;
-    const buffered = this.ws.bufferedAmount;
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
+    const buffered = this.ws.bufferedAmount - this.corkedBytes;
     if (buffered + data.length > this.limits.maxBufferedBytes) {
       this.closeSlow();
       return false;
@@ -42,8 +64,33 @@ export class Connection {
       if (buffered <= this.limits.conflateAtBytes) this.flushPending();
       return false;
     }
-    this.ws.send(data, { binary: false });
+    this.cork();
+    this.socket!.write(data);
+    if (this.corked) this.corkedBytes += data.length;
     return true;
+  }
+
+  /**
+   * Holds this client's writes until `uncork`: everything sent to it in one turn of the event loop
+   * leaves in one write system call instead of one per message (the fan-out's main cost).
+   * Returns true when it was not already corked.
+   */
+  cork(): boolean {
+    if (this.corked) return false;
+    // ws has no public cork; its socket is a plain net.Socket whose cork nests with ws's own.
+    const socket = this.socket;
+    if (!socket) return false;
+    socket.cork();
+    this.corked = true;
+    this.events.onCork(this);
+    return true;
+  }
+
+  uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.corkedBytes = 0;
+    this.socket?.uncork();
   }
 
   get hasPending(): boolean {
@@ -55,7 +102,8 @@ export class Connection {
     if (this.closing || this.ws.bufferedAmount > this.limits.conflateAtBytes) return;
     const pending = [...this.pendingPrices.values()];
     this.pendingPrices.clear();
-    for (const data of pending) this.ws.send(data, { binary: false });
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    for (const data of pending) this.socket!.write(data);
   }
 
   /** Records a refused request; true when the client has been refused too often in 10 s. */

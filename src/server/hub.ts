@@ -1,14 +1,31 @@
 // Rooms of connections per symbol, and fan-out: each message serialised once, the same buffer to every subscriber.
 import type { ServerMessage } from '../protocol/messages.js';
-import type { Connection } from './connection.js';
+import { textFrame, type Connection } from './connection.js';
 import type { Metrics } from './metrics.js';
 
 export class Hub {
   readonly connections = new Set<Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
   messagesSent = 0;
+  private corked: Connection[] = [];
 
   constructor(private readonly metrics: Metrics) {}
+
+  /**
+   * Called when a connection corks. Every corked connection is uncorked at the end of the current
+   * task (after its promise jobs), so what one analysis or one price flush sends to a client
+   * leaves in one write.
+   */
+  corkedThisTurn(connection: Connection): void {
+    if (this.corked.length === 0) process.nextTick(() => this.uncorkAll());
+    this.corked.push(connection);
+  }
+
+  private uncorkAll(): void {
+    const corked = this.corked;
+    this.corked = [];
+    for (const c of corked) c.uncork();
+  }
 
   join(connection: Connection, symbol: string): boolean {
     let room = this.rooms.get(symbol);
@@ -51,7 +68,7 @@ export class Hub {
   broadcast(symbol: string, message: ServerMessage): number {
     const room = this.rooms.get(symbol);
     if (!room || room.size === 0) return 0;
-    const data = Buffer.from(JSON.stringify(message));
+    const data = textFrame(JSON.stringify(message));
     const key = message.type === 'price_update' ? symbol : undefined;
     let sent = 0;
     for (const connection of room) if (connection.send(data, key)) sent += 1;
@@ -61,14 +78,14 @@ export class Hub {
 
   /** Sends to every connection (heartbeats). */
   broadcastAll(message: ServerMessage): void {
-    const data = Buffer.from(JSON.stringify(message));
+    const data = textFrame(JSON.stringify(message));
     let sent = 0;
     for (const connection of this.connections) if (connection.send(data)) sent += 1;
     this.count(message.type, sent);
   }
 
   sendTo(connection: Connection, message: ServerMessage): void {
-    if (connection.send(Buffer.from(JSON.stringify(message)))) this.count(message.type, 1);
+    if (connection.send(textFrame(JSON.stringify(message)))) this.count(message.type, 1);
   }
 
   private count(type: string, n: number): void {

@@ -222,6 +222,7 @@ export class SignalServer {
         this.options.logger.warn('slow consumer closed', { client_id: c.id });
       },
       onConflate: () => this.metrics.conflated.inc(),
+      onCork: (c) => this.hub.corkedThisTurn(c),
     });
     this.hub.connections.add(connection);
     this.metrics.connectionsTotal.inc();

@@ -1,0 +1,153 @@
+// Starting and measuring server processes for the benchmarks: the real `signals serve` and the bare ws baseline.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('./client-worker.js', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+
+export interface ServerProcess {
+  name: 'signals' | 'baseline';
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** Forces a full garbage collection through the inspector protocol. */
+  gc(): Promise<void>;
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray[]> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const found: RegExpExecArray[] = [];
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${text}`)), 20_000);
+    child[stream]!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const all = [...text.matchAll(new RegExp(pattern, 'g'))];
+      if (all.length > found.length) {
+        clearTimeout(timer);
+        resolve(all);
+      }
+    });
+  });
+}
+
+interface Inspector {
+  call(method: string): Promise<void>;
+  /** Node waits for an attached debugger to disconnect before it exits. */
+  close(): void;
+}
+
+async function inspector(child: ChildProcess): Promise<Inspector> {
+  const [m] = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
+  const ws = new WebSocket(m![1]!);
+  await new Promise((r) => ws.once('open', r));
+  let id = 0;
+  const call = (method: string) =>
+    new Promise<void>((resolve) => {
+      const mine = ++id;
+      const onMessage = (data: Buffer) => {
+        if ((JSON.parse(data.toString()) as { id?: number }).id === mine) {
+          ws.off('message', onMessage);
+          resolve();
+        }
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id: mine, method }));
+    });
+  return { call, close: () => ws.close() };
+}
+
+function processRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+async function wrap(name: ServerProcess['name'], child: ChildProcess, port: number, debug: Inspector): Promise<ServerProcess> {
+  return {
+    name,
+    child,
+    port,
+    url: `ws://127.0.0.1:${port}/ws/signals`,
+    gc: async () => {
+      await debug.call('HeapProfiler.collectGarbage');
+      await debug.call('HeapProfiler.collectGarbage');
+    },
+    rss: () => processRss(child.pid!),
+    stop: () =>
+      new Promise((resolve) => {
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        debug.close();
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function startSignals(extra: string[] = []): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--inspect=127.0.0.1:0', BIN, 'serve', '--port', '0', '--symbols', 'SPY', '--speed', '0.01', '--price-rate', '0.01', '--analyze-rate', '1000', '--message-rate', '1000', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const listening = waitFor(child, 'stderr', /"url":"ws:\/\/127\.0\.0\.1:(\d+)/);
+  const debug = await inspector(child);
+  const [m] = await listening;
+  return wrap('signals', child, Number(m![1]), debug);
+}
+
+export async function startBaseline(recordingFile: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', BASELINE, recordingFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const listening = waitFor(child, 'stdout', /"port":(\d+)/);
+  const debug = await inspector(child);
+  const [m] = await listening;
+  return wrap('baseline', child, Number(m![1]), debug);
+}
+
+export interface Workers {
+  send(cmd: object): void;
+  collect<T>(cmd: object): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+/** Opens `count` clients spread over `processes` worker processes, each subscribed to one symbol round-robin. */
+export async function startClients(url: string, count: number, symbols: string[], processes = 2): Promise<Workers> {
+  const children: ChildProcess[] = [];
+  const per = Math.ceil(count / processes);
+  const ready: Promise<void>[] = [];
+  for (let p = 0; p < processes; p++) {
+    const n = Math.min(per, count - p * per);
+    if (n <= 0) break;
+    const child = fork(WORKER, [url, String(n), symbols.join(','), String(p * per)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    ready.push(
+      new Promise((resolve, reject) =>
+        child.once('message', (m: { ready?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve())),
+      ),
+    );
+  }
+  await Promise.all(ready);
+  const collect = <T>(cmd: object) =>
+    Promise.all(
+      children.map(
+        (c) =>
+          new Promise<T>((resolve) => {
+            c.once('message', (m) => resolve(m as T));
+            c.send(cmd);
+          }),
+      ),
+    );
+  return {
+    send: (cmd) => children.forEach((c) => c.send(cmd)),
+    collect,
+    stop: async () => {
+      await Promise.all(children.map((c) => new Promise((r) => (c.once('exit', r), c.send({ cmd: 'exit' })))));
+    },
+  };
+}

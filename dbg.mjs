@@ -1,0 +1,1 @@
+import { startSignals, startBaseline, startClients } from './dist/bench/run.js';

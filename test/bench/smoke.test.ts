@@ -1,0 +1,30 @@
+// The benchmark suite runs end to end (its --smoke mode: a few clients for a second) and reports every figure.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench -- --smoke', () => {
+  it('measures the real server and the baseline and writes the JSON report', { timeout: 120_000 }, () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'signals-bench-')), 'bench.json');
+    const run = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url));
+    const r = spawnSync(process.execPath, [run, '--smoke', '--out', out], { encoding: 'utf8', timeout: 110_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.machine).toMatchObject({ cpus: expect.any(Number), node: process.version, smoke: true });
+    const [row] = report.fanout;
+    // 30 symbols x 12 messages a second, to 60 clients spread over the 30 rooms: 720 deliveries a second each.
+    expect(row.clients).toBe(60);
+    expect(row.delivered_per_s).toBeGreaterThan(500);
+    expect(row.baseline_delivered_per_s).toBeGreaterThan(500);
+    expect(row.ratio).toBeGreaterThan(0.5);
+    expect(row.p99_ms).toBeLessThan(5_000);
+    expect(report.memory.bytes_per_connection).toEqual(expect.any(Number));
+    expect(report.slow_consumers).toMatchObject({ stalled_clients: 6, rss_bounded: true });
+    expect(report.orchestrator.analyses_per_s).toBeGreaterThan(100);
+    expect(report.monitor.ticks_per_s).toBeGreaterThan(1000);
+    expect(report.startup.ratio).toBeGreaterThan(1);
+  });
+});
