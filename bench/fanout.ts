@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startBaseline, startClients, startSignals, type ServerProcess } from './processes.js';
-import { quantile } from './stats.js';
 
 export const SYMBOLS = ['AAPL', 'AMD', 'AMZN', 'AVGO', 'BAC', 'BRK-B', 'COST', 'CVX', 'DIS', 'GOOGL', 'HD', 'INTC', 'JNJ', 'JPM', 'KO', 'LLY', 'MA', 'META', 'MSFT', 'NFLX', 'NVDA', 'ORCL', 'PEP', 'PG', 'SPY', 'TSLA', 'UNH', 'V', 'WMT', 'XOM'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -127,5 +126,3 @@ export async function memoryRun(server: ServerProcess, clients: number): Promise
   await sleep(300);
   return Math.round((after - before) / clients);
 }
-
-export { quantile };

@@ -19,19 +19,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray[]> {
+/** Resolves with the first match of `pattern` in what the child writes on `stream`. */
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const found: RegExpExecArray[] = [];
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${text}`)), 20_000);
-    child[stream]!.on('data', (d: Buffer) => {
+    const onData = (d: Buffer) => {
       text += d.toString();
-      const all = [...text.matchAll(new RegExp(pattern, 'g'))];
-      if (all.length > found.length) {
+      const m = pattern.exec(text);
+      if (m) {
         clearTimeout(timer);
-        resolve(all);
+        child[stream]!.off('data', onData);
+        // Keep draining the pipe so that the child never blocks on a full one.
+        child[stream]!.resume();
+        resolve(m);
       }
-    });
+    };
+    child[stream]!.on('data', onData);
   });
 }
 
@@ -42,8 +46,8 @@ interface Inspector {
 }
 
 async function inspector(child: ChildProcess): Promise<Inspector> {
-  const [m] = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
-  const ws = new WebSocket(m![1]!);
+  const m = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
+  const ws = new WebSocket(m[1]!);
   await new Promise((r) => ws.once('open', r));
   let id = 0;
   const call = (method: string) =>
@@ -98,16 +102,16 @@ export async function startSignals(extra: string[] = []): Promise<ServerProcess>
   );
   const listening = waitFor(child, 'stderr', /"url":"ws:\/\/127\.0\.0\.1:(\d+)/);
   const debug = await inspector(child);
-  const [m] = await listening;
-  return wrap('signals', child, Number(m![1]), debug);
+  const m = await listening;
+  return wrap('signals', child, Number(m[1]), debug);
 }
 
 export async function startBaseline(recordingFile: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', BASELINE, recordingFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   const listening = waitFor(child, 'stdout', /"port":(\d+)/);
   const debug = await inspector(child);
-  const [m] = await listening;
-  return wrap('baseline', child, Number(m![1]), debug);
+  const m = await listening;
+  return wrap('baseline', child, Number(m[1]), debug);
 }
 
 export interface Workers {

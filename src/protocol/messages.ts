@@ -21,22 +21,18 @@ const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boole
 
 // ---- client -> server ----
 
-export const SubscribeRequest = z
-  .object({
-    type: z.literal('subscribe'),
-    symbol: Symbol.optional(),
-    symbols: z.array(Symbol).min(1).max(100).optional(),
-    id: RequestId.optional(),
-  })
-  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'subscribe needs `symbol` or `symbols`');
-export const UnsubscribeRequest = z
-  .object({
-    type: z.literal('unsubscribe'),
-    symbol: Symbol.optional(),
-    symbols: z.array(Symbol).min(1).max(100).optional(),
-    id: RequestId.optional(),
-  })
-  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'unsubscribe needs `symbol` or `symbols`');
+/** subscribe and unsubscribe take one `symbol` (seed) or several `symbols` (addition). */
+const roomRequest = <T extends 'subscribe' | 'unsubscribe'>(type: T) =>
+  z
+    .object({
+      type: z.literal(type),
+      symbol: Symbol.optional(),
+      symbols: z.array(Symbol).min(1).max(100).optional(),
+      id: RequestId.optional(),
+    })
+    .refine((m) => m.symbol !== undefined || m.symbols !== undefined, `${type} needs \`symbol\` or \`symbols\``);
+export const SubscribeRequest = roomRequest('subscribe');
+export const UnsubscribeRequest = roomRequest('unsubscribe');
 export const AnalyzeRequest = z.object({ type: z.literal('analyze'), symbol: Symbol.optional(), id: RequestId.optional() });
 export const GetStatusRequest = z.object({ type: z.literal('get_status'), id: RequestId.optional() });
 export const HeartbeatRequest = z.object({

@@ -15,7 +15,13 @@ export interface WireOptions {
 export function wireDashboard(client: SignalsClient, options: WireOptions): DashboardProps {
   const listeners = new Set<(e: DashboardEvent) => void>();
   const emit = (e: DashboardEvent) => listeners.forEach((l) => l(e));
-  client.on('message', (message) => emit({ kind: 'message', message }));
+  // A symbol typed in with `+` that the server does not know comes back as an error with the request's id.
+  const added = new Map<string, string>();
+  client.on('message', (message) => {
+    emit({ kind: 'message', message });
+    const symbol = message.type === 'error' && message.id !== undefined ? added.get(String(message.id)) : undefined;
+    if (symbol !== undefined && message.type === 'error' && message.code === 'UNKNOWN_SYMBOL') emit({ kind: 'remove', symbol });
+  });
   client.on('state', (state) => emit({ kind: 'connection', state }));
   return {
     initial: { ...initialState(options.title, options.symbols), agentNames: options.agents, connection: client.state },
@@ -25,7 +31,7 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     },
     actions: {
       analyze: (symbol) => void client.analyze(symbol),
-      add: (symbol) => void client.subscribe([symbol]),
+      add: (symbol) => void added.set(client.subscribe([symbol]), symbol),
       remove: (symbol) => void client.unsubscribe([symbol]),
     },
     colors: options.colors,

@@ -76,3 +76,29 @@ describe('signals watch end to end', () => {
     expect(r.stderr).toMatch(/unknown symbol NOPE/);
   });
 });
+
+describe('adding a symbol from the dashboard', () => {
+  it('subscribes a known symbol and drops an unknown one with the server error in the log', async () => {
+    const ctx = await startServer();
+    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
+    const welcome = await client.connect();
+    const props = wireDashboard(client, { title: 'test', symbols: ['AAPL'], agents: welcome.agents, colors: false });
+    const app = render(<Dashboard {...props} fps={30} />);
+    for (const key of ['+', 'k', 'o', '\r']) {
+      app.stdin.write(key);
+      await sleep(40);
+    }
+    await until(() => ctx.server.hub.subscribers('KO') === 1);
+    for (const key of ['+', 'z', 'z', 'z', '\r']) {
+      app.stdin.write(key);
+      await sleep(40);
+    }
+    await until(() => /UNKNOWN_SYMBOL: unknown symbol ZZZ/.test(plain(app.lastFrame())));
+    const frame = plain(app.lastFrame());
+    expect(frame).toMatch(/^\s*›?KO\s/m);
+    expect(frame).not.toMatch(/^\s*›?ZZZ\s/m);
+    app.unmount();
+    client.close();
+    await ctx.server.stop();
+  });
+});
