@@ -1,3 +1,4 @@
+// EconomicIndicator on constructed macro series where the right vote is known.
 import { describe, expect, it } from 'vitest';
 import { economicVote, sahmGap } from '../../src/agents/economic.js';
 import { emptyMacro, monthly } from '../helpers/series.js';

@@ -1,3 +1,4 @@
+// Momentum and VolatilityRisk on constructed price series where the right vote is known.
 import { describe, expect, it } from 'vitest';
 import { momentumVote } from '../../src/agents/momentum.js';
 import { rollingVolatility, volatilityVote } from '../../src/agents/volatility.js';

@@ -1,3 +1,4 @@
+// NewsSentiment: the embedded model, and the LLM backend against a local server speaking the OpenAI chat format.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

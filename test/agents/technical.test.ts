@@ -1,3 +1,4 @@
+// TechnicalAnalyst on constructed price series where the right vote is known.
 import { describe, expect, it } from 'vitest';
 import { technicalVote } from '../../src/agents/technical.js';
 import { barsFrom, trend } from '../helpers/series.js';

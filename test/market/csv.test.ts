@@ -1,3 +1,4 @@
+// Daily CSV parsing: the bundled layout, Adj Close, and errors that name the file and line.
 import { describe, expect, it } from 'vitest';
 import { parseDailyCsv } from '../../src/market/csv.js';
 

@@ -1,3 +1,4 @@
+// The consensus formula, table-driven: ties, the gate, abstentions, failures, weights.
 import { describe, expect, it } from 'vitest';
 import { consensus, DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type AgentOutcome } from '../../src/orchestrator/consensus.js';
 

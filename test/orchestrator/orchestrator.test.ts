@@ -1,3 +1,4 @@
+// The orchestrator: event order, protocol validity, determinism, failures and timeouts, targets.
 import { describe, expect, it } from 'vitest';
 import { defaultAgents } from '../../src/agents/index.js';
 import type { Agent } from '../../src/agents/agent.js';
