@@ -141,11 +141,12 @@ export class ReplayFeed implements MarketFeed {
   /** Advances the market clock by one step (speed x step) and quotes every watched symbol. */
   step(): void {
     if (this.ended) return;
-    this.clock += this.stepMs * this.options.speed;
     const close = sessionOpen(this.today()) + SESSION_MINUTES * 60_000;
-    if (this.clock > close) {
+    if (this.clock < close) {
+      // The last step of a session lands on the close exactly, so every day ends on its real close.
+      this.clock = Math.min(close, this.clock + this.stepMs * this.options.speed);
+    } else {
       if (this.dayIndex + 1 >= this.days.length) {
-        this.clock = close;
         this.ended = true;
         this.stop();
         return;

@@ -170,7 +170,20 @@ describe('Dashboard', () => {
     expect(h.app.frames.length - before).toBeLessThan(10);
   });
 
-  it('fits in 80 columns', async () => {
+  it('follows a terminal resize: narrower columns, shorter header and sparkline', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    h.send({ type: 'price_update', data: { symbol: 'AAPL', price: 100, volume: 1, timestamp: T } });
+    expect(await h.text()).toMatch(/market 2025-07-08 14:00 UTC · updated/);
+    Object.defineProperty(h.app.stdout, 'columns', { value: 80, configurable: true });
+    h.app.stdout.emit('resize');
+    const narrow = await h.text();
+    expect(narrow).toMatch(/2025-07-08 14:00Z · upd/);
+    expect(narrow).not.toMatch(/TRIGGER \/ AS OF/);
+    for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps every line within the terminal width', async () => {
     const h = harness();
     cleanup = h.app.unmount;
     h.send(signal('AAPL', 'BUY'));
