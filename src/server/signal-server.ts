@@ -1,6 +1,6 @@
 // The real-time signal server: WebSocket endpoints, the market monitor, analyses streamed to symbol rooms.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -25,6 +25,7 @@ import {
 import { VERSION } from '../version.js';
 import { createAuthenticator, type AuthOptions } from './auth.js';
 import { Connection } from './connection.js';
+import { httpHandler, type StatusData } from './http.js';
 import { Hub } from './hub.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import type { Logger } from './log.js';
@@ -67,7 +68,6 @@ export class SignalServer {
   private heartbeat: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
   private stopping = false;
-  private readonly started = Date.now();
 
   constructor(private readonly options: ServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -100,7 +100,9 @@ export class SignalServer {
       { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
     );
     this.configured = new Set(options.symbols.map(normaliseSymbol));
-    this.http = createServer((req, res) => this.route(req, res));
+    this.http = createServer(
+      httpHandler({ hub: this.hub, metrics: this.metrics, status: () => this.statusData(), started: Date.now() }),
+    );
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, clientTracking: false });
     this.http.on('upgrade', (req, socket, head) => void this.upgrade(req, socket, head));
   }
@@ -143,39 +145,7 @@ export class SignalServer {
     clearTimeout(deadline);
   }
 
-  // ---- HTTP ----
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
-    if (path === '/healthz') return json(200, { status: 'ok', version: VERSION, uptime_s: Math.round((Date.now() - this.started) / 1000) });
-    if (path === '/ws/status') {
-      return json(200, {
-        websocket_manager: {
-          total_connections: this.hub.connections.size,
-          active_connections: [...this.hub.connections].filter((c) => !c.closing).length,
-          messages_sent: this.hub.messagesSent,
-          rooms: this.hub.roomSizes(),
-        },
-        orchestrator: this.statusData(),
-      });
-    }
-    if (path === '/metrics') {
-      this.metrics.connections.set(this.hub.connections.size);
-      void this.metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    json(404, { error: 'not found', endpoints: ['/ws/signals', '/ws/symbols/{symbol}', '/ws/status', '/healthz', '/metrics'] });
-  }
-
-  private statusData() {
+  private statusData(): StatusData {
     return {
       running: !this.stopping,
       active_analyses: this.orchestrator.activeAnalyses,
