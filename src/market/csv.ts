@@ -10,7 +10,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * @example parseDailyCsv('Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,0.5,1.5,100\n', 'X.csv')
  */
 export function parseDailyCsv(text: string, file: string): Bar[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replaceAll('\r', '').split('\n');
   const header = lines[0]?.replace(/^\uFEFF/, '').split(',').map((h) => h.trim().toLowerCase()) ?? [];
   const col = (name: string) => header.indexOf(name);
   const idx = {
@@ -29,40 +29,41 @@ export function parseDailyCsv(text: string, file: string): Bar[] {
       `${file}:1: header must be Date,Open,High,Low,Close[,Adj Close],Volume (missing ${missing.map(([k]) => k).join(', ')})`,
     );
   }
+  const fail = (line: number, why: string): never => {
+    throw new SignalsError('DATA_ERROR', `${file}:${line}: ${why}`);
+  };
+  // Number() accepts surrounding spaces and reads '' as 0, so only a zero needs a second look.
+  const num = (f: string[], j: number, name: string, line: number) => {
+    const raw = f[j] ?? '';
+    const v = Number(raw);
+    if (!Number.isFinite(v) || (v === 0 && raw.trim() === '')) fail(line, `bad ${name} "${raw.trim()}"`);
+    return v;
+  };
   const bars: Bar[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() === '') continue;
+    if (line === '' || line.trim() === '') continue;
     const f = line.split(',');
-    const fail = (why: string): never => {
-      throw new SignalsError('DATA_ERROR', `${file}:${i + 1}: ${why}`);
-    };
     const date = f[idx.date]?.trim() ?? '';
-    if (!DATE.test(date)) fail(`bad date "${date}" (expected YYYY-MM-DD)`);
-    const num = (j: number, name: string) => {
-      const raw = f[j]?.trim() ?? '';
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v)) fail(`bad ${name} "${raw}"`);
-      return v;
-    };
-    let open = num(idx.open, 'Open');
-    let high = num(idx.high, 'High');
-    let low = num(idx.low, 'Low');
-    let close = num(idx.close, 'Close');
-    const volume = num(idx.volume, 'Volume');
+    if (!DATE.test(date)) fail(i + 1, `bad date "${date}" (expected YYYY-MM-DD)`);
+    let open = num(f, idx.open, 'Open', i + 1);
+    let high = num(f, idx.high, 'High', i + 1);
+    let low = num(f, idx.low, 'Low', i + 1);
+    let close = num(f, idx.close, 'Close', i + 1);
+    const volume = num(f, idx.volume, 'Volume', i + 1);
     if (idx.adj >= 0) {
-      const adj = num(idx.adj, 'Adj Close');
+      const adj = num(f, idx.adj, 'Adj Close', i + 1);
       const k = close === 0 ? 1 : adj / close;
       open *= k;
       high *= k;
       low *= k;
       close = adj;
     }
-    if (close <= 0 || low <= 0) fail('prices must be positive');
-    if (high < Math.max(open, close) - 1e-9 || low > Math.min(open, close) + 1e-9) fail('High/Low do not bound Open/Close');
-    if (volume < 0) fail('negative volume');
+    if (close <= 0 || low <= 0) fail(i + 1, 'prices must be positive');
+    if (high < Math.max(open, close) - 1e-9 || low > Math.min(open, close) + 1e-9) fail(i + 1, 'High/Low do not bound Open/Close');
+    if (volume < 0) fail(i + 1, 'negative volume');
     const prev = bars[bars.length - 1];
-    if (prev && prev.date >= date) fail(`dates must increase (${date} after ${prev.date})`);
+    if (prev && prev.date >= date) fail(i + 1, `dates must increase (${date} after ${prev.date})`);
     bars.push({ date, open, high, low, close, volume });
   }
   if (bars.length === 0) throw new SignalsError('DATA_ERROR', `${file}: no rows`);
