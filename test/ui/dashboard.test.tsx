@@ -26,7 +26,8 @@ function harness(symbols = ['AAPL', 'MSFT'], colors = true) {
   const send = (...messages: ServerMessage[]) => messages.forEach((message) => listeners.forEach((l) => l({ kind: 'message', message })));
   const event = (e: DashboardEvent) => listeners.forEach((l) => l(e));
   const frame = async () => {
-    await sleep(60);
+    // Several render intervals (20 ms at fps 50), so that a loaded machine still renders in time.
+    await sleep(120);
     return app.lastFrame() ?? '';
   };
   /** The frame without colour codes, for matching text. */
