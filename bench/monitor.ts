@@ -11,6 +11,7 @@ export function benchMonitor(seconds: number): { ticks_per_s: number; published:
     watched: () => [],
     quote: () => undefined,
     onTick: () => undefined,
+    onEnd: () => undefined,
     start: () => undefined,
     stop: () => undefined,
   };

@@ -29,6 +29,8 @@ export interface MarketFeed {
   /** The latest tick of a watched symbol, if it has traded yet. */
   quote(symbol: string): Tick | undefined;
   onTick(listener: (tick: Tick) => void): void;
+  /** Called once if the feed runs out of data (a replay reaching its last day); live feeds never do. */
+  onEnd(listener: () => void): void;
   start(): void;
   stop(): void;
 }

@@ -78,6 +78,7 @@ export class ReplayFeed implements MarketFeed {
   private readonly quotes = new Map<string, Tick>();
   private readonly paths = new Map<string, DayPath | null>();
   private readonly listeners: ((tick: Tick) => void)[] = [];
+  private readonly endListeners: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly stepMs: number;
   ended = false;
@@ -128,6 +129,10 @@ export class ReplayFeed implements MarketFeed {
     this.listeners.push(listener);
   }
 
+  onEnd(listener: () => void): void {
+    this.endListeners.push(listener);
+  }
+
   start(): void {
     this.emitTicks();
     this.timer = setInterval(() => this.step(), this.stepMs);
@@ -149,6 +154,7 @@ export class ReplayFeed implements MarketFeed {
       if (this.dayIndex + 1 >= this.days.length) {
         this.ended = true;
         this.stop();
+        for (const listener of this.endListeners) listener();
         return;
       }
       this.dayIndex += 1;

@@ -100,6 +100,11 @@ export class SignalServer {
       { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
     );
     this.configured = new Set(options.symbols.map(normaliseSymbol));
+    options.feed.onEnd(() =>
+      options.logger.warn('the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch', {
+        market_time: options.feed.now(),
+      }),
+    );
     this.http = createServer(
       httpHandler({ hub: this.hub, metrics: this.metrics, status: () => this.statusData(), started: Date.now() }),
     );

@@ -26,6 +26,7 @@ export class ManualFeed implements MarketFeed {
   watched() { return [...this.symbols]; }
   quote(symbol: string) { return this.quotes.get(symbol); }
   onTick(listener: (t: Tick) => void) { this.listeners.push(listener); }
+  onEnd() {}
   start() {}
   stop() {}
 

@@ -90,6 +90,17 @@ describe('ReplayFeed', () => {
     expect(snap.bars.at(-1)!.close).toBe(tick.price);
   });
 
+  it('stops at the end of the data and says so once', () => {
+    const feed = new ReplayFeed(store, { from: '2025-10-07', speed: 390 * 8, seed: 1 });
+    let ended = 0;
+    feed.onEnd(() => (ended += 1));
+    feed.watch('SPY');
+    for (let i = 0; i < 200; i++) feed.step();
+    expect(feed.ended).toBe(true);
+    expect(ended).toBe(1);
+    expect(feed.today()).toBe('2025-10-07');
+  });
+
   it('refuses a --from outside the data', () => {
     expect(() => new ReplayFeed(store, { from: '2030-01-01', speed: 390, seed: 1 })).toThrow(/outside the replay calendar/);
   });
