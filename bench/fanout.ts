@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startBaseline, startClients, startSignals, type ServerProcess } from './processes.js';
+import { startClients, type ServerProcess } from './processes.js';
 
 export const SYMBOLS = ['AAPL', 'AMD', 'AMZN', 'AVGO', 'BAC', 'BRK-B', 'COST', 'CVX', 'DIS', 'GOOGL', 'HD', 'INTC', 'JNJ', 'JPM', 'KO', 'LLY', 'MA', 'META', 'MSFT', 'NFLX', 'NVDA', 'ORCL', 'PEP', 'PG', 'SPY', 'TSLA', 'UNH', 'V', 'WMT', 'XOM'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

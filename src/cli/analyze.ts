@@ -51,7 +51,7 @@ function colourAction(action: string, chalk: ChalkInstance): string {
 }
 
 /** The human-readable table of one analysis: one row per agent, then the consensus line. */
-export function formatResult(result: SignalUpdate | DecisionUpdate, chalk: ChalkInstance): string {
+function formatResult(result: SignalUpdate | DecisionUpdate, chalk: ChalkInstance): string {
   const lines: string[] = [];
   const d = result.data;
   const price = result.type === 'signal_update' ? result.data.price : (result.data.price ?? 0);

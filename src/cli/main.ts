@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
+import { DEFAULT_FROM, DEFAULT_SYMBOLS, DEFAULT_URL } from './defaults.js';
 import { addAnalysisOptions, addDataOption } from './options.js';
 
 function program(): Command {
@@ -50,10 +51,10 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
       .description('run the WebSocket signal server with its market monitor on the replayed bundled data')
       .addOption(new Option('--host <host>', 'interface to bind').env('SIGNALS_HOST').default('127.0.0.1'))
       .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('SIGNALS_PORT').default('8000'))
-      .addOption(new Option('--symbols <list>', 'symbols the monitor always watches').env('SIGNALS_SYMBOLS').default('AAPL,MSFT,NVDA,AMZN,GOOGL,META,TSLA,JPM,XOM,SPY'))
+      .addOption(new Option('--symbols <list>', 'symbols the monitor always watches').env('SIGNALS_SYMBOLS').default(DEFAULT_SYMBOLS.join(',')))
       .addOption(new Option('--threshold <percent>', 'price move from the last analysis that triggers a new one').env('SIGNALS_THRESHOLD').default('1'))
       .addOption(new Option('--speed <x>', 'replay speed: market time per wall time (390 = one session per minute)').env('SIGNALS_SPEED').default('390'))
-      .addOption(new Option('--from <date>', 'first day of the replay').env('SIGNALS_FROM').default('2025-07-08'))
+      .addOption(new Option('--from <date>', 'first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
       .addOption(new Option('--seed <n>', 'seed of the synthetic intraday paths').env('SIGNALS_SEED').default('1'))
       .addOption(new Option('--token <token...>', 'require one of these static tokens (?token= or Authorization: Bearer)').env('SIGNALS_TOKENS'))
       .addOption(new Option('--jwt-secret <secret>', 'require a JWT signed with this HS256 secret').env('SIGNALS_JWT_SECRET'))
@@ -82,11 +83,11 @@ Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics
       .command('watch')
       .description('live terminal dashboard of the agents voting and the consensus (NDJSON when not a terminal)')
       .argument('<symbols...>', 'symbols to watch')
-      .addOption(new Option('--url <url>', 'server to connect to').env('SIGNALS_URL').default('ws://127.0.0.1:8000/ws/signals'))
+      .addOption(new Option('--url <url>', 'server to connect to').env('SIGNALS_URL').default(DEFAULT_URL))
       .addOption(new Option('--token <token...>', 'token for the server').env('SIGNALS_TOKEN'))
       .option('--local', 'run the server in-process on the bundled data (no server needed)')
       .option('--json', 'print protocol events as JSON lines instead of the dashboard')
-      .addOption(new Option('--from <date>', 'with --local: first day of the replay').env('SIGNALS_FROM').default('2025-07-08'))
+      .addOption(new Option('--from <date>', 'with --local: first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
       .addOption(new Option('--speed <x>', 'with --local: replay speed').env('SIGNALS_SPEED').default('390'))
       .addOption(new Option('--seed <n>').default('1').hideHelp())
       .addOption(new Option('--symbols <list>').default('').hideHelp())

@@ -8,10 +8,6 @@ import { createLogger, LEVELS, type Level } from '../server/log.js';
 import { SignalServer } from '../server/signal-server.js';
 import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
 
-export const DEFAULT_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
-/** The replay starts here by default: a recent stretch with bundled minute bars (SPY 8-14 July, AAPL 28-30 July). */
-export const DEFAULT_FROM = '2025-07-08';
-
 export interface ServeOptions extends SharedOptions {
   host: string;
   port: string;

@@ -12,7 +12,7 @@ export interface WatchOptions extends ServeOptions {
   local?: boolean;
 }
 
-/** Writes one line to stdout; resolves false once stdout is gone (e.g. `| head`). */
+/** Writes one line to stdout; false once stdout is gone (e.g. after `| head` exits). */
 function writeLine(line: string): boolean {
   if (process.stdout.destroyed) return false;
   process.stdout.write(`${line}\n`);
@@ -57,7 +57,6 @@ export async function runWatch(symbols: string[], options: WatchOptions): Promis
   };
 
   if (mode !== 'interactive') {
-    process.stdout.on('error', () => void finish());
     client.on('message', (m) => {
       if (!writeLine(JSON.stringify(m))) void finish();
     });

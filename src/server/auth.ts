@@ -14,7 +14,7 @@ export type Authenticator = (request: IncomingMessage) => Promise<boolean>;
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** The token of a request: `?token=` or an `Authorization: Bearer` header. */
-export function requestToken(request: IncomingMessage): string | undefined {
+function requestToken(request: IncomingMessage): string | undefined {
   const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
   if (query) return query;
   const header = request.headers.authorization;

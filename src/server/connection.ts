@@ -73,17 +73,15 @@ export class Connection {
   /**
    * Holds this client's writes until `uncork`: everything sent to it in one turn of the event loop
    * leaves in one write system call instead of one per message (the fan-out's main cost).
-   * Returns true when it was not already corked.
    */
-  cork(): boolean {
-    if (this.corked) return false;
+  private cork(): void {
+    if (this.corked) return;
     // ws has no public cork; its socket is a plain net.Socket whose cork nests with ws's own.
     const socket = this.socket;
-    if (!socket) return false;
+    if (!socket) return;
     socket.cork();
     this.corked = true;
     this.events.onCork(this);
-    return true;
   }
 
   uncork(): void {

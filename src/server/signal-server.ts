@@ -127,10 +127,6 @@ export class SignalServer {
     return (this.http.address() as AddressInfo).port;
   }
 
-  get port(): number {
-    return (this.http.address() as AddressInfo).port;
-  }
-
   /** Stops accepting, closes every client with 1001, and stops the feed; resolves when the listener is closed. */
   async stop(): Promise<void> {
     if (this.stopping) return;

@@ -1,5 +1,4 @@
 // Starts a real SignalServer on port 0 for integration tests, with a feed the test controls, and raw WebSocket helpers.
-import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { defaultAgents } from '../../src/agents/index.js';
 import type { Agent } from '../../src/agents/agent.js';
@@ -122,5 +121,3 @@ export class TestClient {
     this.ws.terminate();
   }
 }
-
-export const portOf = (server: { address(): AddressInfo | string | null }) => (server.address() as AddressInfo).port;
