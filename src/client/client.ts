@@ -12,7 +12,12 @@ export type ClientState =
   | { status: 'reconnecting'; inMs: number; attempt: number; reason: string }
   | { status: 'closed'; reason: string };
 
-type ByType = { [M in ServerMessage as M['type']]: [M] };
+/**
+ * One event per message type, named after it, except `error` messages: an EventEmitter treats an
+ * unhandled 'error' event as fatal, so the server's error messages arrive as `server_error`.
+ */
+type EventName<T extends string> = T extends 'error' ? 'server_error' : T;
+type ByType = { [M in ServerMessage as EventName<M['type']>]: [M] };
 export type ClientEvents = ByType & {
   message: [ServerMessage];
   state: [ClientState];
@@ -136,7 +141,7 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
         reject = undefined;
       }
       this.emit('message', message);
-      (this.emit as (t: string, m: ServerMessage) => boolean)(message.type, message);
+      (this.emit as (t: string, m: ServerMessage) => boolean)(message.type === 'error' ? 'server_error' : message.type, message);
     });
     ws.on('error', () => {
       // 'close' follows with the details; errors here are connection failures.

@@ -58,3 +58,16 @@ describe('SignalsClient', () => {
     await second.stop();
   });
 });
+
+describe('SignalsClient and server errors', () => {
+  it('delivers error messages as `server_error`, never as a fatal EventEmitter error', async () => {
+    const ctx = await startServer();
+    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
+    await client.connect();
+    const got = new Promise<string>((resolve) => client.on('server_error', (m) => resolve(m.code)));
+    client.subscribe(['NOPE']);
+    expect(await got).toBe('UNKNOWN_SYMBOL');
+    client.close();
+    await ctx.server.stop();
+  });
+});

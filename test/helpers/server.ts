@@ -50,13 +50,15 @@ export interface TestServerOptions {
   symbols?: string[];
   thresholdPct?: number;
   priceRate?: number;
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 export async function startServer(options: TestServerOptions = {}) {
   const feed = new ManualFeed();
   const server = new SignalServer({
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     store,
     feed,
     agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }),

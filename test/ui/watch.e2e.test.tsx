@@ -102,3 +102,32 @@ describe('adding a symbol from the dashboard', () => {
     await ctx.server.stop();
   });
 });
+
+describe('the dashboard through a lost connection', () => {
+  it('shows "reconnecting in Ns", then comes back with the tables rebuilt from snapshots', async () => {
+    const first = await startServer();
+    const port = first.port;
+    const client = new SignalsClient({ url: `${first.url}/ws/signals`, initialDelayMs: 300, maxDelayMs: 600 });
+    const welcome = await client.connect();
+    const props = wireDashboard(client, { title: 'test', symbols: ['JPM'], agents: welcome.agents, colors: false });
+    const app = render(<Dashboard {...props} fps={30} />);
+    client.subscribe(['JPM']);
+    await until(() => first.server.hub.subscribers('JPM') === 1);
+    first.feed.push('JPM', 101);
+    await until(() => /signal #1/.test(plain(app.lastFrame())));
+    await first.server.stop();
+    await until(() => /reconnecting in \ds/.test(plain(app.lastFrame())));
+
+    // The server comes back on the same port with its own history: one analysis of JPM.
+    const second = await startServer({ port });
+    second.feed.watch('JPM');
+    second.feed.push('JPM', 102);
+    await second.server.scheduler.idle();
+    await until(() => /● connected/.test(plain(app.lastFrame())), 10_000);
+    await until(() => /JPM agents\s+\(signal #1\)/.test(plain(app.lastFrame())) && /snapshot/.test(plain(app.lastFrame())));
+    expect(plain(app.lastFrame())).toMatch(/TechnicalAnalyst\s+(BUY|SELL|HOLD)/);
+    app.unmount();
+    client.close();
+    await second.server.stop();
+  });
+});
