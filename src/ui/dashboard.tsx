@@ -1,5 +1,5 @@
 // The `signals watch` screen: header, symbols with consensus, the selected symbol's agent votes, and a short log.
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { bar, fit, right, sparkline, SPINNER } from './format.js';
 import { reduce, type DashboardEvent, type DashboardState, type SymbolRow } from './state.js';
@@ -31,7 +31,13 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
   const [state, setState] = useState(initial);
   const [frame, setFrame] = useState(0);
   const [help, setHelp] = useState(false);
-  const [input, setInput] = useState<string | undefined>(undefined);
+  const [input, setInputState] = useState<string | undefined>(undefined);
+  // Keys can arrive faster than renders: the key handler reads and writes refs, never a stale closure.
+  const inputRef = useRef<string | undefined>(undefined);
+  const setInput = (value: string | undefined) => {
+    inputRef.current = value;
+    setInputState(value);
+  };
   const [size, setSize] = useState({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   const pending = useRef<DashboardEvent[]>([]);
   const current = useRef(state);
@@ -60,9 +66,9 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     current.current = reduce(current.current, event);
     setState(current.current);
   };
-  const selected = state.rows[state.selected];
-
-  useInput((text, key) => {
+  const onKey = (text: string, key: Key) => {
+    const input = inputRef.current;
+    const selected = current.current.rows[current.current.selected];
     if (input !== undefined) {
       if (key.escape) return setInput(undefined);
       if (key.return) {
@@ -85,7 +91,7 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     }
     if (key.upArrow) return apply({ kind: 'select', delta: -1 });
     if (key.downArrow) return apply({ kind: 'select', delta: 1 });
-    if (text === '?') return setHelp(!help);
+    if (text === '?') return setHelp((h) => !h);
     if (text === '+') return setInput('');
     if (text === 'a' && selected) {
       actions.analyze(selected.symbol);
@@ -95,12 +101,21 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
       actions.remove(selected.symbol);
       apply({ kind: 'remove', symbol: selected.symbol });
     }
+  };
+  useInput((text, key) => {
+    // Several keys in one read (typed fast, or pasted) arrive as one string: take them one by one.
+    if (text.length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of text) onKey(ch, { ...key, return: ch === '\r', escape: ch === '\u001B' });
+      return;
+    }
+    onKey(text, key);
   });
 
+  const selected = state.rows[state.selected];
   const c = (color: string | undefined) => (colors ? color : undefined);
   const width = Math.max(60, size.columns);
   const wide = width >= 100;
-  const sparkWidth = wide ? 24 : 12;
+  const sparkWidth = wide ? 23 : 12;
 
   return (
     <Box flexDirection="column" width={width}>

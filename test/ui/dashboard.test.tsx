@@ -140,6 +140,20 @@ describe('Dashboard', () => {
     expect(h.onExit).toHaveBeenCalled();
   });
 
+  it('takes keys that arrive together (typed fast or pasted) one by one', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    await h.frame();
+    h.app.stdin.write('+nflx\r');
+    expect(await h.text()).toMatch(/›NFLX/);
+    expect(h.actions.add).toHaveBeenCalledWith('NFLX');
+    h.app.stdin.write('a-');
+    const f = await h.text();
+    expect(h.actions.analyze).toHaveBeenCalledWith('NFLX');
+    expect(h.actions.remove).toHaveBeenCalledWith('NFLX');
+    expect(f).not.toMatch(/^\s*›?NFLX\s/m);
+  });
+
   it('shows the reconnecting state', async () => {
     const h = harness();
     cleanup = h.app.unmount;
