@@ -57,7 +57,12 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
   }, [fps]);
 
   useEffect(() => {
-    const onResize = () => setSize({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+    const onResize = () => {
+      // The terminal reflows the old frame at the new width, and Ink then erases the wrong lines:
+      // clear the screen so the next frame starts clean.
+      if (stdout.isTTY) stdout.write('\u001B[2J\u001B[3J\u001B[H');
+      setSize({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+    };
     stdout.on('resize', onResize);
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
