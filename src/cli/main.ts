@@ -121,6 +121,10 @@ Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, 
 
 /** Runs the CLI; resolves to the process exit code. Errors print one line on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that stops early (`| head`) is not an error: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
   try {
     await program().parseAsync(argv);
     return 0;

@@ -109,3 +109,11 @@ describe('signals symbols', () => {
     expect(list.find((s) => s.symbol === 'META')).toMatchObject({ first: '2012-05-18', last: '2025-10-08' });
   });
 });
+
+describe('output to a reader that stops early', () => {
+  it('`signals symbols | head -1` ends quietly', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" symbols | head -1`], { encoding: 'utf8', env: cleanEnv() });
+    expect(r.stdout).toMatch(/^SYMBOL/);
+    expect(r.stderr).toBe('');
+  });
+});
