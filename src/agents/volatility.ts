@@ -58,7 +58,7 @@ export function volatilityVote(bars: Bar[]): Vote {
     {
       value: (0.5 - percentile) * 2,
       weight: 1,
-      reason: `20-day volatility ${pct(vol)} is at the ${Math.round(percentile * 100)}th percentile of its year`,
+      reason: `20-day volatility ${pct(vol)}, higher than ${Math.round(percentile * 100)}% of its past year`,
     },
     {
       value: drawdown > -0.05 ? 0.5 : Math.max(-1, 0.5 + (drawdown + 0.05) * 10),

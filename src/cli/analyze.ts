@@ -4,6 +4,7 @@ import { defaultAgents } from '../agents/index.js';
 import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore, normaliseSymbol } from '../market/store.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
+import { SignalsError } from '../protocol/errors.js';
 import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
 import { colorLevel, outputMode } from './output-mode.js';
 import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
@@ -22,6 +23,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   });
   const requests = symbols.map((raw) => {
     const symbol = normaliseSymbol(raw);
+    if (symbol === '') throw new SignalsError('BAD_ARGUMENT', 'a symbol is empty; give ticker symbols such as AAPL');
     return { symbol, asOf: resolveAsOf(store, symbol, options.asOf) };
   });
   const mode = outputMode({ json: options.json ?? false, isTTY: process.stdout.isTTY ?? false, ci: Boolean(process.env.CI) });

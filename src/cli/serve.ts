@@ -1,6 +1,7 @@
 // `signals serve`: the WebSocket server on the replayed bundled market, until SIGINT or SIGTERM.
 import { defaultAgents } from '../agents/index.js';
 import { ReplayFeed } from '../market/replay.js';
+import { isCalendarDate } from '../market/snapshot.js';
 import { MarketStore, normaliseSymbol } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
 import { authEnabled } from '../server/auth.js';
@@ -63,7 +64,9 @@ export function createServerFromOptions(options: ServeOptions, logLevel?: Level)
   if (threshold === 0) throw new SignalsError('BAD_ARGUMENT', '--threshold must be above 0');
   const priceRate = positive('--price-rate', options.priceRate);
   if (priceRate === 0) throw new SignalsError('BAD_ARGUMENT', '--price-rate must be above 0');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.from)) throw new SignalsError('BAD_ARGUMENT', `--from "${options.from}" is not a date; use YYYY-MM-DD`);
+  if (!isCalendarDate(options.from)) throw new SignalsError('BAD_ARGUMENT', `--from "${options.from}" is not a date; use YYYY-MM-DD`);
+  const port = positive('--port', options.port, true);
+  if (port > 65535) throw new SignalsError('BAD_ARGUMENT', `--port must be from 0 to 65535, got ${port}`);
   const feed = new ReplayFeed(store, { from: options.from, speed, seed: positive('--seed', options.seed, true) });
   const auth = {
     tokens: (options.token ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''),
@@ -73,7 +76,7 @@ export function createServerFromOptions(options: ServeOptions, logLevel?: Level)
   if (options.jwtSecret && options.jwksUrl) throw new SignalsError('BAD_ARGUMENT', 'use --jwt-secret or --jwks-url, not both');
   return new SignalServer({
     host: options.host,
-    port: positive('--port', options.port, true),
+    port,
     store,
     feed,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
@@ -114,6 +117,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new SignalsError('BAD_ARGUMENT', `port ${options.port} on ${options.host} is in use; pick another with --port`);
+    if (code === 'EADDRNOTAVAIL') throw new SignalsError('BAD_ARGUMENT', `--host ${options.host} is not an address of this machine`);
+    if (code === 'EACCES') throw new SignalsError('BAD_ARGUMENT', `not allowed to listen on port ${options.port}; pick one above 1023 with --port`);
     throw error;
   }
   logger.info('signals serve listening', {

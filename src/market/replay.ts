@@ -93,7 +93,7 @@ export class ReplayFeed implements MarketFeed {
     this.dayIndex = upperBound(calendar, options.from, (d) => d) - 1;
     if (calendar[this.dayIndex] !== options.from) this.dayIndex += 1;
     this.days = calendar;
-    if (this.dayIndex < 0 || this.dayIndex >= calendar.length) {
+    if (options.from < calendar[0]! || this.dayIndex >= calendar.length) {
       throw new SignalsError('DATE_OUT_OF_RANGE', `--from ${options.from} is outside the replay calendar (${calendar[0]} to ${calendar.at(-1)})`);
     }
     this.clock = sessionOpen(this.days[this.dayIndex]!);

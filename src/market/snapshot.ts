@@ -47,6 +47,11 @@ export function snapshotAt(store: MarketStore, symbol: string, asOf: string, opt
   return { symbol: s, asOf, bars, benchmark, macro, headlines };
 }
 
+/** Whether `date` is a real YYYY-MM-DD day (2024-02-30 is not, though Date.parse accepts it). */
+export function isCalendarDate(date: string): boolean {
+  return DATE.test(date) && !Number.isNaN(Date.parse(date)) && new Date(`${date}T00:00:00.000Z`).toISOString().slice(0, 10) === date;
+}
+
 /**
  * Resolves a CLI `--as-of` date (default: the symbol's last bar) to an as-of timestamp after that day's close.
  * Throws BAD_ARGUMENT for a malformed date and DATE_OUT_OF_RANGE outside the symbol's data.
@@ -54,7 +59,7 @@ export function snapshotAt(store: MarketStore, symbol: string, asOf: string, opt
 export function resolveAsOf(store: MarketStore, symbol: string, date?: string): string {
   const range = store.range(symbol);
   if (date === undefined) return closeOf(range.last);
-  if (!DATE.test(date) || Number.isNaN(Date.parse(date))) {
+  if (!isCalendarDate(date)) {
     throw new SignalsError('BAD_ARGUMENT', `--as-of "${date}" is not a date; use YYYY-MM-DD`);
   }
   if (date < range.first || date > range.last) {

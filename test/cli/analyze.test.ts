@@ -38,6 +38,8 @@ describe('signals analyze errors', () => {
     ['unknown symbol', ['analyze', 'ZZZ'], 3, /^signals: unknown symbol ZZZ; `signals symbols` lists them\n$/],
     ['date outside the data', ['analyze', 'AAPL', '--as-of', '1999-01-04'], 4, /outside AAPL's data \(2005-10-10 to 2025-10-08\)/],
     ['malformed date', ['analyze', 'AAPL', '--as-of', 'yesterday'], 2, /"yesterday" is not a date; use YYYY-MM-DD/],
+    ['a day that does not exist', ['analyze', 'AAPL', '--as-of', '2024-02-30'], 2, /"2024-02-30" is not a date/],
+    ['empty symbol', ['analyze', ''], 2, /a symbol is empty/],
     ['bad flag', ['analyze', 'AAPL', '--bogus'], 2, /unknown option '--bogus'/],
     ['missing symbol', ['analyze'], 2, /missing required argument/],
     ['bad consensus weight', ['analyze', 'AAPL', '--weights', 'nobody=2'], 2, /unknown agent "nobody"/],

@@ -1,7 +1,7 @@
 // `signals serve` as a real process: activity from the replay, SIGTERM closes clients with 1001 and exits 0.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, cleanEnv } from '../helpers/cli.js';
+import { BIN, cleanEnv, run } from '../helpers/cli.js';
 import { TestClient } from '../helpers/server.js';
 
 function serve(args: string[]) {
@@ -44,6 +44,12 @@ describe('signals serve process', () => {
     child.stderr.on('data', (d) => (err += d));
     expect(await new Promise((r) => child.on('exit', r))).toBe(2);
     expect(err).toBe('signals: --threshold must be a number >= 0, got "lots"\n');
+  });
+
+  it('bad --port, --host and --from: exit 2 or 4 with one line', () => {
+    expect(run(['serve', '--port', '99999'])).toMatchObject({ code: 2, stderr: 'signals: --port must be from 0 to 65535, got 99999\n' });
+    expect(run(['serve', '--port', '0', '--host', '10.255.255.1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--host 10\.255\.255\.1 is not an address of this machine\n$/) });
+    expect(run(['serve', '--port', '0', '--from', '1990-01-02'])).toMatchObject({ code: 4, stderr: expect.stringMatching(/--from 1990-01-02 is outside the replay calendar/) });
   });
 
   it('warns when bound beyond loopback without authentication', async () => {
