@@ -14,7 +14,6 @@ export const ErrorCode = {
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   AUTH_FAILED: 'AUTH_FAILED',
   CONNECTION_FAILED: 'CONNECTION_FAILED',
-  ANALYSIS_FAILED: 'ANALYSIS_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -33,7 +32,6 @@ export const ExitCode: Record<ErrorCode, number> = {
   CONNECTION_FAILED: 6,
   AUTH_FAILED: 7,
   RATE_LIMITED: 8,
-  ANALYSIS_FAILED: 9,
   INTERNAL: 1,
 };
 
