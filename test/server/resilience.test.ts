@@ -45,6 +45,25 @@ describe('slow consumers', () => {
   });
 });
 
+describe('bursts', () => {
+  it('a burst larger than the cap, sent in one turn to a client that reads, does not make it a slow consumer', async () => {
+    const ctx = await startServer({ limits: { conflateAtBytes: 16 * 1024, maxBufferedBytes: 64 * 1024 } });
+    const reader = await TestClient.connect(`${ctx.url}/ws/signals`);
+    reader.send({ type: 'subscribe', symbol: 'AAPL' });
+    await reader.next((m) => m.type === 'subscribed');
+    const big = 'y'.repeat(16 * 1024);
+    // 10 x 16 KiB in one synchronous turn: all of it is corked in the socket before any is written.
+    for (let i = 0; i < 10; i++) {
+      ctx.server.hub.broadcast('AAPL', { type: 'alert', alert_type: 'burst', message: big, severity: 'info', timestamp: new Date().toISOString() });
+    }
+    await reader.next(() => reader.messages.filter((m) => m.alert_type === 'burst').length === 10);
+    expect(reader.closed).toBeUndefined();
+    expect(await metric(ctx.http, 'signals_slow_consumers_closed_total')).toBe(0);
+    reader.close();
+    await ctx.server.stop();
+  });
+});
+
 describe('liveness', () => {
   it('a peer that never answers pings is terminated within two heartbeat intervals', async () => {
     const ctx = await startServer({ limits: { heartbeatMs: 300 } });
