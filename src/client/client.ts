@@ -91,10 +91,6 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     return this.send({ type: 'get_status' });
   }
 
-  subscriptions(): string[] {
-    return [...this.symbols];
-  }
-
   close(): void {
     if (this.closedByUser) return;
     this.closedByUser = true;

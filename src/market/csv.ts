@@ -42,7 +42,7 @@ export function parseDailyCsv(text: string, file: string): Bar[] {
   const bars: Bar[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line === '' || line.trim() === '') continue;
+    if (line.trim() === '') continue;
     const f = line.split(',');
     const date = f[idx.date]?.trim() ?? '';
     if (!DATE.test(date)) fail(i + 1, `bad date "${date}" (expected YYYY-MM-DD)`);

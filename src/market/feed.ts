@@ -22,7 +22,7 @@ export interface MarketFeed {
   readonly name: string;
   /** The market clock, ISO UTC: the as-of time of every analysis. */
   now(): string;
-  /** Starts quoting a symbol. Throws UNKNOWN_SYMBOL when the feed has no such symbol. */
+  /** Starts quoting a symbol (again: no effect). Throws UNKNOWN_SYMBOL when the feed has no such symbol. */
   watch(symbol: string): void;
   unwatch(symbol: string): void;
   watched(): string[];

@@ -19,7 +19,6 @@ export class MarketMonitor {
   private readonly latest = new Map<string, Tick>();
   private readonly requested = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  ticks = 0;
 
   constructor(
     private readonly feed: MarketFeed,
@@ -39,7 +38,6 @@ export class MarketMonitor {
   }
 
   onTick(tick: Tick): void {
-    this.ticks += 1;
     this.latest.set(tick.symbol, tick);
     const ref = this.reference.get(tick.symbol);
     if (ref === undefined) {

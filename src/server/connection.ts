@@ -34,7 +34,13 @@ export class Connection {
     readonly ws: WebSocket,
     readonly endpoint: string,
     private readonly limits: Limits,
-    private readonly events: { onSlow(connection: Connection): void; onConflate(): void; onCork(connection: Connection): void },
+    private readonly events: {
+      onSlow(connection: Connection): void;
+      onConflate(): void;
+      onCork(connection: Connection): void;
+      /** The connection now holds back price updates; `flushPending` must be called later. */
+      onPending(connection: Connection): void;
+    },
   ) {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
@@ -60,6 +66,7 @@ export class Connection {
     }
     if (conflateKey !== undefined && (buffered > this.limits.conflateAtBytes || this.pendingPrices.size > 0)) {
       if (this.pendingPrices.delete(conflateKey)) this.events.onConflate();
+      else if (this.pendingPrices.size === 0) this.events.onPending(this);
       this.pendingPrices.set(conflateKey, data);
       if (buffered <= this.limits.conflateAtBytes) this.flushPending();
       return false;
@@ -91,17 +98,15 @@ export class Connection {
     this.socket?.uncork();
   }
 
-  get hasPending(): boolean {
-    return this.pendingPrices.size > 0;
-  }
-
-  /** Sends held-back price updates once the client has caught up. */
-  flushPending(): void {
-    if (this.closing || this.ws.bufferedAmount > this.limits.conflateAtBytes) return;
+  /** Sends held-back price updates once the client has caught up; returns whether any are still held. */
+  flushPending(): boolean {
+    if (this.closing) return false;
+    if (this.ws.bufferedAmount > this.limits.conflateAtBytes) return true;
     const pending = [...this.pendingPrices.values()];
     this.pendingPrices.clear();
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
     for (const data of pending) this.socket!.write(data);
+    return false;
   }
 
   /** Records a refused request; true when the client has been refused too often in 10 s. */

@@ -8,6 +8,8 @@ export class Hub {
   private readonly rooms = new Map<string, Set<Connection>>();
   messagesSent = 0;
   private corked: Connection[] = [];
+  /** Connections holding back conflated price updates: the only ones the periodic flush visits. */
+  private readonly behind = new Set<Connection>();
 
   constructor(private readonly metrics: Metrics) {}
 
@@ -46,9 +48,19 @@ export class Hub {
     return room.size;
   }
 
+  heldBack(connection: Connection): void {
+    this.behind.add(connection);
+  }
+
+  /** Sends held-back prices to the clients that have caught up. */
+  flushHeldBack(): void {
+    for (const c of this.behind) if (!c.flushPending()) this.behind.delete(c);
+  }
+
   /** Removes a connection from every room; returns the symbols whose rooms it emptied. */
   remove(connection: Connection): string[] {
     this.connections.delete(connection);
+    this.behind.delete(connection);
     const emptied: string[] = [];
     for (const symbol of [...connection.subscriptions]) {
       if (this.leave(connection, symbol) === 0) emptied.push(symbol);

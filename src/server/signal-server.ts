@@ -121,9 +121,7 @@ export class SignalServer {
     this.options.feed.start();
     this.monitor.start();
     this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs);
-    this.flusher = setInterval(() => {
-      for (const c of this.hub.connections) if (c.hasPending) c.flushPending();
-    }, 250);
+    this.flusher = setInterval(() => this.hub.flushHeldBack(), 250);
     return (this.http.address() as AddressInfo).port;
   }
 
@@ -194,6 +192,7 @@ export class SignalServer {
       },
       onConflate: () => this.metrics.conflated.inc(),
       onCork: (c) => this.hub.corkedThisTurn(c),
+      onPending: (c) => this.hub.heldBack(c),
     });
     this.hub.connections.add(connection);
     this.metrics.connectionsTotal.inc();
@@ -287,7 +286,7 @@ export class SignalServer {
       }
       this.hub.join(connection, symbol);
       this.hub.sendTo(connection, { type: 'subscribed', symbol, status: 'subscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
-      this.watch(symbol);
+      this.options.feed.watch(symbol);
       const last = this.latest.get(symbol);
       if (last) {
         const snapshot = { ...last, data: { ...last.data, trigger: 'snapshot' as const } } as ServerMessage;
@@ -311,10 +310,6 @@ export class SignalServer {
     if (!connection.subscriptions.has(symbol)) this.subscribe(connection, [symbol], id);
     this.alert(connection, 'analysis_started', `Analysis started for ${symbol}`, 'info', undefined, id);
     this.scheduler.request(symbol, 'manual');
-  }
-
-  private watch(symbol: string): void {
-    if (!this.options.feed.watched().includes(symbol)) this.options.feed.watch(symbol);
   }
 
   /** A symbol nobody is subscribed to any more stops being watched, unless configured. */

@@ -95,6 +95,14 @@ export class TestClient {
     return c;
   }
 
+  /** Connects and subscribes to `symbol`, waiting for the acknowledgement. */
+  static async subscribedTo(url: string, symbol: string): Promise<TestClient> {
+    const c = await TestClient.connect(url);
+    c.send({ type: 'subscribe', symbol });
+    await c.next((m) => m.type === 'subscribed' && m.symbol === symbol);
+    return c;
+  }
+
   send(message: unknown): void {
     this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   }

@@ -90,9 +90,7 @@ describe('requests', () => {
   });
 
   it('price_update reaches the room with numeric price and volume', async () => {
-    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
-    c.send({ type: 'subscribe', symbol: 'PG' });
-    await c.next((m) => m.type === 'subscribed');
+    const c = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'PG');
     ctx.feed.push('PG', 101.5);
     const p = await c.next((m) => m.type === 'price_update');
     expect(p.data).toMatchObject({ symbol: 'PG', price: 101.5, volume: 1000, change: 1.5, change_percent: 1.5, previous_close: 100 });
@@ -120,9 +118,7 @@ describe('/ws/symbols/{symbol}', () => {
 
 describe('HTTP', () => {
   it('GET /ws/status in the seed shape', async () => {
-    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
-    c.send({ type: 'subscribe', symbol: 'AAPL' });
-    await c.next((m) => m.type === 'subscribed');
+    const c = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'AAPL');
     const status = (await (await fetch(`${ctx.http}/ws/status`)).json()) as any;
     expect(status.websocket_manager).toMatchObject({ total_connections: expect.any(Number), active_connections: expect.any(Number), messages_sent: expect.any(Number) });
     expect(status.websocket_manager.rooms.AAPL).toBeGreaterThanOrEqual(1);

@@ -13,9 +13,7 @@ const metric = async (http: string, name: string) => {
 describe('slow consumers', () => {
   it('a stalled reader has its prices conflated, then is closed, while others keep receiving everything', async () => {
     const ctx = await startServer({ limits: { conflateAtBytes: 32 * 1024, maxBufferedBytes: 256 * 1024 } });
-    const healthy = await TestClient.connect(`${ctx.url}/ws/signals`);
-    healthy.send({ type: 'subscribe', symbol: 'AAPL' });
-    await healthy.next((m) => m.type === 'subscribed');
+    const healthy = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'AAPL');
     const stalled = await rawWebSocket(ctx.port);
     stalled.write(textFrame(JSON.stringify({ type: 'subscribe', symbol: 'AAPL' })));
     await sleep(100);
@@ -48,9 +46,7 @@ describe('slow consumers', () => {
 describe('bursts', () => {
   it('a burst larger than the cap, sent in one turn to a client that reads, does not make it a slow consumer', async () => {
     const ctx = await startServer({ limits: { conflateAtBytes: 16 * 1024, maxBufferedBytes: 64 * 1024 } });
-    const reader = await TestClient.connect(`${ctx.url}/ws/signals`);
-    reader.send({ type: 'subscribe', symbol: 'AAPL' });
-    await reader.next((m) => m.type === 'subscribed');
+    const reader = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'AAPL');
     const big = 'y'.repeat(16 * 1024);
     // 10 x 16 KiB in one synchronous turn: all of it is corked in the socket before any is written.
     for (let i = 0; i < 10; i++) {
@@ -89,9 +85,7 @@ describe('market monitor', () => {
 
   it('a 1% move from the last analysis fires once; smaller moves do not', async () => {
     const ctx = await startServer();
-    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
-    c.send({ type: 'subscribe', symbol: 'AAPL' });
-    await c.next((m) => m.type === 'subscribed');
+    const c = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'AAPL');
     ctx.feed.push('AAPL', 100);
     await c.next((m) => m.data?.trigger === 'initial' && m.type !== 'agent_update');
     ctx.feed.push('AAPL', 100.5);
@@ -111,9 +105,7 @@ describe('market monitor', () => {
 
   it('a slow drift of 1% over many ticks fires (measured from the last analysis, not the previous tick)', async () => {
     const ctx = await startServer();
-    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
-    c.send({ type: 'subscribe', symbol: 'MSFT' });
-    await c.next((m) => m.type === 'subscribed');
+    const c = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'MSFT');
     ctx.feed.push('MSFT', 200);
     await ctx.server.scheduler.idle();
     for (let i = 1; i <= 20; i++) {

@@ -20,13 +20,23 @@ async function until(check: () => boolean, timeoutMs = 10_000) {
   }
 }
 
+/** The dashboard rendered on a real client connected to `url`, showing `symbols`. */
+async function dashboardOn(url: string, symbols: string[], options: { initialDelayMs?: number; maxDelayMs?: number } = {}) {
+  const client = new SignalsClient({ url: `${url}/ws/signals`, ...options });
+  const welcome = await client.connect();
+  const props = wireDashboard(client, { title: 'test', symbols, agents: welcome.agents, colors: false });
+  const app = render(<Dashboard {...props} fps={30} />);
+  const close = () => {
+    app.unmount();
+    client.close();
+  };
+  return { client, app, close };
+}
+
 describe('signals watch end to end', () => {
   it('the dashboard shows live prices, the votes and the consensus from a real server; `a` re-analyses', async () => {
     const ctx = await startServer();
-    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
-    const welcome = await client.connect();
-    const props = wireDashboard(client, { title: 'test', symbols: ['JPM'], agents: welcome.agents, colors: false });
-    const app = render(<Dashboard {...props} fps={30} />);
+    const { client, app, close } = await dashboardOn(ctx.url, ['JPM']);
     client.subscribe(['JPM']);
     await until(() => ctx.server.hub.subscribers('JPM') === 1);
     ctx.feed.push('JPM', 101.5);
@@ -39,8 +49,7 @@ describe('signals watch end to end', () => {
     app.stdin.write('a');
     await until(() => /signal #2/.test(plain(app.lastFrame())));
     expect(plain(app.lastFrame())).toMatch(/manual/);
-    app.unmount();
-    client.close();
+    close();
     await ctx.server.stop();
   });
 
@@ -80,10 +89,7 @@ describe('signals watch end to end', () => {
 describe('adding a symbol from the dashboard', () => {
   it('subscribes a known symbol and drops an unknown one with the server error in the log', async () => {
     const ctx = await startServer();
-    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
-    const welcome = await client.connect();
-    const props = wireDashboard(client, { title: 'test', symbols: ['AAPL'], agents: welcome.agents, colors: false });
-    const app = render(<Dashboard {...props} fps={30} />);
+    const { app, close } = await dashboardOn(ctx.url, ['AAPL']);
     for (const key of ['+', 'k', 'o', '\r']) {
       app.stdin.write(key);
       await sleep(40);
@@ -97,8 +103,7 @@ describe('adding a symbol from the dashboard', () => {
     const frame = plain(app.lastFrame());
     expect(frame).toMatch(/^\s*›?KO\s/m);
     expect(frame).not.toMatch(/^\s*›?ZZZ\s/m);
-    app.unmount();
-    client.close();
+    close();
     await ctx.server.stop();
   });
 });
@@ -107,10 +112,7 @@ describe('the dashboard through a lost connection', () => {
   it('shows "reconnecting in Ns", then comes back with the tables rebuilt from snapshots', async () => {
     const first = await startServer();
     const port = first.port;
-    const client = new SignalsClient({ url: `${first.url}/ws/signals`, initialDelayMs: 300, maxDelayMs: 600 });
-    const welcome = await client.connect();
-    const props = wireDashboard(client, { title: 'test', symbols: ['JPM'], agents: welcome.agents, colors: false });
-    const app = render(<Dashboard {...props} fps={30} />);
+    const { client, app, close } = await dashboardOn(first.url, ['JPM'], { initialDelayMs: 300, maxDelayMs: 600 });
     client.subscribe(['JPM']);
     await until(() => first.server.hub.subscribers('JPM') === 1);
     first.feed.push('JPM', 101);
@@ -126,8 +128,7 @@ describe('the dashboard through a lost connection', () => {
     await until(() => /● connected/.test(plain(app.lastFrame())), 10_000);
     await until(() => /JPM agents\s+\(signal #1\)/.test(plain(app.lastFrame())) && /snapshot/.test(plain(app.lastFrame())));
     expect(plain(app.lastFrame())).toMatch(/TechnicalAnalyst\s+(BUY|SELL|HOLD)/);
-    app.unmount();
-    client.close();
+    close();
     await second.server.stop();
   });
 });
