@@ -102,8 +102,6 @@ export async function runServe(options: ServeOptions): Promise<void> {
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const shutdown = (signal: string) => {
-    const lag = (globalThis as any).__lag ?? []; lag.sort((a: number, b: number) => a - b);
-    logger.info('lag', { n: lag.length, p50: lag[Math.floor(lag.length / 2)], p99: lag[Math.floor(lag.length * 0.99)], max: lag.at(-1), sendMs: (globalThis as any).__send });
     logger.info('shutting down', { signal });
     // Whatever happens, exit within 5 s.
     setTimeout(() => process.exit(0), 4_500).unref();

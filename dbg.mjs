@@ -1,1 +1,0 @@
-import { startSignals, startBaseline, startClients } from './dist/bench/run.js';
