@@ -2,7 +2,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { defaultAgents } from '../agents/index.js';
 import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
-import { MarketStore, normaliseSymbol } from '../market/store.js';
+import { MarketStore } from '../market/store.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';

@@ -2,7 +2,8 @@
 import { defaultAgents } from '../agents/index.js';
 import { ReplayFeed } from '../market/replay.js';
 import { isCalendarDate } from '../market/snapshot.js';
-import { MarketStore, normaliseSymbol } from '../market/store.js';
+import { MarketStore } from '../market/store.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
 import { authEnabled } from '../server/auth.js';
 import { createLogger, LEVELS, type Level } from '../server/log.js';

@@ -1,6 +1,6 @@
 // `signals watch`: the live dashboard on a terminal, NDJSON protocol events otherwise.
 import { SignalsClient } from '../client/client.js';
-import { normaliseSymbol } from '../market/store.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { SignalServer } from '../server/signal-server.js';
 import { colorLevel, outputMode } from './output-mode.js';

@@ -2,7 +2,8 @@
 import { SignalsError } from '../protocol/errors.js';
 import type { MarketFeed, Tick } from './feed.js';
 import { minuteOfSession, sessionOpen, SESSION_MINUTES } from './session.js';
-import { normaliseSymbol, type MarketStore } from './store.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
+import type { MarketStore } from './store.js';
 import { upperBound, type Bar } from './types.js';
 
 export interface ReplayOptions {

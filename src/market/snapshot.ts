@@ -1,7 +1,8 @@
 // Builds what agents may see at an as-of time: bars closed by then, macro data published by then, recent headlines.
 import { SignalsError } from '../protocol/errors.js';
 import { closeOf, publishedAt } from './publication.js';
-import { normaliseSymbol, type MarketStore } from './store.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
+import type { MarketStore } from './store.js';
 import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation } from './types.js';
 
 export const BENCHMARK = 'SPY';

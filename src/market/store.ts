@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { SignalsError } from '../protocol/errors.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import { parseDailyCsv, parseSeriesCsv } from './csv.js';
 import { endOfDay } from './publication.js';
 import type { Bar, Headline, MacroSeries, Observation } from './types.js';
@@ -16,11 +17,6 @@ function findBundledDir(): string {
     dir = dirname(dir);
   }
   throw new SignalsError('DATA_ERROR', 'bundled data folder not found; reinstall signals');
-}
-
-/** Upper-cases a symbol and maps the dotted class-share form (BRK.B) to the file form (BRK-B). */
-export function normaliseSymbol(symbol: string): string {
-  return symbol.trim().toUpperCase().replace(/\./g, '-');
 }
 
 export interface StoreOptions {

@@ -1,5 +1,6 @@
 // Zod schemas of every wire message (seed protocol plus our documented additions); all types derive from these.
 import { z } from 'zod';
+import { SYMBOL_PATTERN } from './symbol.js';
 
 export const Action = z.enum(['BUY', 'SELL', 'HOLD']);
 export type Action = z.infer<typeof Action>;
@@ -12,11 +13,7 @@ export type Trigger = z.infer<typeof Trigger>;
 
 const Timestamp = z.string().describe('ISO-8601 UTC');
 const RequestId = z.union([z.string().max(128), z.number()]).describe('optional request id, echoed on the reply');
-const Symbol = z
-  .string()
-  .min(1)
-  .max(16)
-  .regex(/^[A-Za-z0-9.^=-]+$/, 'symbols are letters, digits and . - ^ =');
+const Symbol = z.string().regex(SYMBOL_PATTERN, 'symbols are 1 to 16 letters, digits and . - ^ =');
 const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
 
 // ---- client -> server ----
