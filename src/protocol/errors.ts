@@ -13,6 +13,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   AUTH_FAILED: 'AUTH_FAILED',
+  SERVER_BUSY: 'SERVER_BUSY',
   CONNECTION_FAILED: 'CONNECTION_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -32,17 +33,32 @@ export const ExitCode: Record<ErrorCode, number> = {
   CONNECTION_FAILED: 6,
   AUTH_FAILED: 7,
   RATE_LIMITED: 8,
+  SERVER_BUSY: 9,
   INTERNAL: 1,
 };
 
-/** WebSocket close codes the server uses. */
+/** WebSocket close codes the server uses (1002 and 1007 are sent by ws itself for broken frames). */
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
+  INVALID_PAYLOAD: 1007,
   POLICY_VIOLATION: 1008,
   TOO_BIG: 1009,
   TRY_AGAIN_LATER: 1013,
+  TOKEN_EXPIRED: 4001,
   SLOW_CONSUMER: 4008,
+} as const;
+
+/** The reasons sent with close codes; a client tells them apart by code and, for 1008, by this text. */
+export const CloseReason = {
+  AUTH_FAILED: 'Authentication failed',
+  RATE_LIMITED: 'rate limit exceeded',
+  UNKNOWN_SYMBOL: 'unknown symbol',
+  SHUTTING_DOWN: 'server shutting down',
+  FULL: 'too many connections',
+  TOKEN_EXPIRED: 'token expired',
+  SLOW_CONSUMER: 'slow consumer',
 } as const;
 
 /** An error that carries a stable code; the CLI prints its message and exits with ExitCode[code]. */

@@ -2,7 +2,8 @@
 import type { Socket } from 'node:net';
 import * as ws from 'ws';
 import { WebSocket } from 'ws';
-import { CloseCode } from '../protocol/errors.js';
+import { CloseCode, CloseReason } from '../protocol/errors.js';
+import type { AddressState } from './addresses.js';
 import { TokenBucket, type Limits } from './limits.js';
 
 /**
@@ -16,6 +17,13 @@ export function textFrame(json: string): Buffer {
   return Buffer.concat(Sender.frame(Buffer.from(json), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
 }
 
+/**
+ * Bytes a corked socket may gather before they are handed to the kernel (or a quarter of the cap, if
+ * less): a client that reads takes a large burst without it counting against its cap, and one that
+ * does not cannot make us hold more than the cap, however much is sent to it in one turn.
+ */
+const CORK_FLUSH_BYTES = 64 * 1024;
+
 export class Connection {
   readonly subscriptions = new Set<string>();
   readonly messages: TokenBucket;
@@ -24,15 +32,16 @@ export class Connection {
   closing = false;
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Buffer>();
-  private violations: number[] = [];
   private corked = false;
-  /** Bytes written while corked this turn: queued by us, not a sign that the client is behind. */
-  private corkedBytes = 0;
+  private readonly flushAt: number;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     readonly id: string,
     readonly ws: WebSocket,
     readonly endpoint: string,
+    /** The accounting shared by every connection from this client's address. */
+    readonly address: AddressState,
     private readonly limits: Limits,
     private readonly events: {
       onSlow(connection: Connection): void;
@@ -44,6 +53,7 @@ export class Connection {
   ) {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
+    this.flushAt = Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
   }
 
   /** ws keeps its socket private; we write pre-framed messages to it and cork it (see `cork`). */
@@ -54,12 +64,14 @@ export class Connection {
   /**
    * Sends a message already framed as a WebSocket text frame (see `textFrame`): the same bytes go
    * to every subscriber. A price update (with its conflation key) waits in place of any older one
-   * for the same symbol while the client is behind; anything that would push the client past the
-   * buffer cap closes it as a slow consumer. Returns whether it went out now.
+   * for the same symbol while the client is behind; anything that would make the server hold more
+   * than the buffer cap for this client closes it as a slow consumer. Returns whether it went out now.
    */
   send(data: Buffer, conflateKey?: string): boolean {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
-    const buffered = this.ws.bufferedAmount - this.corkedBytes;
+    const socket = this.socket;
+    if (!socket) return false;
+    const buffered = this.ws.bufferedAmount;
     if (buffered + data.length > this.limits.maxBufferedBytes) {
       this.closeSlow();
       return false;
@@ -71,21 +83,22 @@ export class Connection {
       if (buffered <= this.limits.conflateAtBytes) this.flushPending();
       return false;
     }
-    this.cork();
-    this.socket!.write(data);
-    if (this.corked) this.corkedBytes += data.length;
+    this.cork(socket);
+    socket.write(data);
+    if (this.corked && socket.writableLength >= this.flushAt) {
+      socket.uncork();
+      socket.cork();
+    }
     return true;
   }
 
   /**
    * Holds this client's writes until `uncork`: everything sent to it in one turn of the event loop
-   * leaves in one write system call instead of one per message (the fan-out's main cost).
+   * leaves in few write system calls instead of one per message (the fan-out's main cost).
    */
-  private cork(): void {
+  private cork(socket: Socket): void {
     if (this.corked) return;
     // ws has no public cork; its socket is a plain net.Socket whose cork nests with ws's own.
-    const socket = this.socket;
-    if (!socket) return;
     socket.cork();
     this.corked = true;
     this.events.onCork(this);
@@ -94,7 +107,6 @@ export class Connection {
   uncork(): void {
     if (!this.corked) return;
     this.corked = false;
-    this.corkedBytes = 0;
     this.socket?.uncork();
   }
 
@@ -104,34 +116,50 @@ export class Connection {
     if (this.ws.bufferedAmount > this.limits.conflateAtBytes) return true;
     const pending = [...this.pendingPrices.values()];
     this.pendingPrices.clear();
-    if (this.ws.readyState !== WebSocket.OPEN) return false;
-    for (const data of pending) this.socket!.write(data);
+    const socket = this.socket;
+    if (this.ws.readyState !== WebSocket.OPEN || !socket) return false;
+    for (const data of pending) socket.write(data);
     return false;
   }
 
-  /** Records a refused request; true when the client has been refused too often in 10 s. */
-  abusive(now = Date.now()): boolean {
-    this.violations = this.violations.filter((t) => now - t < 10_000);
-    this.violations.push(now);
-    return this.violations.length > this.limits.abuseThreshold;
+  /** Runs `action` after `ms` unless the connection has gone by then (timers are cleared on `closed`). */
+  after(ms: number, action: () => void): void {
+    this.timers.push(setTimeout(action, ms).unref());
   }
 
+  /**
+   * Sends a close frame and stops reading: nothing more from this peer is processed. A peer that does
+   * not answer within the grace period (it may not be reading at all) has its socket destroyed.
+   */
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
     this.pendingPrices.clear();
+    this.ws.pause();
     this.ws.close(code, reason);
-    // A peer that does not read will not read the close frame either: drop it soon regardless.
-    setTimeout(() => this.ws.terminate(), 2_000).unref();
+    this.after(this.limits.closeGraceMs, () => this.ws.terminate());
+  }
+
+  /** ws found a broken frame and has already sent its close (1002, 1007 or 1009): give that frame time to leave. */
+  closeAfterError(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.pendingPrices.clear();
+    this.after(this.limits.closeGraceMs, () => this.ws.terminate());
+  }
+
+  /** The socket is gone: drop timers and held data. */
+  closed(): void {
+    this.closing = true;
+    this.pendingPrices.clear();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.length = 0;
   }
 
   private closeSlow(): void {
     if (this.closing) return;
     this.events.onSlow(this);
-    this.closing = true;
-    this.pendingPrices.clear();
-    // Its buffers are already over the cap: free them now rather than queue a close frame behind them.
-    this.ws.close(CloseCode.SLOW_CONSUMER, 'slow consumer');
-    this.ws.terminate();
+    // The close frame queues behind what the peer has not read; it gets the grace period to catch up.
+    this.close(CloseCode.SLOW_CONSUMER, CloseReason.SLOW_CONSUMER);
   }
 }

@@ -11,14 +11,26 @@ export interface Limits {
   /** Token bucket for `analyze`. */
   analyzeBurst: number;
   analyzePerSecond: number;
-  /** Rate-limited messages within 10 s after which the connection is closed with 1008. */
+  /**
+   * Refused requests per address within about 10 s after which the connection is closed with 1008
+   * and the address penalised; counted per remote address, so reconnecting does not reset it.
+   */
   abuseThreshold: number;
+  /** How long new upgrades from a penalised address are refused with HTTP 429. */
+  abusePenaltyMs: number;
+  /** Failed authentications per address: burst, then refill per minute; beyond, upgrades get HTTP 429. */
+  authFailureBurst: number;
+  authFailuresPerMinute: number;
   /** Bytes waiting to be sent above which price updates are conflated. */
   conflateAtBytes: number;
   /** Bytes waiting to be sent above which the client is closed with 4008 "slow consumer". */
   maxBufferedBytes: number;
   /** Heartbeat and ping interval; a peer silent for two intervals is terminated. */
   heartbeatMs: number;
+  /** After a close frame is sent, how long the peer has to answer before its socket is destroyed. */
+  closeGraceMs: number;
+  /** A connection's handshake (HTTP request through authentication) must finish within this. */
+  handshakeTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -30,9 +42,14 @@ export const DEFAULT_LIMITS: Limits = {
   analyzeBurst: 5,
   analyzePerSecond: 1,
   abuseThreshold: 50,
+  abusePenaltyMs: 10_000,
+  authFailureBurst: 10,
+  authFailuresPerMinute: 10,
   conflateAtBytes: 128 * 1024,
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 30_000,
+  closeGraceMs: 1_000,
+  handshakeTimeoutMs: 10_000,
 };
 
 /** A token bucket: `take()` is false once the burst is spent faster than the refill. */
@@ -50,11 +67,16 @@ export class TokenBucket {
   }
 
   take(): boolean {
+    if (!this.available()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether a token is there to take, without taking it. */
+  available(): boolean {
     const t = this.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) / 1000) * this.perSecond);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 }

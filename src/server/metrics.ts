@@ -22,6 +22,13 @@ export function createMetrics() {
     conflated: new Counter({ name: 'signals_price_updates_conflated_total', help: 'Price updates replaced by a later one for a client under pressure', registers: [registry] }),
     rateLimited: new Counter({ name: 'signals_rate_limited_total', help: 'Requests refused with RATE_LIMITED', registers: [registry] }),
     authFailures: new Counter({ name: 'signals_auth_failures_total', help: 'Connections refused for authentication', registers: [registry] }),
+    upgradesRefused: new Counter({
+      name: 'signals_upgrades_refused_total',
+      help: 'WebSocket upgrade requests answered with an HTTP error, by status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    internalErrors: new Counter({ name: 'signals_internal_errors_total', help: 'Requests that failed inside the server (answered with INTERNAL)', registers: [registry] }),
   };
 }
 

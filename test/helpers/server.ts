@@ -47,6 +47,7 @@ export interface TestServerOptions {
   agents?: Agent[];
   limits?: Partial<Limits>;
   auth?: AuthOptions;
+  metricsToken?: string;
   symbols?: string[];
   thresholdPct?: number;
   priceRate?: number;
@@ -66,6 +67,7 @@ export async function startServer(options: TestServerOptions = {}) {
     thresholdPct: options.thresholdPct ?? 1,
     priceRate: options.priceRate ?? 20,
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     logger: createLogger('silent'),
   });

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawWebSocket } from '../helpers/raw-socket.js';
 import { startServer, TestClient } from '../helpers/server.js';
 
 async function refused(url: string, options?: object) {
@@ -23,9 +24,47 @@ describe('static tokens', () => {
     await refused(`${ctx.url}/ws/symbols/AAPL?token=gamma`);
   });
 
-  it('accepts ?token= and Authorization: Bearer', async () => {
+  it('accepts ?token= and Authorization: Bearer, the scheme in any case', async () => {
     (await TestClient.connect(`${ctx.url}/ws/signals?token=beta`)).close();
-    (await TestClient.connect(`${ctx.url}/ws/signals`, { headers: { authorization: 'Bearer alpha' } })).close();
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      (await TestClient.connect(`${ctx.url}/ws/signals`, { headers: { authorization: `${scheme} alpha` } })).close();
+    }
+  });
+
+  it('a wrong ?token= does not spoil a correct header', async () => {
+    (await TestClient.connect(`${ctx.url}/ws/signals?token=wrong`, { headers: { authorization: 'Bearer alpha' } })).close();
+  });
+
+  it('GET /ws/status needs the token too (header or query); /healthz and /metrics stay open', async () => {
+    const status = (init?: RequestInit, query = '') => fetch(`${ctx.http}/ws/status${query}`, init).then((r) => r.status);
+    expect(await status()).toBe(401);
+    expect(await status({}, '?token=gamma')).toBe(401);
+    expect(await status({}, '?token=alpha')).toBe(200);
+    expect(await status({ headers: { authorization: 'Bearer beta' } })).toBe(200);
+    expect((await fetch(`${ctx.http}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ctx.http}/metrics`)).status).toBe(200);
+  });
+});
+
+describe('per-address limit on failed authentications', () => {
+  it('after too many failures an address gets 429, even with a good token; other addresses are unaffected', async () => {
+    const ctx = await startServer({ auth: { tokens: ['right'] }, limits: { authFailureBurst: 3, authFailuresPerMinute: 1 } });
+    for (let i = 0; i < 3; i++) {
+      const socket = await rawWebSocket(ctx.port, '/ws/signals?token=wrong', '127.0.0.5');
+      socket.destroy();
+    }
+    await expect(rawWebSocket(ctx.port, '/ws/signals?token=right', '127.0.0.5')).rejects.toThrow(/429/);
+    (await rawWebSocket(ctx.port, '/ws/signals?token=right', '127.0.0.6')).destroy();
+    await ctx.server.stop();
+  });
+});
+
+describe('metrics token', () => {
+  it('--metrics-token protects /metrics', async () => {
+    const ctx = await startServer({ metricsToken: 'scrape' });
+    expect((await fetch(`${ctx.http}/metrics`)).status).toBe(401);
+    expect((await fetch(`${ctx.http}/metrics`, { headers: { authorization: 'Bearer scrape' } })).status).toBe(200);
+    await ctx.server.stop();
   });
 });
 
@@ -42,6 +81,41 @@ describe('JWT HS256', () => {
     await refused(`${ctx.url}/ws/signals?token=${forged}`);
     const expired = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret);
     await refused(`${ctx.url}/ws/signals?token=${expired}`);
+  });
+});
+
+describe('JWT claims', () => {
+  const key = 'a-long-enough-test-secret-of-32-bytes!';
+  const secret = new TextEncoder().encode(key);
+  const jwt = (claims: object, exp?: number | string) => {
+    const token = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' });
+    return (exp === undefined ? token : token.setExpirationTime(exp)).sign(secret);
+  };
+
+  it('checks audience and issuer when set', async () => {
+    const ctx = await startServer({ auth: { jwtSecret: key, jwtAudience: 'signals', jwtIssuer: 'https://id.example' } });
+    (await TestClient.connect(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'signals', iss: 'https://id.example' }, '5m')}`)).close();
+    await refused(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'other', iss: 'https://id.example' }, '5m')}`);
+    await refused(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'signals', iss: 'https://evil.example' }, '5m')}`);
+    await ctx.server.stop();
+  });
+
+  it('refuses a JWT without exp unless allowed', async () => {
+    const strict = await startServer({ auth: { jwtSecret: key } });
+    await refused(`${strict.url}/ws/signals?token=${await jwt({ sub: 'forever' })}`);
+    await strict.server.stop();
+    const lax = await startServer({ auth: { jwtSecret: key, jwtAllowNoExp: true } });
+    (await TestClient.connect(`${lax.url}/ws/signals?token=${await jwt({ sub: 'forever' })}`)).close();
+    await lax.server.stop();
+  });
+
+  it('closes the connection with 4001 "token expired" when its token expires', async () => {
+    const ctx = await startServer({ auth: { jwtSecret: key } });
+    const exp = Math.ceil(Date.now() / 1000) + 1;
+    const c = await TestClient.connect(`${ctx.url}/ws/signals?token=${await jwt({ sub: 'brief' }, exp)}`);
+    expect(await c.waitClosed(4_000)).toEqual({ code: 4001, reason: 'token expired' });
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+    await ctx.server.stop();
   });
 });
 

@@ -1,5 +1,6 @@
 // Bad input gets an error with a stable code (and the alert seed clients expect); the connection and others survive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeCode, rawWebSocket } from '../helpers/raw-socket.js';
 import { startServer, TestClient } from '../helpers/server.js';
 
 let ctx: Awaited<ReturnType<typeof startServer>>;
@@ -69,10 +70,43 @@ describe('limits', () => {
   });
 
   it('sustained abuse is closed with 1008', async () => {
-    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    // From an address of its own: the abuse penalises the address, and the tests after this one use 127.0.0.1.
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`, { localAddress: '127.0.0.9' });
     for (let i = 0; i < 100; i++) c.send({ type: 'heartbeat' });
     expect(await c.next((m) => m.code === 'RATE_LIMITED')).toBeTruthy();
     expect(await c.waitClosed()).toMatchObject({ code: 1008, reason: 'rate limit exceeded' });
+  });
+});
+
+describe('broken frames: the documented close code reaches the client', () => {
+  const closeOf = async (bytes: Buffer) => {
+    const socket = await rawWebSocket(ctx.port, '/ws/signals', '127.0.0.7');
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.write(bytes);
+    await new Promise((r) => socket.once('close', r));
+    return closeCode(Buffer.concat(received));
+  };
+  const masked = (opcode: number, payload: Buffer) => {
+    const mask = Buffer.from([1, 2, 3, 4]);
+    return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4]!)]);
+  };
+
+  it('a frame over 64 KiB: 1009, every time', async () => {
+    for (let i = 0; i < 10; i++) {
+      const c = await TestClient.connect(`${ctx.url}/ws/signals`, { localAddress: '127.0.0.8' });
+      c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(70 * 1024) }));
+      expect((await c.waitClosed()).code).toBe(1009);
+    }
+  });
+
+  it('invalid UTF-8 in a text frame: 1007', async () => {
+    expect(await closeOf(masked(0x1, Buffer.from([0xc3, 0x28, 0xff])))).toBe(1007);
+  });
+
+  it('an unmasked client frame, or a reserved opcode: 1002', async () => {
+    expect(await closeOf(Buffer.from([0x81, 0x02, 0x7b, 0x7d]))).toBe(1002);
+    expect(await closeOf(masked(0x3, Buffer.from('{}')))).toBe(1002);
   });
 });
 
