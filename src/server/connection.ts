@@ -1,21 +1,10 @@
 // One client connection: its subscriptions, rate limits, liveness, and back-pressure on what it is sent.
 import type { Socket } from 'node:net';
-import * as ws from 'ws';
 import { WebSocket } from 'ws';
 import { CloseCode, CloseReason } from '../protocol/errors.js';
 import type { AddressState } from './addresses.js';
 import { TokenBucket, type Limits } from './limits.js';
-
-/**
- * A server-to-client WebSocket text frame (unmasked, so identical for every client) holding `json`.
- * The server never negotiates compression, so frames can be written to the socket as they are.
- */
-/** ws's frame encoder: exported by ws but not declared in @types/ws. */
-const Sender = (ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
-
-export function textFrame(json: string): Buffer {
-  return Buffer.concat(Sender.frame(Buffer.from(json), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false }));
-}
+import type { Outbound, OutboundPath } from './outbound.js';
 
 /**
  * Bytes a corked socket may gather before they are handed to the kernel (or a quarter of the cap, if
@@ -31,7 +20,7 @@ export class Connection {
   lastSeen = Date.now();
   closing = false;
   /** Price updates held back under pressure: only the latest per symbol. */
-  private readonly pendingPrices = new Map<string, Buffer>();
+  private readonly pendingPrices = new Map<string, Outbound>();
   private corked = false;
   private readonly flushAt: number;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -43,6 +32,7 @@ export class Connection {
     /** The accounting shared by every connection from this client's address. */
     readonly address: AddressState,
     private readonly limits: Limits,
+    private readonly path: OutboundPath,
     private readonly events: {
       onSlow(connection: Connection): void;
       onConflate(): void;
@@ -56,40 +46,42 @@ export class Connection {
     this.flushAt = Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
   }
 
-  /** ws keeps its socket private; we write pre-framed messages to it and cork it (see `cork`). */
-  private get socket(): Socket | undefined {
-    return (this.ws as unknown as { _socket?: Socket })._socket;
-  }
-
   /**
-   * Sends a message already framed as a WebSocket text frame (see `textFrame`): the same bytes go
-   * to every subscriber. A price update (with its conflation key) waits in place of any older one
-   * for the same symbol while the client is behind; anything that would make the server hold more
-   * than the buffer cap for this client closes it as a slow consumer. Returns whether it went out now.
+   * Sends a prepared message (see `OutboundPath.prepare`): the same bytes go to every subscriber. A
+   * price update (with its conflation key) waits in place of any older one for the same symbol while
+   * the client is behind; anything that would make the server hold more than the buffer cap for this
+   * client closes it as a slow consumer. Returns whether it went out now.
    */
-  send(data: Buffer, conflateKey?: string): boolean {
+  send(message: Outbound, conflateKey?: string): boolean {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
-    const socket = this.socket;
-    if (!socket) return false;
     const buffered = this.ws.bufferedAmount;
-    if (buffered + data.length > this.limits.maxBufferedBytes) {
+    if (buffered + message.bytes > this.limits.maxBufferedBytes) {
       this.closeSlow();
       return false;
     }
     if (conflateKey !== undefined && (buffered > this.limits.conflateAtBytes || this.pendingPrices.size > 0)) {
       if (this.pendingPrices.delete(conflateKey)) this.events.onConflate();
       else if (this.pendingPrices.size === 0) this.events.onPending(this);
-      this.pendingPrices.set(conflateKey, data);
+      this.pendingPrices.set(conflateKey, message);
       if (buffered <= this.limits.conflateAtBytes) this.flushPending();
       return false;
     }
+    this.write(message);
+    return true;
+  }
+
+  private write(message: Outbound): void {
+    const socket = message.frame ? this.path.socketOf(this.ws) : undefined;
+    if (!socket || !message.frame) {
+      this.ws.send(message.json);
+      return;
+    }
     this.cork(socket);
-    socket.write(data);
+    socket.write(message.frame);
     if (this.corked && socket.writableLength >= this.flushAt) {
       socket.uncork();
       socket.cork();
     }
-    return true;
   }
 
   /**
@@ -107,7 +99,7 @@ export class Connection {
   uncork(): void {
     if (!this.corked) return;
     this.corked = false;
-    this.socket?.uncork();
+    this.path.socketOf(this.ws)?.uncork();
   }
 
   /** Sends held-back price updates once the client has caught up; returns whether any are still held. */
@@ -116,9 +108,8 @@ export class Connection {
     if (this.ws.bufferedAmount > this.limits.conflateAtBytes) return true;
     const pending = [...this.pendingPrices.values()];
     this.pendingPrices.clear();
-    const socket = this.socket;
-    if (this.ws.readyState !== WebSocket.OPEN || !socket) return false;
-    for (const data of pending) socket.write(data);
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    for (const message of pending) this.write(message);
     return false;
   }
 

@@ -1,7 +1,8 @@
 // Rooms of connections per symbol, and fan-out: each message serialised once, the same buffer to every subscriber.
 import type { ServerMessage } from '../protocol/messages.js';
-import { textFrame, type Connection } from './connection.js';
+import type { Connection } from './connection.js';
 import type { Metrics } from './metrics.js';
+import type { OutboundPath } from './outbound.js';
 
 export class Hub {
   readonly connections = new Set<Connection>();
@@ -11,7 +12,10 @@ export class Hub {
   /** Connections holding back conflated price updates: the only ones the periodic flush visits. */
   private readonly behind = new Set<Connection>();
 
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly path: OutboundPath,
+  ) {}
 
   /**
    * Called when a connection corks. Every corked connection is uncorked at the end of the current
@@ -80,7 +84,7 @@ export class Hub {
   broadcast(symbol: string, message: ServerMessage): number {
     const room = this.rooms.get(symbol);
     if (!room || room.size === 0) return 0;
-    const data = textFrame(JSON.stringify(message));
+    const data = this.path.prepare(message);
     const key = message.type === 'price_update' ? symbol : undefined;
     let sent = 0;
     for (const connection of room) if (connection.send(data, key)) sent += 1;
@@ -90,14 +94,14 @@ export class Hub {
 
   /** Sends to every connection (heartbeats). */
   broadcastAll(message: ServerMessage): void {
-    const data = textFrame(JSON.stringify(message));
+    const data = this.path.prepare(message);
     let sent = 0;
     for (const connection of this.connections) if (connection.send(data)) sent += 1;
     this.count(message.type, sent);
   }
 
   sendTo(connection: Connection, message: ServerMessage): void {
-    if (connection.send(textFrame(JSON.stringify(message)))) this.count(message.type, 1);
+    if (connection.send(this.path.prepare(message))) this.count(message.type, 1);
   }
 
   private count(type: string, n: number): void {

@@ -32,6 +32,7 @@ import { Hub } from './hub.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { OutboundPath } from './outbound.js';
 import { refuseUpgrade, route, type Route } from './upgrade.js';
 
 export interface ServerOptions {
@@ -50,6 +51,8 @@ export interface ServerOptions {
   /** When set, GET /metrics requires this token (?token= or Authorization: Bearer); otherwise /metrics is open. */
   metricsToken?: string | undefined;
   limits?: Partial<Limits>;
+  /** Write pre-built frames through ws internals when they check out (default); false: always `ws.send`. */
+  fastPath?: boolean;
   logger: Logger;
 }
 
@@ -67,6 +70,7 @@ export class SignalServer {
   readonly scheduler: AnalysisScheduler;
   readonly orchestrator: Orchestrator;
   private readonly limits: Limits;
+  private readonly path: OutboundPath;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly authenticate: Authenticator;
@@ -85,7 +89,8 @@ export class SignalServer {
   constructor(private readonly options: ServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.metrics = createMetrics();
-    this.hub = new Hub(this.metrics);
+    this.path = new OutboundPath(options.fastPath ?? true);
+    this.hub = new Hub(this.metrics, this.path);
     this.addresses = new AddressBook(this.limits);
     this.authenticate = createAuthenticator(options.auth ?? {});
     this.authOn = authEnabled(options.auth ?? {});
@@ -135,7 +140,8 @@ export class SignalServer {
     this.http.headersTimeout = this.limits.handshakeTimeoutMs;
     this.http.requestTimeout = this.limits.handshakeTimeoutMs;
     this.http.maxConnections = this.limits.maxConnections + HANDSHAKE_HEADROOM;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, clientTracking: false });
+    // No permessage-deflate: every subscriber of a room is sent the same pre-built frame (outbound.ts).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // First of all: a peer may reset at any moment, and an unhandled socket error would end the process.
       socket.on('error', () => socket.destroy());
@@ -251,7 +257,7 @@ export class SignalServer {
 
   private accept(ws: WebSocket, address: AddressState, target: Exclude<Route, { status: number }>, expiresAt: number | undefined): void {
     const pathSymbol = 'symbol' in target ? normaliseSymbol(target.symbol) : undefined;
-    const connection = new Connection(randomUUID(), ws, pathSymbol ? `/ws/symbols/${pathSymbol}` : '/ws/signals', address, this.limits, {
+    const connection = new Connection(randomUUID(), ws, pathSymbol ? `/ws/symbols/${pathSymbol}` : '/ws/signals', address, this.limits, this.path, {
       onSlow: (c) => {
         this.metrics.slowConsumers.inc();
         this.options.logger.warn('slow consumer closed', { client_id: c.id });

@@ -1,4 +1,4 @@
-// What one hostile client can cost the server: floods, reconnecting flooders, duplicate-heavy subscribes, bursts to non-readers.
+// What one hostile client can cost the server: floods, reconnecting flooders, duplicate-heavy subscribes, over-long echoes.
 import { describe, expect, it } from 'vitest';
 import { closeCode, rawWebSocket, textFrame } from '../helpers/raw-socket.js';
 import { startServer, TestClient } from '../helpers/server.js';
@@ -65,22 +65,6 @@ describe('subscribe amplification', () => {
     const snapshots = c.messages.filter((m) => m.data?.trigger === 'snapshot');
     expect(snapshots.map((m) => m.data.symbol)).toEqual(['AAPL']);
     c.close();
-    await ctx.server.stop();
-  });
-
-  it('bytes sent to a non-reader in one turn count against its cap: past it, the client is closed', async () => {
-    const ctx = await startServer({ limits: { maxBufferedBytes: 256 * 1024, conflateAtBytes: 64 * 1024 } });
-    const stalled = await rawWebSocket(ctx.port);
-    stalled.write(textFrame(JSON.stringify({ type: 'subscribe', symbol: 'AAPL' })));
-    await sleep(100);
-    stalled.pause();
-    const big = 'z'.repeat(64 * 1024);
-    // About 12 MB in one synchronous turn: more than the kernel's socket buffers can take for a peer that does not read.
-    for (let i = 0; i < 200; i++) {
-      ctx.server.hub.broadcast('AAPL', { type: 'alert', alert_type: 'burst', message: big, severity: 'info', timestamp: new Date().toISOString() });
-    }
-    expect(await metric(ctx.http, 'signals_slow_consumers_closed_total')).toBe(1);
-    stalled.destroy();
     await ctx.server.stop();
   });
 });
