@@ -8,6 +8,9 @@ export interface MonitorOptions {
   priceRate: number;
 }
 
+/** Node's largest timer delay; a longer one (or a non-number) fires after 1 ms instead, a flush loop at full speed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface MonitorHandlers {
   publishPrice(tick: Tick): void;
   /** Ask for an analysis: 'initial' for a symbol never analysed, 'price_move' past the threshold. */
@@ -25,6 +28,7 @@ export class MarketMonitor {
     private readonly handlers: MonitorHandlers,
     private readonly options: MonitorOptions,
   ) {
+    if (!(options.priceRate > 0)) throw new RangeError(`priceRate must be above 0, got ${options.priceRate}`);
     feed.onTick((tick) => this.onTick(tick));
   }
 
@@ -60,7 +64,8 @@ export class MarketMonitor {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.flush(), 1000 / this.options.priceRate);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(1, 1000 / this.options.priceRate));
+    this.timer = setInterval(() => this.flush(), delay);
   }
 
   stop(): void {

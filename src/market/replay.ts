@@ -15,6 +15,11 @@ export interface ReplayOptions {
   seed: number;
   /** Wall time between ticks. */
   stepMs?: number;
+  /**
+   * Called once for a symbol whose data fails to load while the replay runs: that symbol gets no more
+   * ticks, the others go on (the error must not escape the timer and end the process).
+   */
+  onError?: (symbol: string, error: unknown) => void;
 }
 
 /** Intraday path of one symbol on one day: price and cumulative volume at each session minute 0..390. */
@@ -78,6 +83,7 @@ export class ReplayFeed implements MarketFeed {
   private readonly watchedSymbols = new Set<string>();
   private readonly quotes = new Map<string, Tick>();
   private readonly paths = new Map<string, DayPath | null>();
+  private readonly failed = new Set<string>();
   private readonly listeners: ((tick: Tick) => void)[] = [];
   private readonly endListeners: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -168,7 +174,15 @@ export class ReplayFeed implements MarketFeed {
   private emitTicks(): void {
     const minute = (this.clock - sessionOpen(this.today())) / 60_000;
     for (const symbol of this.watchedSymbols) {
-      const tick = this.tickAt(symbol, minute);
+      if (this.failed.has(symbol)) continue;
+      let tick: Tick | undefined;
+      try {
+        tick = this.tickAt(symbol, minute);
+      } catch (error) {
+        this.failed.add(symbol);
+        this.options.onError?.(symbol, error);
+        continue;
+      }
       if (!tick) continue;
       this.quotes.set(symbol, tick);
       for (const listener of this.listeners) listener(tick);

@@ -1,10 +1,10 @@
 // Loads bars, macro series and headlines from the bundled data folder and an optional user data folder.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { SignalsError } from '../protocol/errors.js';
-import { normaliseSymbol } from '../protocol/symbol.js';
+import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { parseDailyCsv, parseSeriesCsv } from './csv.js';
 import { endOfDay } from './publication.js';
 import type { Bar, Headline, MacroSeries, Observation } from './types.js';
@@ -17,6 +17,42 @@ function findBundledDir(): string {
     dir = dirname(dir);
   }
   throw new SignalsError('DATA_ERROR', 'bundled data folder not found; reinstall signals');
+}
+
+const errnoCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+/** The SYMBOL.csv files of a data folder by symbol. A name that is no symbol, or two names for one symbol, is an error. */
+function listUserFiles(dir: string): Map<string, string> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = errnoCode(error);
+    const problem = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`;
+    throw new SignalsError('DATA_ERROR', `data folder ${dir} ${problem}`);
+  }
+  const files = new Map<string, string>();
+  for (const entry of entries) {
+    if (!entry.name.toLowerCase().endsWith('.csv')) continue;
+    const file = join(dir, entry.name);
+    const name = entry.name.slice(0, -4);
+    if (!isSymbol(name)) {
+      throw new SignalsError('DATA_ERROR', `${file}: "${name}" is not a symbol (letters, digits and . - ^ =, 1 to 16 characters); rename the file`);
+    }
+    const symbol = normaliseSymbol(name);
+    const other = files.get(symbol);
+    if (other !== undefined) throw new SignalsError('DATA_ERROR', `${other} and ${file} are both ${symbol}; keep one`);
+    files.set(symbol, file);
+  }
+  return files;
+}
+
+function readUserFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SignalsError('DATA_ERROR', `${file}: cannot be read (${errnoCode(error)})`);
+  }
 }
 
 export interface StoreOptions {
@@ -42,11 +78,11 @@ export interface SymbolRange {
   source: 'bundled' | 'data-dir';
 }
 
-/** A read-only view over all market data; files are read lazily and cached. */
+/** A read-only view over all market data; user files are read and checked at once, bundled ones lazily, all cached. */
 export class MarketStore {
   readonly bundledDir: string;
   readonly dataDir: string | undefined;
-  private readonly userFiles = new Map<string, string>();
+  private readonly userFiles: Map<string, string>;
   private readonly barCache = new Map<string, Bar[]>();
   private readonly macroCache = new Map<MacroSeries, Observation[]>();
   private readonly newsCache = new Map<string, Headline[]>();
@@ -57,16 +93,10 @@ export class MarketStore {
   constructor(options: StoreOptions = {}) {
     this.bundledDir = options.bundledDir ?? findBundledDir();
     this.dataDir = options.dataDir;
-    if (this.dataDir !== undefined) {
-      if (!existsSync(this.dataDir)) {
-        throw new SignalsError('DATA_ERROR', `data folder ${this.dataDir} does not exist`);
-      }
-      for (const file of readdirSync(this.dataDir)) {
-        if (file.toLowerCase().endsWith('.csv')) {
-          this.userFiles.set(normaliseSymbol(file.slice(0, -4)), join(this.dataDir, file));
-        }
-      }
-    }
+    this.userFiles = this.dataDir === undefined ? new Map() : listUserFiles(this.dataDir);
+    // A malformed file fails here, naming file and line, rather than later inside a running server
+    // (a replay timer or an analysis) when its symbol is first used.
+    for (const symbol of this.userFiles.keys()) this.bars(symbol);
   }
 
   /** Every symbol that can be analysed, sorted. */
@@ -91,7 +121,7 @@ export class MarketStore {
     const userFile = this.userFiles.get(s);
     let bars: Bar[];
     if (userFile !== undefined) {
-      bars = parseDailyCsv(readFileSync(userFile, 'utf8'), userFile);
+      bars = parseDailyCsv(readUserFile(userFile), userFile);
     } else {
       const file = join(this.bundledDir, 'daily', `${s}.csv.gz`);
       if (!existsSync(file)) {

@@ -1,4 +1,8 @@
 // The replay feed: paths through each day's real OHLC, minute bars where bundled, determinism under the seed, the clock.
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ReplayFeed, syntheticPath } from '../../src/market/replay.js';
 import { sessionOpen } from '../../src/market/session.js';
@@ -99,6 +103,27 @@ describe('ReplayFeed', () => {
     expect(feed.ended).toBe(true);
     expect(ended).toBe(1);
     expect(feed.today()).toBe('2025-10-07');
+  });
+
+  it('a symbol whose data fails to load mid-replay is reported once and gets no ticks; the others go on', () => {
+    // A data folder with real SPY and a BAD file that only fails when the replay first reads it.
+    const dir = mkdtempSync(join(tmpdir(), 'signals-bundled-'));
+    mkdirSync(join(dir, 'daily'));
+    copyFileSync(join(store.bundledDir, 'daily', 'SPY.csv.gz'), join(dir, 'daily', 'SPY.csv.gz'));
+    writeFileSync(join(dir, 'daily', 'BAD.csv.gz'), gzipSync('Date,Open,High,Low,Close,Volume\n2024-03-01,1,2,0.5,1.5,10\n2024-03-04,1,2,oops,1.5,10\n'));
+    const errors: [string, string][] = [];
+    const feed = new ReplayFeed(new MarketStore({ bundledDir: dir }), {
+      from: '2024-03-01',
+      speed: 390 * 4,
+      seed: 1,
+      onError: (symbol, error) => errors.push([symbol, (error as Error).message]),
+    });
+    feed.watch('BAD');
+    const ticks = session(feed, 'SPY');
+    for (let i = 0; i < 30; i++) feed.step();
+    expect(ticks.length).toBeGreaterThan(20);
+    expect(feed.quote('BAD')).toBeUndefined();
+    expect(errors).toEqual([['BAD', expect.stringMatching(/BAD\.csv\.gz:3: bad Low "oops"$/)]]);
   });
 
   it('refuses a --from outside the data', () => {
