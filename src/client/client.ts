@@ -1,7 +1,7 @@
 // A typed client of the signals server: connect with a token, subscribe, analyze, typed events, reconnect and resubscribe.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { CloseCode, SignalsError } from '../protocol/errors.js';
+import { CloseCode, SignalsError, type ErrorCode } from '../protocol/errors.js';
 import { ServerMessage, type ClientMessage } from '../protocol/messages.js';
 
 export type ConnectedMessage = Extract<ServerMessage, { type: 'connected' }>;
@@ -24,6 +24,19 @@ export type ClientEvents = ByType & {
   /** A frame the client could not read (not JSON, or not a known message). */
   invalid: [string];
 };
+
+/**
+ * Why the server turned a connection away, from the close code, whether its welcome had arrived, and the HTTP
+ * status of a refused upgrade; undefined for an ordinary loss of connection.
+ * The server closes with 1008 before any message only when it refuses the token (docs/protocol.md), so that,
+ * not the reason text, marks an authentication failure; a later 1008 ("rate limit exceeded") is not one.
+ */
+function refusal(close: { code: number; welcomed: boolean; httpStatus?: number | undefined }): ErrorCode | undefined {
+  if (close.code === CloseCode.POLICY_VIOLATION && !close.welcomed) return 'AUTH_FAILED';
+  if (close.code === CloseCode.TRY_AGAIN_LATER || close.httpStatus === 503) return 'SERVER_BUSY';
+  if (close.httpStatus === 429) return 'RATE_LIMITED';
+  return undefined;
+}
 
 export interface ClientOptions {
   /** e.g. ws://127.0.0.1:8000/ws/signals */
@@ -66,7 +79,7 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     super();
   }
 
-  /** Connects; resolves with the server's welcome. Rejects with CONNECTION_FAILED or AUTH_FAILED. */
+  /** Connects; resolves with the server's welcome. Rejects with CONNECTION_FAILED, AUTH_FAILED, SERVER_BUSY or RATE_LIMITED. */
   connect(): Promise<ConnectedMessage> {
     this.closedByUser = false;
     return new Promise((resolve, reject) => this.open(resolve, reject));
@@ -111,6 +124,13 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     this.emit('state', state);
   }
 
+  private connectError(refused: ErrorCode | undefined, reason: string): SignalsError {
+    const url = this.options.url;
+    if (refused === 'SERVER_BUSY') return new SignalsError('SERVER_BUSY', `the server at ${url} is full or unavailable (${reason}); try again later`);
+    if (refused === 'RATE_LIMITED') return new SignalsError('RATE_LIMITED', `the server at ${url} refuses connections from this address for now (${reason}); try again later`);
+    return new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}`);
+  }
+
   private open(resolve?: (m: ConnectedMessage) => void, reject?: (e: Error) => void): void {
     this.setState({ status: 'connecting' });
     const headers = this.options.token ? { authorization: `Bearer ${this.options.token}` } : undefined;
@@ -139,25 +159,32 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
       this.emit('message', message);
       (this.emit as (t: string, m: ServerMessage) => boolean)(message.type === 'error' ? 'server_error' : message.type, message);
     });
+    let httpStatus: number | undefined;
+    ws.on('unexpected-response', (_request, response) => {
+      httpStatus = response.statusCode;
+      ws.terminate();
+    });
     ws.on('error', () => {
       // 'close' follows with the details; errors here are connection failures.
     });
     ws.on('close', (code, reasonBuffer) => {
-      const reason = reasonBuffer.toString() || `code ${code}`;
-      if (code === CloseCode.POLICY_VIOLATION && reason === 'Authentication failed') {
+      const refused = refusal({ code, welcomed, httpStatus });
+      const reason = reasonBuffer.toString() || (httpStatus ? `HTTP ${httpStatus}` : `code ${code}`);
+      if (refused === 'AUTH_FAILED') {
         this.setState({ status: 'closed', reason: 'authentication failed' });
-        reject?.(new SignalsError('AUTH_FAILED', `the server at ${this.options.url} refused the token (Authentication failed)`));
+        reject?.(new SignalsError('AUTH_FAILED', `the server at ${this.options.url} refused the token (${reason})`));
         return;
       }
       if (!welcomed && reject) {
         this.setState({ status: 'closed', reason });
-        reject(new SignalsError('CONNECTION_FAILED', `nothing answered at ${this.options.url}`));
+        reject(this.connectError(refused, reason));
         return;
       }
       if (this.closedByUser || this.options.reconnect === false) {
         this.setState({ status: 'closed', reason });
         return;
       }
+      // A full or rate-limiting server is retried like a lost connection: with backoff, so the retries ease off.
       const delay = backoffDelay(this.attempt, this.options.initialDelayMs ?? 500, this.options.maxDelayMs ?? 15_000);
       this.attempt += 1;
       this.setState({ status: 'reconnecting', inMs: delay, attempt: this.attempt, reason });

@@ -1,8 +1,10 @@
 // The typed client against the real server: typed events, auth refusal, reconnect with backoff and resubscribe.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, SignalsClient, type ClientState } from '../../src/client/client.js';
 import { SignalServer } from '../../src/server/signal-server.js';
-import { startServer } from '../helpers/server.js';
+import { startServer, TestClient } from '../helpers/server.js';
 
 describe('backoffDelay', () => {
   it('grows exponentially with equal jitter and a cap', () => {
@@ -69,5 +71,64 @@ describe('SignalsClient and server errors', () => {
     expect(await got).toBe('UNKNOWN_SYMBOL');
     client.close();
     await ctx.server.stop();
+  });
+});
+
+describe('SignalsClient and a server that turns it away', () => {
+  it('a full server (1013) rejects connect with SERVER_BUSY, not CONNECTION_FAILED', async () => {
+    const ctx = await startServer({ limits: { maxConnections: 1 } });
+    const first = await TestClient.connect(`${ctx.url}/ws/signals`);
+    const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
+    await expect(client.connect()).rejects.toMatchObject({ code: 'SERVER_BUSY', message: expect.stringMatching(/too many connections.*try again later/) });
+    expect(client.state).toEqual({ status: 'closed', reason: 'too many connections' });
+    first.close();
+    await ctx.server.stop();
+  });
+
+  it('an open connection that finds the server full on reconnect keeps retrying with backoff, then gets back in', async () => {
+    const first = await startServer();
+    const port = first.port;
+    const client = new SignalsClient({ url: `${first.url}/ws/signals`, initialDelayMs: 400, maxDelayMs: 400 });
+    const states: ClientState[] = [];
+    client.on('state', (s) => states.push(s));
+    await client.connect();
+    client.subscribe(['JPM']);
+    await new Promise((r) => client.once('subscribed', r));
+    await first.server.stop();
+
+    // The server comes back with room for one, and someone else takes it before the client retries (200-400 ms).
+    const second = await startServer({ port, limits: { maxConnections: 1 } });
+    const other = await TestClient.connect(`${second.url}/ws/signals`);
+    await expect.poll(() => states.filter((s) => s.status === 'reconnecting' && s.reason === 'too many connections').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    other.close();
+    const resubscribed = await new Promise<string>((resolve) => client.on('subscribed', (m) => resolve(m.symbol)));
+    expect(resubscribed).toBe('JPM');
+    expect(states.some((s) => s.status === 'closed')).toBe(false);
+    expect(states.at(-1)?.status).toBe('open');
+    client.close();
+    await second.server.stop();
+  });
+
+  it('a 1008 after the welcome ("rate limit exceeded") is no authentication failure: the client reconnects', async () => {
+    const ctx = await startServer({ limits: { messageBurst: 1, messagesPerSecond: 0.001, abuseThreshold: 1 } });
+    const client = new SignalsClient({ url: `${ctx.url}/ws/signals`, initialDelayMs: 5_000, maxDelayMs: 5_000 });
+    const states: ClientState[] = [];
+    client.on('state', (s) => states.push(s));
+    await client.connect();
+    for (let i = 0; i < 5; i++) client.getStatus();
+    await expect.poll(() => states.at(-1), { timeout: 5_000 }).toMatchObject({ status: 'reconnecting', reason: 'rate limit exceeded' });
+    client.close();
+    await ctx.server.stop();
+  });
+
+  it('an upgrade refused with HTTP 429 rejects connect with RATE_LIMITED', async () => {
+    // The server answers 429 to the upgrades of an address it penalises; a plain HTTP server gives that answer here.
+    const http = createServer();
+    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const client = new SignalsClient({ url: `ws://127.0.0.1:${port}/ws/signals` });
+    await expect(client.connect()).rejects.toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/HTTP 429/) });
+    await new Promise((resolve) => http.close(resolve));
   });
 });

@@ -7,7 +7,7 @@ import { ServerMessage } from '../../src/protocol/messages.js';
 import { Dashboard } from '../../src/ui/dashboard.js';
 import { wireDashboard } from '../../src/ui/wire.js';
 import { BIN, cleanEnv, run } from '../helpers/cli.js';
-import { startServer } from '../helpers/server.js';
+import { startServer, TestClient } from '../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const plain = (s: string | undefined) => (s ?? '').replace(/\u001B\[[0-9;]*m/g, '');
@@ -83,6 +83,18 @@ describe('signals watch end to end', () => {
     const r = run(['watch', 'NOPE', '--local']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/unknown symbol NOPE/);
+  });
+
+  it('a full server (1013) says so and to try later, exit 9, not "nothing answered"', async () => {
+    const ctx = await startServer({ limits: { maxConnections: 1 } });
+    const first = await TestClient.connect(`${ctx.url}/ws/signals`);
+    const child = spawn(process.execPath, [BIN, 'watch', 'AAPL', '--url', `${ctx.url}/ws/signals`], { env: cleanEnv() });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(9);
+    expect(err).toBe(`signals: the server at ${ctx.url}/ws/signals is full or unavailable (too many connections); try again later\n`);
+    first.close();
+    await ctx.server.stop();
   });
 });
 
