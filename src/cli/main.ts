@@ -3,7 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_FROM, DEFAULT_SYMBOLS, DEFAULT_URL } from './defaults.js';
-import { addAnalysisOptions, addDataOption } from './options.js';
+import { addAnalysisOptions, addDataOption, addServerOptions } from './options.js';
+import { aboveZero, httpUrl, nonBlank, tokenList, wholeNumber } from './parse.js';
 
 function program(): Command {
   const root = new Command('signals')
@@ -45,26 +46,27 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
     .option('--json', 'print JSON')
     .action(async (options) => (await import('./symbols.js')).runSymbols(options));
 
-  addAnalysisOptions(
-    root
-      .command('serve')
-      .description('run the WebSocket signal server with its market monitor on the replayed bundled data')
-      .addOption(new Option('--host <host>', 'interface to bind').env('SIGNALS_HOST').default('127.0.0.1'))
-      .addOption(new Option('--port <port>', 'port (0 picks a free one)').env('SIGNALS_PORT').default('8000'))
-      .addOption(new Option('--symbols <list>', 'symbols the monitor always watches').env('SIGNALS_SYMBOLS').default(DEFAULT_SYMBOLS.join(',')))
-      .addOption(new Option('--threshold <percent>', 'price move from the last analysis that triggers a new one').env('SIGNALS_THRESHOLD').default('1'))
-      .addOption(new Option('--speed <x>', 'replay speed: market time per wall time (390 = one session per minute)').env('SIGNALS_SPEED').default('390'))
-      .addOption(new Option('--from <date>', 'first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
-      .addOption(new Option('--seed <n>', 'seed of the synthetic intraday paths').env('SIGNALS_SEED').default('1'))
-      .addOption(new Option('--token <token...>', 'require one of these static tokens (?token= or Authorization: Bearer)').env('SIGNALS_TOKENS'))
-      .addOption(new Option('--jwt-secret <secret>', 'require a JWT signed with this HS256 secret').env('SIGNALS_JWT_SECRET'))
-      .addOption(new Option('--jwks-url <url>', 'require a JWT verified against this JWKS').env('SIGNALS_JWKS_URL'))
-      .addOption(new Option('--price-rate <n>', 'price updates per second per symbol, at most').env('SIGNALS_PRICE_RATE').default('4'))
-      .addOption(new Option('--max-connections <n>', 'connections in total').env('SIGNALS_MAX_CONNECTIONS').default('20000'))
-      .addOption(new Option('--max-subscriptions <n>', 'subscriptions per connection').env('SIGNALS_MAX_SUBSCRIPTIONS').default('100'))
-      .addOption(new Option('--message-rate <n>', 'messages per second per connection (burst: twice that)').env('SIGNALS_MESSAGE_RATE').default('20'))
-      .addOption(new Option('--analyze-rate <n>', 'analyze requests per second per connection (burst: five times that)').env('SIGNALS_ANALYZE_RATE').default('1'))
-      .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').env('SIGNALS_LOG_LEVEL').default('info')),
+  addServerOptions(
+    addAnalysisOptions(
+      root
+        .command('serve')
+        .description('run the WebSocket signal server with its market monitor on the replayed bundled data')
+        .addOption(new Option('--host <host>', 'interface to bind').env('SIGNALS_HOST').default('127.0.0.1'))
+        .addOption(new Option('--port <port>', 'port, 0 to 65535 (0 picks a free one)').env('SIGNALS_PORT').argParser(wholeNumber('--port', 0, 65535)).default(8000))
+        .addOption(new Option('--symbols <list>', 'symbols the monitor always watches').env('SIGNALS_SYMBOLS').default(DEFAULT_SYMBOLS.join(',')))
+        .addOption(new Option('--threshold <percent>', 'price move from the last analysis that triggers a new one').env('SIGNALS_THRESHOLD').argParser(aboveZero('--threshold')).default(1))
+        .addOption(new Option('--speed <x>', 'replay speed: market time per wall time (390 = one session per minute)').env('SIGNALS_SPEED').argParser(aboveZero('--speed')).default(390))
+        .addOption(new Option('--from <date>', 'first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
+        .addOption(new Option('--token <token...>', 'require one of these static tokens (?token= or Authorization: Bearer)').env('SIGNALS_TOKENS').argParser(tokenList('--token', 'SIGNALS_TOKENS')))
+        .addOption(new Option('--jwt-secret <secret>', 'require a JWT signed with this HS256 secret').env('SIGNALS_JWT_SECRET').argParser(nonBlank('--jwt-secret', 'SIGNALS_JWT_SECRET')))
+        .addOption(new Option('--jwks-url <url>', 'require a JWT verified against this JWKS').env('SIGNALS_JWKS_URL').argParser(httpUrl('--jwks-url', 'SIGNALS_JWKS_URL')))
+        .addOption(new Option('--jwt-audience <aud>', "with a JWT option: the token's aud must include this").env('SIGNALS_JWT_AUDIENCE').argParser(nonBlank('--jwt-audience', 'SIGNALS_JWT_AUDIENCE')))
+        .addOption(new Option('--jwt-issuer <iss>', "with a JWT option: the token's iss must be this").env('SIGNALS_JWT_ISSUER').argParser(nonBlank('--jwt-issuer', 'SIGNALS_JWT_ISSUER')))
+        .addOption(new Option('--jwt-allow-no-exp', 'with a JWT option: accept tokens without an expiry (exp), which never expire'))
+        .addOption(new Option('--metrics-token <token>', 'require this token for GET /metrics (?token= or Authorization: Bearer)').env('SIGNALS_METRICS_TOKEN').argParser(nonBlank('--metrics-token', 'SIGNALS_METRICS_TOKEN')))
+        .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').env('SIGNALS_LOG_LEVEL').default('info')),
+    ),
+    true,
   )
     .addHelpText(
       'after',
@@ -78,26 +80,23 @@ Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics
     )
     .action(async (options) => (await import('./serve.js')).runServe(options));
 
-  addAnalysisOptions(
-    root
-      .command('watch')
-      .description('live terminal dashboard of the agents voting and the consensus (NDJSON when not a terminal)')
-      .argument('<symbols...>', 'symbols to watch')
-      .addOption(new Option('--url <url>', 'server to connect to').env('SIGNALS_URL').default(DEFAULT_URL))
-      .addOption(new Option('--token <token...>', 'token for the server').env('SIGNALS_TOKEN'))
-      .option('--local', 'run the server in-process on the bundled data (no server needed)')
-      .option('--json', 'print protocol events as JSON lines instead of the dashboard')
-      .addOption(new Option('--from <date>', 'with --local: first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
-      .addOption(new Option('--speed <x>', 'with --local: replay speed').env('SIGNALS_SPEED').default('390'))
-      .addOption(new Option('--seed <n>').default('1').hideHelp())
-      .addOption(new Option('--symbols <list>').default('').hideHelp())
-      .addOption(new Option('--threshold <percent>', 'with --local: re-analysis threshold').default('1'))
-      .addOption(new Option('--price-rate <n>').default('4').hideHelp())
-      .addOption(new Option('--max-connections <n>').default('20000').hideHelp())
-      .addOption(new Option('--max-subscriptions <n>').default('100').hideHelp())
-      .addOption(new Option('--message-rate <n>').default('20').hideHelp())
-      .addOption(new Option('--analyze-rate <n>').default('1').hideHelp())
-      .addOption(new Option('--log-level <level>').default('warn').hideHelp()),
+  addServerOptions(
+    addAnalysisOptions(
+      root
+        .command('watch')
+        .description('live terminal dashboard of the agents voting and the consensus (NDJSON when not a terminal)')
+        .argument('<symbols...>', 'symbols to watch')
+        .addOption(new Option('--url <url>', 'server to connect to').env('SIGNALS_URL').default(DEFAULT_URL))
+        .addOption(new Option('--token <token...>', 'token for the server').env('SIGNALS_TOKEN'))
+        .option('--local', 'run the server in-process on the bundled data (no server needed)')
+        .option('--json', 'print protocol events as JSON lines instead of the dashboard')
+        .addOption(new Option('--from <date>', 'with --local: first day of the replay').env('SIGNALS_FROM').default(DEFAULT_FROM))
+        .addOption(new Option('--speed <x>', 'with --local: replay speed').env('SIGNALS_SPEED').argParser(aboveZero('--speed')).default(390))
+        .addOption(new Option('--symbols <list>').default('').hideHelp())
+        .addOption(new Option('--threshold <percent>', 'with --local: re-analysis threshold').argParser(aboveZero('--threshold')).default(1))
+        .addOption(new Option('--log-level <level>').default('warn').hideHelp()),
+    ),
+    false,
   )
     .addHelpText(
       'after',
@@ -107,7 +106,10 @@ Examples:
   signals watch AAPL --url ws://host:8000/ws/signals --token s3cret
   signals watch AAPL --local | jq -c 'select(.type=="signal_update")'
 
-Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Esc/Ctrl-C quit.`,
+Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Esc/Ctrl-C quit.
+
+Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 6 nothing answered, 7 token refused, 8 address refused for now
+(HTTP 429), 9 server full (try again later).`,
     )
     .action(async (symbols: string[], options) => (await import('./watch.js')).runWatch(symbols, options));
 

@@ -1,9 +1,10 @@
-// Options several commands share: data folder, consensus formula, LLM backend, agent timeout.
+// Options several commands share: data folder, consensus formula, LLM backend, agent timeout, server limits.
 import { Option, type Command } from 'commander';
 import { AGENT_IDS } from '../agents/index.js';
 import type { LlmConfig } from '../agents/sentiment/llm.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
 import { SignalsError } from '../protocol/errors.js';
+import { decimal, wholeNumber } from './parse.js';
 
 export interface SharedOptions {
   dataDir?: string;
@@ -33,6 +34,25 @@ export function addAnalysisOptions(command: Command): Command {
     .addOption(new Option('--llm-url <url>', 'OpenAI-compatible API for headline sentiment, e.g. http://127.0.0.1:8001/v1').env('SIGNALS_LLM_URL'))
     .addOption(new Option('--llm-model <name>', 'model name for --llm-url').env('SIGNALS_LLM_MODEL').default('FinGPT/fingpt-sentiment_llama2-13b_lora'))
     .addOption(new Option('--agent-timeout <ms>', 'time limit per agent').env('SIGNALS_AGENT_TIMEOUT').default('5000'));
+}
+
+/** Options of the in-process server: flag, help (with the accepted range), environment variable, parser, default. */
+const SERVER_OPTIONS = [
+  ['--seed <n>', 'seed of the synthetic intraday paths (0 to 4294967295)', 'SIGNALS_SEED', wholeNumber('--seed', 0, 2 ** 32 - 1), 1],
+  ['--price-rate <n>', 'price updates per second per symbol, at most (0.01 to 1000)', 'SIGNALS_PRICE_RATE', decimal('--price-rate', 0.01, 1000), 4],
+  ['--max-connections <n>', 'connections in total (1 to 1000000)', 'SIGNALS_MAX_CONNECTIONS', wholeNumber('--max-connections', 1, 1_000_000), 20_000],
+  ['--max-subscriptions <n>', 'subscriptions per connection (1 to 100000)', 'SIGNALS_MAX_SUBSCRIPTIONS', wholeNumber('--max-subscriptions', 1, 100_000), 100],
+  ['--message-rate <n>', 'messages per second per connection, burst twice that (1 to 10000)', 'SIGNALS_MESSAGE_RATE', decimal('--message-rate', 1, 10_000), 20],
+  ['--analyze-rate <n>', 'analyze requests per second per connection, burst five times that (0.01 to 1000)', 'SIGNALS_ANALYZE_RATE', decimal('--analyze-rate', 0.01, 1000), 1],
+] as const;
+
+/** The replay seed and the limits: shown with their environment variables on `serve`, hidden on `watch` (for --local). */
+export function addServerOptions(command: Command, shown: boolean): Command {
+  for (const [flags, description, envVar, parse, value] of SERVER_OPTIONS) {
+    const option = new Option(flags, description).argParser(parse).default(value);
+    command.addOption(shown ? option.env(envVar) : option.hideHelp());
+  }
+  return command;
 }
 
 function number(name: string, raw: string, min: number, max: number): number {

@@ -5,111 +5,131 @@ import { isCalendarDate } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
-import { authEnabled } from '../server/auth.js';
+import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { createLogger, LEVELS, type Level } from '../server/log.js';
-import { SignalServer } from '../server/signal-server.js';
+import { SignalServer, type ServerOptions } from '../server/signal-server.js';
 import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
 
+/** The options as commander hands them over: numbers and secrets already checked by the parsers in parse.ts. */
 export interface ServeOptions extends SharedOptions {
   host: string;
-  port: string;
+  port: number;
   symbols: string;
-  threshold: string;
-  speed: string;
+  threshold: number;
+  speed: number;
   from: string;
-  seed: string;
+  seed: number;
   token?: string[];
   jwtSecret?: string;
   jwksUrl?: string;
+  jwtAudience?: string;
+  jwtIssuer?: string;
+  jwtAllowNoExp?: boolean;
+  metricsToken?: string;
   logLevel: string;
-  priceRate: string;
-  maxConnections: string;
-  maxSubscriptions: string;
-  messageRate: string;
-  analyzeRate: string;
-}
-
-function positive(name: string, raw: string, integer = false): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new SignalsError('BAD_ARGUMENT', `${name} must be a ${integer ? 'whole ' : ''}number >= 0, got "${raw}"`);
-  }
-  return value;
+  priceRate: number;
+  maxConnections: number;
+  maxSubscriptions: number;
+  messageRate: number;
+  analyzeRate: number;
 }
 
 function rateLimits(options: ServeOptions) {
-  const messages = positive('--message-rate', options.messageRate);
-  const analyses = positive('--analyze-rate', options.analyzeRate);
   return {
-    maxConnections: positive('--max-connections', options.maxConnections, true),
-    maxSubscriptions: positive('--max-subscriptions', options.maxSubscriptions, true),
-    messagesPerSecond: messages,
-    messageBurst: Math.max(1, messages * 2),
-    analyzePerSecond: analyses,
-    analyzeBurst: Math.max(1, analyses * 5),
+    maxConnections: options.maxConnections,
+    maxSubscriptions: options.maxSubscriptions,
+    messagesPerSecond: options.messageRate,
+    messageBurst: Math.max(1, options.messageRate * 2),
+    analyzePerSecond: options.analyzeRate,
+    analyzeBurst: Math.max(1, options.analyzeRate * 5),
   };
 }
 
-/** Builds the server from CLI options (also used by `watch --local`). */
-export function createServerFromOptions(options: ServeOptions, logLevel?: Level): SignalServer {
+/** The authentication the server enforces; the start-up log reports this same value. */
+function authOptions(options: ServeOptions): AuthOptions {
+  const jwt = options.jwtSecret !== undefined || options.jwksUrl !== undefined;
+  if (options.jwtSecret !== undefined && options.jwksUrl !== undefined) {
+    throw new SignalsError('BAD_ARGUMENT', 'use --jwt-secret or --jwks-url, not both');
+  }
+  const jwtOnly = ([['--jwt-audience', options.jwtAudience], ['--jwt-issuer', options.jwtIssuer], ['--jwt-allow-no-exp', options.jwtAllowNoExp]] as const)
+    .filter(([, value]) => value !== undefined)
+    .map(([flag]) => flag);
+  if (!jwt && jwtOnly.length > 0) {
+    throw new SignalsError('BAD_ARGUMENT', `${jwtOnly.join(', ')} ${jwtOnly.length === 1 ? 'applies' : 'apply'} only to JWTs: add --jwt-secret or --jwks-url`);
+  }
+  return {
+    tokens: options.token ?? [],
+    jwtSecret: options.jwtSecret,
+    jwksUrl: options.jwksUrl,
+    jwtAudience: options.jwtAudience,
+    jwtIssuer: options.jwtIssuer,
+    jwtAllowNoExp: options.jwtAllowNoExp,
+  };
+}
+
+/** Everything the server is built from, checked (also used by `watch --local`). */
+export function serverOptions(options: ServeOptions, logLevel?: Level): ServerOptions & { auth: AuthOptions } {
   const level = (logLevel ?? options.logLevel) as Level;
   if (!LEVELS.includes(level)) throw new SignalsError('BAD_ARGUMENT', `--log-level must be one of ${LEVELS.join(', ')}`);
+  const logger = createLogger(level);
+  const auth = authOptions(options);
   const store = new MarketStore({ dataDir: options.dataDir });
   const symbols = options.symbols.split(',').map((s) => s.trim()).filter((s) => s !== '').map(normaliseSymbol);
   for (const s of symbols) {
     if (!store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`signals symbols\` lists them`);
   }
-  const speed = positive('--speed', options.speed);
-  if (speed === 0) throw new SignalsError('BAD_ARGUMENT', '--speed must be above 0');
-  const threshold = positive('--threshold', options.threshold);
-  if (threshold === 0) throw new SignalsError('BAD_ARGUMENT', '--threshold must be above 0');
-  const priceRate = positive('--price-rate', options.priceRate);
-  if (priceRate === 0) throw new SignalsError('BAD_ARGUMENT', '--price-rate must be above 0');
   if (!isCalendarDate(options.from)) throw new SignalsError('BAD_ARGUMENT', `--from "${options.from}" is not a date; use YYYY-MM-DD`);
-  const port = positive('--port', options.port, true);
-  if (port > 65535) throw new SignalsError('BAD_ARGUMENT', `--port must be from 0 to 65535, got ${port}`);
-  const feed = new ReplayFeed(store, { from: options.from, speed, seed: positive('--seed', options.seed, true) });
-  const auth = {
-    tokens: (options.token ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''),
-    jwtSecret: options.jwtSecret,
-    jwksUrl: options.jwksUrl,
-  };
-  if (options.jwtSecret && options.jwksUrl) throw new SignalsError('BAD_ARGUMENT', 'use --jwt-secret or --jwks-url, not both');
-  return new SignalServer({
+  const feed = new ReplayFeed(store, {
+    from: options.from,
+    speed: options.speed,
+    seed: options.seed,
+    onError: (symbol, error) =>
+      logger.error('no prices for a symbol: its data could not be read', { symbol, error: error instanceof Error ? error.message : String(error) }),
+  });
+  return {
     host: options.host,
-    port,
+    port: options.port,
     store,
     feed,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     symbols,
-    thresholdPct: threshold,
-    priceRate,
+    thresholdPct: options.threshold,
+    priceRate: options.priceRate,
     consensus: consensusConfig(options),
     agentTimeoutMs: agentTimeout(options),
     auth,
+    metricsToken: options.metricsToken,
     limits: rateLimits(options),
-    logger: createLogger(level),
-  });
+    logger,
+  };
 }
 
 export async function runServe(options: ServeOptions): Promise<void> {
-  const server = createServerFromOptions(options);
-  const logger = createLogger(options.logLevel as Level);
+  const config = serverOptions(options);
+  const { logger } = config;
+  const server = new SignalServer(config);
+  const secured = authEnabled(config.auth);
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(options.host);
-  const secured = authEnabled({ tokens: options.token ?? [], jwtSecret: options.jwtSecret, jwksUrl: options.jwksUrl });
   if (!loopback && !secured) {
     logger.warn(`listening on ${options.host} without authentication: anyone who can reach this port can connect; set --token or --jwt-secret`);
   }
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const shutdown = (signal: string) => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn('shutdown already under way', { signal });
+      return;
+    }
+    stopping = true;
     logger.info('shutting down', { signal });
     // Whatever happens, exit within 5 s.
     setTimeout(() => process.exit(0), 4_500).unref();
     void server.stop().then(stop);
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: with no listener left, a second signal would kill the process mid-shutdown (exit 143).
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   let port: number;
   try {
     port = await server.start();
@@ -123,7 +143,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   logger.info('signals serve listening', {
     url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/ws/signals`,
     from: options.from,
-    speed: Number(options.speed),
+    speed: options.speed,
     symbols: options.symbols,
     auth: secured,
   });

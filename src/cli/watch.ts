@@ -2,9 +2,9 @@
 import { SignalsClient } from '../client/client.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
-import type { SignalServer } from '../server/signal-server.js';
+import { SignalServer } from '../server/signal-server.js';
 import { colorLevel, outputMode } from './output-mode.js';
-import { createServerFromOptions, type ServeOptions } from './serve.js';
+import { serverOptions, type ServeOptions } from './serve.js';
 
 export interface WatchOptions extends ServeOptions {
   url: string;
@@ -25,7 +25,8 @@ export async function runWatch(symbols: string[], options: WatchOptions): Promis
   let local: SignalServer | undefined;
   let url = options.url;
   if (options.local) {
-    local = createServerFromOptions({ ...options, host: '127.0.0.1', port: '0', token: [] }, mode === 'interactive' ? 'silent' : 'warn');
+    // `--token` here is the client's token; the in-process server on loopback needs none.
+    local = new SignalServer(serverOptions({ ...options, host: '127.0.0.1', port: 0, token: [] }, mode === 'interactive' ? 'silent' : 'warn'));
     const port = await local.start();
     url = `ws://127.0.0.1:${port}/ws/signals`;
   }
@@ -61,7 +62,7 @@ export async function runWatch(symbols: string[], options: WatchOptions): Promis
       if (!writeLine(JSON.stringify(m))) void finish();
     });
     client.on('state', (s) => {
-      if (s.status === 'reconnecting') process.stderr.write(`signals: connection lost; reconnecting in ${Math.ceil(s.inMs / 1000)}s\n`);
+      if (s.status === 'reconnecting') process.stderr.write(`signals: connection lost (${s.reason}); reconnecting in ${Math.ceil(s.inMs / 1000)}s\n`);
     });
     client.subscribe(wanted);
     await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
-// Runs the built CLI as a real process.
-import { spawnSync } from 'node:child_process';
+// Runs the built CLI as a real process: to completion (`run`), or `serve` in the background (`spawnServe`).
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
@@ -11,11 +11,39 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function run(args: string[], env: Record<string, string> = {}) {
+/** Runs the CLI to the end; a process still running after `timeoutMs` is killed (`code` is then null). */
+export function run(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: cleanEnv(env),
-    timeout: 60_000,
+    timeout: timeoutMs,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `signals serve --port 0 ...args` in the background; `url` resolves from its listening line. */
+export function spawnServe(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: cleanEnv(env) });
+  let log = '';
+  child.stderr.on('data', (d) => (log += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 10_000);
+    child.stderr.on('data', () => {
+      const m = /"url":"(ws:\/\/[^"]+)"/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited before listening: ${log}`));
+    });
+  });
+  // A failed start is reported through `url`; keep a rejection nobody awaited from failing the run.
+  url.catch(() => undefined);
+  return { child, url, exited, log: () => log };
 }
