@@ -1,10 +1,10 @@
 // `signals analyze`: one analysis per symbol from the bundled (or user) data, as a table or as JSON.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { defaultAgents } from '../agents/index.js';
-import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
+import { Analyst } from '../core/analyst.js';
+import { resolveAsOf } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
-import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
 import { colorLevel, outputMode } from './output-mode.js';
@@ -17,10 +17,11 @@ export interface AnalyzeOptions extends SharedOptions {
 
 export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Promise<void> {
   const store = new MarketStore({ dataDir: options.dataDir });
-  const orchestrator = new Orchestrator({
+  const analyst = new Analyst({
+    store,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
-    timeoutMs: agentTimeout(options),
+    agentTimeoutMs: agentTimeout(options),
   });
   const requests = symbols.map((raw) => {
     const symbol = normaliseSymbol(raw);
@@ -32,7 +33,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   const results: (SignalUpdate | DecisionUpdate)[] = [];
   for (const { symbol, asOf } of requests) {
     if (showProgress) process.stderr.write(`analysing ${symbol} as of ${asOf.slice(0, 10)}…\r`);
-    results.push(await orchestrator.final(snapshotAt(store, symbol, asOf), 'cli'));
+    results.push(await analyst.final(symbol, asOf, 'cli'));
     if (showProgress) process.stderr.write('\x1b[2K');
   }
   if (mode === 'json') {

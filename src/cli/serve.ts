@@ -5,9 +5,11 @@ import { isCalendarDate } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
+import { Analyst } from '../core/analyst.js';
+import { createLogger, LEVELS, type Level, type Logger } from '../core/log.js';
+import { SignalCore } from '../core/signal-core.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
-import { createLogger, LEVELS, type Level } from '../server/log.js';
-import { SignalServer, type ServerOptions } from '../server/signal-server.js';
+import { SignalServer } from '../server/signal-server.js';
 import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
 
 /** The options as commander hands them over: numbers and secrets already checked by the parsers in parse.ts. */
@@ -67,8 +69,20 @@ function authOptions(options: ServeOptions): AuthOptions {
   };
 }
 
-/** Everything the server is built from, checked (also used by `watch --local`). */
-export function serverOptions(options: ServeOptions, logLevel?: Level): ServerOptions & { auth: AuthOptions } {
+/** The application and its WebSocket server, built from checked options; start and stop them together. */
+export interface Service {
+  core: SignalCore;
+  server: SignalServer;
+  logger: Logger;
+  /** The authentication the server enforces. */
+  auth: AuthOptions;
+  /** Listens, then starts the market feed; resolves with the port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Builds the service from checked options (also used by `watch --local`). */
+export function buildService(options: ServeOptions, logLevel?: Level): Service {
   const level = (logLevel ?? options.logLevel) as Level;
   if (!LEVELS.includes(level)) throw new SignalsError('BAD_ARGUMENT', `--log-level must be one of ${LEVELS.join(', ')}`);
   const logger = createLogger(level);
@@ -86,29 +100,44 @@ export function serverOptions(options: ServeOptions, logLevel?: Level): ServerOp
     onError: (symbol, error) =>
       logger.error('no prices for a symbol: its data could not be read', { symbol, error: error instanceof Error ? error.message : String(error) }),
   });
-  return {
-    host: options.host,
-    port: options.port,
+  const analyst = new Analyst({
     store,
-    feed,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
-    symbols,
-    thresholdPct: options.threshold,
-    priceRate: options.priceRate,
     consensus: consensusConfig(options),
     agentTimeoutMs: agentTimeout(options),
+  });
+  const core = new SignalCore({ analyst, feed, symbols, thresholdPct: options.threshold, priceRate: options.priceRate, logger });
+  const server = new SignalServer({
+    host: options.host,
+    port: options.port,
+    core,
     auth,
     metricsToken: options.metricsToken,
     limits: rateLimits(options),
+    fastPath: process.env.SIGNALS_WS_FAST_PATH !== '0',
     logger,
+  });
+  return {
+    core,
+    server,
+    logger,
+    auth,
+    async start() {
+      const port = await server.start();
+      core.start();
+      return port;
+    },
+    async stop() {
+      await server.stop();
+      await core.stop();
+    },
   };
 }
 
 export async function runServe(options: ServeOptions): Promise<void> {
-  const config = serverOptions(options);
-  const { logger } = config;
-  const server = new SignalServer(config);
-  const secured = authEnabled(config.auth);
+  const service = buildService(options);
+  const { logger } = service;
+  const secured = authEnabled(service.auth);
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(options.host);
   if (!loopback && !secured) {
     logger.warn(`listening on ${options.host} without authentication: anyone who can reach this port can connect; set --token or --jwt-secret`);
@@ -125,14 +154,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
     logger.info('shutting down', { signal });
     // Whatever happens, exit within 5 s.
     setTimeout(() => process.exit(0), 4_500).unref();
-    void server.stop().then(stop);
+    void service.stop().then(stop);
   };
   // `on`, not `once`: with no listener left, a second signal would kill the process mid-shutdown (exit 143).
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   let port: number;
   try {
-    port = await server.start();
+    port = await service.start();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new SignalsError('BAD_ARGUMENT', `port ${options.port} on ${options.host} is in use; pick another with --port`);

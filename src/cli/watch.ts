@@ -2,9 +2,8 @@
 import { SignalsClient } from '../client/client.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
-import { SignalServer } from '../server/signal-server.js';
 import { colorLevel, outputMode } from './output-mode.js';
-import { serverOptions, type ServeOptions } from './serve.js';
+import { buildService, type ServeOptions, type Service } from './serve.js';
 
 export interface WatchOptions extends ServeOptions {
   url: string;
@@ -22,11 +21,11 @@ function writeLine(line: string): boolean {
 export async function runWatch(symbols: string[], options: WatchOptions): Promise<void> {
   const wanted = [...new Set(symbols.map(normaliseSymbol))];
   const mode = outputMode({ json: options.json ?? false, isTTY: process.stdout.isTTY ?? false, ci: Boolean(process.env.CI) });
-  let local: SignalServer | undefined;
+  let local: Service | undefined;
   let url = options.url;
   if (options.local) {
     // `--token` here is the client's token; the in-process server on loopback needs none.
-    local = new SignalServer(serverOptions({ ...options, host: '127.0.0.1', port: 0, token: [] }, mode === 'interactive' ? 'silent' : 'warn'));
+    local = buildService({ ...options, host: '127.0.0.1', port: 0, token: [] }, mode === 'interactive' ? 'silent' : 'warn');
     const port = await local.start();
     url = `ws://127.0.0.1:${port}/ws/signals`;
   }

@@ -6,7 +6,7 @@ export interface SchedulerHooks {
   run(symbol: string, trigger: Trigger): Promise<void>;
   /** Called synchronously as an analysis starts, e.g. to reset the monitor's reference price. */
   onStart?(symbol: string, trigger: Trigger): void;
-  onError?(symbol: string, error: unknown): void;
+  onError?(symbol: string, error: unknown, trigger: Trigger): void;
 }
 
 export class AnalysisScheduler {
@@ -44,7 +44,7 @@ export class AnalysisScheduler {
     // another (each streamed out before the next starts) instead of interleaving them all.
     const done = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.hooks.run(symbol, trigger))
-      .catch((error: unknown) => this.hooks.onError?.(symbol, error))
+      .catch((error: unknown) => this.hooks.onError?.(symbol, error, trigger))
       .finally(() => {
         this.running.delete(symbol);
         const next = this.followUps.get(symbol);

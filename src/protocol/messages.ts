@@ -150,7 +150,7 @@ export const DecisionData = z.object({
   symbol: z.string(),
   decision: z.union([
     z.object({ action: z.literal('NO_SIGNAL'), reason: z.string(), agent_summary: AgentSummary, consensus_weight: z.number().optional() }),
-    z.object({ action: z.literal('ERROR'), error: z.string() }),
+    z.object({ action: z.literal('ERROR'), error: z.string(), code: z.string().optional().describe('stable error code, e.g. ANALYSIS_FAILED') }),
   ]),
   timestamp: Timestamp,
   price: z.number().optional(),

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import type { Hub } from './hub.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/log.js';
 import type { Metrics } from './metrics.js';
 
 /** What get_status and /ws/status report about the orchestrator and the market. */

@@ -33,13 +33,13 @@ export class Hub {
     for (const c of corked) c.uncork();
   }
 
-  join(connection: Connection, symbol: string): boolean {
+  /** Joins a room; returns how many are in it now. */
+  join(connection: Connection, symbol: string): number {
     let room = this.rooms.get(symbol);
     if (!room) this.rooms.set(symbol, (room = new Set()));
-    if (room.has(connection)) return false;
     room.add(connection);
     connection.subscriptions.add(symbol);
-    return true;
+    return room.size;
   }
 
   /** Leaves a room; returns how many remain in it. */

@@ -27,14 +27,14 @@ describe('SignalsClient', () => {
     ctx.feed.push('AAPL', 123.45);
     expect(await got).toBe('AAPL 123.45');
     client.close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 
   it('rejects with AUTH_FAILED on a refused token and CONNECTION_FAILED when nothing answers', async () => {
     const ctx = await startServer({ auth: { tokens: ['right'] } });
     await expect(new SignalsClient({ url: `${ctx.url}/ws/signals`, token: 'wrong' }).connect()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     const port = ctx.port;
-    await ctx.server.stop();
+    await ctx.stop();
     await expect(new SignalsClient({ url: `ws://127.0.0.1:${port}/ws/signals` }).connect()).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
   });
 
@@ -47,7 +47,7 @@ describe('SignalsClient', () => {
     await client.connect();
     client.subscribe(['JPM']);
     await new Promise((r) => client.once('subscribed', r));
-    await first.server.stop();
+    await first.stop();
 
     // A new server on the same port (the old one restarted).
     const second = new SignalServer({ ...(first.server as unknown as { options: ConstructorParameters<typeof SignalServer>[0] }).options, port });
@@ -70,7 +70,7 @@ describe('SignalsClient and server errors', () => {
     client.subscribe(['NOPE']);
     expect(await got).toBe('UNKNOWN_SYMBOL');
     client.close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 

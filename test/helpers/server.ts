@@ -4,7 +4,9 @@ import { defaultAgents } from '../../src/agents/index.js';
 import type { Agent } from '../../src/agents/agent.js';
 import type { MarketFeed, Tick } from '../../src/market/feed.js';
 import { MarketStore } from '../../src/market/store.js';
-import { createLogger } from '../../src/server/log.js';
+import { Analyst } from '../../src/core/analyst.js';
+import { createLogger } from '../../src/core/log.js';
+import { SignalCore } from '../../src/core/signal-core.js';
 import type { Limits } from '../../src/server/limits.js';
 import { SignalServer } from '../../src/server/signal-server.js';
 import type { AuthOptions } from '../../src/server/auth.js';
@@ -55,24 +57,41 @@ export interface TestServerOptions {
   port?: number;
 }
 
+/** A real core and server on a free port; `stop` stops both. */
 export async function startServer(options: TestServerOptions = {}) {
   const feed = new ManualFeed();
-  const server = new SignalServer({
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    store,
+  const logger = createLogger('silent');
+  const analyst = new Analyst({ store, agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }) });
+  const core = new SignalCore({
+    analyst,
     feed,
-    agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }),
     symbols: options.symbols ?? [],
     thresholdPct: options.thresholdPct ?? 1,
     priceRate: options.priceRate ?? 20,
+    logger,
+  });
+  const server = new SignalServer({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    core,
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
-    logger: createLogger('silent'),
+    logger,
   });
+  core.start();
   const port = await server.start();
-  return { server, feed, port, url: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` };
+  const stop = async () => {
+    await server.stop();
+    await core.stop();
+  };
+  const http = `http://127.0.0.1:${port}`;
+  /** How many connections are subscribed to `symbol`, from the public GET /ws/status. */
+  const subscribers = async (symbol: string): Promise<number> => {
+    const status = (await (await fetch(`${http}/ws/status`)).json()) as { websocket_manager: { rooms: Record<string, number> } };
+    return status.websocket_manager.rooms[symbol] ?? 0;
+  };
+  return { server, core, feed, port, stop, subscribers, url: `ws://127.0.0.1:${port}`, http };
 }
 
 /** A raw WebSocket that records every message; `next` waits for one matching a predicate. */

@@ -28,7 +28,7 @@ describe('floods', () => {
     probe.send({ type: 'heartbeat', id: 'after' });
     await probe.next((m) => m.id === 'after', 2_000, from);
     probe.close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 
   it('a flooder that reconnects keeps its spent budget: its address is refused with 429, other addresses are not', async () => {
@@ -44,7 +44,7 @@ describe('floods', () => {
     await expect(rawWebSocket(ctx.port, '/ws/signals', '127.0.0.3')).rejects.toThrow(/429/);
     const other = await rawWebSocket(ctx.port, '/ws/signals', '127.0.0.4');
     other.destroy();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -65,7 +65,7 @@ describe('subscribe amplification', () => {
     const snapshots = c.messages.filter((m) => m.data?.trigger === 'snapshot');
     expect(snapshots.map((m) => m.data.symbol)).toEqual(['AAPL']);
     c.close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -81,6 +81,6 @@ describe('echoes', () => {
     c.send({ type: 'subscribe', symbol: 42, id: 'ok-id' });
     expect(await c.next((m) => m.type === 'error' && m.code === 'INVALID_MESSAGE')).toMatchObject({ id: 'ok-id' });
     c.close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });

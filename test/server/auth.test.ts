@@ -16,7 +16,7 @@ async function refused(url: string, options?: object) {
 describe('static tokens', () => {
   let ctx: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => (ctx = await startServer({ auth: { tokens: ['alpha', 'beta'] } })));
-  afterAll(() => ctx.server.stop());
+  afterAll(() => ctx.stop());
 
   it('refuses a missing or wrong token with 1008 before sending anything', async () => {
     await refused(`${ctx.url}/ws/signals`);
@@ -55,7 +55,7 @@ describe('per-address limit on failed authentications', () => {
     }
     await expect(rawWebSocket(ctx.port, '/ws/signals?token=right', '127.0.0.5')).rejects.toThrow(/429/);
     (await rawWebSocket(ctx.port, '/ws/signals?token=right', '127.0.0.6')).destroy();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -64,7 +64,7 @@ describe('metrics token', () => {
     const ctx = await startServer({ metricsToken: 'scrape' });
     expect((await fetch(`${ctx.http}/metrics`)).status).toBe(401);
     expect((await fetch(`${ctx.http}/metrics`, { headers: { authorization: 'Bearer scrape' } })).status).toBe(200);
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -72,7 +72,7 @@ describe('JWT HS256', () => {
   let ctx: Awaited<ReturnType<typeof startServer>>;
   const secret = new TextEncoder().encode('a-long-enough-test-secret-of-32-bytes!');
   beforeAll(async () => (ctx = await startServer({ auth: { jwtSecret: 'a-long-enough-test-secret-of-32-bytes!' } })));
-  afterAll(() => ctx.server.stop());
+  afterAll(() => ctx.stop());
 
   it('accepts a valid token, refuses a wrong signature and an expired token', async () => {
     const good = await new SignJWT({ sub: 'trader' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secret);
@@ -97,16 +97,16 @@ describe('JWT claims', () => {
     (await TestClient.connect(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'signals', iss: 'https://id.example' }, '5m')}`)).close();
     await refused(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'other', iss: 'https://id.example' }, '5m')}`);
     await refused(`${ctx.url}/ws/signals?token=${await jwt({ aud: 'signals', iss: 'https://evil.example' }, '5m')}`);
-    await ctx.server.stop();
+    await ctx.stop();
   });
 
   it('refuses a JWT without exp unless allowed', async () => {
     const strict = await startServer({ auth: { jwtSecret: key } });
     await refused(`${strict.url}/ws/signals?token=${await jwt({ sub: 'forever' })}`);
-    await strict.server.stop();
+    await strict.stop();
     const lax = await startServer({ auth: { jwtSecret: key, jwtAllowNoExp: true } });
     (await TestClient.connect(`${lax.url}/ws/signals?token=${await jwt({ sub: 'forever' })}`)).close();
-    await lax.server.stop();
+    await lax.stop();
   });
 
   it('closes the connection with 4001 "token expired" when its token expires', async () => {
@@ -115,7 +115,7 @@ describe('JWT claims', () => {
     const c = await TestClient.connect(`${ctx.url}/ws/signals?token=${await jwt({ sub: 'brief' }, exp)}`);
     expect(await c.waitClosed(4_000)).toEqual({ code: 4001, reason: 'token expired' });
     expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -136,7 +136,7 @@ describe('JWT from a JWKS URL', () => {
     ctx = await startServer({ auth: { jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json` } });
   });
   afterAll(async () => {
-    await ctx.server.stop();
+    await ctx.stop();
     await new Promise((r) => jwks.close(r));
   });
 

@@ -7,7 +7,7 @@ let ctx: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
   ctx = await startServer({ limits: { maxSubscriptions: 3, analyzeBurst: 2, analyzePerSecond: 0.01, messageBurst: 30, messagesPerSecond: 5, abuseThreshold: 10 } });
 });
-afterAll(() => ctx.server.stop());
+afterAll(() => ctx.stop());
 
 async function stillAlive(c: TestClient) {
   const from = c.messages.length;
@@ -120,6 +120,6 @@ describe('connection limit', () => {
     expect(c.messages).toHaveLength(0);
     a.close();
     b.close();
-    await small.server.stop();
+    await small.stop();
   });
 });

@@ -7,7 +7,7 @@ let ctx: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
   ctx = await startServer();
 });
-afterAll(() => ctx.server.stop());
+afterAll(() => ctx.stop());
 
 describe('connect', () => {
   it('welcomes with the seed heartbeat (client_id) and then `connected` with version, agents and symbols', async () => {
@@ -95,6 +95,21 @@ describe('requests', () => {
     const p = await c.next((m) => m.type === 'price_update');
     expect(p.data).toMatchObject({ symbol: 'PG', price: 101.5, volume: 1000, change: 1.5, change_percent: 1.5, previous_close: 100 });
     c.close();
+  });
+});
+
+describe('failures', () => {
+  it('an analysis that cannot run reaches its waiting clients as decision_update ERROR with code ANALYSIS_FAILED', async () => {
+    const past = await startServer();
+    // A feed whose clock is not a time (as a broken live provider's could be): no snapshot can be built.
+    past.feed.clock = 'not a time';
+    const c = await TestClient.connect(`${past.url}/ws/signals`);
+    c.send({ type: 'analyze', symbol: 'AAPL', id: 'e1' });
+    const failure = await c.next((m) => m.type === 'decision_update');
+    expect(failure.data).toMatchObject({ symbol: 'AAPL', seq: 1, trigger: 'manual', decision: { action: 'ERROR', code: 'ANALYSIS_FAILED', error: expect.any(String) } });
+    expect(ServerMessage.safeParse(failure).success).toBe(true);
+    c.close();
+    await past.stop();
   });
 });
 

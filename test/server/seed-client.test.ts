@@ -6,7 +6,7 @@ import { startServer } from '../helpers/server.js';
 
 let ctx: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => (ctx = await startServer()));
-afterAll(() => ctx.server.stop());
+afterAll(() => ctx.stop());
 
 describe('seed browser client', () => {
   it('subscribes, analyses, reads prices, votes and the consensus with the plain WebSocket API', async () => {

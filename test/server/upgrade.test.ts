@@ -37,7 +37,7 @@ async function statusOf(port: number, path: string, localAddress?: string): Prom
 
 let ctx: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => (ctx = await startServer()));
-afterAll(() => ctx.server.stop());
+afterAll(() => ctx.stop());
 
 async function alive(): Promise<void> {
   expect((await fetch(`${ctx.http}/healthz`)).status).toBe(200);
@@ -112,7 +112,7 @@ describe('connection limit', () => {
     const second = new TestClient(`${small.url}/ws/signals?token=${token}`);
     expect(await second.waitClosed()).toMatchObject({ code: 1013 });
     waiting.close();
-    await small.server.stop();
+    await small.stop();
     hanging.closeAllConnections();
     await new Promise((r) => hanging.close(r));
   });

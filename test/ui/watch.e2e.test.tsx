@@ -12,9 +12,9 @@ import { startServer, TestClient } from '../helpers/server.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const plain = (s: string | undefined) => (s ?? '').replace(/\u001B\[[0-9;]*m/g, '');
 
-async function until(check: () => boolean, timeoutMs = 10_000) {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await sleep(25);
   }
@@ -38,7 +38,7 @@ describe('signals watch end to end', () => {
     const ctx = await startServer();
     const { client, app, close } = await dashboardOn(ctx.url, ['JPM']);
     client.subscribe(['JPM']);
-    await until(() => ctx.server.hub.subscribers('JPM') === 1);
+    await until(async () => (await ctx.subscribers('JPM')) === 1);
     ctx.feed.push('JPM', 101.5);
     await until(() => /JPM\s+101\.50/.test(plain(app.lastFrame())));
     await until(() => /TechnicalAnalyst\s+(BUY|SELL|HOLD)/.test(plain(app.lastFrame())));
@@ -50,7 +50,7 @@ describe('signals watch end to end', () => {
     await until(() => /signal #2/.test(plain(app.lastFrame())));
     expect(plain(app.lastFrame())).toMatch(/manual/);
     close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 
   it('NDJSON: `signals watch AAPL --local` when stdout is a pipe prints one protocol message per line', async () => {
@@ -79,7 +79,7 @@ describe('signals watch end to end', () => {
     child.stderr.on('data', (d) => (err += d));
     expect(await new Promise((r) => child.on('exit', r))).toBe(7);
     expect(err).toMatch(/refused the token/);
-    await ctx.server.stop();
+    await ctx.stop();
     const r = run(['watch', 'NOPE', '--local']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/unknown symbol NOPE/);
@@ -106,7 +106,7 @@ describe('adding a symbol from the dashboard', () => {
       app.stdin.write(key);
       await sleep(40);
     }
-    await until(() => ctx.server.hub.subscribers('KO') === 1);
+    await until(async () => (await ctx.subscribers('KO')) === 1);
     for (const key of ['+', 'z', 'z', 'z', '\r']) {
       app.stdin.write(key);
       await sleep(40);
@@ -116,7 +116,7 @@ describe('adding a symbol from the dashboard', () => {
     expect(frame).toMatch(/^\s*›?KO\s/m);
     expect(frame).not.toMatch(/^\s*›?ZZZ\s/m);
     close();
-    await ctx.server.stop();
+    await ctx.stop();
   });
 });
 
@@ -126,21 +126,21 @@ describe('the dashboard through a lost connection', () => {
     const port = first.port;
     const { client, app, close } = await dashboardOn(first.url, ['JPM'], { initialDelayMs: 300, maxDelayMs: 600 });
     client.subscribe(['JPM']);
-    await until(() => first.server.hub.subscribers('JPM') === 1);
+    await until(async () => (await first.subscribers('JPM')) === 1);
     first.feed.push('JPM', 101);
     await until(() => /signal #1/.test(plain(app.lastFrame())));
-    await first.server.stop();
+    await first.stop();
     await until(() => /reconnecting in \ds/.test(plain(app.lastFrame())));
 
     // The server comes back on the same port with its own history: one analysis of JPM.
     const second = await startServer({ port });
     second.feed.watch('JPM');
     second.feed.push('JPM', 102);
-    await second.server.scheduler.idle();
+    await second.core.idle();
     await until(() => /● connected/.test(plain(app.lastFrame())), 10_000);
     await until(() => /JPM agents\s+\(signal #1\)/.test(plain(app.lastFrame())) && /snapshot/.test(plain(app.lastFrame())));
     expect(plain(app.lastFrame())).toMatch(/TechnicalAnalyst\s+(BUY|SELL|HOLD)/);
     close();
-    await second.server.stop();
+    await second.stop();
   });
 });

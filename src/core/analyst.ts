@@ -1,0 +1,64 @@
+// One analysis of a symbol as of a time: the snapshot the agents may see, the agents, the consensus. Shared by serve, watch and analyze.
+import type { Agent } from '../agents/agent.js';
+import { snapshotAt } from '../market/snapshot.js';
+import type { MarketStore } from '../market/store.js';
+import type { Bar } from '../market/types.js';
+import type { ConsensusConfig } from '../orchestrator/consensus.js';
+import { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
+
+export interface AnalystOptions {
+  store: MarketStore;
+  agents: Agent[];
+  consensus?: ConsensusConfig | undefined;
+  /** Per-agent time limit (default 5 s). */
+  agentTimeoutMs?: number | undefined;
+}
+
+/**
+ * @example
+ * const analyst = new Analyst({ store, agents: defaultAgents({ bundledDir: store.bundledDir }) });
+ * const result = await analyst.final('AAPL', '2024-06-14T20:00:00.000Z', 'cli');
+ */
+export class Analyst {
+  private readonly orchestrator: Orchestrator;
+
+  constructor(private readonly options: AnalystOptions) {
+    this.orchestrator = new Orchestrator({
+      agents: options.agents,
+      ...(options.consensus ? { consensus: options.consensus } : {}),
+      ...(options.agentTimeoutMs ? { timeoutMs: options.agentTimeoutMs } : {}),
+    });
+  }
+
+  /** Every symbol that can be analysed, sorted. */
+  symbols(): string[] {
+    return this.options.store.symbols();
+  }
+
+  has(symbol: string): boolean {
+    return this.options.store.has(symbol);
+  }
+
+  agents(): { id: string; name: string }[] {
+    return this.options.agents.map((a) => ({ id: a.id, name: a.name }));
+  }
+
+  get activeAnalyses(): number {
+    return this.orchestrator.activeAnalyses;
+  }
+
+  get activeAgents(): number {
+    return this.orchestrator.activeAgents;
+  }
+
+  /** The events of one analysis as of `asOf`, as they happen; `live` is today's bar so far, when the market is open. */
+  analyze(symbol: string, asOf: string, trigger: Trigger, live?: Bar): AsyncGenerator<AnalysisEvent> {
+    return this.orchestrator.analyze(snapshotAt(this.options.store, symbol, asOf, live ? { live } : {}), trigger);
+  }
+
+  /** One analysis to its end: the signal or the no-signal decision. */
+  final(symbol: string, asOf: string, trigger: Trigger): Promise<SignalUpdate | DecisionUpdate> {
+    return this.orchestrator.final(snapshotAt(this.options.store, symbol, asOf), trigger);
+  }
+}

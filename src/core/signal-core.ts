@@ -1,0 +1,236 @@
+// The application, apart from any transport: feed -> monitor -> scheduler -> orchestrator -> publish, with per-symbol seq and failures.
+import type { MarketFeed, Tick } from '../market/feed.js';
+import { MarketMonitor } from '../market/monitor.js';
+import { AnalysisScheduler } from '../orchestrator/scheduler.js';
+import { ErrorCode } from '../protocol/errors.js';
+import type { AgentUpdate, DecisionUpdate, PriceUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
+import type { Analyst } from './analyst.js';
+import type { Logger } from './log.js';
+
+/** What a subscriber of a symbol is sent: progress and votes, the outcome of an analysis, prices. */
+export type Publication = SignalUpdate | DecisionUpdate;
+export type CoreEvent = AgentUpdate | Publication | PriceUpdate;
+
+/** Receives every event the core publishes, in order; the WebSocket server is one, the CLI another. */
+export type Publisher = (symbol: string, event: CoreEvent) => void;
+
+export interface CoreOptions {
+  analyst: Analyst;
+  feed: MarketFeed;
+  /** Symbols watched whether or not anyone is interested. */
+  symbols: string[];
+  /** Percent move from the price at a symbol's last analysis that starts a new one. */
+  thresholdPct: number;
+  /** Price updates per second per symbol, at most. */
+  priceRate: number;
+  logger: Logger;
+}
+
+/** The state of the application, for status requests. */
+export interface CoreStatus {
+  active_analyses: number;
+  active_agents: number;
+  agents: { id: string; name: string }[];
+  watched_symbols: string[];
+  market_time: string;
+  feed: string;
+  threshold_pct: number;
+}
+
+/**
+ * @example
+ * const core = new SignalCore({ analyst, feed, symbols: ['AAPL'], thresholdPct: 1, priceRate: 4, logger });
+ * core.onPublish((symbol, event) => console.log(symbol, event.type));
+ * core.start();
+ * core.request('AAPL', 'manual');
+ */
+export class SignalCore {
+  private readonly analyst: Analyst;
+  private readonly scheduler: AnalysisScheduler;
+  private readonly monitor: MarketMonitor;
+  private readonly publishers = new Set<Publisher>();
+  private readonly seq = new Map<string, number>();
+  private readonly latestBySymbol = new Map<string, Publication>();
+  private readonly configured: Set<string>;
+  /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
+  private readonly interest = new Map<string, number>();
+
+  constructor(private readonly options: CoreOptions) {
+    this.analyst = options.analyst;
+    this.scheduler = new AnalysisScheduler({
+      run: (symbol, trigger) => this.run(symbol, trigger),
+      onStart: (symbol) => {
+        const quote = options.feed.quote(symbol);
+        if (quote) this.monitor.setReference(symbol, quote.price);
+      },
+      onError: (symbol, error, trigger) => this.failed(symbol, error, trigger),
+    });
+    this.monitor = new MarketMonitor(
+      options.feed,
+      {
+        publishPrice: (tick) => this.emit(tick.symbol, priceUpdate(tick)),
+        trigger: (symbol, reason) => {
+          if (this.scheduler.request(symbol, reason) === 'started') options.logger.debug('analysis triggered', { symbol, trigger: reason });
+        },
+      },
+      { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
+    );
+    this.configured = new Set(options.symbols.map(normaliseSymbol));
+    options.feed.onEnd(() =>
+      options.logger.warn('the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch', {
+        market_time: options.feed.now(),
+      }),
+    );
+  }
+
+  /** Adds a publisher; returns the function that removes it. */
+  onPublish(publisher: Publisher): () => void {
+    this.publishers.add(publisher);
+    return () => this.publishers.delete(publisher);
+  }
+
+  start(): void {
+    for (const symbol of this.configured) this.options.feed.watch(symbol);
+    this.options.feed.start();
+    this.monitor.start();
+  }
+
+  /** Stops the feed and the monitor; resolves once the analyses under way have finished. */
+  async stop(): Promise<void> {
+    this.monitor.stop();
+    this.options.feed.stop();
+    await this.scheduler.idle();
+  }
+
+  /** Resolves once no analysis is running or queued. */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
+  }
+
+  /** Every symbol that can be analysed, sorted. */
+  symbols(): string[] {
+    return this.analyst.symbols();
+  }
+
+  has(symbol: string): boolean {
+    return this.analyst.has(symbol);
+  }
+
+  agents(): { id: string; name: string }[] {
+    return this.analyst.agents();
+  }
+
+  /** Someone wants `symbol`'s prices and analyses: the feed quotes it until every interest is released. */
+  watch(symbol: string): void {
+    this.interest.set(symbol, (this.interest.get(symbol) ?? 0) + 1);
+    this.options.feed.watch(symbol);
+  }
+
+  /** Releases one `watch`; a symbol nobody wants any more stops being watched, unless configured. */
+  release(symbol: string): void {
+    const left = (this.interest.get(symbol) ?? 0) - 1;
+    if (left > 0) {
+      this.interest.set(symbol, left);
+      return;
+    }
+    this.interest.delete(symbol);
+    if (!this.configured.has(symbol)) this.monitor.forget(symbol);
+  }
+
+  /** Asks for an analysis; while one of the symbol runs, requests coalesce into one follow-up. */
+  request(symbol: string, trigger: Trigger): 'started' | 'coalesced' {
+    return this.scheduler.request(symbol, trigger);
+  }
+
+  /** The symbol's latest publication (signal, no-signal decision or failure), as it was published. */
+  latest(symbol: string): Publication | undefined {
+    return this.latestBySymbol.get(symbol);
+  }
+
+  status(): CoreStatus {
+    return {
+      active_analyses: this.analyst.activeAnalyses,
+      active_agents: this.analyst.activeAgents,
+      agents: this.agents(),
+      watched_symbols: this.options.feed.watched().sort(),
+      market_time: this.options.feed.now(),
+      feed: this.options.feed.name,
+      threshold_pct: this.options.thresholdPct,
+    };
+  }
+
+  private async run(symbol: string, trigger: Trigger): Promise<void> {
+    const started = performance.now();
+    const quote = this.options.feed.quote(symbol);
+    // As of the market clock, with today's bar so far: what a live analysis may see.
+    for await (const event of this.analyst.analyze(symbol, this.options.feed.now(), trigger, quote?.bar)) {
+      if (event.type === 'agent_update') {
+        this.emit(symbol, event);
+        continue;
+      }
+      this.publish(symbol, event);
+      this.options.logger.info('analysis', {
+        symbol,
+        trigger,
+        result: event.type === 'signal_update' ? event.data.action : event.data.decision.action,
+        analysis_id: event.data.analysis_id,
+        market_time: event.data.as_of,
+        duration_ms: Math.round(performance.now() - started),
+      });
+    }
+  }
+
+  /** An analysis that could not run still answers whoever waits for it: a decision_update ERROR with a code. */
+  private failed(symbol: string, error: unknown, trigger: Trigger): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.logger.error('analysis failed', { symbol, trigger, error: message });
+    this.publish(symbol, {
+      type: 'decision_update',
+      data: {
+        symbol,
+        decision: { action: 'ERROR', error: message, code: ErrorCode.ANALYSIS_FAILED },
+        timestamp: new Date().toISOString(),
+        as_of: this.options.feed.now(),
+        trigger,
+      },
+    });
+  }
+
+  /** Assigns the next per-symbol seq, keeps the publication as the symbol's latest, and emits it. */
+  private publish(symbol: string, publication: Publication): void {
+    const seq = (this.seq.get(symbol) ?? 0) + 1;
+    this.seq.set(symbol, seq);
+    publication.data.seq = seq;
+    this.latestBySymbol.set(symbol, publication);
+    this.emit(symbol, publication);
+  }
+
+  private emit(symbol: string, event: CoreEvent): void {
+    for (const publisher of this.publishers) {
+      try {
+        publisher(symbol, event);
+      } catch (error) {
+        // One publisher's failure must not stop the others, nor the analysis that published.
+        this.options.logger.error('publisher failed', { symbol, type: event.type, error: String(error) });
+      }
+    }
+  }
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function priceUpdate(tick: Tick): PriceUpdate {
+  return {
+    type: 'price_update',
+    data: {
+      symbol: tick.symbol,
+      price: round(tick.price),
+      volume: tick.volume,
+      timestamp: tick.time,
+      previous_close: round(tick.previousClose),
+      change: round(tick.price - tick.previousClose),
+      change_percent: round((tick.price / tick.previousClose - 1) * 100),
+    },
+  };
+}

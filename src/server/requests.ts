@@ -1,0 +1,186 @@
+// What a connection may ask and how each request is answered: validation, rate limits, subscriptions, analyses, errors.
+import type { RawData } from 'ws';
+import type { Logger } from '../core/log.js';
+import type { SignalCore } from '../core/signal-core.js';
+import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
+import { clientMessageTypes, clientSchemas, type ServerMessage } from '../protocol/messages.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
+import type { Connection } from './connection.js';
+import type { StatusData } from './http.js';
+import type { Hub } from './hub.js';
+import type { Limits } from './limits.js';
+import type { Metrics } from './metrics.js';
+
+export type RequestId = string | number | undefined;
+const now = () => new Date().toISOString();
+
+export interface RequestContext {
+  core: SignalCore;
+  hub: Hub;
+  limits: Limits;
+  metrics: Metrics;
+  logger: Logger;
+  status(): StatusData;
+}
+
+export class Requests {
+  constructor(private readonly context: RequestContext) {}
+
+  /** Handles one frame from a client: never throws; an unexpected failure is answered with INTERNAL. */
+  onMessage(connection: Connection, data: RawData, isBinary: boolean, pathSymbol: string | undefined): void {
+    // Frames already read when the close began are dropped unprocessed: a flood costs nothing after its close.
+    if (connection.closing) return;
+    connection.lastSeen = Date.now();
+    this.context.metrics.messagesIn.inc();
+    try {
+      this.dispatch(connection, data, isBinary, pathSymbol);
+    } catch (error) {
+      this.context.metrics.internalErrors.inc();
+      this.context.logger.error('request failed', { client_id: connection.id, error: String(error) });
+      this.error(connection, ErrorCode.INTERNAL, 'the server could not handle this request', undefined);
+    }
+  }
+
+  private dispatch(connection: Connection, data: RawData, isBinary: boolean, pathSymbol: string | undefined): void {
+    if (!connection.messages.take()) return this.rateLimited(connection, undefined, 'too many messages');
+    if (isBinary) {
+      return this.error(connection, ErrorCode.BINARY_NOT_SUPPORTED, 'binary frames are not supported; send JSON text', undefined);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      this.alert(connection, 'error', 'Invalid JSON format', 'error', ErrorCode.INVALID_JSON, undefined);
+      return this.error(connection, ErrorCode.INVALID_JSON, 'Invalid JSON format', undefined);
+    }
+    const id = requestId(raw);
+    const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !(clientMessageTypes as readonly string[]).includes(type)) {
+      const shown = clip(typeof type === 'string' ? type : String(type));
+      this.alert(connection, 'warning', `Unknown message type: ${shown}`, 'warning', ErrorCode.UNKNOWN_TYPE, id);
+      return this.error(connection, ErrorCode.UNKNOWN_TYPE, `Unknown message type: ${shown}; expected one of ${clientMessageTypes.join(', ')}`, id);
+    }
+    const parsed = clientSchemas[type as keyof typeof clientSchemas].safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = issue.path.length > 0 ? `${clip(issue.path.join('.'))}: ` : '';
+      return this.error(connection, ErrorCode.INVALID_MESSAGE, `invalid ${type}: ${where}${clip(issue.message)}`, id);
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'subscribe':
+        return this.subscribe(connection, symbolsOf(message), message.id);
+      case 'unsubscribe':
+        return this.unsubscribe(connection, symbolsOf(message), message.id);
+      case 'analyze': {
+        const symbol = message.symbol ?? pathSymbol;
+        if (symbol === undefined) return this.error(connection, ErrorCode.INVALID_MESSAGE, 'invalid analyze: symbol is required', message.id);
+        return this.analyze(connection, normaliseSymbol(symbol), message.id);
+      }
+      case 'get_status':
+        return this.context.hub.sendTo(connection, { type: 'status_update', data: this.context.status(), ...(message.id !== undefined ? { id: message.id } : {}) });
+      case 'heartbeat':
+        return this.context.hub.sendTo(connection, { type: 'heartbeat', timestamp: now(), ...(message.id !== undefined ? { id: message.id } : {}) });
+    }
+  }
+
+  /**
+   * Joins the rooms of the distinct symbols asked for. Each is acknowledged once; only a symbol the
+   * connection newly joins gets the latest-signal snapshot, so repeating a subscribe costs the server little.
+   */
+  subscribe(connection: Connection, raw: string[], id: RequestId): void {
+    const refused: string[] = [];
+    for (const symbol of new Set(raw.map(normaliseSymbol))) {
+      if (!this.context.core.has(symbol)) {
+        this.error(connection, ErrorCode.UNKNOWN_SYMBOL, `unknown symbol ${symbol}; the connected message lists the symbols`, id);
+        continue;
+      }
+      const already = connection.subscriptions.has(symbol);
+      if (!already && connection.subscriptions.size >= this.context.limits.maxSubscriptions) {
+        refused.push(symbol);
+        continue;
+      }
+      this.context.hub.sendTo(connection, { type: 'subscribed', symbol, status: 'subscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
+      if (already) continue;
+      // The first subscriber of a symbol makes the core watch it; the last to leave releases it.
+      if (this.context.hub.join(connection, symbol) === 1) this.context.core.watch(symbol);
+      const last = this.context.core.latest(symbol);
+      if (last) {
+        const snapshot = { ...last, data: { ...last.data, trigger: 'snapshot' as const } } as ServerMessage;
+        this.context.hub.sendTo(connection, snapshot);
+      }
+    }
+    if (refused.length > 0) {
+      this.error(
+        connection,
+        ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+        `at most ${this.context.limits.maxSubscriptions} subscriptions per connection; not subscribed: ${refused.join(', ')}`,
+        id,
+      );
+    }
+  }
+
+  private unsubscribe(connection: Connection, raw: string[], id: RequestId): void {
+    for (const symbol of new Set(raw.map(normaliseSymbol))) {
+      if (connection.subscriptions.has(symbol) && this.context.hub.leave(connection, symbol) === 0) this.context.core.release(symbol);
+      this.context.hub.sendTo(connection, { type: 'unsubscribed', symbol, status: 'unsubscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
+    }
+  }
+
+  private analyze(connection: Connection, symbol: string, id: RequestId): void {
+    if (!this.context.core.has(symbol)) {
+      return this.error(connection, ErrorCode.UNKNOWN_SYMBOL, `unknown symbol ${symbol}; the connected message lists the symbols`, id);
+    }
+    if (!connection.analyses.take()) return this.rateLimited(connection, id, 'too many analyze requests');
+    if (!connection.subscriptions.has(symbol)) this.subscribe(connection, [symbol], id);
+    this.alert(connection, 'analysis_started', `Analysis started for ${symbol}`, 'info', undefined, id);
+    this.context.core.request(symbol, 'manual');
+  }
+
+  /**
+   * A refused request. Refusals are counted per address: once its budget is spent, the connection
+   * is closed with 1008 and the address may not open new ones for the penalty period.
+   */
+  private rateLimited(connection: Connection, id: RequestId, what: string): void {
+    this.context.metrics.rateLimited.inc();
+    if (!connection.address.refusals.take()) {
+      connection.address.penalisedUntil = Date.now() + this.context.limits.abusePenaltyMs;
+      this.context.logger.warn('rate limit abuse: connection closed, address penalised', { client_id: connection.id, penalty_ms: this.context.limits.abusePenaltyMs });
+      connection.close(CloseCode.POLICY_VIOLATION, CloseReason.RATE_LIMITED);
+      return;
+    }
+    this.error(connection, ErrorCode.RATE_LIMITED, `${what}; slow down`, id);
+  }
+
+  error(connection: Connection, code: ErrorCode, message: string, id: RequestId): void {
+    this.context.hub.sendTo(connection, { type: 'error', error: message, code, timestamp: now(), ...(id !== undefined ? { id } : {}) });
+  }
+
+  private alert(connection: Connection, alertType: string, message: string, severity: 'info' | 'warning' | 'error', code: string | undefined, id: RequestId): void {
+    this.context.hub.sendTo(connection, {
+      type: 'alert',
+      alert_type: alertType,
+      message,
+      severity,
+      timestamp: now(),
+      ...(code ? { code } : {}),
+      ...(id !== undefined ? { id } : {}),
+    });
+  }
+}
+
+/** The `id` of a request that may not have passed validation: echoed only when it is within the documented form. */
+function requestId(raw: unknown): RequestId {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  if (typeof id === 'string') return id.length <= 128 ? id : undefined;
+  return typeof id === 'number' && Number.isFinite(id) ? id : undefined;
+}
+
+/** Client text quoted back in an error, cut short so an error is never much larger than the request's valid form. */
+function clip(text: string, max = 64): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function symbolsOf(message: { symbol?: string | undefined; symbols?: string[] | undefined }): string[] {
+  return [...(message.symbol !== undefined ? [message.symbol] : []), ...(message.symbols ?? [])];
+}
