@@ -35,8 +35,12 @@ export interface CoreStatus {
   watched_symbols: string[];
   market_time: string;
   feed: string;
+  /** `running` once started, `ended` when a replay has run out of data, `stopped` before start and after stop. */
+  feed_state: FeedState;
   threshold_pct: number;
 }
+
+export type FeedState = 'stopped' | 'running' | 'ended';
 
 /**
  * @example
@@ -55,6 +59,7 @@ export class SignalCore {
   private readonly configured: Set<string>;
   /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
   private readonly interest = new Map<string, number>();
+  private feedState: FeedState = 'stopped';
 
   constructor(private readonly options: CoreOptions) {
     this.analyst = options.analyst;
@@ -77,11 +82,12 @@ export class SignalCore {
       { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
     );
     this.configured = new Set(options.symbols.map(normaliseSymbol));
-    options.feed.onEnd(() =>
+    options.feed.onEnd(() => {
+      this.feedState = 'ended';
       options.logger.warn('the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch', {
         market_time: options.feed.now(),
-      }),
-    );
+      });
+    });
   }
 
   /** Adds a publisher; returns the function that removes it. */
@@ -94,12 +100,14 @@ export class SignalCore {
     for (const symbol of this.configured) this.options.feed.watch(symbol);
     this.options.feed.start();
     this.monitor.start();
+    this.feedState = 'running';
   }
 
   /** Stops the feed and the monitor; resolves once the analyses under way have finished. */
   async stop(): Promise<void> {
     this.monitor.stop();
     this.options.feed.stop();
+    this.feedState = 'stopped';
     await this.scheduler.idle();
   }
 
@@ -156,6 +164,7 @@ export class SignalCore {
       watched_symbols: this.options.feed.watched().sort(),
       market_time: this.options.feed.now(),
       feed: this.options.feed.name,
+      feed_state: this.feedState,
       threshold_pct: this.options.thresholdPct,
     };
   }

@@ -24,6 +24,8 @@ export interface HttpContext {
   authorizeStatus(req: IncomingMessage): Promise<'ok' | 'refused' | 'limited'>;
   /** /metrics is open unless `--metrics-token` is set. */
   authorizeMetrics(req: IncomingMessage): boolean;
+  /** Brings the gauges up to date just before a scrape. */
+  beforeScrape(): void;
   logger: Logger;
 }
 
@@ -49,7 +51,7 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
 const unauthorized = (res: ServerResponse) =>
   send(res, 401, { error: 'a valid token is required (?token= or Authorization: Bearer)', code: ErrorCode.AUTH_FAILED }, { 'www-authenticate': 'Bearer' });
 
-async function serve({ hub, metrics, status, started, authorizeStatus, authorizeMetrics }: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve({ hub, metrics, status, started, authorizeStatus, authorizeMetrics, beforeScrape }: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let path: string;
   try {
     path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -74,7 +76,7 @@ async function serve({ hub, metrics, status, started, authorizeStatus, authorize
   }
   if (path === '/metrics') {
     if (!authorizeMetrics(req)) return unauthorized(res);
-    metrics.connections.set(hub.connections.size);
+    beforeScrape();
     const text = await metrics.registry.metrics();
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
     res.end(text);

@@ -1,11 +1,23 @@
 // Prometheus metrics of the server, with prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { VERSION } from '../version.js';
 
+/** Node's default metrics keep their conventional names (process_*, nodejs_*), so standard dashboards work. */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'signals_' });
+  collectDefaultMetrics({ register: registry });
+  new Gauge({ name: 'signals_build_info', help: 'Always 1; the labels say which build is running', labelNames: ['version', 'node'] as const, registers: [registry] }).set(
+    { version: VERSION, node: process.version },
+    1,
+  );
   return {
     registry,
+    feedState: new Gauge({
+      name: 'signals_feed_state',
+      help: 'The market feed: 1 for its current state (running, ended, stopped), 0 for the others',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
     connections: new Gauge({ name: 'signals_connections', help: 'Open WebSocket connections', registers: [registry] }),
     connectionsTotal: new Counter({ name: 'signals_connections_total', help: 'WebSocket connections accepted', registers: [registry] }),
     messagesIn: new Counter({ name: 'signals_messages_in_total', help: 'Messages received from clients', registers: [registry] }),

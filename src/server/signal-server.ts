@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
-import type { CoreEvent, SignalCore } from '../core/signal-core.js';
+import type { CoreEvent, FeedState, SignalCore } from '../core/signal-core.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
@@ -38,6 +38,7 @@ export interface ServerOptions {
 const now = () => new Date().toISOString();
 /** TCP connections allowed beyond the WebSocket limit, so that HTTP probes and 1013 refusals still get through. */
 const HANDSHAKE_HEADROOM = 64;
+const FEED_STATES: FeedState[] = ['stopped', 'running', 'ended'];
 /** Node's timers fire at once past this delay (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -84,6 +85,11 @@ export class SignalServer {
         started: Date.now(),
         authorizeStatus: (req) => this.authorizeHttp(req),
         authorizeMetrics: options.metricsToken ? staticTokenCheck(options.metricsToken) : () => true,
+        beforeScrape: () => {
+          this.metrics.connections.set(this.hub.connections.size);
+          const state = this.core.status().feed_state;
+          for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
+        },
         logger: options.logger,
       }),
     );
@@ -146,6 +152,7 @@ export class SignalServer {
       watched_symbols: core.watched_symbols,
       market_time: core.market_time,
       feed: core.feed,
+      feed_state: core.feed_state,
       threshold_pct: core.threshold_pct,
       version: VERSION,
     };
@@ -209,14 +216,15 @@ export class SignalServer {
     if (!auth.ok) {
       this.metrics.authFailures.inc();
       address.authFailures.take();
+      this.options.logger.info('authentication failed', { address: ip, path: target.endpoint });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!auth.ok) return ws.close(CloseCode.POLICY_VIOLATION, CloseReason.AUTH_FAILED);
-      this.accept(ws, address, target, auth.expiresAt);
+      this.accept(ws, ip, address, target, auth.expiresAt);
     });
   }
 
-  private accept(ws: WebSocket, address: AddressState, target: Exclude<Route, { status: number }>, expiresAt: number | undefined): void {
+  private accept(ws: WebSocket, ip: string, address: AddressState, target: Exclude<Route, { status: number }>, expiresAt: number | undefined): void {
     const pathSymbol = 'symbol' in target ? normaliseSymbol(target.symbol) : undefined;
     const connection = new Connection(randomUUID(), ws, pathSymbol ? `/ws/symbols/${pathSymbol}` : '/ws/signals', address, this.limits, this.path, {
       onSlow: (c) => {
@@ -234,7 +242,10 @@ export class SignalServer {
     ws.on('message', (data, isBinary) => this.requests.onMessage(connection, data, isBinary, pathSymbol));
     ws.on('pong', () => (connection.lastSeen = Date.now()));
     ws.on('error', () => connection.closeAfterError());
-    ws.on('close', () => {
+    const opened = Date.now();
+    this.options.logger.debug('connection opened', { client_id: connection.id, address: ip, endpoint: connection.endpoint });
+    ws.on('close', (code) => {
+      this.options.logger.debug('connection closed', { client_id: connection.id, code, seconds: Math.round((Date.now() - opened) / 1000) });
       connection.closed();
       address.connections -= 1;
       for (const symbol of this.hub.remove(connection)) this.core.release(symbol);

@@ -150,6 +150,12 @@ describe('HTTP', () => {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/signals_analyses_total\{trigger="manual",outcome="[A-Z_]+"\} \d+/);
+    // Node's defaults under their conventional names, the build, and the feed's state.
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(text).toMatch(/^signals_build_info\{version="\d+\.\d+\.\d+",node="v\d+[^"]*"\} 1$/m);
+    expect(text).toMatch(/^signals_feed_state\{state="running"\} 1$/m);
+    expect(text).toMatch(/^signals_feed_state\{state="ended"\} 0$/m);
   });
 
   it('unknown paths: 404 over HTTP, and the upgrade is refused', async () => {
