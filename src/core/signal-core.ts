@@ -3,13 +3,14 @@ import type { MarketFeed, Tick } from '../market/feed.js';
 import { MarketMonitor } from '../market/monitor.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
 import { ErrorCode } from '../protocol/errors.js';
-import type { AgentUpdate, DecisionUpdate, PriceUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
+import { MemoryLog } from '../log/memory-log.js';
+import type { LogRecord, Publication, ReadOptions, SignalLog } from '../log/signal-log.js';
+import type { AgentUpdate, PriceUpdate, Trigger } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Analyst } from './analyst.js';
 import type { Logger } from './log.js';
 
-/** What a subscriber of a symbol is sent: progress and votes, the outcome of an analysis, prices. */
-export type Publication = SignalUpdate | DecisionUpdate;
+/** What a subscriber of a symbol is sent: progress and votes, the outcome of an analysis (logged), prices. */
 export type CoreEvent = AgentUpdate | Publication | PriceUpdate;
 
 /** Receives every event the core publishes, in order; the WebSocket server is one, the CLI another. */
@@ -18,6 +19,11 @@ export type Publisher = (symbol: string, event: CoreEvent) => void;
 export interface CoreOptions {
   analyst: Analyst;
   feed: MarketFeed;
+  /**
+   * Every publication is appended here before it is published: its seq, its epoch, recovery and
+   * history. Default: a log in memory (nothing survives the process).
+   */
+  log?: SignalLog | undefined;
   /** Symbols watched whether or not anyone is interested. */
   symbols: string[];
   /** Percent move from the price at a symbol's last analysis that starts a new one. */
@@ -51,11 +57,10 @@ export type FeedState = 'stopped' | 'running' | 'ended';
  */
 export class SignalCore {
   private readonly analyst: Analyst;
+  private readonly log: SignalLog;
   private readonly scheduler: AnalysisScheduler;
   private readonly monitor: MarketMonitor;
   private readonly publishers = new Set<Publisher>();
-  private readonly seq = new Map<string, number>();
-  private readonly latestBySymbol = new Map<string, Publication>();
   private readonly configured: Set<string>;
   /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
   private readonly interest = new Map<string, number>();
@@ -63,6 +68,7 @@ export class SignalCore {
 
   constructor(private readonly options: CoreOptions) {
     this.analyst = options.analyst;
+    this.log = options.log ?? new MemoryLog();
     this.scheduler = new AnalysisScheduler({
       run: (symbol, trigger) => this.run(symbol, trigger),
       onStart: (symbol) => {
@@ -151,9 +157,29 @@ export class SignalCore {
     return this.scheduler.request(symbol, trigger);
   }
 
-  /** The symbol's latest publication (signal, no-signal decision or failure), as it was published. */
+  /** The symbol's latest publication (signal, no-signal decision or failure), as it was published, from the log. */
   latest(symbol: string): Publication | undefined {
-    return this.latestBySymbol.get(symbol);
+    return this.log.latest(symbol);
+  }
+
+  /** The log's id: a seq means something only together with it. */
+  get epoch(): string {
+    return this.log.epoch;
+  }
+
+  /** The newest seq of `symbol` (0 before its first publication). */
+  head(symbol: string): number {
+    return this.log.head(symbol);
+  }
+
+  /** The oldest seq of `symbol` still in the log (0 when there is none). */
+  oldest(symbol: string): number {
+    return this.log.oldest(symbol);
+  }
+
+  /** Logged publications of `symbol`, in seq order. */
+  history(symbol: string, options: ReadOptions = {}): Promise<LogRecord[]> {
+    return this.log.read(symbol, options);
   }
 
   status(): CoreStatus {
@@ -178,7 +204,7 @@ export class SignalCore {
         this.emit(symbol, event);
         continue;
       }
-      this.publish(symbol, event);
+      await this.publish(symbol, event);
       this.options.logger.info('analysis', {
         symbol,
         trigger,
@@ -194,7 +220,7 @@ export class SignalCore {
   private failed(symbol: string, error: unknown, trigger: Trigger): void {
     const message = error instanceof Error ? error.message : String(error);
     this.options.logger.error('analysis failed', { symbol, trigger, error: message });
-    this.publish(symbol, {
+    void this.publish(symbol, {
       type: 'decision_update',
       data: {
         symbol,
@@ -206,12 +232,14 @@ export class SignalCore {
     });
   }
 
-  /** Assigns the next per-symbol seq, keeps the publication as the symbol's latest, and emits it. */
-  private publish(symbol: string, publication: Publication): void {
-    const seq = (this.seq.get(symbol) ?? 0) + 1;
-    this.seq.set(symbol, seq);
-    publication.data.seq = seq;
-    this.latestBySymbol.set(symbol, publication);
+  /** Appends the publication to the log (which numbers it) and only then emits it: nothing is sent that is not logged. */
+  private async publish(symbol: string, publication: Publication): Promise<void> {
+    try {
+      await this.log.append(symbol, publication);
+    } catch (error) {
+      this.options.logger.error('could not log a publication; it was not sent', { symbol, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
     this.emit(symbol, publication);
   }
 

@@ -18,36 +18,58 @@ const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boole
 
 // ---- client -> server ----
 
+/** Where a client's copy of a symbol's publications ends: the last seq it has, in the log named by epoch. */
+export const SinceCursor = z.object({ seq: z.number().int().min(0), epoch: z.string().min(1).max(64) });
+export type SinceCursor = z.infer<typeof SinceCursor>;
+
 /** subscribe and unsubscribe take one `symbol` (seed) or several `symbols` (addition). */
-const roomRequest = <T extends 'subscribe' | 'unsubscribe'>(type: T) =>
-  z
-    .object({
-      type: z.literal(type),
-      symbol: Symbol.optional(),
-      symbols: z.array(Symbol).min(1).max(100).optional(),
-      id: RequestId.optional(),
-    })
-    .refine((m) => m.symbol !== undefined || m.symbols !== undefined, `${type} needs \`symbol\` or \`symbols\``);
-export const SubscribeRequest = roomRequest('subscribe');
-export const UnsubscribeRequest = roomRequest('unsubscribe');
+const roomFields = <T extends 'subscribe' | 'unsubscribe'>(type: T) => ({
+  type: z.literal(type),
+  symbol: Symbol.optional(),
+  symbols: z.array(Symbol).min(1).max(100).optional(),
+  id: RequestId.optional(),
+});
+export const SubscribeRequest = z
+  .object({
+    ...roomFields('subscribe'),
+    since: z
+      .union([SinceCursor, z.record(Symbol, SinceCursor)])
+      .optional()
+      .describe('recover what was published after these cursors: one for `symbol`, or one per symbol of `symbols`'),
+  })
+  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'subscribe needs `symbol` or `symbols`')
+  .refine((m) => m.since === undefined || 'seq' in m.since || Object.keys(m.since).length <= 100, 'since: at most 100 symbols');
+export const UnsubscribeRequest = z
+  .object(roomFields('unsubscribe'))
+  .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'unsubscribe needs `symbol` or `symbols`');
 export const AnalyzeRequest = z.object({ type: z.literal('analyze'), symbol: Symbol.optional(), id: RequestId.optional() });
 export const GetStatusRequest = z.object({ type: z.literal('get_status'), id: RequestId.optional() });
+export const HistoryRequest = z.object({
+  type: z.literal('history'),
+  symbol: Symbol,
+  since_seq: z.number().int().min(0).optional(),
+  from: z.string().max(40).optional().describe('ISO date or time: publications logged at or after it'),
+  to: z.string().max(40).optional().describe('ISO date or time: publications logged before it'),
+  limit: z.number().int().min(1).max(1000).optional(),
+  id: RequestId.optional(),
+});
 export const HeartbeatRequest = z.object({
   type: z.literal('heartbeat'),
   timestamp: z.string().optional(),
   id: RequestId.optional(),
 });
 
-export const ClientMessage = z.union([SubscribeRequest, UnsubscribeRequest, AnalyzeRequest, GetStatusRequest, HeartbeatRequest]);
+export const ClientMessage = z.union([SubscribeRequest, UnsubscribeRequest, AnalyzeRequest, GetStatusRequest, HeartbeatRequest, HistoryRequest]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const clientMessageTypes = ['subscribe', 'unsubscribe', 'analyze', 'get_status', 'heartbeat'] as const;
 export const clientSchemas = {
   subscribe: SubscribeRequest,
   unsubscribe: UnsubscribeRequest,
   analyze: AnalyzeRequest,
   get_status: GetStatusRequest,
   heartbeat: HeartbeatRequest,
+  history: HistoryRequest,
 } as const;
+export const clientMessageTypes = Object.keys(clientSchemas) as (keyof typeof clientSchemas)[];
 
 // ---- server -> client ----
 
@@ -77,6 +99,9 @@ export const SubscriptionAck = z.object({
   symbol: z.string(),
   status: z.enum(['subscribed', 'unsubscribed']),
   timestamp: Timestamp,
+  seq: z.number().int().optional().describe("on subscribed: the symbol's newest seq (0: nothing published yet)"),
+  epoch: z.string().optional().describe('on subscribed: the signal log the seq belongs to'),
+  recovered: z.boolean().optional().describe('on subscribed with `since`: whether everything after the cursor follows'),
   id: RequestId.optional(),
 });
 
@@ -137,6 +162,7 @@ export const SignalData = z.object({
   as_of: Timestamp.optional(),
   trigger: Trigger.optional(),
   seq: z.number().int().optional().describe('per-symbol sequence number, increasing by one per published signal'),
+  epoch: z.string().optional().describe('the signal log this seq belongs to'),
   analysis_id: z.string().optional(),
 });
 export type SignalData = z.infer<typeof SignalData>;
@@ -157,6 +183,7 @@ export const DecisionData = z.object({
   as_of: Timestamp.optional(),
   trigger: Trigger.optional(),
   seq: z.number().int().optional(),
+  epoch: z.string().optional(),
   analysis_id: z.string().optional(),
 });
 export type DecisionData = z.infer<typeof DecisionData>;
@@ -185,6 +212,15 @@ export const StatusUpdateMessage = z.object({
   id: RequestId.optional(),
 });
 
+export const HistoryMessage = z.object({
+  type: z.literal('history'),
+  symbol: z.string(),
+  epoch: z.string(),
+  items: z.array(z.union([SignalUpdateMessage, DecisionUpdateMessage])).describe('logged publications in seq order, as they were sent'),
+  next_seq: z.number().int().optional().describe('more follow: ask again with since_seq set to this'),
+  id: RequestId.optional(),
+});
+
 export const ErrorMessage = z.object({
   type: z.literal('error'),
   error: z.string(),
@@ -203,6 +239,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   DecisionUpdateMessage,
   AlertMessage,
   StatusUpdateMessage,
+  HistoryMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

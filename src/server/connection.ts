@@ -19,6 +19,10 @@ export class Connection {
   readonly analyses: TokenBucket;
   lastSeen = Date.now();
   closing = false;
+  /** Per symbol, the seq of the newest publication this client has been sent: nothing older or equal goes twice. */
+  readonly lastSeq = new Map<string, number>();
+  /** Symbols whose missed publications are being replayed from the log: live ones wait in the log meanwhile. */
+  readonly recovering = new Set<string>();
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Outbound>();
   private corked = false;
@@ -44,6 +48,11 @@ export class Connection {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
     this.flushAt = Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
+  }
+
+  /** Bytes queued for this client and not yet taken by the kernel. */
+  get buffered(): number {
+    return this.ws.bufferedAmount;
   }
 
   /**
@@ -100,6 +109,16 @@ export class Connection {
     if (!this.corked) return;
     this.corked = false;
     this.path.socketOf(this.ws)?.uncork();
+  }
+
+  /**
+   * Whether publication `seq` of `symbol` should go to this client (not during its recovery, never a
+   * seq it already has), and if so, records that it has it.
+   */
+  takesPublication(symbol: string, seq: number): boolean {
+    if (this.recovering.has(symbol) || (this.lastSeq.get(symbol) ?? 0) >= seq) return false;
+    this.lastSeq.set(symbol, seq);
+    return true;
   }
 
   /** Sends held-back price updates once the client has caught up; returns whether any are still held. */

@@ -1,7 +1,9 @@
 // The HTTP endpoints beside the WebSocket ones: /healthz, /metrics (Prometheus) and the seed's /ws/status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../protocol/errors.js';
+import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { VERSION } from '../version.js';
+import { MAX_HISTORY_LIMIT, type HistoryPage, type HistoryQuery } from './history.js';
 import type { Hub } from './hub.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from './metrics.js';
@@ -26,10 +28,14 @@ export interface HttpContext {
   authorizeMetrics(req: IncomingMessage): boolean;
   /** Brings the gauges up to date just before a scrape. */
   beforeScrape(): void;
+  /** A page of a symbol's logged publications (GET /api/v1/signals/{symbol}). */
+  history(symbol: string, query: HistoryQuery): Promise<HistoryPage>;
   logger: Logger;
 }
 
-const ENDPOINTS = ['/ws/signals', '/ws/symbols/{symbol}', '/ws/status', '/healthz', '/metrics'];
+const ENDPOINTS = ['/ws/signals', '/ws/symbols/{symbol}', '/ws/status', '/api/v1/signals/{symbol}', '/healthz', '/metrics'];
+const HISTORY_PATH = /^\/api\/v1\/signals\/([^/]+)$/;
+const COUNT = /^\d{1,15}$/;
 
 export function httpHandler(context: HttpContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -51,10 +57,12 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
 const unauthorized = (res: ServerResponse) =>
   send(res, 401, { error: 'a valid token is required (?token= or Authorization: Bearer)', code: ErrorCode.AUTH_FAILED }, { 'www-authenticate': 'Bearer' });
 
-async function serve({ hub, metrics, status, started, authorizeStatus, authorizeMetrics, beforeScrape }: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(context: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { hub, metrics, status, started, authorizeStatus, authorizeMetrics, beforeScrape } = context;
   let path: string;
+  let query: URLSearchParams;
   try {
-    path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    ({ pathname: path, searchParams: query } = new URL(req.url ?? '/', 'http://localhost'));
   } catch {
     return send(res, 400, { error: 'bad request target', code: ErrorCode.BAD_ARGUMENT });
   }
@@ -74,6 +82,13 @@ async function serve({ hub, metrics, status, started, authorizeStatus, authorize
       orchestrator: status(),
     });
   }
+  const history = HISTORY_PATH.exec(path);
+  if (history) {
+    const verdict = await authorizeStatus(req);
+    if (verdict === 'limited') return send(res, 429, { error: 'too many failed authentications; try later', code: ErrorCode.RATE_LIMITED });
+    if (verdict === 'refused') return unauthorized(res);
+    return historyResponse(context, res, history[1]!, query);
+  }
   if (path === '/metrics') {
     if (!authorizeMetrics(req)) return unauthorized(res);
     beforeScrape();
@@ -83,4 +98,35 @@ async function serve({ hub, metrics, status, started, authorizeStatus, authorize
     return;
   }
   send(res, 404, { error: 'not found', endpoints: ENDPOINTS });
+}
+
+/** GET /api/v1/signals/{symbol}?since_seq=&from=&to=&limit=: one page, `next_seq` for the next. */
+async function historyResponse(context: HttpContext, res: ServerResponse, rawSymbol: string, query: URLSearchParams): Promise<void> {
+  let symbol: string;
+  try {
+    symbol = decodeURIComponent(rawSymbol);
+  } catch {
+    return send(res, 400, { error: 'the symbol in the path is not valid percent-encoding', code: ErrorCode.INVALID_MESSAGE });
+  }
+  if (!isSymbol(symbol)) return send(res, 400, { error: 'not a symbol', code: ErrorCode.INVALID_MESSAGE });
+  const count = (name: string, max: number): number | undefined | null => {
+    const raw = query.get(name);
+    if (raw === null) return undefined;
+    const n = Number(raw);
+    return COUNT.test(raw) && n <= max ? n : null;
+  };
+  const sinceSeq = count('since_seq', Number.MAX_SAFE_INTEGER);
+  const limit = count('limit', MAX_HISTORY_LIMIT);
+  if (sinceSeq === null || limit === null || limit === 0) {
+    return send(res, 400, { error: `since_seq is a whole number and limit one from 1 to ${MAX_HISTORY_LIMIT}`, code: ErrorCode.INVALID_MESSAGE });
+  }
+  const page = await context.history(normaliseSymbol(symbol), {
+    since_seq: sinceSeq,
+    limit,
+    from: query.get('from') ?? undefined,
+    to: query.get('to') ?? undefined,
+  });
+  if (!page.ok) return send(res, page.code === ErrorCode.UNKNOWN_SYMBOL ? 404 : 400, { error: page.message, code: page.code });
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(page.json);
 }

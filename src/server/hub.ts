@@ -80,14 +80,21 @@ export class Hub {
     return this.rooms.get(symbol)?.size ?? 0;
   }
 
-  /** Sends to every subscriber of `symbol`; price updates may be conflated per client. */
+  /**
+   * Sends to every subscriber of `symbol`; price updates may be conflated per client. A numbered
+   * publication skips a client that is recovering the symbol or already has that seq.
+   */
   broadcast(symbol: string, message: ServerMessage): number {
     const room = this.rooms.get(symbol);
     if (!room || room.size === 0) return 0;
     const data = this.path.prepare(message);
     const key = message.type === 'price_update' ? symbol : undefined;
+    const seq = message.type === 'signal_update' || message.type === 'decision_update' ? message.data.seq : undefined;
     let sent = 0;
-    for (const connection of room) if (connection.send(data, key)) sent += 1;
+    for (const connection of room) {
+      if (seq !== undefined && !connection.takesPublication(symbol, seq)) continue;
+      if (connection.send(data, key)) sent += 1;
+    }
     this.count(message.type, sent);
     return sent;
   }
@@ -102,6 +109,13 @@ export class Hub {
 
   sendTo(connection: Connection, message: ServerMessage): void {
     if (connection.send(this.path.prepare(message))) this.count(message.type, 1);
+  }
+
+  /** Sends a message already serialised; returns whether it went out. */
+  sendJson(connection: Connection, type: ServerMessage['type'], json: string): boolean {
+    const sent = connection.send(this.path.prepareJson(type, json));
+    if (sent) this.count(type, 1);
+    return sent;
   }
 
   private count(type: string, n: number): void {

@@ -33,10 +33,14 @@ export class OutboundPath {
   }
 
   prepare(message: ServerMessage): Outbound {
-    const json = JSON.stringify(message);
-    if (!this.encode) return { type: message.type, json, frame: undefined, bytes: Buffer.byteLength(json) };
+    return this.prepareJson(message.type, JSON.stringify(message));
+  }
+
+  /** A message already serialised (e.g. a logged publication, kept as it was sent). */
+  prepareJson(type: ServerMessage['type'], json: string): Outbound {
+    if (!this.encode) return { type, json, frame: undefined, bytes: Buffer.byteLength(json) };
     const frame = Buffer.concat(this.encode(Buffer.from(json), FRAME_OPTIONS));
-    return { type: message.type, json, frame, bytes: frame.length };
+    return { type, json, frame, bytes: frame.length };
   }
 
   /** The socket to write frames to directly, or undefined: then the caller uses `ws.send(json)`. */

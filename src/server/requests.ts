@@ -3,9 +3,10 @@ import type { RawData } from 'ws';
 import type { Logger } from '../core/log.js';
 import type { SignalCore } from '../core/signal-core.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
-import { clientMessageTypes, clientSchemas, type ServerMessage } from '../protocol/messages.js';
+import { clientMessageTypes, clientSchemas, type ServerMessage, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Connection } from './connection.js';
+import { historyPage, type HistoryQuery } from './history.js';
 import type { StatusData } from './http.js';
 import type { Hub } from './hub.js';
 import type { Limits } from './limits.js';
@@ -13,6 +14,9 @@ import type { Metrics } from './metrics.js';
 
 export type RequestId = string | number | undefined;
 const now = () => new Date().toISOString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Publications read from the log per step of a recovery. */
+const REPLAY_BATCH = 200;
 
 export interface RequestContext {
   core: SignalCore;
@@ -69,7 +73,7 @@ export class Requests {
     const message = parsed.data;
     switch (message.type) {
       case 'subscribe':
-        return this.subscribe(connection, symbolsOf(message), message.id);
+        return this.subscribe(connection, symbolsOf(message), message.id, sinceOf(message));
       case 'unsubscribe':
         return this.unsubscribe(connection, symbolsOf(message), message.id);
       case 'analyze': {
@@ -81,14 +85,31 @@ export class Requests {
         return this.context.hub.sendTo(connection, { type: 'status_update', data: this.context.status(), ...(message.id !== undefined ? { id: message.id } : {}) });
       case 'heartbeat':
         return this.context.hub.sendTo(connection, { type: 'heartbeat', timestamp: now(), ...(message.id !== undefined ? { id: message.id } : {}) });
+      case 'history':
+        return void this.history(connection, normaliseSymbol(message.symbol), message, message.id);
+    }
+  }
+
+  private async history(connection: Connection, symbol: string, query: HistoryQuery, id: RequestId): Promise<void> {
+    try {
+      const page = await historyPage(this.context.core, symbol, query, '"type":"history",', id !== undefined ? `,"id":${JSON.stringify(id)}` : '');
+      if (!page.ok) return this.error(connection, page.code, page.message, id);
+      this.context.hub.sendJson(connection, 'history', page.json);
+    } catch (error) {
+      this.context.metrics.internalErrors.inc();
+      this.context.logger.error('history failed', { symbol, error: String(error) });
+      this.error(connection, ErrorCode.INTERNAL, 'the server could not read the history', id);
     }
   }
 
   /**
-   * Joins the rooms of the distinct symbols asked for. Each is acknowledged once; only a symbol the
-   * connection newly joins gets the latest-signal snapshot, so repeating a subscribe costs the server little.
+   * Joins the rooms of the distinct symbols asked for. Each is acknowledged once, with the symbol's
+   * seq and the log's epoch; only a symbol the connection newly joins gets more: what it missed after
+   * its `since` cursor (replayed from the log, then live), or else the latest signal as a snapshot.
+   * Repeating a subscribe costs the server little.
    */
-  subscribe(connection: Connection, raw: string[], id: RequestId): void {
+  subscribe(connection: Connection, raw: string[], id: RequestId, since: (symbol: string) => SinceCursor | undefined = () => undefined): void {
+    const core = this.context.core;
     const refused: string[] = [];
     for (const symbol of new Set(raw.map(normaliseSymbol))) {
       if (!this.context.core.has(symbol)) {
@@ -100,12 +121,28 @@ export class Requests {
         refused.push(symbol);
         continue;
       }
-      this.context.hub.sendTo(connection, { type: 'subscribed', symbol, status: 'subscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
+      const cursor = already ? undefined : since(symbol);
+      const recovered = cursor !== undefined ? this.recoverable(symbol, cursor) : undefined;
+      this.context.hub.sendTo(connection, {
+        type: 'subscribed',
+        symbol,
+        status: 'subscribed',
+        timestamp: now(),
+        seq: core.head(symbol),
+        epoch: core.epoch,
+        ...(recovered !== undefined ? { recovered } : {}),
+        ...(id !== undefined ? { id } : {}),
+      });
       if (already) continue;
       // The first subscriber of a symbol makes the core watch it; the last to leave releases it.
-      if (this.context.hub.join(connection, symbol) === 1) this.context.core.watch(symbol);
-      const last = this.context.core.latest(symbol);
+      if (this.context.hub.join(connection, symbol) === 1) core.watch(symbol);
+      if (recovered && cursor) {
+        this.replay(connection, symbol, cursor.seq);
+        continue;
+      }
+      const last = core.latest(symbol);
       if (last) {
+        connection.lastSeq.set(symbol, last.data.seq ?? 0);
         const snapshot = { ...last, data: { ...last.data, trigger: 'snapshot' as const } } as ServerMessage;
         this.context.hub.sendTo(connection, snapshot);
       }
@@ -120,8 +157,50 @@ export class Requests {
     }
   }
 
+  /** Whether everything after `cursor` is still in the log: the same epoch, a seq not ahead of the log, none trimmed. */
+  private recoverable(symbol: string, cursor: SinceCursor): boolean {
+    const { core } = this.context;
+    const head = core.head(symbol);
+    if (cursor.epoch !== core.epoch || cursor.seq > head) return false;
+    return cursor.seq === head || cursor.seq + 1 >= core.oldest(symbol);
+  }
+
+  /**
+   * Sends the publications after `after` from the log, in order and paced by the client's reading,
+   * while live ones of the symbol skip it (they are in the log); it stops recovering in the same turn
+   * in which it finds itself at the log's head, so nothing falls between replay and live.
+   */
+  private replay(connection: Connection, symbol: string, after: number): void {
+    const { core, hub, limits } = this.context;
+    connection.recovering.add(symbol);
+    connection.lastSeq.set(symbol, after);
+    const run = async () => {
+      let cursor = after;
+      for (;;) {
+        if (connection.closing || !connection.recovering.has(symbol)) return;
+        const records = await core.history(symbol, { afterSeq: cursor, limit: REPLAY_BATCH });
+        if (records.length === 0) return;
+        for (const r of records) {
+          if (!hub.sendJson(connection, publicationType(r.json), r.json)) return;
+          cursor = r.seq;
+          connection.lastSeq.set(symbol, r.seq);
+        }
+        if (cursor >= core.head(symbol)) return;
+        while (connection.buffered > limits.conflateAtBytes && !connection.closing) await sleep(5);
+      }
+    };
+    run()
+      .catch((error: unknown) => {
+        this.context.metrics.internalErrors.inc();
+        this.context.logger.error('recovery failed', { client_id: connection.id, symbol, error: String(error) });
+      })
+      .finally(() => connection.recovering.delete(symbol));
+  }
+
   private unsubscribe(connection: Connection, raw: string[], id: RequestId): void {
     for (const symbol of new Set(raw.map(normaliseSymbol))) {
+      connection.recovering.delete(symbol);
+      connection.lastSeq.delete(symbol);
       if (connection.subscriptions.has(symbol) && this.context.hub.leave(connection, symbol) === 0) this.context.core.release(symbol);
       this.context.hub.sendTo(connection, { type: 'unsubscribed', symbol, status: 'unsubscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
     }
@@ -179,6 +258,24 @@ function requestId(raw: unknown): RequestId {
 /** Client text quoted back in an error, cut short so an error is never much larger than the request's valid form. */
 function clip(text: string, max = 64): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** The `since` cursor of each symbol of a subscribe: one cursor for `symbol` (or a lone entry of `symbols`), or one per symbol. */
+function sinceOf(message: { symbol?: string | undefined; symbols?: string[] | undefined; since?: SinceCursor | Record<string, SinceCursor> | undefined }) {
+  const { since } = message;
+  if (since === undefined) return () => undefined;
+  if ('seq' in since && typeof since.seq === 'number') {
+    const only = message.symbol ?? (message.symbols?.length === 1 ? message.symbols[0] : undefined);
+    const target = only === undefined ? undefined : normaliseSymbol(only);
+    return (symbol: string) => (symbol === target ? (since as SinceCursor) : undefined);
+  }
+  const bySymbol = new Map(Object.entries(since as Record<string, SinceCursor>).map(([s, c]) => [normaliseSymbol(s), c]));
+  return (symbol: string) => bySymbol.get(symbol);
+}
+
+/** Logged publications are signal_update or decision_update; the JSON says which in its first field. */
+function publicationType(json: string): 'signal_update' | 'decision_update' {
+  return json.startsWith('{"type":"signal_update"') ? 'signal_update' : 'decision_update';
 }
 
 function symbolsOf(message: { symbol?: string | undefined; symbols?: string[] | undefined }): string[] {

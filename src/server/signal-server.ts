@@ -14,6 +14,7 @@ import { AddressBook, type AddressState } from './addresses.js';
 import { authEnabled, createAuthenticator, staticTokenCheck, type AuthOptions, type AuthResult, type Authenticator } from './auth.js';
 import { Connection } from './connection.js';
 import { httpHandler, type StatusData } from './http.js';
+import { historyPage } from './history.js';
 import { Hub } from './hub.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -90,6 +91,7 @@ export class SignalServer {
           const state = this.core.status().feed_state;
           for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
         },
+        history: (symbol, query) => historyPage(this.core, symbol, query),
         logger: options.logger,
       }),
     );

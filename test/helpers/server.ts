@@ -7,6 +7,7 @@ import { MarketStore } from '../../src/market/store.js';
 import { Analyst } from '../../src/core/analyst.js';
 import { createLogger } from '../../src/core/log.js';
 import { SignalCore } from '../../src/core/signal-core.js';
+import type { SignalLog } from '../../src/log/signal-log.js';
 import type { Limits } from '../../src/server/limits.js';
 import { SignalServer } from '../../src/server/signal-server.js';
 import type { AuthOptions } from '../../src/server/auth.js';
@@ -50,6 +51,8 @@ export interface TestServerOptions {
   limits?: Partial<Limits>;
   auth?: AuthOptions;
   metricsToken?: string;
+  /** The signal log (default: one in memory). */
+  log?: SignalLog;
   symbols?: string[];
   thresholdPct?: number;
   priceRate?: number;
@@ -65,6 +68,7 @@ export async function startServer(options: TestServerOptions = {}) {
   const core = new SignalCore({
     analyst,
     feed,
+    log: options.log,
     symbols: options.symbols ?? [],
     thresholdPct: options.thresholdPct ?? 1,
     priceRate: options.priceRate ?? 20,

@@ -1,0 +1,354 @@
+// The embedded signal log: per-symbol append-only segment files with a CRC per record, under the state dir.
+import { randomUUID } from 'node:crypto';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { SignalsError } from '../protocol/errors.js';
+import { isSymbol } from '../protocol/symbol.js';
+import { lockStateDir } from './lock.js';
+import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
+import { selectRecords } from './select.js';
+import { DEFAULT_RETENTION, type LogRecord, type Publication, type ReadOptions, type Retention, type SignalLog } from './signal-log.js';
+
+/**
+ * When appended records reach the disk itself. Every policy writes each record to the operating system
+ * before `append` returns, so a killed process (kill -9) loses nothing acknowledged; the policy only
+ * matters for a power loss or an OS crash: `always` loses nothing, `interval` (default) at most the
+ * last interval, `never` whatever the OS had not yet written.
+ */
+export type FsyncPolicy = 'always' | 'interval' | 'never';
+export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
+
+export interface SegmentLogOptions {
+  dir: string;
+  retention?: Retention;
+  fsync?: FsyncPolicy;
+  fsyncIntervalMs?: number;
+  /** Told about recoveries (a dropped torn record) and failures of the background fsync. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+/** Records per segment file: retention drops whole segments, so it keeps up to two segments' worth beyond its count. */
+const SEGMENT_RECORDS = 1_000;
+const SEGMENT_BYTES = 16 * 1024 * 1024;
+const SEGMENT_NAME = /^(\d{12})\.seg$/;
+const META = 'meta.json';
+
+interface Segment {
+  path: string;
+  records: ScannedRecord[];
+  bytes: number;
+}
+
+interface SymbolState {
+  dir: string;
+  segments: Segment[];
+  /** The open file of the newest segment, once appended to in this run. */
+  fd: number | undefined;
+  dirty: boolean;
+  head: number;
+  latest: Publication | undefined;
+}
+
+const stateError = (error: unknown, dir: string): SignalsError => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof SignalsError) return error;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} is not writable (${code}); fix its permissions or pick another --state-dir`);
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new SignalsError('STATE_UNWRITABLE', `no space left for the state dir ${dir} (${code})`);
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} is not a folder`);
+  return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} cannot be used: ${(error as Error).message}`);
+};
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * @example
+ * const log = SegmentLog.open({ dir: '/var/lib/signals' });
+ * const seq = await log.append('AAPL', signal); // durable (to the OS) before it resolves
+ * for (const r of await log.read('AAPL', { afterSeq: 41 })) send(r.json);
+ */
+export class SegmentLog implements SignalLog {
+  readonly epoch: string;
+  private readonly symbols = new Map<string, SymbolState>();
+  private readonly retention: Retention;
+  private readonly fsync: FsyncPolicy;
+  private readonly now: () => number;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly options: SegmentLogOptions,
+    private readonly release: () => void,
+    epoch: string,
+  ) {
+    this.epoch = epoch;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.fsync = options.fsync ?? 'interval';
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Opens (or creates) the log in `dir`: takes the dir's lock, reads every segment, drops a torn last
+   * record, and fails with STATE_UNWRITABLE, STATE_LOCKED or STATE_CORRUPT rather than lose data.
+   */
+  static open(options: SegmentLogOptions): SegmentLog {
+    const { dir } = options;
+    let release: () => void = () => undefined;
+    try {
+      mkdirSync(join(dir, 'log'), { recursive: true });
+      accessSync(dir, constants.W_OK);
+      release = lockStateDir(dir);
+      const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
+      log.load();
+      log.startTimers();
+      return log;
+    } catch (error) {
+      release();
+      throw stateError(error, dir);
+    }
+  }
+
+  async append(symbol: string, publication: Publication): Promise<number> {
+    if (this.closed) throw new SignalsError('STATE_UNWRITABLE', 'the signal log is closed');
+    const state = this.state(symbol);
+    const seq = state.head + 1;
+    publication.data.seq = seq;
+    publication.data.epoch = this.epoch;
+    const time = this.now();
+    const record = encodeRecord(seq, time, JSON.stringify(publication));
+    let segment = state.segments.at(-1);
+    try {
+      if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES) segment = this.roll(state, seq);
+      const fd = (state.fd ??= openSync(segment.path, 'a'));
+      try {
+        for (let written = 0; written < record.length; ) written += writeSync(fd, record, written);
+      } catch (error) {
+        // Leave no partial record behind a failed write (a full disk): the next append starts clean.
+        ftruncateSync(fd, segment.bytes);
+        throw error;
+      }
+      if (this.fsync === 'always') fdatasyncSync(fd);
+      else state.dirty = true;
+    } catch (error) {
+      throw stateError(error, this.options.dir);
+    }
+    segment.records.push({ seq, time, offset: segment.bytes, length: record.length });
+    segment.bytes += record.length;
+    state.head = seq;
+    state.latest = publication;
+    return seq;
+  }
+
+  async read(symbol: string, options: ReadOptions = {}): Promise<LogRecord[]> {
+    const state = this.symbols.get(symbol);
+    if (!state) return [];
+    const out: LogRecord[] = [];
+    const limit = options.limit;
+    for (const segment of state.segments) {
+      if (limit !== undefined && out.length >= limit) break;
+      const last = segment.records.at(-1);
+      if (!last || last.seq <= (options.afterSeq ?? 0)) continue;
+      const wanted = selectRecords(segment.records, { ...options, ...(limit !== undefined ? { limit: limit - out.length } : {}) });
+      if (wanted.length === 0) continue;
+      const first = wanted[0]!;
+      const end = wanted.at(-1)!.offset + wanted.at(-1)!.length;
+      // One read for the span; it is contiguous within a segment.
+      const bytes = Buffer.allocUnsafe(end - first.offset);
+      const fd = openSync(segment.path, 'r');
+      try {
+        for (let got = 0; got < bytes.length; ) got += readSync(fd, bytes, got, bytes.length - got, first.offset + got);
+      } finally {
+        closeSync(fd);
+      }
+      for (const r of wanted) {
+        out.push({ seq: r.seq, time: r.time, json: recordJson(bytes.subarray(r.offset - first.offset, r.offset - first.offset + r.length)) });
+      }
+    }
+    return out;
+  }
+
+  head(symbol: string): number {
+    return this.symbols.get(symbol)?.head ?? 0;
+  }
+
+  oldest(symbol: string): number {
+    return this.symbols.get(symbol)?.segments[0]?.records[0]?.seq ?? 0;
+  }
+
+  latest(symbol: string): Publication | undefined {
+    return this.symbols.get(symbol)?.latest;
+  }
+
+  /** Writes everything to the disk, closes the files and releases the state dir. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const state of this.symbols.values()) {
+      if (state.fd === undefined) continue;
+      fdatasyncSync(state.fd);
+      closeSync(state.fd);
+      state.fd = undefined;
+    }
+    this.release();
+  }
+
+  /** Bytes kept on disk by all segments (for the bench and the retention tests). */
+  diskBytes(): number {
+    let total = 0;
+    for (const state of this.symbols.values()) for (const s of state.segments) total += s.bytes;
+    return total;
+  }
+
+  private state(symbol: string): SymbolState {
+    let state = this.symbols.get(symbol);
+    if (!state) {
+      if (!isSymbol(symbol)) throw new SignalsError('BAD_ARGUMENT', `not a symbol: ${symbol}`);
+      const dir = join(this.options.dir, 'log', symbol);
+      mkdirSync(dir, { recursive: true });
+      state = { dir, segments: [], fd: undefined, dirty: false, head: 0, latest: undefined };
+      this.symbols.set(symbol, state);
+    }
+    return state;
+  }
+
+  /** Starts a new segment whose first record is `seq`; the old one is synced and closed, then retention runs. */
+  private roll(state: SymbolState, seq: number): Segment {
+    if (state.fd !== undefined) {
+      fdatasyncSync(state.fd);
+      closeSync(state.fd);
+      state.fd = undefined;
+      state.dirty = false;
+    }
+    const segment: Segment = { path: join(state.dir, `${String(seq).padStart(12, '0')}.seg`), records: [], bytes: 0 };
+    closeSync(openSync(segment.path, 'wx'));
+    // The new file's name must survive a crash as well as its records.
+    fsyncDir(state.dir);
+    state.segments.push(segment);
+    this.applyRetention(state);
+    return segment;
+  }
+
+  /** Drops whole old segments past the count or age limit; the newest segment (with the newest record) always stays. */
+  private applyRetention(state: SymbolState): void {
+    const cutoff = this.now() - this.retention.maxAgeMs;
+    let total = state.segments.reduce((n, s) => n + s.records.length, 0);
+    while (state.segments.length > 1) {
+      const oldest = state.segments[0]!;
+      const tooMany = total - oldest.records.length >= this.retention.maxCount;
+      const tooOld = (oldest.records.at(-1)?.time ?? 0) < cutoff;
+      if (!tooMany && !tooOld) break;
+      unlinkSync(oldest.path);
+      state.segments.shift();
+      total -= oldest.records.length;
+    }
+  }
+
+  private load(): void {
+    const root = join(this.options.dir, 'log');
+    for (const symbol of readdirSync(root)) {
+      if (!isSymbol(symbol)) continue;
+      const state = this.state(symbol);
+      const names = readdirSync(state.dir).filter((n) => SEGMENT_NAME.test(n)).sort();
+      names.forEach((name, i) => {
+        const path = join(state.dir, name);
+        const bytes = readFileSync(path);
+        const scan = scanRecords(bytes);
+        const last = i === names.length - 1;
+        if (scan.damage === 'corrupt' || (scan.damage === 'torn' && !last)) {
+          throw new SignalsError('STATE_CORRUPT', `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); move the file away to start without it`);
+        }
+        if (scan.damage === 'torn') {
+          const fd = openSync(path, 'r+');
+          try {
+            ftruncateSync(fd, scan.end);
+            fdatasyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+          this.options.warn?.('dropped a torn last record left by a crash (it was never acknowledged)', { file: path, bytes: bytes.length - scan.end });
+        }
+        for (const r of scan.records) {
+          if (r.seq <= state.head) throw new SignalsError('STATE_CORRUPT', `the signal log ${path} repeats or reorders seq ${r.seq}`);
+          state.head = r.seq;
+        }
+        state.segments.push({ path, records: scan.records, bytes: scan.end });
+      });
+      const tail = state.segments.at(-1);
+      const newest = tail?.records.at(-1);
+      if (tail && newest) {
+        const json = recordJson(readFileSync(tail.path).subarray(newest.offset, newest.offset + newest.length));
+        state.latest = JSON.parse(json) as Publication;
+      }
+      this.applyRetention(state);
+    }
+  }
+
+  private startTimers(): void {
+    if (this.fsync === 'interval') {
+      const flush = () => {
+        for (const state of this.symbols.values()) {
+          if (!state.dirty || state.fd === undefined) continue;
+          state.dirty = false;
+          try {
+            fdatasyncSync(state.fd);
+          } catch (error) {
+            this.options.warn?.('fsync of the signal log failed', { dir: state.dir, error: String(error) });
+          }
+        }
+      };
+      this.timers.push(setInterval(flush, this.options.fsyncIntervalMs ?? 200).unref());
+    }
+    // Age-based retention for symbols that stopped publishing (busy ones are trimmed as their segments roll).
+    this.timers.push(setInterval(() => this.symbols.forEach((s) => this.applyRetention(s)), 10 * 60_000).unref());
+  }
+}
+
+/** The log's epoch, made when the log is created and kept in meta.json (written atomically). */
+function readOrCreateEpoch(dir: string): string {
+  const path = join(dir, META);
+  if (existsSync(path)) {
+    try {
+      const meta = JSON.parse(readFileSync(path, 'utf8')) as { epoch?: unknown };
+      if (typeof meta.epoch === 'string' && meta.epoch !== '') return meta.epoch;
+    } catch {
+      // Falls through to the error below.
+    }
+    throw new SignalsError('STATE_CORRUPT', `${path} is not a signals state file; move it away or pick another --state-dir`);
+  }
+  const epoch = randomUUID();
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ epoch, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+  fsyncDir(dir);
+  return epoch;
+}
