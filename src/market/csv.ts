@@ -1,6 +1,7 @@
-// Parses daily OHLCV CSV files (the bundled format and the common download format) with errors naming file and line.
+// Parses the data files: daily OHLCV CSV (the bundled format and the common download format), macro series, headlines.
 import { SignalsError } from '../protocol/errors.js';
-import type { Bar, Observation } from './types.js';
+import { endOfDay } from './publication.js';
+import type { Bar, Headline, Observation } from './types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -93,4 +94,14 @@ export function parseSeriesCsv(text: string, file: string): Observation[] {
     out.push({ date, value });
   }
   return out;
+}
+
+/** Parses headlines, one JSON object a line, ordered by publication; a bare date counts as the end of its day. */
+export function parseHeadlines(text: string): Headline[] {
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Headline)
+    .map((h) => (h.published.length === 10 ? { ...h, published: endOfDay(h.published) } : h))
+    .sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : 0));
 }

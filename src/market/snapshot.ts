@@ -3,7 +3,7 @@ import { SignalsError } from '../protocol/errors.js';
 import { closeOf, publishedAt } from './publication.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketStore } from './store.js';
-import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation } from './types.js';
+import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation, type Rows } from './types.js';
 
 export const BENCHMARK = 'SPY';
 /** Daily bars given to agents: enough for a 200-day average, 12-month momentum and a year of volatility history. */
@@ -18,19 +18,19 @@ export interface SnapshotOptions {
   newsDays?: number;
 }
 
-function closedBars(bars: Bar[], asOf: string): Bar[] {
+function closedBars(bars: Rows<Bar>, asOf: string): Bar[] {
   // A daily bar is known once its day has closed.
   const day = asOf.slice(0, 10);
   let end = upperBound(bars, day, (b) => b.date);
-  if (end > 0 && bars[end - 1]!.date === day && asOf < closeOf(day)) end -= 1;
+  if (end > 0 && bars.at(end - 1)!.date === day && asOf < closeOf(day)) end -= 1;
   return bars.slice(Math.max(0, end - BAR_WINDOW), end);
 }
 
 /** Everything known about `symbol` at `asOf` (ISO timestamp); nothing published later reaches an agent. */
 export function snapshotAt(store: MarketStore, symbol: string, asOf: string, options: SnapshotOptions = {}): MarketSnapshot {
   const s = normaliseSymbol(symbol);
-  const bars = closedBars(store.bars(s), asOf);
-  const benchmark = s === BENCHMARK || !store.has(BENCHMARK) ? [] : closedBars(store.bars(BENCHMARK), asOf);
+  const bars = closedBars(store.barRows(s), asOf);
+  const benchmark = s === BENCHMARK || !store.has(BENCHMARK) ? [] : closedBars(store.barRows(BENCHMARK), asOf);
   if (options.live) {
     bars.push(options.live);
     if (bars.length > BAR_WINDOW) bars.shift();

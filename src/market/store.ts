@@ -1,13 +1,13 @@
-// Loads bars, macro series and headlines from the bundled data folder and an optional user data folder.
+// Loads bars, macro series and headlines from the bundled data folder (through its pre-parsed cache) and an optional user data folder.
 import { existsSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { SignalsError } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
-import { parseDailyCsv, parseSeriesCsv } from './csv.js';
-import { endOfDay } from './publication.js';
-import type { Bar, Headline, MacroSeries, Observation } from './types.js';
+import { defaultCacheDir, MarketCache, parseSource, type Kind, type RowOf } from './cache.js';
+import { parseDailyCsv } from './csv.js';
+import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
 
 /** Finds the bundled data folder from this module's location (works from src/ and from dist/src/). */
 function findBundledDir(): string {
@@ -59,6 +59,8 @@ export interface StoreOptions {
   /** A folder of SYMBOL.csv files that add to or override the bundled symbols. */
   dataDir?: string | undefined;
   bundledDir?: string;
+  /** The pre-parsed cache of the bundled files (default: the one the build writes, see cache.ts); false reads the sources only. */
+  cacheDir?: string | false;
 }
 
 export interface MinuteBar {
@@ -78,14 +80,19 @@ export interface SymbolRange {
   source: 'bundled' | 'data-dir';
 }
 
-/** A read-only view over all market data; user files are read and checked at once, bundled ones lazily, all cached. */
+/**
+ * A read-only view over all market data; user files are read and checked at once, bundled ones lazily,
+ * all kept once read. A bundled file comes from the build's cache when that was made from the same
+ * bytes, so an analysis builds only the rows its snapshot holds; a user file is always parsed.
+ */
 export class MarketStore {
   readonly bundledDir: string;
   readonly dataDir: string | undefined;
+  private readonly cache: MarketCache | undefined;
   private readonly userFiles: Map<string, string>;
-  private readonly barCache = new Map<string, Bar[]>();
-  private readonly macroCache = new Map<MacroSeries, Observation[]>();
-  private readonly newsCache = new Map<string, Headline[]>();
+  private readonly barCache = new Map<string, Rows<Bar>>();
+  private readonly macroCache = new Map<MacroSeries, Rows<Observation>>();
+  private readonly newsCache = new Map<string, Rows<Headline>>();
   private readonly minuteCache = new Map<string, Map<string, MinuteBar[]>>();
   private bundledSymbols: string[] | undefined;
   private known: Set<string> | undefined;
@@ -93,6 +100,8 @@ export class MarketStore {
   constructor(options: StoreOptions = {}) {
     this.bundledDir = options.bundledDir ?? findBundledDir();
     this.dataDir = options.dataDir;
+    const cacheDir = options.cacheDir ?? defaultCacheDir(this.bundledDir);
+    this.cache = cacheDir === false ? undefined : new MarketCache(cacheDir);
     this.userFiles = this.dataDir === undefined ? new Map() : listUserFiles(this.dataDir);
     // A malformed file fails here, naming file and line, rather than later inside a running server
     // (a replay timer or an analysis) when its symbol is first used.
@@ -113,65 +122,70 @@ export class MarketStore {
     return this.known.has(normaliseSymbol(symbol));
   }
 
-  /** Daily bars of a symbol, oldest first. Throws UNKNOWN_SYMBOL or DATA_ERROR. */
-  bars(symbol: string): Bar[] {
+  /** Daily bars of a symbol, oldest first, built as they are read. Throws UNKNOWN_SYMBOL or DATA_ERROR. */
+  barRows(symbol: string): Rows<Bar> {
     const s = normaliseSymbol(symbol);
     const cached = this.barCache.get(s);
     if (cached) return cached;
     const userFile = this.userFiles.get(s);
-    let bars: Bar[];
+    let bars: Rows<Bar>;
     if (userFile !== undefined) {
       bars = parseDailyCsv(readUserFile(userFile), userFile);
     } else {
-      const file = join(this.bundledDir, 'daily', `${s}.csv.gz`);
-      if (!existsSync(file)) {
+      const name = `daily/${s}.csv.gz`;
+      if (!existsSync(join(this.bundledDir, name))) {
         throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols\` lists them`);
       }
-      bars = parseDailyCsv(gunzipSync(readFileSync(file)).toString('utf8'), file);
+      bars = this.bundled('bars', name);
     }
     this.barCache.set(s, bars);
     return bars;
   }
 
+  /** Every daily bar of a symbol, oldest first. Throws UNKNOWN_SYMBOL or DATA_ERROR. */
+  bars(symbol: string): Bar[] {
+    const rows = this.barRows(symbol);
+    if (Array.isArray(rows)) return rows;
+    const bars = rows.slice();
+    this.barCache.set(normaliseSymbol(symbol), bars);
+    return bars;
+  }
+
   range(symbol: string): SymbolRange {
     const s = normaliseSymbol(symbol);
-    const bars = this.bars(s);
+    const bars = this.barRows(s);
     return {
       symbol: s,
-      first: bars[0]!.date,
-      last: bars[bars.length - 1]!.date,
+      first: bars.at(0)!.date,
+      last: bars.at(-1)!.date,
       bars: bars.length,
       source: this.userFiles.has(s) ? 'data-dir' : 'bundled',
     };
   }
 
-  /** A macro series, oldest first (see publication.ts for when each observation became public). */
-  macro(series: MacroSeries): Observation[] {
-    const cached = this.macroCache.get(series);
-    if (cached) return cached;
-    const file = join(this.bundledDir, 'macro', `${series}.csv.gz`);
-    const observations = parseSeriesCsv(gunzipSync(readFileSync(file)).toString('utf8'), file);
-    this.macroCache.set(series, observations);
-    return observations;
+  /** A macro series, oldest first, built as it is read (see publication.ts for when each observation became public). */
+  macro(series: MacroSeries): Rows<Observation> {
+    let rows = this.macroCache.get(series);
+    if (!rows) this.macroCache.set(series, (rows = this.bundled('series', `macro/${series}.csv.gz`)));
+    return rows;
   }
 
-  /** Headlines about a symbol ordered by publication; date-only ones count as published at the end of their day. */
-  headlines(symbol: string): Headline[] {
+  /** Headlines about a symbol ordered by publication, built as they are read; date-only ones count as published at the end of their day. */
+  headlines(symbol: string): Rows<Headline> {
     const s = normaliseSymbol(symbol);
-    const cached = this.newsCache.get(s);
-    if (cached) return cached;
-    const file = join(this.bundledDir, 'news', `${s}.jsonl.gz`);
-    const list: Headline[] = existsSync(file)
-      ? gunzipSync(readFileSync(file))
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l !== '')
-          .map((l) => JSON.parse(l) as Headline)
-          .map((h) => (h.published.length === 10 ? { ...h, published: endOfDay(h.published) } : h))
-          .sort((a, b) => (a.published < b.published ? -1 : a.published > b.published ? 1 : 0))
-      : [];
-    this.newsCache.set(s, list);
-    return list;
+    let rows = this.newsCache.get(s);
+    if (!rows) {
+      const name = `news/${s}.jsonl.gz`;
+      this.newsCache.set(s, (rows = existsSync(join(this.bundledDir, name)) ? this.bundled('headlines', name) : []));
+    }
+    return rows;
+  }
+
+  /** The rows of a bundled file: from the cache when it was made from these very bytes, else parsed from them. */
+  private bundled<K extends Kind>(kind: K, name: string): Rows<RowOf[K]> {
+    const file = join(this.bundledDir, name);
+    const source = readFileSync(file);
+    return this.cache?.rows(kind, name, source) ?? parseSource(kind, source, file);
   }
 
   /** Bundled minute bars of a symbol on one day (`time` is "YYYY-MM-DD HH:MM" New York), oldest first. */

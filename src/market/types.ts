@@ -47,13 +47,22 @@ export interface MarketSnapshot {
   headlines: Headline[];
 }
 
-/** Index of the first element whose key is greater than `key` (array sorted by key). */
-export function upperBound<T>(items: readonly T[], key: string, keyOf: (item: T) => string): number {
+/** Rows read by position: an array, or a view of the pre-parsed cache that builds only the rows it is asked for. */
+export interface Rows<T> {
+  readonly length: number;
+  /** As `Array.prototype.at`: a negative index counts from the end. */
+  at(index: number): T | undefined;
+  /** As `Array.prototype.slice`: a new array. */
+  slice(start?: number, end?: number): T[];
+}
+
+/** Index of the first element whose key is greater than `key` (rows sorted by key). */
+export function upperBound<T>(items: Rows<T>, key: string, keyOf: (item: T) => string): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keyOf(items[mid]!) <= key) lo = mid + 1;
+    if (keyOf(items.at(mid)!) <= key) lo = mid + 1;
     else hi = mid;
   }
   return lo;

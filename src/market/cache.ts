@@ -1,0 +1,257 @@
+// The pre-parsed cache of the bundled data: binary files the build writes under dist/, each valid only for the source bytes it was made from.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parseDailyCsv, parseHeadlines, parseSeriesCsv } from './csv.js';
+import { MACRO_SERIES, type Bar, type Headline, type Observation, type Rows } from './types.js';
+
+/**
+ * Bump when the layout changes or when a parser in csv.ts starts to produce different rows from
+ * the same source bytes: a cache of another format is ignored, never misread.
+ */
+const FORMAT = 1;
+const MAGIC = 'SGMC';
+const DATE_BYTES = 10;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What each kind of bundled file holds, row by row. */
+export interface RowOf {
+  bars: Bar;
+  series: Observation;
+  headlines: Headline;
+}
+export type Kind = keyof RowOf;
+
+interface Header {
+  format: number;
+  kind: Kind;
+  /** SHA-1 of the source file's bytes: the cache answers only for exactly these. */
+  source: string;
+  rows: number;
+  /** Byte order of the doubles: the machine's that wrote them (another machine's cache is ignored, not converted). */
+  endian: 'BE' | 'LE';
+}
+
+/** Parses a bundled source file (gzipped); the one path to its rows, with or without the cache. */
+export function parseSource<K extends Kind>(kind: K, source: Buffer, file: string): RowOf[K][] {
+  const text = gunzipSync(source).toString('utf8');
+  const rows = kind === 'bars' ? parseDailyCsv(text, file) : kind === 'series' ? parseSeriesCsv(text, file) : parseHeadlines(text);
+  return rows as RowOf[K][];
+}
+
+const hash = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Builds rows from..to - 1 of a cache file, in one go. */
+type Build<T> = (from: number, to: number) => T[];
+
+/** Rows decoded from a cache file when first asked for, and kept: a snapshot builds a few hundred rows, not the whole history. */
+class CachedRows<T> implements Rows<T> {
+  private readonly built: (T | undefined)[];
+
+  constructor(
+    readonly length: number,
+    private readonly build: Build<T>,
+  ) {
+    this.built = new Array<T | undefined>(length);
+  }
+
+  at(index: number): T | undefined {
+    const relative = Math.trunc(index) || 0;
+    const i = relative < 0 ? relative + this.length : relative;
+    if (i < 0 || i >= this.length) return undefined;
+    return this.built[i] ?? this.fill(i, i + 1)[0];
+  }
+
+  slice(start = 0, end = this.length): T[] {
+    return this.fill(this.clamp(start), this.clamp(end));
+  }
+
+  private clamp(index: number): number {
+    const i = Math.trunc(index) || 0;
+    return i < 0 ? Math.max(this.length + i, 0) : Math.min(i, this.length);
+  }
+
+  /** Rows from..to - 1: the stretch not built yet is built at once; rows built before stay the same objects. */
+  private fill(from: number, to: number): T[] {
+    let lo = from;
+    let hi = to;
+    while (lo < hi && this.built[lo] !== undefined) lo++;
+    while (hi > lo && this.built[hi - 1] !== undefined) hi--;
+    if (lo < hi) {
+      const fresh = this.build(lo, hi);
+      for (let i = lo; i < hi; i++) this.built[i] ??= fresh[i - lo];
+    }
+    return this.built.slice(from, to) as T[];
+  }
+}
+
+/** How the rows of one kind are laid out after the header. */
+interface Codec<T> {
+  encode(rows: T[]): Buffer;
+  /** The builder of rows of a body of n rows at `base`, or undefined when the body is not that long. */
+  decode(buf: Buffer, base: number, n: number): Build<T> | undefined;
+}
+
+/**
+ * Dated numbers: n rows of `fields` doubles (in the byte order the header names), then the n dates,
+ * ten bytes each. A CLI runs this code once, unoptimised, so it does little per row: the doubles
+ * are read from one Float64Array, the dates of a stretch of rows decoded as one string.
+ */
+function dated<T extends { date: string }>(fields: number, values: (row: T) => number[], make: (date: string, numbers: Float64Array, at: number) => T): Codec<T> {
+  return {
+    encode(rows) {
+      const numbers = new Float64Array(fields * rows.length);
+      const dates = Buffer.alloc(DATE_BYTES * rows.length);
+      rows.forEach((row, i) => {
+        numbers.set(values(row), fields * i);
+        // The parsers only let YYYY-MM-DD through; anything else would not fit its ten bytes.
+        if (!DATE.test(row.date)) throw new Error(`cannot cache the date "${row.date}"`);
+        dates.write(row.date, DATE_BYTES * i, 'latin1');
+      });
+      return Buffer.concat([Buffer.from(numbers.buffer), dates]);
+    },
+    decode(buf, base, n) {
+      if (buf.length !== base + n * (8 * fields + DATE_BYTES)) return undefined;
+      // A copy, because a Float64Array view needs an offset that is a multiple of 8 and the buffer's may not be.
+      const numbers = new Float64Array(fields * n);
+      new Uint8Array(numbers.buffer).set(buf.subarray(base, base + 8 * fields * n));
+      const dates = base + 8 * fields * n;
+      return (from, to) => {
+        const text = buf.toString('latin1', dates + DATE_BYTES * from, dates + DATE_BYTES * to);
+        const rows: T[] = [];
+        for (let i = from; i < to; i++) rows.push(make(text.slice(DATE_BYTES * (i - from), DATE_BYTES * (i - from + 1)), numbers, fields * i));
+        return rows;
+      };
+    },
+  };
+}
+
+const CODECS: { [K in Kind]: Codec<RowOf[K]> } = {
+  bars: dated<Bar>(
+    5,
+    (b) => [b.open, b.high, b.low, b.close, b.volume],
+    (date, v, k) => ({ date, open: v[k]!, high: v[k + 1]!, low: v[k + 2]!, close: v[k + 3]!, volume: v[k + 4]! }),
+  ),
+  series: dated<Observation>(
+    1,
+    (o) => [o.value],
+    (date, v, k) => ({ date, value: v[k]! }),
+  ),
+  // n + 1 offsets (u32 LE), then each headline's JSON text followed by a comma: a stretch of rows is one JSON array.
+  headlines: {
+    encode(rows) {
+      const texts = rows.map((h) => Buffer.from(`${JSON.stringify(h)},`, 'utf8'));
+      const offsets = Buffer.alloc(4 * (texts.length + 1));
+      let at = 0;
+      texts.forEach((t, i) => {
+        offsets.writeUInt32LE(at, 4 * i);
+        at += t.length;
+      });
+      offsets.writeUInt32LE(at, 4 * texts.length);
+      return Buffer.concat([offsets, ...texts]);
+    },
+    decode(buf, base, n) {
+      const texts = base + 4 * (n + 1);
+      if (texts > buf.length || texts + buf.readUInt32LE(base + 4 * n) !== buf.length) return undefined;
+      const offset = (i: number) => texts + buf.readUInt32LE(base + 4 * i);
+      return (from, to) => JSON.parse(`[${buf.toString('utf8', offset(from), offset(to) - 1)}]`) as Headline[];
+    },
+  },
+};
+
+/** A cache file: MAGIC, the header's length (u32 LE), the header as JSON, zeros to a multiple of 8, the body. */
+function encode<K extends Kind>(kind: K, source: Buffer, rows: RowOf[K][]): Buffer {
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, kind, source: hash(source), rows: rows.length, endian: endianness() } satisfies Header), 'utf8');
+  const head = Buffer.alloc(align8(8 + header.length));
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(header.length, 4);
+  header.copy(head, 8);
+  return Buffer.concat([head, CODECS[kind].encode(rows)]);
+}
+
+/** The rows of a cache file, or undefined when it is of another format or kind, for other source bytes, or cut short. */
+function decode<K extends Kind>(kind: K, source: Buffer, buf: Buffer): Rows<RowOf[K]> | undefined {
+  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) return undefined;
+  const headerLength = buf.readUInt32LE(4);
+  if (8 + headerLength > buf.length) return undefined;
+  let header: Header | null;
+  try {
+    header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength)) as Header | null;
+  } catch {
+    return undefined;
+  }
+  const n = header?.rows ?? -1;
+  if (header?.format !== FORMAT || header.kind !== kind || header.endian !== endianness() || !Number.isSafeInteger(n) || n < 0) return undefined;
+  if (header.source !== hash(source)) return undefined;
+  const build = CODECS[kind].decode(buf, align8(8 + headerLength), n);
+  return build && new CachedRows(n, build);
+}
+
+/** Where the build writes the cache for a bundled data folder: beside the compiled code, never committed. */
+export function defaultCacheDir(bundledDir: string): string {
+  return join(bundledDir, '..', 'dist', 'market-cache');
+}
+
+/**
+ * A read-only view of a cache folder. `rows` answers only when the cache file was made from exactly
+ * `source` (the bundled file's bytes, compared by hash), so a missing, stale or foreign cache means
+ * parsing the source, never wrong rows.
+ * @example new MarketCache(dir).rows('bars', 'daily/AAPL.csv.gz', readFileSync(file)) ?? parseSource('bars', ...)
+ */
+export class MarketCache {
+  constructor(private readonly dir: string) {}
+
+  rows<K extends Kind>(kind: K, name: string, source: Buffer): Rows<RowOf[K]> | undefined {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, `${name}.bin`));
+    } catch {
+      return undefined;
+    }
+    return decode(kind, source, buf);
+  }
+}
+
+/** The folders of the data folder whose files the store reads through the cache. */
+const FOLDERS = ['daily', 'macro', 'news'];
+
+/** The bundled files the store reads through the cache, by kind, as paths inside the data folder. */
+function cacheable(bundledDir: string): [Kind, string][] {
+  const list = (folder: string, ending: string) =>
+    readdirSync(join(bundledDir, folder))
+      .filter((f) => f.endsWith(ending))
+      .sort()
+      .map((f) => `${folder}/${f}`);
+  return [
+    ...list('daily', '.csv.gz').map((name): [Kind, string] => ['bars', name]),
+    ...MACRO_SERIES.map((series): [Kind, string] => ['series', `macro/${series}.csv.gz`]),
+    ...list('news', '.jsonl.gz').map((name): [Kind, string] => ['headlines', name]),
+  ];
+}
+
+/**
+ * Writes the cache of every bundled file the store reads, each replaced atomically (builds may run
+ * side by side in one checkout), and removes cache files whose source is gone.
+ */
+export function writeMarketCache(bundledDir: string, dir: string): void {
+  const written = new Set<string>();
+  for (const [kind, name] of cacheable(bundledDir)) {
+    const file = join(bundledDir, name);
+    const source = readFileSync(file);
+    const out = join(dir, `${name}.bin`);
+    const data = encode(kind, source, parseSource(kind, source, file));
+    mkdirSync(dirname(out), { recursive: true });
+    const temp = `${out}.${process.pid}.tmp`;
+    writeFileSync(temp, data);
+    renameSync(temp, out);
+    written.add(out);
+  }
+  for (const folder of FOLDERS) {
+    const path = join(dir, folder);
+    if (!existsSync(path)) continue;
+    for (const f of readdirSync(path)) if (f.endsWith('.bin') && !written.has(join(path, f))) rmSync(join(path, f));
+  }
+}
