@@ -55,6 +55,23 @@ export class Connection {
     return this.ws.bufferedAmount;
   }
 
+  /** Resolves once at most `bytes` wait to be sent to this client, or it is closing. */
+  async hasRoom(bytes: number): Promise<void> {
+    while (this.ws.bufferedAmount > bytes && !this.closing) {
+      // The socket's 'drain' comes when the kernel has taken everything; the timeout covers the public path.
+      const socket = this.path.socketOf(this.ws);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          socket?.off('drain', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 20);
+        socket?.once('drain', done);
+      });
+    }
+  }
+
   /**
    * Sends a prepared message (see `OutboundPath.prepare`): the same bytes go to every subscriber. A
    * price update (with its conflation key) waits in place of any older one for the same symbol while

@@ -14,9 +14,8 @@ import type { Metrics } from './metrics.js';
 
 export type RequestId = string | number | undefined;
 const now = () => new Date().toISOString();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Publications read from the log per step of a recovery. */
-const REPLAY_BATCH = 200;
+const REPLAY_BATCH = 500;
 
 export interface RequestContext {
   core: SignalCore;
@@ -179,14 +178,19 @@ export class Requests {
       for (;;) {
         if (connection.closing || !connection.recovering.has(symbol)) return;
         const records = await core.history(symbol, { afterSeq: cursor, limit: REPLAY_BATCH });
-        if (records.length === 0) return;
         for (const r of records) {
+          // Never more than the conflation mark queued: a replay can be far larger than a client's cap.
+          if (connection.buffered > limits.conflateAtBytes) await connection.hasRoom(limits.conflateAtBytes);
           if (!hub.sendJson(connection, publicationType(r.json), r.json)) return;
           cursor = r.seq;
           connection.lastSeq.set(symbol, r.seq);
         }
-        if (cursor >= core.head(symbol)) return;
-        while (connection.buffered > limits.conflateAtBytes && !connection.closing) await sleep(5);
+        // At the head (or nothing left to read: trimmed meanwhile), synchronously with the check: a
+        // publication logged from now on is emitted after this, and goes out live.
+        if (cursor >= core.head(symbol) || records.length === 0) {
+          connection.recovering.delete(symbol);
+          return;
+        }
       }
     };
     run()
