@@ -2,7 +2,11 @@
 import type { Action } from '../protocol/messages.js';
 import type { MarketSnapshot } from '../market/types.js';
 
-export type Indicators = Record<string, number | string | boolean | null>;
+/**
+ * What an agent measured, as numbers (booleans for yes/no states, null for not available): prices to the cent,
+ * returns, rates and ratios as fractions to 4 places (0.0123 is 1.23%), never preformatted text.
+ */
+export type Indicators = Record<string, number | boolean | null>;
 
 /** What an agent returns: a vote, or an abstention with its reason. */
 export type Vote =
@@ -39,6 +43,9 @@ export const round = (x: number, digits = 4) => {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
 };
+/** A price to the cent. */
+export const cents = (x: number) => round(x, 2);
+/** A fraction as percent text, for reasons (prose), never for indicators. */
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**

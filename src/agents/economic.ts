@@ -83,14 +83,16 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
     });
   }
 
+  // FRED publishes rates in percent; indicators hold every rate as a fraction, like cpi_yoy.
+  const fraction = (percent: number) => round(percent / 100);
   return scoreToVote(evidence, {
-    yield_curve_10y2y: spread,
-    fed_funds: funds,
-    fed_funds_change_6m: round(fundsChange),
+    yield_curve_10y2y: fraction(spread),
+    fed_funds: fraction(funds),
+    fed_funds_change_6m: fraction(fundsChange),
     cpi_yoy: round(cpiNow),
-    unemployment: unrate,
-    sahm_gap: gap === undefined ? null : round(gap),
-    vix,
+    unemployment: fraction(unrate),
+    sahm_gap: gap === undefined ? null : fraction(gap),
+    vix: round(vix, 2),
     real_gdp_growth: gdpGrowth === null ? null : round(gdpGrowth),
   });
 }

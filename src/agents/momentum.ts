@@ -1,6 +1,6 @@
 // Momentum: 1/3/6/12-month returns (12-month skips the last month) and relative strength against SPY.
 import type { Bar, MarketSnapshot } from '../market/types.js';
-import { pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
+import { pct, round, scoreToVote, type Agent, type Evidence, type Indicators, type Vote } from './agent.js';
 
 const MONTH = 21;
 const YEAR = 252;
@@ -27,7 +27,7 @@ export function momentumVote(bars: Bar[], benchmark: Bar[]): Vote {
     { value: Math.tanh(r3 / 0.08), weight: 0.15, reason: `3-month return ${pct(r3)}` },
     { value: Math.tanh(r1 / 0.05), weight: 0.1, reason: `1-month return ${pct(r1)}` },
   ];
-  const indicators: Record<string, number | string> = {
+  const indicators: Indicators = {
     return_1m: round(r1),
     return_3m: round(r3),
     return_6m: round(r6),

@@ -30,14 +30,12 @@ export function createNewsSentiment(options: NewsSentimentOptions): Agent {
       }
       let values: number[];
       let name = agent.name;
-      let model = 'embedded naive Bayes (twitter-financial-news)';
       const notes: string[] = [];
       if (options.llm) {
         try {
           const result = await classifyWithLlm(options.llm, headlines, signal);
           values = result.labels.map((l) => VALUE[l]);
           name = llmAgentName(result.model);
-          model = result.model;
         } catch (error) {
           if (signal.aborted) throw error;
           notes.push(`LLM unavailable (${(error as Error).message}); used the embedded model`);
@@ -60,7 +58,6 @@ export function createNewsSentiment(options: NewsSentimentOptions): Agent {
         positive,
         negative,
         mean_sentiment: round(values.reduce((a, b) => a + b, 0) / values.length),
-        model,
       });
       if (vote.kind === 'vote') vote.reasons = [...notes, `${headlines.length} headlines in 7 days: ${positive} positive, ${negative} negative`, ...vote.reasons.slice(0, 3)];
       return { ...vote, name };

@@ -1,7 +1,7 @@
 // TechnicalAnalyst: RSI, MACD, the SMA 20/50/200 stack and crosses, Bollinger position and volume, via trading-signals.
 import { ATR, BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals';
 import type { Bar, MarketSnapshot } from '../market/types.js';
-import { clamp, pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
+import { cents, clamp, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
 
 const MIN_BARS = 210;
 const CROSS_LOOKBACK = 10;
@@ -104,19 +104,19 @@ export function technicalVote(bars: Bar[]): Vote {
   });
 
   return scoreToVote(evidence, {
-    price: round(price),
+    price: cents(price),
     rsi: round(r, 2),
     macd: round(m!.macd),
     macd_signal: round(m!.signal),
     macd_histogram: round(hist),
-    sma20: round(sma20),
-    sma50: round(sma50),
-    sma200: round(sma200),
-    bollinger_upper: round(band!.upper),
-    bollinger_lower: round(band!.lower),
+    sma20: cents(sma20),
+    sma50: cents(sma50),
+    sma200: cents(sma200),
+    bollinger_upper: cents(band!.upper),
+    bollinger_lower: cents(band!.lower),
     bollinger_percent_b: round(percentB),
-    volume_ratio: round(volumeRatio, 2),
-    price_vs_sma200: pct(price / sma200 - 1),
+    volume_ratio: round(volumeRatio),
+    price_vs_sma200: round(price / sma200 - 1),
   });
 }
 

@@ -1,6 +1,6 @@
 // VolatilityRisk: realised volatility against its own year, drawdown from the high, ATR; defensive when stressed.
 import type { Bar, MarketSnapshot } from '../market/types.js';
-import { pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
+import { cents, pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
 import { atr } from './technical.js';
 
 const VOL_WINDOW = 20;
@@ -75,7 +75,7 @@ export function volatilityVote(bars: Bar[]): Vote {
     realised_vol_20d: round(vol),
     vol_percentile_1y: round(percentile),
     drawdown_from_high: round(drawdown),
-    atr_14: round(atrValue),
+    atr_14: cents(atrValue),
     atr_percent: round(atrValue / price),
     stressed,
   });

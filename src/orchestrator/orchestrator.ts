@@ -1,11 +1,14 @@
 // Runs the agents for one symbol concurrently, each with a timeout, and yields progress, votes and the consensus.
 import { randomUUID } from 'node:crypto';
-import type { Agent, Indicators, Vote } from '../agents/agent.js';
+import { cents, round, type Agent, type Indicators, type Vote } from '../agents/agent.js';
 import { atr } from '../agents/technical.js';
 import type { MarketSnapshot } from '../market/types.js';
 import type { AgentUpdate, AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
 import { consensus, DEFAULT_CONSENSUS, type AgentOutcome, type ConsensusConfig } from './consensus.js';
 import { levels } from './targets.js';
+
+/** An agent still running this long after the analysis started is FAILED. */
+export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
 
 export interface OrchestratorOptions {
   agents: Agent[];
@@ -33,7 +36,7 @@ export class Orchestrator {
   constructor(options: OrchestratorOptions) {
     this.agents = options.agents;
     this.config = options.consensus ?? DEFAULT_CONSENSUS;
-    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -90,9 +93,7 @@ export class Orchestrator {
         pending.delete(id);
         const outcome = toOutcome(s);
         outcomes.set(id, outcome);
-        if (s.vote?.kind === 'vote') {
-          for (const [k, v] of Object.entries(s.vote.indicators)) indicators[`${id}.${k}`] = v;
-        }
+        if (s.vote?.kind === 'vote') Object.assign(indicators, qualified(id, s.vote.indicators));
         yield {
           type: 'agent_update',
           data: {
@@ -134,7 +135,8 @@ export class Orchestrator {
     timestamp: string,
   ): SignalUpdate | DecisionUpdate {
     const symbol = snapshot.symbol;
-    const price = snapshot.bars.at(-1)?.close ?? 0;
+    // To the cent at the source, so the wire and every client show a price as a person would write it.
+    const price = cents(snapshot.bars.at(-1)?.close ?? 0);
     const result = consensus(outcomes, this.config);
     const common = { timestamp, as_of: snapshot.asOf, trigger, analysis_id: analysisId };
     if (result.kind === 'no_signal') {
@@ -187,7 +189,14 @@ export class Orchestrator {
   }
 }
 
-const round = (x: number) => Math.round(x * 10_000) / 10_000;
+/**
+ * An agent's indicators as they appear among a signal's: each name prefixed with the agent's id.
+ * @example qualified('momentum', { return_1m: 0.05 }) // { 'momentum.return_1m': 0.05 }
+ */
+export function qualified(agentId: string, indicators: Indicators): Indicators {
+  return Object.fromEntries(Object.entries(indicators).map(([name, value]) => [`${agentId}.${name}`, value]));
+}
+
 const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
 
 function toOutcome(s: Settled): AgentOutcome {
@@ -195,5 +204,5 @@ function toOutcome(s: Settled): AgentOutcome {
   if (s.error !== undefined) return { ...base, status: 'failed', confidence: 0, reasons: [`failed: ${s.error}`] };
   const vote = s.vote!;
   if (vote.kind === 'abstain') return { ...base, status: 'abstained', confidence: 0, reasons: [vote.reason] };
-  return { ...base, status: 'voted', signal: vote.signal, confidence: vote.confidence, reasons: vote.reasons };
+  return { ...base, status: 'voted', signal: vote.signal, confidence: round(vote.confidence), reasons: vote.reasons };
 }

@@ -47,4 +47,18 @@ describe('agents on bundled history', () => {
     expect(t.kind).toBe('abstain');
     expect(m.kind).toBe('abstain');
   });
+
+  it('report indicators as numbers (never text such as "-21.6%"): prices to the cent, rates and returns as fractions', async () => {
+    const votes = await Promise.all([technicalAnalyst, momentumAgent, volatilityRisk, economicIndicator].map((a) => vote(a, 'JPM', '2022-06-15')));
+    const indicators = Object.assign({}, ...votes.map((v) => (v.kind === 'vote' ? v.indicators : {}))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(indicators)) expect(['number', 'boolean'].includes(typeof value) || value === null, name).toBe(true);
+    expect(indicators.price_vs_sma200).toBeCloseTo(Number(indicators.price) / Number(indicators.sma200) - 1, 3);
+    for (const price of ['price', 'sma20', 'sma200', 'bollinger_upper', 'atr_14']) {
+      expect(Math.round(Number(indicators[price]) * 100) / 100, price).toBe(indicators[price]);
+    }
+    // Known on 15 June 2022: May's fed funds rate 0.77%, unemployment 3.6%, a 10y-2y spread under 0.3 points.
+    expect(indicators.fed_funds).toBeCloseTo(0.0077, 4);
+    expect(indicators.unemployment).toBeCloseTo(0.036, 4);
+    expect(Math.abs(Number(indicators.yield_curve_10y2y))).toBeLessThan(0.01);
+  });
 });

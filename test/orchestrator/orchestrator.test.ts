@@ -63,4 +63,20 @@ describe('Orchestrator', () => {
     expect(sell.data.agents_consensus.completed_agents).toBe(4);
     expect(sell.data.agents_consensus.agent_details.sentiment).toMatchObject({ signal: 'ABSTAINED' });
   });
+
+  it('writes prices to the cent and confidences to 4 places at the source, so the wire carries them so', async () => {
+    const snap = snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z');
+    const last = snap.bars.at(-1)!;
+    // A close as a live feed quotes it: a float with a long tail.
+    const unrounded = { ...snap, bars: [...snap.bars.slice(0, -1), { ...last, close: 105.30183643928914 }] };
+    const vague: Agent = { id: 'vague', name: 'Vague', analyze: () => ({ kind: 'vote', signal: 'SELL', confidence: 0.912345678, reasons: ['down'], indicators: {} }) };
+    const events = await collect(new Orchestrator({ agents: [...agents, vague] }), unrounded);
+    const sell = events.at(-1)!;
+    if (sell.type !== 'signal_update') throw new Error(`expected a signal, got ${sell.type}`);
+    expect(sell.data.price).toBe(105.3);
+    for (const level of [sell.data.metadata.target_price, sell.data.metadata.stop_loss]) expect(Math.round(level * 100) / 100).toBe(level);
+    expect(sell.data.agents_consensus.agent_details.vague!.confidence).toBe(0.9123);
+    const vote = events.find((e) => e.type === 'agent_update' && e.data.agent_id === 'vague' && e.data.status === 'voted');
+    expect(vote?.type === 'agent_update' && vote.data.confidence).toBe(0.9123);
+  });
 });
