@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { CloseCode, SignalsError, type ErrorCode } from '../protocol/errors.js';
 import { ServerMessage, type ClientMessage } from '../protocol/messages.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 
 export type ConnectedMessage = Extract<ServerMessage, { type: 'connected' }>;
 
@@ -85,19 +86,23 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     return new Promise((resolve, reject) => this.open(resolve, reject));
   }
 
+  /** Symbols are sent in the server's canonical form (`brk.b` is `BRK-B`), the form its messages carry. */
   subscribe(symbols: string[]): string {
-    for (const s of symbols) this.symbols.add(s.toUpperCase());
-    return this.send({ type: 'subscribe', symbols });
+    const canonical = symbols.map(normaliseSymbol);
+    for (const s of canonical) this.symbols.add(s);
+    return this.send({ type: 'subscribe', symbols: canonical });
   }
 
   unsubscribe(symbols: string[]): string {
-    for (const s of symbols) this.symbols.delete(s.toUpperCase());
-    return this.send({ type: 'unsubscribe', symbols });
+    const canonical = symbols.map(normaliseSymbol);
+    for (const s of canonical) this.symbols.delete(s);
+    return this.send({ type: 'unsubscribe', symbols: canonical });
   }
 
   analyze(symbol: string): string {
-    this.symbols.add(symbol.toUpperCase());
-    return this.send({ type: 'analyze', symbol });
+    const canonical = normaliseSymbol(symbol);
+    this.symbols.add(canonical);
+    return this.send({ type: 'analyze', symbol: canonical });
   }
 
   getStatus(): string {

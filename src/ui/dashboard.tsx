@@ -1,6 +1,7 @@
 // The `signals watch` screen: header, symbols with consensus, the selected symbol's agent votes, and a short log.
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { bar, fit, right, sparkline, SPINNER } from './format.js';
 import { reduce, type DashboardEvent, type DashboardState, type SymbolRow } from './state.js';
 
@@ -77,7 +78,8 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     if (input !== undefined) {
       if (key.escape) return setInput(undefined);
       if (key.return) {
-        const symbol = input.trim().toUpperCase();
+        // `brk.b` follows the server's BRK-B row: one symbol rule everywhere.
+        const symbol = normaliseSymbol(input);
         setInput(undefined);
         if (symbol !== '') {
           apply({ kind: 'add', symbol });
@@ -86,7 +88,7 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
         return;
       }
       if (key.backspace || key.delete) return setInput(input.slice(0, -1));
-      if (/^[A-Za-z0-9.\-^=]$/.test(text)) setInput((input + text).slice(0, 16));
+      if (text.length === 1 && isSymbol(text)) setInput((input + text).slice(0, 16));
       return;
     }
     if (text === 'q' || key.escape || (key.ctrl && text === 'c')) {

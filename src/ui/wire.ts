@@ -1,5 +1,6 @@
 // Connects the dashboard to a live SignalsClient: its messages and connection changes in, key actions out.
 import type { SignalsClient } from '../client/client.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import type { DashboardProps } from './dashboard.js';
 import { initialState, type DashboardEvent } from './state.js';
 
@@ -31,7 +32,8 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     },
     actions: {
       analyze: (symbol) => void client.analyze(symbol),
-      add: (symbol) => void added.set(client.subscribe([symbol]), symbol),
+      // The row and the subscription use the canonical form, the one the server's messages carry.
+      add: (symbol) => void added.set(client.subscribe([symbol]), normaliseSymbol(symbol)),
       remove: (symbol) => void client.unsubscribe([symbol]),
     },
     colors: options.colors,

@@ -120,6 +120,38 @@ describe('adding a symbol from the dashboard', () => {
   });
 });
 
+describe('one symbol rule in the dashboard and the client', () => {
+  it("BRK.B typed in with + follows the server's BRK-B row", async () => {
+    const ctx = await startServer();
+    const { app, close } = await dashboardOn(ctx.url, ['AAPL']);
+    for (const key of ['+', 'b', 'r', 'k', '.', 'b', '\r']) {
+      app.stdin.write(key);
+      await sleep(40);
+    }
+    await until(async () => (await ctx.subscribers('BRK-B')) === 1);
+    ctx.feed.push('BRK-B', 101.5);
+    await until(() => /^\s*›?BRK-B\s+101\.50/m.test(plain(app.lastFrame())));
+    close();
+    await ctx.stop();
+  });
+
+  it('a symbol subscribed as brk.b and unsubscribed as BRK-B is not subscribed again after a reconnect', async () => {
+    const first = await startServer();
+    const client = new SignalsClient({ url: `${first.url}/ws/signals`, initialDelayMs: 100, maxDelayMs: 200 });
+    await client.connect();
+    client.subscribe(['brk.b', 'KO']);
+    await until(async () => (await first.subscribers('BRK-B')) === 1 && (await first.subscribers('KO')) === 1);
+    client.unsubscribe(['BRK-B']);
+    await until(async () => (await first.subscribers('BRK-B')) === 0);
+    await first.stop();
+    const second = await startServer({ port: first.port });
+    await until(async () => (await second.subscribers('KO')) === 1);
+    expect(await second.subscribers('BRK-B')).toBe(0);
+    client.close();
+    await second.stop();
+  });
+});
+
 describe('the dashboard through a lost connection', () => {
   it('shows "reconnecting in Ns", then comes back with the tables rebuilt from snapshots', async () => {
     const first = await startServer();
