@@ -68,7 +68,7 @@ describe('Orchestrator', () => {
     const snap = snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z');
     const last = snap.bars.at(-1)!;
     // A close as a live feed quotes it: a float with a long tail.
-    const unrounded = { ...snap, bars: [...snap.bars.slice(0, -1), { ...last, close: 105.30183643928914 }] };
+    const unrounded = { ...snap, bars: [...snap.bars.slice(0, -1), { ...last, close: 105.3018364392891 }] };
     const vague: Agent = { id: 'vague', name: 'Vague', analyze: () => ({ kind: 'vote', signal: 'SELL', confidence: 0.912345678, reasons: ['down'], indicators: {} }) };
     const events = await collect(new Orchestrator({ agents: [...agents, vague] }), unrounded);
     const sell = events.at(-1)!;
