@@ -1,86 +1,83 @@
-// `signals analyze`: one analysis per symbol from the bundled (or user) data, as a table or as JSON.
-import { Chalk, type ChalkInstance } from 'chalk';
+// `signals analyze`: one analysis per symbol from the bundled (or user) data, as a table, JSON or JSON lines.
+import { Chalk } from 'chalk';
+import type { Indicators } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
-import { resolveAsOf } from '../market/snapshot.js';
+import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
-import { normaliseSymbol } from '../protocol/symbol.js';
+import { qualified } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
-import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { AnalysisEvent } from '../protocol/messages.js';
+import { AnalyzeResult, failure, fromOutcome } from './analyze-json.js';
+import { formatTable } from './analyze-table.js';
+import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
+import { consensusConfig, llmConfig, type AnalyzeOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
-import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
 
-export interface AnalyzeOptions extends SharedOptions {
-  json?: boolean;
-  asOf?: string;
+/** One symbol to its result; a symbol that cannot be analysed becomes its own ERROR entry, never the run's end. */
+async function analyseOne(analyst: Analyst, store: MarketStore, symbol: string, date: string | undefined): Promise<AnalyzeResult> {
+  const agents = analyst.agents();
+  let asOf: string | undefined;
+  let barDate: string | undefined;
+  try {
+    asOf = resolveAsOf(store, symbol, date);
+    // The bar the agents see last: on a weekend or holiday as-of, the trading day before it.
+    barDate = snapshotAt(store, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
+    const indicators: Indicators = {};
+    let outcome: AnalysisEvent | undefined;
+    for await (const event of analyst.analyze(symbol, asOf, 'cli')) {
+      if (event.type === 'agent_update' && event.data.status === 'voted' && event.data.agent_id !== undefined) {
+        Object.assign(indicators, qualified(event.data.agent_id, (event.data.indicators ?? {}) as Indicators));
+      }
+      outcome = event;
+    }
+    if (outcome === undefined || outcome.type === 'agent_update') throw new Error('the analysis ended without an outcome');
+    return fromOutcome(outcome, { agents, indicators, barDate });
+  } catch (error) {
+    const code = error instanceof SignalsError ? error.code : 'ANALYSIS_FAILED';
+    return failure(symbol, code, error instanceof Error ? error.message : String(error), agents, { asOf, barDate });
+  }
 }
 
-export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Promise<void> {
+/**
+ * Exit code of a run: 0 when every symbol was analysed; when all failed, the first failure's code (one symbol
+ * keeps its own code); when only some failed, PARTIAL_FAILURE_EXIT.
+ */
+export function exitCodeOf(results: AnalyzeResult[]): number {
+  const failed = results.filter((r) => r.action === 'ERROR');
+  if (failed.length === 0) return 0;
+  if (failed.length < results.length) return PARTIAL_FAILURE_EXIT;
+  return ExitCode[failed[0]!.error.code];
+}
+
+/** `symbols` are in canonical form, without repeats (the argument's parser sees to that). Resolves to the exit code. */
+export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Promise<number> {
   const store = new MarketStore({ dataDir: options.dataDir });
   const analyst = new Analyst({
     store,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
-    agentTimeoutMs: agentTimeout(options),
+    agentTimeoutMs: options.agentTimeout,
   });
-  const requests = symbols.map((raw) => {
-    const symbol = normaliseSymbol(raw);
-    if (symbol === '') throw new SignalsError('BAD_ARGUMENT', 'a symbol is empty; give ticker symbols such as AAPL');
-    return { symbol, asOf: resolveAsOf(store, symbol, options.asOf) };
+  const mode = outputMode({
+    json: options.json ?? false,
+    jsonl: options.jsonl ?? false,
+    isTTY: process.stdout.isTTY ?? false,
+    ci: Boolean(process.env.CI),
   });
-  const mode = outputMode({ json: options.json ?? false, isTTY: process.stdout.isTTY ?? false, ci: Boolean(process.env.CI) });
   const showProgress = mode === 'interactive' && process.stderr.isTTY;
-  const results: (SignalUpdate | DecisionUpdate)[] = [];
-  for (const { symbol, asOf } of requests) {
-    if (showProgress) process.stderr.write(`analysing ${symbol} as of ${asOf.slice(0, 10)}…\r`);
-    results.push(await analyst.final(symbol, asOf, 'cli'));
+  const chalk = new Chalk({ level: colorLevel(process.stdout, options.color) });
+  const results: AnalyzeResult[] = [];
+  let tables = 0;
+  for (const symbol of symbols) {
+    if (showProgress) process.stderr.write(`analysing ${symbol}…\r`);
+    const result = await analyseOne(analyst, store, symbol, options.asOf);
     if (showProgress) process.stderr.write('\x1b[2K');
+    results.push(result);
+    if (result.action === 'ERROR') process.stderr.write(`signals: ${result.error.message}\n`);
+    if (mode === 'jsonl') process.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (mode !== 'json' && result.action !== 'ERROR') process.stdout.write(`${tables++ > 0 ? '\n' : ''}${formatTable(result, chalk)}`);
   }
-  if (mode === 'json') {
-    const data = results.map((r) => r.data);
-    process.stdout.write(`${JSON.stringify(data.length === 1 ? data[0] : data, null, 2)}\n`);
-    return;
-  }
-  const chalk = new Chalk({ level: colorLevel(process.stdout) });
-  process.stdout.write(results.map((r) => formatResult(r, chalk)).join('\n'));
-}
-
-const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
-
-function colourAction(action: string, chalk: ChalkInstance): string {
-  if (action === 'BUY') return chalk.green.bold(action);
-  if (action === 'SELL') return chalk.red.bold(action);
-  if (action === 'HOLD') return chalk.yellow.bold(action);
-  return chalk.dim(action);
-}
-
-/** The human-readable table of one analysis: one row per agent, then the consensus line. */
-function formatResult(result: SignalUpdate | DecisionUpdate, chalk: ChalkInstance): string {
-  const lines: string[] = [];
-  const d = result.data;
-  const price = result.type === 'signal_update' ? result.data.price : (result.data.price ?? 0);
-  lines.push(chalk.bold(`${d.symbol}  as of ${d.as_of?.slice(0, 10) ?? ''}  close ${price.toFixed(2)}`));
-  lines.push(chalk.dim(`${pad('AGENT', 20)} ${pad('VOTE', 10)} ${pad('CONF', 5)}  REASON`));
-  const agents =
-    result.type === 'signal_update'
-      ? Object.values(result.data.agents_consensus.agent_details)
-      : Object.values(result.data.decision.action === 'NO_SIGNAL' ? result.data.decision.agent_summary : {}).map((a) => ({ ...a, reasoning: a.reasoning ?? [] }));
-  for (const a of agents) {
-    const vote = colourAction(a.signal, chalk) + ' '.repeat(Math.max(0, 10 - a.signal.length));
-    lines.push(`${pad(a.name, 20)} ${vote} ${a.confidence.toFixed(2).padStart(5)}  ${a.reasoning[0] ?? ''}`);
-  }
-  if (result.type === 'signal_update') {
-    const s = result.data;
-    const c = s.agents_consensus;
-    lines.push(
-      `${chalk.bold('CONSENSUS')}  ${colourAction(s.action, chalk)}  confidence ${s.confidence.toFixed(2)}  ${c.consensus_strength}  ` +
-        `(${c.completed_agents}/${c.total_agents} agents, weight ${(c.consensus_weight ?? 0).toFixed(2)})  ` +
-        `target ${s.metadata.target_price.toFixed(2)}  stop ${s.metadata.stop_loss.toFixed(2)}`,
-    );
-  } else if (result.data.decision.action === 'NO_SIGNAL') {
-    lines.push(`${chalk.bold('CONSENSUS')}  ${colourAction('NO_SIGNAL', chalk)}  ${result.data.decision.reason}`);
-  } else {
-    lines.push(`${chalk.bold('CONSENSUS')}  ${chalk.red('ERROR')}  ${result.data.decision.error}`);
-  }
-  return `${lines.join('\n')}\n`;
+  if (mode === 'json') process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  return exitCodeOf(results);
 }

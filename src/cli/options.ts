@@ -1,89 +1,251 @@
-// Options several commands share: data folder, consensus formula, LLM backend, agent timeout, server limits.
-import { Option, type Command } from 'commander';
-import { AGENT_IDS } from '../agents/index.js';
-import type { LlmConfig } from '../agents/sentiment/llm.js';
+// Every command's options, each declared once: flag, help, environment variable, parser, default (see option-rules.ts for when each applies).
+import { DEFAULT_LLM_MODEL, type LlmConfig } from '../agents/sentiment/llm.js';
+import { LEVELS, type Level } from '../core/log.js';
+import { SESSION_MINUTES } from '../market/session.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
-import { SignalsError } from '../protocol/errors.js';
-import { decimal, wholeNumber } from './parse.js';
+import { DEFAULT_AGENT_TIMEOUT_MS } from '../orchestrator/orchestrator.js';
+import { DEFAULT_LIMITS } from '../server/limits.js';
+import { DEFAULT_FROM, DEFAULT_PRICE_RATE, DEFAULT_SEED, DEFAULT_SYMBOLS, DEFAULT_THRESHOLD_PCT, DEFAULT_URL } from './defaults.js';
+import { flag, optional, withDefault, type Spec, type Values } from './option-spec.js';
+import {
+  aboveZero,
+  calendarDate,
+  decimal,
+  folder,
+  httpUrl,
+  nonBlank,
+  once,
+  oneOf,
+  symbolList,
+  tokenList,
+  weights,
+  wholeNumber,
+  wsUrl,
+} from './parse.js';
 
-export interface SharedOptions {
-  dataDir?: string;
-  minConfidence?: string;
-  gate?: string;
-  quorum?: string;
-  weights?: string;
-  referenceConsensus?: boolean;
-  llmUrl?: string;
-  llmModel?: string;
-  agentTimeout?: string;
+export const DATA = {
+  dataDir: optional({
+    arg: 'dir',
+    help: 'folder of SYMBOL.csv files (Date,Open,High,Low,Close[,Adj Close],Volume) that add to or override the bundled data',
+    env: 'SIGNALS_DATA_DIR',
+    parse: folder(),
+  }),
+};
+
+const ref = (value: number) => `${value} with --reference-consensus`;
+
+/** The data, the consensus formula, the sentiment LLM and the agent time limit: everything an analysis depends on. */
+export const ANALYSIS = {
+  ...DATA,
+  minConfidence: optional({
+    arg: 'x',
+    help: `drop agent votes below this confidence, 0 to 1 (default ${DEFAULT_CONSENSUS.minConfidence}; ${ref(REFERENCE_CONSENSUS.minConfidence)})`,
+    env: 'SIGNALS_MIN_CONFIDENCE',
+    parse: decimal(0, 1),
+  }),
+  gate: optional({
+    arg: 'x',
+    help: `consensus weight below which no signal is given, 0 to 1 (default ${DEFAULT_CONSENSUS.gate})`,
+    env: 'SIGNALS_GATE',
+    parse: decimal(0, 1),
+  }),
+  quorum: optional({
+    arg: 'n',
+    help: `completed agents needed for a signal, 0 to 100 (default ${DEFAULT_CONSENSUS.quorum}; ${ref(REFERENCE_CONSENSUS.quorum)})`,
+    env: 'SIGNALS_QUORUM',
+    parse: wholeNumber(0, 100),
+  }),
+  weights: optional({
+    arg: 'list',
+    help: 'agent weights 0 to 100, e.g. technical=1.5,sentiment=0.5 (default 1 each)',
+    env: 'SIGNALS_WEIGHTS',
+    parse: weights(),
+  }),
+  referenceConsensus: flag({ help: "use the old service's consensus formula unchanged" }),
+  llmUrl: optional({
+    arg: 'url',
+    help: 'OpenAI-compatible API for headline sentiment, e.g. http://127.0.0.1:8001/v1',
+    env: 'SIGNALS_LLM_URL',
+    parse: httpUrl(),
+  }),
+  llmModel: withDefault({ arg: 'name', help: 'model name for --llm-url', env: 'SIGNALS_LLM_MODEL', parse: nonBlank(), default: DEFAULT_LLM_MODEL }),
+  agentTimeout: withDefault({
+    arg: 'ms',
+    help: 'time limit per agent in milliseconds, 1 to 600000',
+    env: 'SIGNALS_AGENT_TIMEOUT',
+    parse: wholeNumber(1, 600_000),
+    default: DEFAULT_AGENT_TIMEOUT_MS,
+  }),
+};
+export type AnalysisOptions = Values<typeof ANALYSIS>;
+
+/** The replay seed and the server's limits, with their ranges. */
+export const SERVER = {
+  seed: withDefault({
+    arg: 'n',
+    help: 'seed of the synthetic intraday paths (0 to 4294967295)',
+    env: 'SIGNALS_SEED',
+    parse: wholeNumber(0, 2 ** 32 - 1),
+    default: DEFAULT_SEED,
+  }),
+  priceRate: withDefault({
+    arg: 'n',
+    help: 'price updates per second per symbol, at most (0.01 to 1000)',
+    env: 'SIGNALS_PRICE_RATE',
+    parse: decimal(0.01, 1000),
+    default: DEFAULT_PRICE_RATE,
+  }),
+  maxConnections: withDefault({
+    arg: 'n',
+    help: 'connections in total (1 to 1000000)',
+    env: 'SIGNALS_MAX_CONNECTIONS',
+    parse: wholeNumber(1, 1_000_000),
+    default: DEFAULT_LIMITS.maxConnections,
+  }),
+  maxSubscriptions: withDefault({
+    arg: 'n',
+    help: 'subscriptions per connection (1 to 100000)',
+    env: 'SIGNALS_MAX_SUBSCRIPTIONS',
+    parse: wholeNumber(1, 100_000),
+    default: DEFAULT_LIMITS.maxSubscriptions,
+  }),
+  messageRate: withDefault({
+    arg: 'n',
+    help: 'messages per second per connection, burst twice that (1 to 10000)',
+    env: 'SIGNALS_MESSAGE_RATE',
+    parse: decimal(1, 10_000),
+    default: DEFAULT_LIMITS.messagesPerSecond,
+  }),
+  analyzeRate: withDefault({
+    arg: 'n',
+    help: 'analyze requests per second per connection, burst five times that (0.01 to 1000)',
+    env: 'SIGNALS_ANALYZE_RATE',
+    parse: decimal(0.01, 1000),
+    default: DEFAULT_LIMITS.analyzePerSecond,
+  }),
+};
+
+const REPLAY = {
+  threshold: withDefault({
+    arg: 'percent',
+    help: 'price move from the last analysis that triggers a new one',
+    env: 'SIGNALS_THRESHOLD',
+    parse: aboveZero(),
+    default: DEFAULT_THRESHOLD_PCT,
+  }),
+  speed: withDefault({
+    arg: 'x',
+    help: `replay speed: market time per wall time (${SESSION_MINUTES} = one session per minute)`,
+    env: 'SIGNALS_SPEED',
+    parse: aboveZero(),
+    default: SESSION_MINUTES,
+  }),
+  from: withDefault({ arg: 'date', help: 'first day of the replay', env: 'SIGNALS_FROM', parse: calendarDate(), default: DEFAULT_FROM }),
+};
+
+export const SERVE = {
+  host: withDefault({ arg: 'host', help: 'interface to bind', env: 'SIGNALS_HOST', parse: nonBlank(), default: '127.0.0.1' }),
+  port: withDefault({ arg: 'port', help: 'port, 0 to 65535 (0 picks a free one)', env: 'SIGNALS_PORT', parse: wholeNumber(0, 65535), default: 8000 }),
+  symbols: withDefault({
+    arg: 'list',
+    help: 'symbols the monitor always watches',
+    env: 'SIGNALS_SYMBOLS',
+    parse: symbolList(),
+    default: DEFAULT_SYMBOLS,
+    defaultHelp: DEFAULT_SYMBOLS.join(','),
+  }),
+  ...REPLAY,
+  token: optional({
+    arg: 'token',
+    help: 'require this static token (?token= or Authorization: Bearer); repeat it, or give a comma-separated list, for several',
+    env: 'SIGNALS_TOKENS',
+    parse: tokenList(),
+  }),
+  jwtSecret: optional({
+    arg: 'secret',
+    help: 'require a JWT signed with this HS256 secret',
+    env: 'SIGNALS_JWT_SECRET',
+    parse: nonBlank(),
+    conflicts: ['jwksUrl'],
+  }),
+  jwksUrl: optional({ arg: 'url', help: 'require a JWT verified against this JWKS', env: 'SIGNALS_JWKS_URL', parse: httpUrl() }),
+  jwtAudience: optional({ arg: 'aud', help: "with a JWT option: the token's aud must include this", env: 'SIGNALS_JWT_AUDIENCE', parse: nonBlank() }),
+  jwtIssuer: optional({ arg: 'iss', help: "with a JWT option: the token's iss must be this", env: 'SIGNALS_JWT_ISSUER', parse: nonBlank() }),
+  jwtAllowNoExp: flag({ help: 'with a JWT option: accept tokens without an expiry (exp), which never expire' }),
+  metricsToken: optional({
+    arg: 'token',
+    help: 'require this token for GET /metrics (?token= or Authorization: Bearer)',
+    env: 'SIGNALS_METRICS_TOKEN',
+    parse: nonBlank(),
+  }),
+  logLevel: withDefault<Level>({
+    arg: 'level',
+    help: 'how much to log',
+    env: 'SIGNALS_LOG_LEVEL',
+    choices: LEVELS,
+    parse: oneOf(LEVELS),
+    default: 'info',
+  }),
+  ...SERVER,
+  ...ANALYSIS,
+};
+export type ServeOptions = Values<typeof SERVE>;
+
+/** Hidden and without environment variables: the in-process server of `watch --local` takes these only as flags. */
+function flagsOnly<S extends Spec>(spec: S): S {
+  return Object.fromEntries(Object.entries(spec).map(([name, s]) => [name, { ...s, env: undefined, hidden: true }])) as S;
 }
 
-export function addDataOption(command: Command): Command {
-  return command.addOption(
-    new Option('--data-dir <dir>', 'folder of SYMBOL.csv files (Date,Open,High,Low,Close[,Adj Close],Volume) that add to or override the bundled data').env('SIGNALS_DATA_DIR'),
-  );
+const color = flag({ help: 'colour even when not on a terminal or NO_COLOR is set', negatable: 'no colour' });
+
+export const WATCH = {
+  url: withDefault({ arg: 'url', help: 'server to connect to', env: 'SIGNALS_URL', parse: wsUrl(), default: DEFAULT_URL }),
+  token: optional({ arg: 'token', help: 'token for the server', env: 'SIGNALS_TOKEN', parse: once(nonBlank(), 'the client sends one token') }),
+  local: flag({ help: 'run the server in-process on the bundled data (no server needed)' }),
+  json: flag({ help: 'print protocol events as JSON lines instead of the dashboard' }),
+  color,
+  from: withDefault({
+    arg: 'date',
+    help: 'with --local: first day of the replay',
+    env: 'SIGNALS_FROM',
+    parse: calendarDate(),
+    default: DEFAULT_FROM,
+  }),
+  speed: withDefault({ arg: 'x', help: 'with --local: replay speed', env: 'SIGNALS_SPEED', parse: aboveZero(), default: SESSION_MINUTES }),
+  threshold: withDefault({ arg: 'percent', help: 'with --local: re-analysis threshold', parse: aboveZero(), default: DEFAULT_THRESHOLD_PCT }),
+  ...flagsOnly(SERVER),
+  ...ANALYSIS,
+};
+export type WatchOptions = Values<typeof WATCH>;
+
+export const ANALYZE = {
+  json: flag({ help: 'print JSON: one object for one symbol, an array for several', conflicts: ['jsonl'] }),
+  jsonl: flag({ help: 'print JSON lines: one object per symbol, one per line' }),
+  asOf: optional({
+    arg: 'date',
+    help: 'analyse as of this day (YYYY-MM-DD); default: the last day of data',
+    env: 'SIGNALS_AS_OF',
+    parse: calendarDate(),
+  }),
+  color,
+  ...ANALYSIS,
+};
+export type AnalyzeOptions = Values<typeof ANALYZE>;
+
+export const SYMBOLS = { json: flag({ help: 'print JSON' }), ...DATA };
+
+export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
+  const preset = options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS;
+  return {
+    ...preset,
+    minConfidence: options.minConfidence ?? preset.minConfidence,
+    gate: options.gate ?? preset.gate,
+    quorum: options.quorum ?? preset.quorum,
+    weights: options.weights ?? {},
+  };
 }
 
-export function addAnalysisOptions(command: Command): Command {
-  return addDataOption(command)
-    .addOption(new Option('--min-confidence <x>', 'drop agent votes below this confidence').env('SIGNALS_MIN_CONFIDENCE'))
-    .addOption(new Option('--gate <x>', 'consensus weight below which no signal is given').env('SIGNALS_GATE'))
-    .addOption(new Option('--quorum <n>', 'completed agents needed for a signal').env('SIGNALS_QUORUM'))
-    .addOption(new Option('--weights <list>', 'agent weights, e.g. technical=1.5,sentiment=0.5').env('SIGNALS_WEIGHTS'))
-    .addOption(new Option('--reference-consensus', "use the old service's consensus formula unchanged"))
-    .addOption(new Option('--llm-url <url>', 'OpenAI-compatible API for headline sentiment, e.g. http://127.0.0.1:8001/v1').env('SIGNALS_LLM_URL'))
-    .addOption(new Option('--llm-model <name>', 'model name for --llm-url').env('SIGNALS_LLM_MODEL').default('FinGPT/fingpt-sentiment_llama2-13b_lora'))
-    .addOption(new Option('--agent-timeout <ms>', 'time limit per agent').env('SIGNALS_AGENT_TIMEOUT').default('5000'));
-}
-
-/** Options of the in-process server: flag, help (with the accepted range), environment variable, parser, default. */
-const SERVER_OPTIONS = [
-  ['--seed <n>', 'seed of the synthetic intraday paths (0 to 4294967295)', 'SIGNALS_SEED', wholeNumber('--seed', 0, 2 ** 32 - 1), 1],
-  ['--price-rate <n>', 'price updates per second per symbol, at most (0.01 to 1000)', 'SIGNALS_PRICE_RATE', decimal('--price-rate', 0.01, 1000), 4],
-  ['--max-connections <n>', 'connections in total (1 to 1000000)', 'SIGNALS_MAX_CONNECTIONS', wholeNumber('--max-connections', 1, 1_000_000), 20_000],
-  ['--max-subscriptions <n>', 'subscriptions per connection (1 to 100000)', 'SIGNALS_MAX_SUBSCRIPTIONS', wholeNumber('--max-subscriptions', 1, 100_000), 100],
-  ['--message-rate <n>', 'messages per second per connection, burst twice that (1 to 10000)', 'SIGNALS_MESSAGE_RATE', decimal('--message-rate', 1, 10_000), 20],
-  ['--analyze-rate <n>', 'analyze requests per second per connection, burst five times that (0.01 to 1000)', 'SIGNALS_ANALYZE_RATE', decimal('--analyze-rate', 0.01, 1000), 1],
-] as const;
-
-/** The replay seed and the limits: shown with their environment variables on `serve`, hidden on `watch` (for --local). */
-export function addServerOptions(command: Command, shown: boolean): Command {
-  for (const [flags, description, envVar, parse, value] of SERVER_OPTIONS) {
-    const option = new Option(flags, description).argParser(parse).default(value);
-    command.addOption(shown ? option.env(envVar) : option.hideHelp());
-  }
-  return command;
-}
-
-function number(name: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new SignalsError('BAD_ARGUMENT', `${name} must be a number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-export function consensusConfig(options: SharedOptions): ConsensusConfig {
-  const config = { ...(options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS), weights: {} as Record<string, number> };
-  if (options.minConfidence !== undefined) config.minConfidence = number('--min-confidence', options.minConfidence, 0, 1);
-  if (options.gate !== undefined) config.gate = number('--gate', options.gate, 0, 1);
-  if (options.quorum !== undefined) config.quorum = number('--quorum', options.quorum, 0, 100);
-  for (const pair of options.weights?.split(',').filter((p) => p !== '') ?? []) {
-    const [id, raw] = pair.split('=');
-    if (!id || raw === undefined) throw new SignalsError('BAD_ARGUMENT', `--weights takes id=weight pairs, got "${pair}"`);
-    if (!AGENT_IDS.includes(id.trim())) {
-      throw new SignalsError('BAD_ARGUMENT', `--weights: unknown agent "${id}"; agents are ${AGENT_IDS.join(', ')}`);
-    }
-    config.weights[id.trim()] = number(`--weights ${id}`, raw, 0, 100);
-  }
-  return config;
-}
-
-export function llmConfig(options: SharedOptions): LlmConfig | undefined {
-  if (!options.llmUrl) return undefined;
-  return { url: options.llmUrl, model: options.llmModel ?? 'default', apiKey: process.env.SIGNALS_LLM_API_KEY };
-}
-
-export function agentTimeout(options: SharedOptions): number {
-  return number('--agent-timeout', options.agentTimeout ?? '5000', 1, 600_000);
+export function llmConfig(options: AnalysisOptions): LlmConfig | undefined {
+  if (options.llmUrl === undefined) return undefined;
+  return { url: options.llmUrl, model: options.llmModel, apiKey: process.env.SIGNALS_LLM_API_KEY };
 }

@@ -1,49 +1,63 @@
-// Option value parsers for commander's argParser, so that each option is declared, defaulted and checked in one place.
-import { SignalsError } from '../protocol/errors.js';
+// Option value parsers: each turns the text of a flag or an environment variable into a checked value, or throws BadValue.
+import { statSync } from 'node:fs';
+import { AGENT_IDS } from '../agents/index.js';
+import { isCalendarDate } from '../market/snapshot.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 
 const DIGITS = /^\d+$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /**
- * A SignalsError, not commander's InvalidArgumentError: commander would add a second line (the help hint), while
- * this passes through to main() and prints one line, `signals: ...`, with exit code 2 like every other CLI error.
+ * A value a parser refuses. The message is written for `who`: the flag (`--port`) when the value came from the
+ * command line, the variable (`SIGNALS_PORT`) when it came from the environment, which the parser cannot know.
  */
-const bad = (message: string) => new SignalsError('BAD_ARGUMENT', message);
+export class BadValue extends Error {
+  constructor(
+    readonly describe: (who: string) => string,
+    readonly code: ErrorCode = 'BAD_ARGUMENT',
+  ) {
+    super(describe('the value'));
+  }
+}
+
+/** A parser as commander's argParser calls it: the text, and the value so far (for options given more than once). */
+export type Parser<T> = (raw: string, previous: T | undefined) => T;
 
 /**
  * A whole number written in decimal digits (not `0x4E85`, `1e3` or `-1`, which Number() would take), min to max.
- * @example wholeNumber('--port', 0, 65535)('8000') // 8000
+ * @example wholeNumber(0, 65535)('8000') // 8000
  */
-export function wholeNumber(name: string, min: number, max: number): (raw: string) => number {
+export function wholeNumber(min: number, max: number): Parser<number> {
   return (raw) => {
     const text = raw.trim();
-    if (!DIGITS.test(text)) throw bad(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    if (!DIGITS.test(text)) throw new BadValue((who) => `${who} must be a whole number from ${min} to ${max}, got "${raw}"`);
     const value = Number(text);
-    if (value < min || value > max) throw bad(`${name} must be from ${min} to ${max}, got ${text}`);
+    if (value < min || value > max) throw new BadValue((who) => `${who} must be from ${min} to ${max}, got ${text}`);
     return value;
   };
 }
 
 /**
  * A number in plain decimal notation (digits, optionally a fraction), min to max.
- * @example decimal('--price-rate', 0.01, 1000)('2.5') // 2.5
+ * @example decimal(0.01, 1000)('2.5') // 2.5
  */
-export function decimal(name: string, min: number, max: number): (raw: string) => number {
+export function decimal(min: number, max: number): Parser<number> {
   return (raw) => {
     const text = raw.trim();
     const value = Number(text);
-    if (!DECIMAL.test(text) || value < min || value > max) throw bad(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    if (!DECIMAL.test(text) || value < min || value > max) throw new BadValue((who) => `${who} must be a number from ${min} to ${max}, got "${raw}"`);
     return value;
   };
 }
 
 /** A number in plain decimal notation above 0, without an upper bound. */
-export function aboveZero(name: string): (raw: string) => number {
+export function aboveZero(): Parser<number> {
   return (raw) => {
     const text = raw.trim();
-    if (!DECIMAL.test(text)) throw bad(`${name} must be a number >= 0, got "${raw}"`);
+    if (!DECIMAL.test(text)) throw new BadValue((who) => `${who} must be a number >= 0, got "${raw}"`);
     const value = Number(text);
-    if (value === 0) throw bad(`${name} must be above 0`);
+    if (value === 0) throw new BadValue((who) => `${who} must be above 0`);
     return value;
   };
 }
@@ -52,31 +66,132 @@ export function aboveZero(name: string): (raw: string) => number {
  * A value that must not be blank: commander sets an option whose environment variable is set at all, even to "",
  * and a blank secret must not pass for "no secret" (which would turn authentication off without a word).
  */
-export function nonBlank(name: string, envVar: string): (raw: string) => string {
+export function nonBlank(): Parser<string> {
   return (raw) => {
-    if (raw.trim() === '') throw bad(`${name} is blank (check ${envVar} too): give a value, or leave the option out`);
+    if (raw.trim() === '') throw new BadValue((who) => `${who} is blank: give a value, or leave it out`);
     return raw;
+  };
+}
+
+/** One value only: given twice, the first would be silently dropped. */
+export function once<T>(parse: Parser<T>, why: string): Parser<T> {
+  return (raw, previous) => {
+    if (previous !== undefined) throw new BadValue((who) => `${who} is given more than once; ${why}`);
+    return parse(raw, undefined);
+  };
+}
+
+/** One of a fixed list of words. */
+export function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (raw) => {
+    if (!(choices as readonly string[]).includes(raw)) throw new BadValue((who) => `${who} must be one of ${choices.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+}
+
+function urlWith(protocols: string[], example: string): Parser<string> {
+  const given = nonBlank();
+  return (raw) => {
+    given(raw, undefined);
+    const url = URL.canParse(raw.trim()) ? new URL(raw.trim()) : undefined;
+    if (url === undefined || !protocols.includes(url.protocol)) {
+      const kinds = protocols.map((p) => `${p}//`);
+      const listed = `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}`;
+      throw new BadValue((who) => `${who} must be ${/^h/.test(listed) ? 'an' : 'a'} ${listed} URL such as ${example}, got "${raw}"`);
+    }
+    return raw.trim();
   };
 }
 
 /** An http(s) URL. */
-export function httpUrl(name: string, envVar: string): (raw: string) => string {
-  const check = nonBlank(name, envVar);
+export const httpUrl = (): Parser<string> => urlWith(['http:', 'https:'], 'http://127.0.0.1:8001/v1');
+
+/** The WebSocket URL of a signals server (ws's http:// and https:// forms too). */
+export const wsUrl = (): Parser<string> => urlWith(['ws:', 'wss:', 'http:', 'https:'], 'ws://127.0.0.1:8000/ws/signals');
+
+/**
+ * Static tokens for an option given once or more (`--token a --token b`): each value is one token or a
+ * comma-separated list, collected in order. A value with no token in it (`""`, `" "`, `","`) is an error rather
+ * than "no tokens", which would mean no authentication.
+ */
+export function tokenList(): Parser<string[]> {
+  return (raw, previous) => {
+    const tokens = raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
+    if (tokens.length === 0) throw new BadValue((who) => `${who} is blank: give at least one token, or leave it out`);
+    return [...(previous ?? []), ...tokens];
+  };
+}
+
+/** A real YYYY-MM-DD day. */
+export function calendarDate(): Parser<string> {
   return (raw) => {
-    const url = URL.canParse(check(raw)) ? new URL(raw) : undefined;
-    if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw bad(`${name} must be an http or https URL, got "${raw}"`);
+    if (!isCalendarDate(raw)) throw new BadValue((who) => `${who} "${raw}" is not a date; use YYYY-MM-DD`);
     return raw;
   };
 }
 
+/** A symbol in canonical form (`brk.b` is `BRK-B`). */
+export function symbol(raw: string): string {
+  const s = normaliseSymbol(raw);
+  if (!isSymbol(s))
+    throw new BadValue(() =>
+      s === '' ? 'a symbol is empty; give ticker symbols such as AAPL' : `"${raw}" is not a symbol: use 1 to 16 letters, digits and . - ^ =`,
+    );
+  return s;
+}
+
+/** A comma-separated list of symbols, in canonical form, without repeats. */
+export function symbolList(): Parser<string[]> {
+  return (raw) => {
+    try {
+      return [
+        ...new Set(
+          raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+            .map(symbol),
+        ),
+      ];
+    } catch (error) {
+      if (error instanceof BadValue) throw new BadValue((who) => `${who}: ${error.describe('')}`);
+      throw error;
+    }
+  };
+}
+
 /**
- * Static tokens for a variadic option: each value is one token or a comma-separated list, collected in order.
- * A value with no token in it (`""`, `" "`, `","`) is an error rather than "no tokens", which would mean no authentication.
+ * Agent weights: `technical=1.5,sentiment=0.5`, each id one of the agents, each weight 0 to 100.
+ * @example weights()('technical=1.5') // { technical: 1.5 }
  */
-export function tokenList(name: string, envVar: string): (raw: string, previous: string[] | undefined) => string[] {
-  return (raw, previous) => {
-    const tokens = raw.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    if (tokens.length === 0) throw bad(`${name} is blank (check ${envVar} too): give at least one token, or leave the option out`);
-    return [...(previous ?? []), ...tokens];
+export function weights(): Parser<Record<string, number>> {
+  const weight = decimal(0, 100);
+  return (raw) => {
+    const result: Record<string, number> = {};
+    for (const pair of raw.split(',').filter((p) => p.trim() !== '')) {
+      const [id, value, extra] = pair.split('=').map((s) => s.trim());
+      if (!id || value === undefined || extra !== undefined) throw new BadValue((who) => `${who} takes id=weight pairs, got "${pair}"`);
+      if (!AGENT_IDS.includes(id)) throw new BadValue((who) => `${who}: unknown agent "${id}"; agents are ${AGENT_IDS.join(', ')}`);
+      try {
+        result[id] = weight(value, undefined);
+      } catch (error) {
+        if (error instanceof BadValue) throw new BadValue((who) => error.describe(`${who} ${id}`));
+        throw error;
+      }
+    }
+    return result;
+  };
+}
+
+/** An existing folder (a file, or nothing there, is a data error naming the option). */
+export function folder(): Parser<string> {
+  return (raw) => {
+    const stat = statSync(raw, { throwIfNoEntry: false });
+    if (stat === undefined) throw new BadValue((who) => `${who} ${raw} does not exist; give a folder of SYMBOL.csv files`, 'DATA_ERROR');
+    if (!stat.isDirectory()) throw new BadValue((who) => `${who} ${raw} is a file, not a folder of SYMBOL.csv files`, 'DATA_ERROR');
+    return raw;
   };
 }

@@ -1,40 +1,14 @@
 // `signals serve`: the WebSocket server on the replayed bundled market, until SIGINT or SIGTERM.
 import { defaultAgents } from '../agents/index.js';
 import { ReplayFeed } from '../market/replay.js';
-import { isCalendarDate } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
-import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
 import { Analyst } from '../core/analyst.js';
-import { createLogger, LEVELS, type Level, type Logger } from '../core/log.js';
+import { createLogger, type Logger } from '../core/log.js';
 import { SignalCore } from '../core/signal-core.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
-import { agentTimeout, consensusConfig, llmConfig, type SharedOptions } from './options.js';
-
-/** The options as commander hands them over: numbers and secrets already checked by the parsers in parse.ts. */
-export interface ServeOptions extends SharedOptions {
-  host: string;
-  port: number;
-  symbols: string;
-  threshold: number;
-  speed: number;
-  from: string;
-  seed: number;
-  token?: string[];
-  jwtSecret?: string;
-  jwksUrl?: string;
-  jwtAudience?: string;
-  jwtIssuer?: string;
-  jwtAllowNoExp?: boolean;
-  metricsToken?: string;
-  logLevel: string;
-  priceRate: number;
-  maxConnections: number;
-  maxSubscriptions: number;
-  messageRate: number;
-  analyzeRate: number;
-}
+import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
 function rateLimits(options: ServeOptions) {
   return {
@@ -49,16 +23,6 @@ function rateLimits(options: ServeOptions) {
 
 /** The authentication the server enforces; the start-up log reports this same value. */
 function authOptions(options: ServeOptions): AuthOptions {
-  const jwt = options.jwtSecret !== undefined || options.jwksUrl !== undefined;
-  if (options.jwtSecret !== undefined && options.jwksUrl !== undefined) {
-    throw new SignalsError('BAD_ARGUMENT', 'use --jwt-secret or --jwks-url, not both');
-  }
-  const jwtOnly = ([['--jwt-audience', options.jwtAudience], ['--jwt-issuer', options.jwtIssuer], ['--jwt-allow-no-exp', options.jwtAllowNoExp]] as const)
-    .filter(([, value]) => value !== undefined)
-    .map(([flag]) => flag);
-  if (!jwt && jwtOnly.length > 0) {
-    throw new SignalsError('BAD_ARGUMENT', `${jwtOnly.join(', ')} ${jwtOnly.length === 1 ? 'applies' : 'apply'} only to JWTs: add --jwt-secret or --jwks-url`);
-  }
   return {
     tokens: options.token ?? [],
     jwtSecret: options.jwtSecret,
@@ -82,17 +46,14 @@ export interface Service {
 }
 
 /** Builds the service from checked options (also used by `watch --local`). */
-export function buildService(options: ServeOptions, logLevel?: Level): Service {
-  const level = (logLevel ?? options.logLevel) as Level;
-  if (!LEVELS.includes(level)) throw new SignalsError('BAD_ARGUMENT', `--log-level must be one of ${LEVELS.join(', ')}`);
-  const logger = createLogger(level);
+export function buildService(options: ServeOptions): Service {
+  const logger = createLogger(options.logLevel);
   const auth = authOptions(options);
   const store = new MarketStore({ dataDir: options.dataDir });
-  const symbols = options.symbols.split(',').map((s) => s.trim()).filter((s) => s !== '').map(normaliseSymbol);
+  const symbols = options.symbols;
   for (const s of symbols) {
     if (!store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`signals symbols\` lists them`);
   }
-  if (!isCalendarDate(options.from)) throw new SignalsError('BAD_ARGUMENT', `--from "${options.from}" is not a date; use YYYY-MM-DD`);
   const feed = new ReplayFeed(store, {
     from: options.from,
     speed: options.speed,
@@ -104,7 +65,7 @@ export function buildService(options: ServeOptions, logLevel?: Level): Service {
     store,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
-    agentTimeoutMs: agentTimeout(options),
+    agentTimeoutMs: options.agentTimeout,
   });
   const core = new SignalCore({ analyst, feed, symbols, thresholdPct: options.threshold, priceRate: options.priceRate, logger });
   const server = new SignalServer({
@@ -137,11 +98,6 @@ export function buildService(options: ServeOptions, logLevel?: Level): Service {
 export async function runServe(options: ServeOptions): Promise<void> {
   const service = buildService(options);
   const { logger } = service;
-  const secured = authEnabled(service.auth);
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(options.host);
-  if (!loopback && !secured) {
-    logger.warn(`listening on ${options.host} without authentication: anyone who can reach this port can connect; set --token or --jwt-secret`);
-  }
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   let stopping = false;
@@ -165,15 +121,21 @@ export async function runServe(options: ServeOptions): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new SignalsError('BAD_ARGUMENT', `port ${options.port} on ${options.host} is in use; pick another with --port`);
-    if (code === 'EADDRNOTAVAIL') throw new SignalsError('BAD_ARGUMENT', `--host ${options.host} is not an address of this machine`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new SignalsError('BAD_ARGUMENT', `cannot listen on ${options.host}: not an address of this machine; check --host`);
     if (code === 'EACCES') throw new SignalsError('BAD_ARGUMENT', `not allowed to listen on port ${options.port}; pick one above 1023 with --port`);
     throw error;
+  }
+  // Only now that the port is bound: a warning about a server that then failed to start would mislead.
+  const secured = authEnabled(service.auth);
+  if (!['127.0.0.1', '::1', 'localhost'].includes(options.host) && !secured) {
+    logger.warn(`listening on ${options.host} without authentication: anyone who can reach this port can connect; set --token or --jwt-secret`);
   }
   logger.info('signals serve listening', {
     url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/ws/signals`,
     from: options.from,
     speed: options.speed,
-    symbols: options.symbols,
+    symbols: options.symbols.join(','),
     auth: secured,
   });
   await stopped;

@@ -1,15 +1,9 @@
 // `signals watch`: the live dashboard on a terminal, NDJSON protocol events otherwise.
 import { SignalsClient } from '../client/client.js';
-import { normaliseSymbol } from '../protocol/symbol.js';
 import { SignalsError } from '../protocol/errors.js';
+import type { WatchOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
-import { buildService, type ServeOptions, type Service } from './serve.js';
-
-export interface WatchOptions extends ServeOptions {
-  url: string;
-  json?: boolean;
-  local?: boolean;
-}
+import { buildService, type Service } from './serve.js';
 
 /** Writes one line to stdout; false once stdout is gone (e.g. after `| head` exits). */
 function writeLine(line: string): boolean {
@@ -18,18 +12,40 @@ function writeLine(line: string): boolean {
   return true;
 }
 
-export async function runWatch(symbols: string[], options: WatchOptions): Promise<void> {
-  const wanted = [...new Set(symbols.map(normaliseSymbol))];
+/**
+ * Why a connection that never got the server's welcome failed, for the user: a server that answered the upgrade
+ * with an HTTP status is there but is no signals endpoint (a wrong path, another service), which "nothing
+ * answered" would misreport. The client reports that status as its closed state's reason ("HTTP 404").
+ */
+function notConnected(client: SignalsClient, url: string): SignalsError {
+  const status = client.state.status === 'closed' ? /^HTTP (\d{3})$/.exec(client.state.reason)?.[1] : undefined;
+  if (status !== undefined) {
+    return new SignalsError(
+      'CONNECTION_FAILED',
+      `the server at ${url} answered ${status}: not a signals endpoint; check the URL (signals serves ws://HOST:PORT/ws/signals)`,
+    );
+  }
+  return new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}; start \`signals serve\` there, or run \`signals watch --local\``);
+}
+
+/** `wanted`: symbols in canonical form, without repeats (the argument's parser sees to that). */
+export async function runWatch(wanted: string[], options: WatchOptions): Promise<void> {
   const mode = outputMode({ json: options.json ?? false, isTTY: process.stdout.isTTY ?? false, ci: Boolean(process.env.CI) });
   let local: Service | undefined;
   let url = options.url;
   if (options.local) {
-    // `--token` here is the client's token; the in-process server on loopback needs none.
-    local = buildService({ ...options, host: '127.0.0.1', port: 0, token: [] }, mode === 'interactive' ? 'silent' : 'warn');
+    local = buildService({
+      ...options,
+      host: '127.0.0.1',
+      port: 0,
+      symbols: [],
+      token: undefined,
+      logLevel: mode === 'interactive' ? 'silent' : 'warn',
+    });
     const port = await local.start();
     url = `ws://127.0.0.1:${port}/ws/signals`;
   }
-  const client = new SignalsClient({ url, token: options.token?.[0] });
+  const client = new SignalsClient({ url, token: options.token });
   let welcome: Awaited<ReturnType<SignalsClient['connect']>>;
   try {
     welcome = await client.connect();
@@ -40,9 +56,7 @@ export async function runWatch(symbols: string[], options: WatchOptions): Promis
     }
   } catch (error) {
     await local?.stop();
-    if (error instanceof SignalsError && error.code === 'CONNECTION_FAILED') {
-      throw new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}; start \`signals serve\` there, or run \`signals watch --local\``);
-    }
+    if (error instanceof SignalsError && error.code === 'CONNECTION_FAILED') throw notConnected(client, url);
     throw error;
   }
   let finished: Promise<void> | undefined;
@@ -86,7 +100,7 @@ export async function runWatch(symbols: string[], options: WatchOptions): Promis
     title: options.local ? 'local (in-process)' : url,
     symbols: wanted,
     agents: welcome.agents,
-    colors: colorLevel(process.stdout) > 0,
+    colors: colorLevel(process.stdout, options.color) > 0,
   });
   const app = render(createElement(Dashboard, props), { exitOnCtrlC: false });
   client.subscribe(wanted);

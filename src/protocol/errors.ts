@@ -1,4 +1,4 @@
-// Every error code a client or a script can see, with the CLI exit code it maps to.
+// Every error code a client or a script can see (the CLI maps them to exit codes in src/cli/exit-codes.ts).
 
 /** Stable machine-readable error codes: part of the public contract, never renamed. */
 export const ErrorCode = {
@@ -22,28 +22,6 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-/** Process exit codes of the CLI, by error code. 0 is success; 1 is an unexpected failure. */
-export const ExitCode: Record<ErrorCode, number> = {
-  BAD_ARGUMENT: 2,
-  INVALID_JSON: 2,
-  INVALID_MESSAGE: 2,
-  UNKNOWN_TYPE: 2,
-  BINARY_NOT_SUPPORTED: 2,
-  TOO_MANY_SUBSCRIPTIONS: 2,
-  UNKNOWN_SYMBOL: 3,
-  DATE_OUT_OF_RANGE: 4,
-  DATA_ERROR: 5,
-  CONNECTION_FAILED: 6,
-  AUTH_FAILED: 7,
-  RATE_LIMITED: 8,
-  SERVER_BUSY: 9,
-  ANALYSIS_FAILED: 10,
-  STATE_LOCKED: 12,
-  STATE_UNWRITABLE: 13,
-  STATE_CORRUPT: 14,
-  INTERNAL: 1,
-};
 
 /** WebSocket close codes the server uses (1002 and 1007 are sent by ws itself for broken frames). */
 export const CloseCode = {
@@ -69,7 +47,7 @@ export const CloseReason = {
   SLOW_CONSUMER: 'slow consumer',
 } as const;
 
-/** An error that carries a stable code; the CLI prints its message and exits with ExitCode[code]. */
+/** An error that carries a stable code; the CLI prints its message and exits with the code's exit code. */
 export class SignalsError extends Error {
   constructor(
     readonly code: ErrorCode,

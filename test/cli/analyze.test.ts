@@ -5,25 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DecisionData, SignalData } from '../../src/protocol/messages.js';
+import { AnalyzeResult } from '../../src/cli/analyze-json.js';
 import { BIN, cleanEnv, run } from '../helpers/cli.js';
 
-const Result = z.union([SignalData, DecisionData]);
-
 describe('signals analyze --json', () => {
-  it('prints exactly one signal_update data object for one symbol', () => {
+  it('prints exactly one result object for one symbol', () => {
     const r = run(['analyze', 'JPM', '--as-of', '2022-06-15', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const data = SignalData.parse(JSON.parse(r.stdout));
+    const data = AnalyzeResult.parse(JSON.parse(r.stdout));
     expect(data).toMatchObject({ symbol: 'JPM', action: 'SELL', as_of: '2022-06-15T21:00:00.000Z' });
     expect(Object.keys(data.agents_consensus.agent_details)).toEqual(['technical', 'momentum', 'volatility', 'economic', 'sentiment']);
   });
 
-  it('prints an array for several symbols', () => {
-    const r = run(['analyze', 'AAPL', 'msft', 'BRK.B', '--json']);
+  it('prints an array for several symbols, each once in canonical form', () => {
+    const r = run(['analyze', 'AAPL', 'msft', 'BRK.B', 'aapl', '--json']);
     expect(r.code).toBe(0);
-    const data = z.array(Result).parse(JSON.parse(r.stdout));
+    const data = z.array(AnalyzeResult).parse(JSON.parse(r.stdout));
     expect(data.map((d) => d.symbol)).toEqual(['AAPL', 'MSFT', 'BRK-B']);
   });
 
@@ -42,7 +40,8 @@ describe('signals analyze errors', () => {
     ['empty symbol', ['analyze', ''], 2, /a symbol is empty/],
     ['bad flag', ['analyze', 'AAPL', '--bogus'], 2, /unknown option '--bogus'/],
     ['missing symbol', ['analyze'], 2, /missing required argument/],
-    ['bad consensus weight', ['analyze', 'AAPL', '--weights', 'nobody=2'], 2, /unknown agent "nobody"/],
+    ['bad consensus weight', ['analyze', 'AAPL', '--weights', 'nobody=2'], 2, /^signals: --weights: unknown agent "nobody"/],
+    ['a symbol that cannot be one', ['analyze', 'AAPL', 'A B'], 2, /^signals: "A B" is not a symbol/],
   ];
   for (const [name, args, code, message] of cases) {
     it(`${name}: exit ${code}, one clear line, no stack trace`, () => {
@@ -73,7 +72,7 @@ describe('signals analyze errors', () => {
     writeFileSync(join(dir, 'myco.csv'), lines.join('\n'));
     const r = run(['analyze', 'MYCO', '--json'], { SIGNALS_DATA_DIR: dir });
     expect(r.code).toBe(0);
-    expect(Result.parse(JSON.parse(r.stdout)).symbol).toBe('MYCO');
+    expect(AnalyzeResult.parse(JSON.parse(r.stdout)).symbol).toBe('MYCO');
   });
 });
 
@@ -84,17 +83,6 @@ describe('signals analyze, human output', () => {
     expect(r.stdout).toMatch(/TechnicalAnalyst/);
     expect(r.stdout).toMatch(/CONSENSUS/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
-  });
-
-  const script = spawnSync('script', ['--version']).status === 0;
-  it.runIf(script)('colours on a terminal, and not with NO_COLOR', () => {
-    const underTty = (env: Record<string, string>) =>
-      spawnSync('script', ['-qec', `${process.execPath} ${BIN} analyze JPM --as-of 2022-06-15`, '/dev/null'], {
-        encoding: 'utf8',
-        env: cleanEnv({ TERM: 'xterm-256color', ...env }),
-      }).stdout;
-    expect(underTty({})).toMatch(/\x1b\[31m.*SELL/);
-    expect(underTty({ NO_COLOR: '1' })).not.toMatch(/\x1b\[3\dm/);
   });
 
   it('--help shows examples; --version prints the version', () => {

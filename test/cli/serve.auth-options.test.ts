@@ -6,17 +6,28 @@ import { TestClient } from '../helpers/server.js';
 
 /** Each of these once started a server that let everyone in while its log said "auth":true. */
 const blank: [string, string[], Record<string, string>, RegExp][] = [
-  ['SIGNALS_TOKENS set to ""', [], { SIGNALS_TOKENS: '' }, /^signals: --token is blank \(check SIGNALS_TOKENS too\)/],
+  ['SIGNALS_TOKENS set to ""', [], { SIGNALS_TOKENS: '' }, /^signals: SIGNALS_TOKENS is blank: give at least one token, or leave it out\n/],
   ['--token ""', ['--token', ''], {}, /^signals: --token is blank/],
   ['--token " " on 0.0.0.0', ['--token', ' ', '--host', '0.0.0.0'], {}, /^signals: --token is blank/],
   ['--token ","', ['--token', ','], {}, /^signals: --token is blank/],
   ['--jwt-secret ""', ['--jwt-secret', ''], {}, /^signals: --jwt-secret is blank/],
-  ['SIGNALS_JWT_SECRET set to " "', [], { SIGNALS_JWT_SECRET: ' ' }, /^signals: --jwt-secret is blank \(check SIGNALS_JWT_SECRET too\)/],
+  ['SIGNALS_JWT_SECRET set to " "', [], { SIGNALS_JWT_SECRET: ' ' }, /^signals: SIGNALS_JWT_SECRET is blank/],
   ['--jwks-url " "', ['--jwks-url', ' '], {}, /^signals: --jwks-url is blank/],
   ['--metrics-token ""', ['--metrics-token', ''], {}, /^signals: --metrics-token is blank/],
-  ['SIGNALS_METRICS_TOKEN set to ""', [], { SIGNALS_METRICS_TOKEN: '' }, /^signals: --metrics-token is blank/],
-  ['--jwt-audience without a JWT option', ['--jwt-audience', 'signals'], {}, /^signals: --jwt-audience applies only to JWTs: add --jwt-secret or --jwks-url/],
-  ['--jwt-issuer and --jwt-allow-no-exp without a JWT option', ['--jwt-issuer', 'me', '--jwt-allow-no-exp'], {}, /^signals: --jwt-issuer, --jwt-allow-no-exp apply only to JWTs/],
+  ['SIGNALS_METRICS_TOKEN set to ""', [], { SIGNALS_METRICS_TOKEN: '' }, /^signals: SIGNALS_METRICS_TOKEN is blank/],
+  ['SIGNALS_JWT_AUDIENCE without a JWT option', [], { SIGNALS_JWT_AUDIENCE: 'signals' }, /^signals: SIGNALS_JWT_AUDIENCE applies only to JWTs/],
+  [
+    '--jwt-audience without a JWT option',
+    ['--jwt-audience', 'signals'],
+    {},
+    /^signals: --jwt-audience applies only to JWTs: add --jwt-secret or --jwks-url/,
+  ],
+  [
+    '--jwt-issuer and --jwt-allow-no-exp without a JWT option',
+    ['--jwt-issuer', 'me', '--jwt-allow-no-exp'],
+    {},
+    /^signals: --jwt-issuer, --jwt-allow-no-exp apply only to JWTs/,
+  ],
   ['--jwt-audience ""', ['--jwt-secret', 's3cret', '--jwt-audience', ''], {}, /^signals: --jwt-audience is blank/],
 ];
 
@@ -48,6 +59,15 @@ describe('signals serve authentication as configured', () => {
     (await TestClient.connect(openUrl)).close();
     open.child.kill('SIGTERM');
     expect((await open.exited).code).toBe(0);
+  });
+
+  it('--token is repeatable: each token given is accepted', async () => {
+    const serve = spawnServe(['--token', 'alpha', '--token', 'beta,gamma']);
+    const url = await serve.url;
+    for (const token of ['alpha', 'beta', 'gamma']) (await TestClient.connect(`${url}?token=${token}`)).close();
+    expect((await new TestClient(`${url}?token=delta`).waitClosed()).code).toBe(1008);
+    serve.child.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
   });
 
   it('passes --jwt-audience and --jwt-issuer to the server: a JWT for another audience or issuer is refused', async () => {

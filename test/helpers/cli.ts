@@ -1,4 +1,4 @@
-// Runs the built CLI as a real process: to completion (`run`), or `serve` in the background (`spawnServe`).
+// Runs the built CLI as a real process: to completion (`run`), in the background (`spawnCli`), or `serve` in the background (`spawnServe`).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,20 @@ export function run(args: string[], env: Record<string, string> = {}, timeoutMs 
     timeout: timeoutMs,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The CLI in the background, for a test that serves it from this process (where `run` would block the server):
+ * `exited` resolves with the exit code; `stdout()` and `stderr()` hold what it wrote so far.
+ */
+export function spawnCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** `signals serve --port 0 ...args` in the background; `url` resolves from its listening line. */

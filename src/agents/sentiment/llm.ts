@@ -9,6 +9,9 @@ export interface LlmConfig {
   timeoutMs?: number;
 }
 
+/** The model asked for when none is named: FinGPT's sentiment LoRA as served by vLLM. */
+export const DEFAULT_LLM_MODEL = 'FinGPT/fingpt-sentiment_llama2-13b_lora';
+
 /** The FinGPT sentiment instruction, which other chat models also follow. */
 const INSTRUCTION = 'What is the sentiment of this news? Please choose an answer from {negative/neutral/positive}.';
 

@@ -1,0 +1,58 @@
+// When each command's options apply, and the checks that need I/O: both run before the command, naming the flag or variable.
+import { SignalsError } from '../protocol/errors.js';
+import type { Applicability, AsyncCheck } from './option-spec.js';
+import { ANALYSIS, SERVER } from './options.js';
+
+/** "--a applies" or "--a, --b apply". */
+const subject = (names: string[], one: string, several: string) => `${names.join(', ')} ${names.length === 1 ? one : several}`;
+
+const LLM_MODEL: Applicability = {
+  options: ['llmModel'],
+  applies: (v) => v.llmUrl !== undefined,
+  message: (names) => `${subject(names, 'applies', 'apply')} only with --llm-url`,
+  fromEnv: 'ignore',
+};
+
+export const ANALYZE_RULES = [LLM_MODEL];
+
+export const SERVE_RULES: Applicability[] = [
+  {
+    options: ['jwtAudience', 'jwtIssuer', 'jwtAllowNoExp'],
+    applies: (v) => v.jwtSecret !== undefined || v.jwksUrl !== undefined,
+    message: (names) => `${subject(names, 'applies', 'apply')} only to JWTs: add --jwt-secret or --jwks-url`,
+    // A JWT setting without a JWT secret is an operator's mistake that would otherwise leave the server open.
+    fromEnv: 'error',
+  },
+  LLM_MODEL,
+];
+
+export const WATCH_RULES: Applicability[] = [
+  {
+    options: ['from', 'speed', 'threshold', ...Object.keys(SERVER), ...Object.keys(ANALYSIS)],
+    applies: (v) => v.local === true,
+    message: (names) => `${subject(names, 'applies', 'apply')} only with --local (the in-process server); a remote server has its own settings`,
+    fromEnv: 'ignore',
+  },
+  {
+    options: ['url', 'token'],
+    applies: (v) => v.local !== true,
+    message: (names) => `${subject(names, 'does', 'do')} not apply with --local, which connects to the in-process server (it needs no token)`,
+    fromEnv: 'ignore',
+  },
+  LLM_MODEL,
+];
+
+/** An address to bind must resolve, before anything starts (and before anything is logged about it). */
+export const SERVE_CHECKS: Record<string, AsyncCheck> = {
+  host: async (host: string, who: string) => {
+    const { lookup } = await import('node:dns/promises');
+    try {
+      await lookup(host);
+    } catch {
+      throw new SignalsError(
+        'BAD_ARGUMENT',
+        `${who} ${host} does not resolve to an address; give an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`,
+      );
+    }
+  },
+};
