@@ -2,17 +2,7 @@
 // needs), then trains the embedded sentiment model. Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: {
-    'cli/main': 'src/cli/main.ts',
-    client: 'src/client/client.ts',
-    'scripts/train-sentiment': 'scripts/train-sentiment.ts',
-    'scripts/eval-sentiment': 'scripts/eval-sentiment.ts',
-    'scripts/bundle-data': 'scripts/bundle-data.ts',
-    'bench/run': 'bench/run.ts',
-    'bench/client-worker': 'bench/client-worker.ts',
-    'bench/baseline-server': 'bench/baseline-server.ts',
-  },
+const options = {
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -25,6 +15,24 @@ await build({
   external: ['commander', 'chalk', 'zod', 'ws', 'ink', 'react', 'react/*', 'jose', 'prom-client', 'ink-testing-library'],
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+};
+
+// What the package ships: the CLI and the client, with their chunks in dist/chunks.
+await build({ ...options, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });
+
+// Maintainer scripts and benchmarks, with chunks of their own (dist/dev), so that `files` in package.json can leave
+// them out of the package without leaving out a chunk the CLI needs.
+await build({
+  ...options,
+  chunkNames: 'dev/[name]-[hash]',
+  entryPoints: {
+    'scripts/train-sentiment': 'scripts/train-sentiment.ts',
+    'scripts/eval-sentiment': 'scripts/eval-sentiment.ts',
+    'scripts/bundle-data': 'scripts/bundle-data.ts',
+    'bench/run': 'bench/run.ts',
+    'bench/client-worker': 'bench/client-worker.ts',
+    'bench/baseline-server': 'bench/baseline-server.ts',
+  },
 });
 
 // The pre-parsed cache of the bundled market data (dist/market-cache, see src/market/cache.ts), so that `analyze`
