@@ -1,9 +1,22 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+// Three projects: `npm test` runs `main`; the package install test and the benchmark smoke run take tens of seconds of
+// both cores each, so they have scripts of their own (`npm run test:package`, `npm run bench:smoke`) that CI runs after it.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: [...configDefaults.exclude, 'test/package/**', 'test/bench/**'],
+        },
+      },
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
+      { extends: true, test: { name: 'bench-smoke', include: ['test/bench/**/*.test.ts'] } },
+    ],
   },
 });

@@ -1,4 +1,5 @@
 // The benchmark suite runs end to end (its --smoke mode: a few clients for a second) and reports every figure.
+// About 30 s of both cores, so not part of `npm test`: `npm run bench:smoke` runs it, and CI after the tests.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
