@@ -1,0 +1,193 @@
+// Checks that imports between the folders of src/ follow the layering, and prints the import graph between them.
+//
+//   node scripts/check-layers.mjs           the graph between layers, then the check (exit 1 on a violation)
+//   node scripts/check-layers.mjs --files   the graph between files (every src/ file and what it imports from src/)
+//   node scripts/check-layers.mjs --dot     the graph between layers in Graphviz's DOT (`| dot -Tsvg > layers.svg`)
+//
+// Every `import`, `export ... from` and `import()` counts, type-only ones too: a type is a dependency as well. Files that
+// import each other in a cycle fail the check too.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * What each layer may import directly besides itself; a layer may also import whatever those may (so `server`, which
+ * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
+ * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the signal log beside the core's other
+ * collaborators; the client speaks only the protocol, and the UI shows what the client receives.
+ */
+const LAYERS = {
+  protocol: [],
+  market: ['protocol'],
+  agents: ['market'],
+  orchestrator: ['agents'],
+  log: ['protocol'],
+  core: ['orchestrator', 'log'],
+  server: ['core'],
+  client: ['protocol'],
+  ui: ['client'],
+  cli: ['server', 'ui'],
+};
+/** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
+const SHARED = ['version'];
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src');
+const args = new Set(process.argv.slice(2));
+
+function allowedFrom(layer, seen = new Set()) {
+  for (const next of LAYERS[layer] ?? []) {
+    if (!seen.has(next)) {
+      seen.add(next);
+      allowedFrom(next, seen);
+    }
+  }
+  return seen;
+}
+
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|mts)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** The module specifiers a file imports: static imports and re-exports at the top level, `import()` anywhere. */
+function specifiers(file) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found = [];
+  const visit = (node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [arg] = node.arguments;
+      if (arg && ts.isStringLiteralLike(arg)) found.push(arg.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** The layer of a path under src/: its first folder, or for a file directly in src/ its name without extension. */
+const layerOf = (path) =>
+  relative(src, path)
+    .split(/[\\/]/)[0]
+    .replace(/\.(ts|tsx|mts|js)$/, '');
+/** `../market/store.js` as written in TypeScript sources, resolved to the file it names. */
+const target = (from, spec) =>
+  resolve(dirname(from), spec)
+    .replace(/\.js$/, '.ts')
+    .replace(/\.jsx$/, '.tsx');
+
+const files = sourceFiles(src).sort();
+const edges = [];
+for (const file of files) {
+  for (const spec of specifiers(file)) {
+    if (spec.startsWith('.')) edges.push({ from: file, to: target(file, spec), spec });
+  }
+}
+
+/** Files that import each other, directly or through others (Tarjan's strongly connected components), each as a cycle. */
+function cycles() {
+  const next = new Map(files.map((f) => [f, edges.filter((e) => e.from === f && e.to !== f).map((e) => e.to)]));
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const found = [];
+  const visit = (v) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v));
+    stack.push(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component = stack.splice(stack.indexOf(v));
+      if (component.length > 1) found.push(shortestCycle(v, new Set(component), next));
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return found;
+}
+
+/** The shortest path from `start` back to itself within `group`, breadth first. */
+function shortestCycle(start, group, next) {
+  const before = new Map();
+  const queue = [start];
+  while (queue.length > 0) {
+    const v = queue.shift();
+    for (const w of next.get(v)) {
+      if (w === start) {
+        const path = [v];
+        while (path[0] !== start) path.unshift(before.get(path[0]));
+        return [...path, start];
+      }
+      if (group.has(w) && !before.has(w)) {
+        before.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+const problems = [];
+const layerEdges = new Map();
+for (const { from, to, spec } of edges) {
+  const a = layerOf(from);
+  const where = `src/${relative(src, from)}`;
+  if (relative(src, to).startsWith('..')) {
+    problems.push(`${where} imports '${spec}', outside src/`);
+    continue;
+  }
+  const b = layerOf(to);
+  if (a === b) continue;
+  const key = `${a} -> ${b}`;
+  layerEdges.set(key, (layerEdges.get(key) ?? 0) + 1);
+  if (SHARED.includes(a)) problems.push(`${where} imports '${spec}': src/${a} is shared by every layer and imports nothing from src/`);
+  else if (!(a in LAYERS)) continue;
+  else if (!SHARED.includes(b) && !allowedFrom(a).has(b)) problems.push(`${where} imports '${spec}': ${a} may not import ${b}`);
+}
+const layers = [...new Set(files.map(layerOf))].sort();
+for (const cycle of cycles()) problems.push(`import cycle: ${cycle.map((f) => `src/${relative(src, f)}`).join(' -> ')}`);
+for (const layer of layers) {
+  if (!(layer in LAYERS) && !SHARED.includes(layer)) {
+    problems.push(`src/${layer} is in no layer: add it to LAYERS (or SHARED) in scripts/check-layers.mjs with what it may import`);
+  }
+}
+
+if (args.has('--files')) {
+  for (const file of files) {
+    const imports = edges.filter((e) => e.from === file).map((e) => relative(src, e.to));
+    console.log(`${relative(src, file)}${imports.length ? ` -> ${imports.join(', ')}` : ''}`);
+  }
+} else if (args.has('--dot')) {
+  console.log('digraph layers {\n  rankdir=BT;');
+  for (const [key, count] of [...layerEdges].sort()) {
+    const [a, b] = key.split(' -> ');
+    console.log(`  "${a}" -> "${b}" [label=${count}];`);
+  }
+  console.log('}');
+} else {
+  console.log(`Imports between the layers of src/ (number of import statements), ${files.length} files:`);
+  for (const layer of layers) {
+    const out = [...layerEdges].filter(([key]) => key.startsWith(`${layer} -> `)).map(([key, n]) => `${key.split(' -> ')[1]} (${n})`);
+    console.log(`  ${layer.padEnd(13)} -> ${out.length ? out.join(', ') : '(nothing)'}`);
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} with the layering:`);
+  for (const p of problems) console.error(`  ${p}`);
+  process.exitCode = 1;
+} else if (!args.has('--dot')) {
+  console.log(
+    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log) <- server <- cli; protocol <- client <- ui <- cli)',
+  );
+}
