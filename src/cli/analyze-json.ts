@@ -1,10 +1,9 @@
-// The one shape of `signals analyze --json` whatever the outcome: its zod schema, its type, and how a result or an error becomes one.
+// The one shape of `signals analyze --json` whatever the outcome: its zod schema and the type inferred from it (built by analyze-result.ts).
 import { z } from 'zod';
-import type { Indicators } from '../agents/agent.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { Strength, type DecisionUpdate, type SignalUpdate } from '../protocol/messages.js';
+import { Strength } from '../protocol/messages.js';
 
-const Agent = z.object({
+const AgentEntry = z.object({
   name: z.string(),
   /** NOT_RUN: the analysis never started (an unknown symbol, a date outside its data). */
   signal: z.enum(['BUY', 'SELL', 'HOLD', 'ABSTAINED', 'FAILED', 'NOT_RUN']),
@@ -20,7 +19,7 @@ const Consensus = z.object({
   completed_agents: z.number().int(),
   consensus_strength: Strength.nullable().describe('null without a signal'),
   consensus_weight: Confidence,
-  agent_details: z.record(z.string(), Agent).describe('every agent, whatever it did'),
+  agent_details: z.record(z.string(), AgentEntry).describe('every agent, whatever it did'),
 });
 
 const Metadata = z.object({
@@ -95,106 +94,3 @@ const Failure = z.object({
 
 export const AnalyzeResult = z.discriminatedUnion('action', [Trade, Hold, NoSignal, Failure]);
 export type AnalyzeResult = z.infer<typeof AnalyzeResult>;
-
-export interface AnalysisContext {
-  agents: { id: string; name: string }[];
-  /** Indicators of the agents that voted, keyed `agent.indicator`, for an outcome without a signal. */
-  indicators: Indicators;
-  barDate: string;
-}
-
-const TRADES = new Set(['BUY', 'SELL']);
-
-/** The result of one finished analysis (a signal or the decision not to give one). */
-export function fromOutcome(outcome: SignalUpdate | DecisionUpdate, context: AnalysisContext): AnalyzeResult {
-  const common = {
-    symbol: outcome.data.symbol,
-    timestamp: outcome.data.timestamp,
-    trigger: 'cli' as const,
-    adjusted: true as const,
-    as_of: outcome.data.as_of ?? '',
-    bar_date: context.barDate,
-    analysis_id: outcome.data.analysis_id ?? '',
-  };
-  if (outcome.type === 'signal_update') {
-    const s = outcome.data;
-    const { target_price, stop_loss, ...metadata } = s.metadata;
-    const weight = s.agents_consensus.consensus_weight ?? 0;
-    return AnalyzeResult.parse({
-      ...common,
-      action: s.action,
-      signal_id: s.signal_id,
-      confidence: s.confidence,
-      price: s.price,
-      reason: s.metadata.reasoning[0] ?? s.action,
-      consensus_weight: weight,
-      agents_consensus: { ...s.agents_consensus, consensus_weight: weight },
-      metadata: TRADES.has(s.action) ? { ...metadata, target_price, stop_loss } : metadata,
-    });
-  }
-  const decision = outcome.data.decision;
-  if (decision.action === 'ERROR') {
-    return failure(common.symbol, decision.code ?? 'ANALYSIS_FAILED', decision.error, context.agents, {
-      asOf: common.as_of,
-      barDate: context.barDate,
-    });
-  }
-  const details = Object.fromEntries(
-    Object.entries(decision.agent_summary).map(([id, a]) => [
-      id,
-      { name: a.name, signal: a.signal, confidence: a.confidence, reasoning: a.reasoning ?? [] },
-    ]),
-  );
-  const weight = decision.consensus_weight ?? 0;
-  return AnalyzeResult.parse({
-    ...common,
-    action: 'NO_SIGNAL',
-    signal_id: null,
-    confidence: 0,
-    price: outcome.data.price,
-    reason: decision.reason,
-    consensus_weight: weight,
-    agents_consensus: {
-      total_agents: context.agents.length,
-      completed_agents: Object.values(details).filter((a) => ['BUY', 'SELL', 'HOLD'].includes(a.signal)).length,
-      consensus_strength: null,
-      consensus_weight: weight,
-      agent_details: details,
-    },
-    metadata: { reasoning: [decision.reason], indicators: context.indicators },
-  });
-}
-
-/** The entry of a symbol that could not be analysed, with the error's stable code. */
-export function failure(
-  symbol: string,
-  code: string,
-  message: string,
-  agents: { id: string; name: string }[],
-  known: { asOf?: string | undefined; barDate?: string | undefined } = {},
-): AnalyzeResult {
-  return AnalyzeResult.parse({
-    symbol,
-    timestamp: new Date().toISOString(),
-    trigger: 'cli',
-    adjusted: true,
-    action: 'ERROR',
-    signal_id: null,
-    confidence: 0,
-    price: null,
-    as_of: known.asOf ?? null,
-    bar_date: known.barDate ?? null,
-    analysis_id: null,
-    reason: message,
-    consensus_weight: 0,
-    agents_consensus: {
-      total_agents: agents.length,
-      completed_agents: 0,
-      consensus_strength: null,
-      consensus_weight: 0,
-      agent_details: Object.fromEntries(agents.map((a) => [a.id, { name: a.name, signal: 'NOT_RUN', confidence: 0, reasoning: [] }])),
-    },
-    metadata: { reasoning: [message], indicators: {} },
-    error: { code, message },
-  });
-}
