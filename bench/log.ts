@@ -10,8 +10,8 @@ import { SignalCore } from '../src/core/signal-core.js';
 import type { MarketFeed, Tick } from '../src/market/feed.js';
 import { MarketStore } from '../src/market/store.js';
 import { MemoryLog } from '../src/log/memory-log.js';
-import { SegmentLog, type FsyncPolicy } from '../src/log/segment-log.js';
-import type { SignalLog } from '../src/log/signal-log.js';
+import { SegmentLog } from '../src/log/segment-log.js';
+import type { FsyncPolicy, SignalLog } from '../src/log/signal-log.js';
 import { SignalServer } from '../src/server/signal-server.js';
 
 /** A feed that never ticks, its clock fixed: analyses run only when asked for. */

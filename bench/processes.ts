@@ -1,6 +1,8 @@
 // Starting and measuring server processes for the benchmarks: the real `signals serve` and the bare ws baseline.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -65,7 +67,8 @@ async function inspector(child: ChildProcess): Promise<Inspector> {
   return { call, close: () => ws.close() };
 }
 
-function processRss(pid: number): number {
+/** Resident memory of process `pid` in bytes (VmRSS from /proc/PID/status). */
+export function processRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
@@ -97,7 +100,8 @@ async function wrap(name: ServerProcess['name'], child: ChildProcess, port: numb
 export async function startSignals(extra: string[] = []): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--inspect=127.0.0.1:0', BIN, 'serve', '--port', '0', '--symbols', 'SPY', '--speed', '0.01', '--price-rate', '0.01', '--analyze-rate', '1000', '--message-rate', '1000', ...extra],
+    // A state dir of its own: the bench never shares (or is locked out of) the user's signal log.
+    ['--inspect=127.0.0.1:0', BIN, 'serve', '--port', '0', '--state-dir', mkdtempSync(join(tmpdir(), 'signals-bench-')), '--symbols', 'SPY', '--speed', '0.01', '--price-rate', '0.01', '--analyze-rate', '1000', '--message-rate', '1000', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const listening = waitFor(child, 'stderr', /"url":"ws:\/\/127\.0\.0\.1:(\d+)/);

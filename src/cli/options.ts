@@ -1,6 +1,8 @@
 // Every command's options, each declared once: flag, help, environment variable, parser, default (see option-rules.ts for when each applies).
 import { DEFAULT_LLM_MODEL, type LlmConfig } from '../agents/sentiment/llm.js';
 import { LEVELS, type Level } from '../core/log.js';
+import { defaultStateDir } from '../log/state-dir.js';
+import { DEFAULT_RETENTION, FSYNC_POLICIES, type FsyncPolicy } from '../log/signal-log.js';
 import { SESSION_MINUTES } from '../market/session.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../orchestrator/orchestrator.js';
@@ -16,6 +18,7 @@ import {
   nonBlank,
   once,
   oneOf,
+  retention,
   symbolList,
   tokenList,
   weights,
@@ -177,6 +180,29 @@ export const SERVE = {
     help: 'require this token for GET /metrics (?token= or Authorization: Bearer)',
     env: 'SIGNALS_METRICS_TOKEN',
     parse: nonBlank(),
+  }),
+  stateDir: withDefault({
+    arg: 'dir',
+    help: 'where the signal log is kept (one server per folder)',
+    env: 'SIGNALS_STATE_DIR',
+    parse: nonBlank(),
+    default: defaultStateDir(),
+  }),
+  retention: withDefault({
+    arg: 'spec',
+    help: "publications kept per symbol: a count, an age (90d, 12h) or both (10000,90d); never a symbol's newest",
+    env: 'SIGNALS_RETENTION',
+    parse: retention(DEFAULT_RETENTION),
+    default: DEFAULT_RETENTION,
+    defaultHelp: '10000,90d',
+  }),
+  fsync: withDefault<FsyncPolicy>({
+    arg: 'policy',
+    help: 'when the log reaches the disk: always (each publication), interval (every 200 ms) or never (the OS decides); a killed process loses nothing either way',
+    env: 'SIGNALS_FSYNC',
+    choices: FSYNC_POLICIES,
+    parse: oneOf(FSYNC_POLICIES),
+    default: 'interval',
   }),
   logLevel: withDefault<Level>({
     arg: 'level',

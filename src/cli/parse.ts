@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { AGENT_IDS } from '../agents/index.js';
 import { isCalendarDate } from '../market/snapshot.js';
+import type { Retention } from '../log/signal-log.js';
 import type { ErrorCode } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 
@@ -193,5 +194,23 @@ export function folder(): Parser<string> {
     if (stat === undefined) throw new BadValue((who) => `${who} ${raw} does not exist; give a folder of SYMBOL.csv files`, 'DATA_ERROR');
     if (!stat.isDirectory()) throw new BadValue((who) => `${who} ${raw} is a file, not a folder of SYMBOL.csv files`, 'DATA_ERROR');
     return raw;
+  };
+}
+
+/**
+ * Retention per symbol: a count, an age (`90d`, `12h`), or both separated by a comma; what is not
+ * given keeps its default. @example retention(DEFAULT_RETENTION)('30d,5000') // { maxCount: 5000, maxAgeMs: 30 days }
+ */
+export function retention(defaults: Retention): Parser<Retention> {
+  return (raw) => {
+    const result = { ...defaults };
+    for (const part of raw.split(',').map((p) => p.trim())) {
+      const age = /^(\d{1,6})([dh])$/.exec(part);
+      if (age) result.maxAgeMs = Number(age[1]) * (age[2] === 'd' ? 86_400_000 : 3_600_000);
+      else if (DIGITS.test(part) && Number(part) >= 1 && Number(part) <= 100_000_000) result.maxCount = Number(part);
+      else
+        throw new BadValue((who) => `${who} takes a count of publications per symbol, an age such as 90d or 12h, or both (10000,90d); got "${raw}"`);
+    }
+    return result;
   };
 }

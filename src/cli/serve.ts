@@ -6,11 +6,14 @@ import { SignalsError } from '../protocol/errors.js';
 import { Analyst } from '../core/analyst.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { SignalCore } from '../core/signal-core.js';
+import { MemoryLog } from '../log/memory-log.js';
+import { SegmentLog } from '../log/segment-log.js';
+import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
 import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
-function rateLimits(options: ServeOptions) {
+function rateLimits(options: ServiceOptions) {
   return {
     maxConnections: options.maxConnections,
     maxSubscriptions: options.maxSubscriptions,
@@ -22,7 +25,7 @@ function rateLimits(options: ServeOptions) {
 }
 
 /** The authentication the server enforces; the start-up log reports this same value. */
-function authOptions(options: ServeOptions): AuthOptions {
+function authOptions(options: ServiceOptions): AuthOptions {
   return {
     tokens: options.token ?? [],
     jwtSecret: options.jwtSecret,
@@ -40,13 +43,17 @@ export interface Service {
   logger: Logger;
   /** The authentication the server enforces. */
   auth: AuthOptions;
+  log: SignalLog;
   /** Listens, then starts the market feed; resolves with the port. */
   start(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Builds the service from checked options (also used by `watch --local`). */
-export function buildService(options: ServeOptions): Service {
+/** The options of a service: those of `serve`, where without a state dir the signal log is kept in memory (`watch --local`). */
+export type ServiceOptions = Omit<ServeOptions, 'stateDir' | 'retention' | 'fsync'> & Partial<Pick<ServeOptions, 'stateDir' | 'retention' | 'fsync'>>;
+
+/** Builds the service from checked options (also used by `watch --local`); opens the signal log, so state dir errors come first. */
+export function buildService(options: ServiceOptions): Service {
   const logger = createLogger(options.logLevel);
   const auth = authOptions(options);
   const store = new MarketStore({ dataDir: options.dataDir });
@@ -67,7 +74,16 @@ export function buildService(options: ServeOptions): Service {
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
   });
-  const core = new SignalCore({ analyst, feed, symbols, thresholdPct: options.threshold, priceRate: options.priceRate, logger });
+  const log =
+    options.stateDir === undefined
+      ? new MemoryLog(options.retention)
+      : SegmentLog.open({
+          dir: options.stateDir,
+          ...(options.retention ? { retention: options.retention } : {}),
+          ...(options.fsync ? { fsync: options.fsync } : {}),
+          warn: (message, fields) => logger.warn(message, fields),
+        });
+  const core = new SignalCore({ analyst, feed, log, symbols, thresholdPct: options.threshold, priceRate: options.priceRate, logger });
   const server = new SignalServer({
     host: options.host,
     port: options.port,
@@ -83,14 +99,23 @@ export function buildService(options: ServeOptions): Service {
     server,
     logger,
     auth,
+    log,
     async start() {
-      const port = await server.start();
+      let port: number;
+      try {
+        port = await server.start();
+      } catch (error) {
+        await log.close();
+        throw error;
+      }
       core.start();
       return port;
     },
+    /** The feed stops first and analyses under way finish and reach the clients; then the clients are closed. */
     async stop() {
-      await server.stop();
       await core.stop();
+      await server.stop();
+      await log.close();
     },
   };
 }
@@ -137,6 +162,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     speed: options.speed,
     symbols: options.symbols.join(','),
     auth: secured,
+    state_dir: options.stateDir,
+    epoch: service.log.epoch,
   });
   await stopped;
 }

@@ -24,16 +24,8 @@ import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
 import { selectRecords } from './select.js';
-import { DEFAULT_RETENTION, type LogRecord, type Publication, type ReadOptions, type Retention, type SignalLog } from './signal-log.js';
+import { DEFAULT_RETENTION, type FsyncPolicy, type LogRecord, type Publication, type ReadOptions, type Retention, type SignalLog } from './signal-log.js';
 
-/**
- * When appended records reach the disk itself. Every policy writes each record to the operating system
- * before `append` returns, so a killed process (kill -9) loses nothing acknowledged; the policy only
- * matters for a power loss or an OS crash: `always` loses nothing, `interval` (default) at most the
- * last interval, `never` whatever the OS had not yet written.
- */
-export type FsyncPolicy = 'always' | 'interval' | 'never';
-export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
 
 export interface SegmentLogOptions {
   dir: string;

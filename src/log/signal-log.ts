@@ -31,6 +31,15 @@ export interface Retention {
 export const DEFAULT_RETENTION: Retention = { maxCount: 10_000, maxAgeMs: 90 * 86_400_000 };
 
 /**
+ * When the embedded log's records reach the disk itself. Every policy writes each record to the
+ * operating system before `append` returns, so a killed process (kill -9) loses nothing acknowledged;
+ * the policy matters only for a power loss or an OS crash: `always` loses nothing, `interval`
+ * (default, every 200 ms) at most the last interval, `never` whatever the OS had not yet written.
+ */
+export type FsyncPolicy = 'always' | 'interval' | 'never';
+export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
+
+/**
  * Implementations: the embedded segment log (default, durable on disk) and the memory log
  * (`watch --local`: nothing survives the process). Sequence numbers start at 1 per symbol and
  * continue across restarts on the same log; `epoch` names the log, so a cursor from another log

@@ -1,14 +1,20 @@
 // Runs the built CLI as a real process: to completion (`run`), in the background (`spawnCli`), or `serve` in the background (`spawnServe`).
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
 
-/** The test's environment without the variables that steer colour or CI detection, plus `extra`. */
+/**
+ * The test's environment without the variables that steer colour or CI detection, a state dir of its
+ * own (so that servers started side by side never share a signal log), plus `extra`.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const key of ['NO_COLOR', 'FORCE_COLOR', 'CI', 'NODE_DISABLE_COLORS']) delete env[key];
-  return { ...env, ...extra };
+  return { ...env, SIGNALS_STATE_DIR: mkdtempSync(join(tmpdir(), 'signals-state-')), ...extra };
 }
 
 /** Runs the CLI to the end; a process still running after `timeoutMs` is killed (`code` is then null). */

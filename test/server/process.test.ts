@@ -48,7 +48,7 @@ describe('signals serve process', () => {
 
   it('bad --port, --host and --from: exit 2 or 4 with one line', () => {
     expect(run(['serve', '--port', '99999'])).toMatchObject({ code: 2, stderr: 'signals: --port must be from 0 to 65535, got 99999\n' });
-    expect(run(['serve', '--port', '0', '--host', '10.255.255.1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--host 10\.255\.255\.1 is not an address of this machine\n$/) });
+    expect(run(['serve', '--port', '0', '--host', '10.255.255.1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot listen on 10\.255\.255\.1: not an address of this machine; check --host\n$/) });
     expect(run(['serve', '--port', '0', '--from', '1990-01-02'])).toMatchObject({ code: 4, stderr: expect.stringMatching(/--from 1990-01-02 is outside the replay calendar/) });
   });
 
