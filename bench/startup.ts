@@ -39,7 +39,13 @@ export function benchStartup(runs: number): StartupResult {
   }
   const analyzeMs = median(analyze);
   const nodeMs = median(node);
-  return { analyze_ms: round(analyzeMs), node_ms: round(nodeMs), ratio: round(analyzeMs / nodeMs), runs, market_cache: existsSync(defaultCacheDir(new MarketStore().bundledDir)) };
+  return {
+    analyze_ms: round(analyzeMs),
+    node_ms: round(nodeMs),
+    ratio: round(analyzeMs / nodeMs),
+    runs,
+    market_cache: existsSync(defaultCacheDir(new MarketStore().bundledDir)),
+  };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -100,7 +100,11 @@ interface Codec<T> {
  * ten bytes each. A CLI runs this code once, unoptimised, so it does little per row: the doubles
  * are read from one Float64Array, the dates of a stretch of rows decoded as one string.
  */
-function dated<T extends { date: string }>(fields: number, values: (row: T) => number[], make: (date: string, numbers: Float64Array, at: number) => T): Codec<T> {
+function dated<T extends { date: string }>(
+  fields: number,
+  values: (row: T) => number[],
+  make: (date: string, numbers: Float64Array, at: number) => T,
+): Codec<T> {
   return {
     encode(rows) {
       const numbers = new Float64Array(fields * rows.length);
@@ -169,7 +173,10 @@ const CODECS: { [K in Kind]: Codec<RowOf[K]> } = {
 
 /** A cache file: MAGIC, the header's length (u32 LE), the header as JSON, zeros to a multiple of 8, the body. */
 function encode<K extends Kind>(kind: K, source: Buffer, rows: RowOf[K][]): Buffer {
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, kind, source: hash(source), rows: rows.length, endian: endianness() } satisfies Header), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ format: FORMAT, kind, source: hash(source), rows: rows.length, endian: endianness() } satisfies Header),
+    'utf8',
+  );
   const head = Buffer.alloc(align8(8 + header.length));
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(header.length, 4);

@@ -12,7 +12,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function parseDailyCsv(text: string, file: string): Bar[] {
   const lines = text.replaceAll('\r', '').split('\n');
-  const header = lines[0]?.replace(/^\uFEFF/, '').split(',').map((h) => h.trim().toLowerCase()) ?? [];
+  const header =
+    lines[0]
+      ?.replace(/^\uFEFF/, '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase()) ?? [];
   const col = (name: string) => header.indexOf(name);
   const idx = {
     date: col('date'),
@@ -74,7 +78,10 @@ export function parseDailyCsv(text: string, file: string): Bar[] {
 /** Parses a `date,value` macro CSV (FRED layout, or VIX's DATE,...,CLOSE); empty values are skipped. */
 export function parseSeriesCsv(text: string, file: string): Observation[] {
   const lines = text.split('\n');
-  const header = lines[0]!.trim().split(',').map((h) => h.toLowerCase());
+  const header = lines[0]!
+    .trim()
+    .split(',')
+    .map((h) => h.toLowerCase());
   const valueCol = header.includes('close') ? header.indexOf('close') : 1;
   const out: Observation[] = [];
   for (let i = 1; i < lines.length; i++) {

@@ -44,7 +44,10 @@ export function snapshotAt(store: MarketStore, symbol: string, asOf: string, opt
   }
   const from = new Date(Date.parse(asOf) - (options.newsDays ?? NEWS_DAYS) * 86_400_000).toISOString();
   const news = store.headlines(s);
-  const headlines = news.slice(upperBound(news, from, (h) => h.published), upperBound(news, asOf, (h) => h.published));
+  const headlines = news.slice(
+    upperBound(news, from, (h) => h.published),
+    upperBound(news, asOf, (h) => h.published),
+  );
   return { symbol: s, asOf, bars, benchmark, macro, headlines };
 }
 

@@ -102,7 +102,7 @@ export class MarketStore {
     this.dataDir = options.dataDir;
     const cacheDir = options.cacheDir ?? defaultCacheDir(this.bundledDir);
     this.cache = cacheDir === false ? undefined : new MarketCache(cacheDir);
-    this.userFiles = this.dataDir === undefined ? new Map() : listUserFiles(this.dataDir);
+    this.userFiles = this.dataDir === undefined ? new Map<string, string>() : listUserFiles(this.dataDir);
     // A malformed file fails here, naming file and line, rather than later inside a running server
     // (a replay timer or an analysis) when its symbol is first used.
     for (const symbol of this.userFiles.keys()) this.bars(symbol);
@@ -145,7 +145,7 @@ export class MarketStore {
   /** Every daily bar of a symbol, oldest first. Throws UNKNOWN_SYMBOL or DATA_ERROR. */
   bars(symbol: string): Bar[] {
     const rows = this.barRows(symbol);
-    if (Array.isArray(rows)) return rows;
+    if (Array.isArray(rows)) return rows as Bar[];
     const bars = rows.slice();
     this.barCache.set(normaliseSymbol(symbol), bars);
     return bars;

@@ -23,14 +23,7 @@ export interface Headline {
   source: string;
 }
 
-export const MACRO_SERIES = [
-  'T10Y2Y',
-  'FEDFUNDS',
-  'CPIAUCSL',
-  'UNRATE',
-  'GDPC1',
-  'VIX',
-] as const;
+export const MACRO_SERIES = ['T10Y2Y', 'FEDFUNDS', 'CPIAUCSL', 'UNRATE', 'GDPC1', 'VIX'] as const;
 export type MacroSeries = (typeof MACRO_SERIES)[number];
 
 /** Everything an agent may see for one symbol at one as-of time: nothing published after `asOf`. */

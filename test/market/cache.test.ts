@@ -53,7 +53,9 @@ describe('the market cache', () => {
       const source = fromSource();
       for (const asOf of AS_OF) expect(snapshotAt(cached, symbol, asOf), asOf).toEqual(snapshotAt(source, symbol, asOf));
       const live = { date: '2024-03-05', open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 };
-      expect(snapshotAt(cached, symbol, '2024-03-05T15:00:00.000Z', { live })).toEqual(snapshotAt(source, symbol, '2024-03-05T15:00:00.000Z', { live }));
+      expect(snapshotAt(cached, symbol, '2024-03-05T15:00:00.000Z', { live })).toEqual(
+        snapshotAt(source, symbol, '2024-03-05T15:00:00.000Z', { live }),
+      );
     });
   }
 
@@ -71,8 +73,16 @@ describe('the market cache', () => {
   it('reads by position as an array does, and hands out the same row objects every time', () => {
     const rows = fromCache(cacheDir).barRows('AAPL');
     const bars = fromSource().bars('AAPL');
-    for (const i of [0, 1, 4000, bars.length - 1, bars.length, -1, -2, -bars.length, -bars.length - 1, 1.5]) expect(rows.at(i), String(i)).toEqual(bars.at(i));
-    for (const [a, b] of [[0, 3], [-3, undefined], [10, 5], [-5, -2], [bars.length - 2, bars.length + 10], [undefined, undefined]] as const) {
+    for (const i of [0, 1, 4000, bars.length - 1, bars.length, -1, -2, -bars.length, -bars.length - 1, 1.5])
+      expect(rows.at(i), String(i)).toEqual(bars.at(i));
+    for (const [a, b] of [
+      [0, 3],
+      [-3, undefined],
+      [10, 5],
+      [-5, -2],
+      [bars.length - 2, bars.length + 10],
+      [undefined, undefined],
+    ] as const) {
       expect(rows.slice(a, b), `${a}, ${b}`).toEqual(bars.slice(a, b));
     }
     const middle = rows.slice(2000, 2010);
@@ -100,11 +110,19 @@ describe('the market cache against changed sources', () => {
     const user = join(work, 'user');
     mkdirSync(user);
     // AAPL's history halved in price and cut at 2020: a snapshot from the bundled rows would differ everywhere.
-    const lines = gunzipSync(readFileSync(join(data, 'daily', 'AAPL.csv.gz'))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(join(data, 'daily', 'AAPL.csv.gz')))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     const halved = lines
       .slice(1)
       .filter((l) => l < '2020')
-      .map((l) => l.split(',').map((v, i) => (i === 0 || i === 5 ? v : String(Number(v) / 2))).join(','));
+      .map((l) =>
+        l
+          .split(',')
+          .map((v, i) => (i === 0 || i === 5 ? v : String(Number(v) / 2)))
+          .join(','),
+      );
     for (const symbol of ['AAPL', 'MYCO']) writeFileSync(join(user, `${symbol}.csv`), `${lines[0]}\n${halved.join('\n')}\n`);
     const cached = fromCache(dir, { bundledDir: data, dataDir: user });
     const source = fromSource({ bundledDir: data, dataDir: user });
@@ -116,7 +134,9 @@ describe('the market cache against changed sources', () => {
         expect(snapshotAt(cached, symbol, asOf), `${symbol} ${asOf}`).toEqual(snapshotAt(source, symbol, asOf));
       }
     }
-    expect(snapshotAt(cached, 'AAPL', '2019-06-14T21:00:00.000Z').bars).not.toEqual(snapshotAt(fromCache(dir, { bundledDir: data }), 'AAPL', '2019-06-14T21:00:00.000Z').bars);
+    expect(snapshotAt(cached, 'AAPL', '2019-06-14T21:00:00.000Z').bars).not.toEqual(
+      snapshotAt(fromCache(dir, { bundledDir: data }), 'AAPL', '2019-06-14T21:00:00.000Z').bars,
+    );
   });
 
   it('a source file changed since the build is read from the source, its cache ignored', () => {
