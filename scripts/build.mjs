@@ -32,6 +32,7 @@ await build({
     'bench/run': 'bench/run.ts',
     'bench/client-worker': 'bench/client-worker.ts',
     'bench/baseline-server': 'bench/baseline-server.ts',
+    'bench/fuzz': 'bench/fuzz.ts',
   },
 });
 

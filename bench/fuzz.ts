@@ -1,0 +1,71 @@
+// `npm run fuzz [-- --small] [-- --frames N] [-- --seconds N] [-- --seed N] [-- --phase a,c] [-- --json FILE]`: hostile clients against a real server.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { PhaseReport } from './fuzz-phase.js';
+import { header, row } from './fuzz-report.js';
+import { notRun, Session } from './fuzz-session.js';
+import { FULL, PHASES, SMALL } from './fuzz-suite.js';
+
+const { values } = parseArgs({
+  options: {
+    small: { type: 'boolean', default: false },
+    frames: { type: 'string' },
+    seconds: { type: 'string' },
+    seed: { type: 'string' },
+    phase: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+
+function whole(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`fuzz: --${name} must be a whole number >= ${min}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const small = values.small ?? false;
+const preset = small ? SMALL : FULL;
+const sizes = { ...preset, frames: whole('frames', values.frames, preset.frames, 1) };
+const seconds = whole('seconds', values.seconds, small ? 120 : 600, 1);
+const seed = whole('seed', values.seed, Math.floor(Math.random() * 2 ** 32), 0);
+const ids = (values.phase ?? PHASES.map((p) => p.id).join(',')).split(',');
+const unknown = ids.filter((id) => !PHASES.some((p) => p.id === id));
+if (unknown.length > 0) {
+  console.error(`fuzz: unknown --phase ${unknown.join(',')}; the phases are ${PHASES.map((p) => p.id).join(',')}`);
+  process.exit(2);
+}
+
+const started = Date.now();
+const deadline = started + seconds * 1000;
+const session = new Session(sizes, seed, deadline);
+// The hard bound: whatever hangs, the run ends a little after --seconds.
+setTimeout(
+  () => {
+    console.error(`fuzz: --seconds ${seconds} exceeded; stopping`);
+    void session.stop().finally(() => process.exit(3));
+  },
+  seconds * 1000 + 15_000,
+).unref();
+
+console.log(`hostile clients against signals serve (${small ? 'small' : 'full'} run, seed ${seed}, at most ${seconds} s)`);
+console.log(header());
+const reports: PhaseReport[] = [];
+for (const phase of PHASES.filter((p) => ids.includes(p.id))) {
+  const report = Date.now() > deadline ? notRun(phase, `--seconds ${seconds} spent before it could start`) : await session.run(phase);
+  reports.push(report);
+  console.log(row(report));
+}
+await session.stop();
+
+const ok = reports.every((r) => r.ok);
+console.log(`${ok ? 'all checks pass' : 'some checks FAIL'} (${Math.round((Date.now() - started) / 1000)} s)`);
+if (values.json) {
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
+  writeFileSync(values.json, `${JSON.stringify({ machine, seed, small, sizes, seconds, ok, phases: reports }, null, 2)}\n`);
+}
+process.exit(ok ? 0 : 1);
