@@ -1,14 +1,22 @@
 // Starting and measuring server processes for the benchmarks: the real `signals serve` and the bare ws baseline.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
-const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
-const WORKER = fileURLToPath(new URL('./client-worker.js', import.meta.url));
-const BASELINE = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+/** The package root, found from this module wherever the build put it (an entry point or a shared chunk). */
+function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  throw new Error('package.json not found above the bench modules');
+}
+const ROOT = packageRoot();
+const BIN = join(ROOT, 'bin', 'signals.js');
+const WORKER = join(ROOT, 'dist', 'bench', 'client-worker.js');
+const BASELINE = join(ROOT, 'dist', 'bench', 'baseline-server.js');
 
 export interface ServerProcess {
   name: 'signals' | 'baseline';

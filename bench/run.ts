@@ -6,6 +6,7 @@ import { broadcastRun, memoryRun, recordAnalyses } from './fanout.js';
 import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
 import { startBaseline, startSignals } from './processes.js';
+import { benchLogThroughput, benchRecovery } from './log.js';
 import { benchStartup } from './startup.js';
 
 const { values } = parseArgs({
@@ -39,6 +40,15 @@ row(
   'start-up analyze / node -e 0',
   `${startup.analyze_ms} ms / ${startup.node_ms} ms = ${startup.ratio}x  (goal <= 2x)${startup.market_cache ? '' : '  NO MARKET CACHE: run the build'}`,
 );
+
+const logCost = await benchLogThroughput(smoke ? 0.6 : quick ? 6 : 15);
+results.signal_log = logCost;
+row('publications/s: log in memory', `${logCost.memory_per_s}`);
+row('publications/s: embedded, fsync interval', `${logCost.embedded_interval_per_s} = ${logCost.ratio_interval}x  (goal >= 0.8)`);
+row('publications/s: embedded, fsync always', `${logCost.embedded_always_per_s} = ${logCost.ratio_always}x`);
+const recovery = await benchRecovery(smoke ? 500 : 10_000);
+results.recovery = recovery;
+row(`recover ${recovery.publications} missed publications`, `${recovery.recover_ms} ms  (goal < 1000 for 10,000)`);
 
 const signals = await startSignals();
 const recording = await recordAnalyses(signals);

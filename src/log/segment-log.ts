@@ -4,6 +4,7 @@ import {
   accessSync,
   closeSync,
   constants,
+  fdatasync,
   existsSync,
   fdatasyncSync,
   fsyncSync,
@@ -54,9 +55,15 @@ interface SymbolState {
   segments: Segment[];
   /** The open file of the newest segment, once appended to in this run. */
   fd: number | undefined;
+  /** Written since the last fsync began. */
   dirty: boolean;
   head: number;
   latest: Publication | undefined;
+  /** Appends of this symbol run one after another, in call order (each assigns the next seq). */
+  queue: Promise<unknown>;
+  /** The fsync under way, and the one that will start after it (which covers every write made before it starts). */
+  syncing: Promise<void> | undefined;
+  nextSync: Promise<void> | undefined;
 }
 
 const stateError = (error: unknown, dir: string): SignalsError => {
@@ -126,9 +133,15 @@ export class SegmentLog implements SignalLog {
     }
   }
 
-  async append(symbol: string, publication: Publication): Promise<number> {
-    if (this.closed) throw new SignalsError('STATE_UNWRITABLE', 'the signal log is closed');
+  append(symbol: string, publication: Publication): Promise<number> {
+    if (this.closed) return Promise.reject(new SignalsError('STATE_UNWRITABLE', 'the signal log is closed'));
     const state = this.state(symbol);
+    const appended = state.queue.then(() => this.appendNow(state, publication));
+    state.queue = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async appendNow(state: SymbolState, publication: Publication): Promise<number> {
     const seq = state.head + 1;
     publication.data.seq = seq;
     publication.data.epoch = this.epoch;
@@ -136,7 +149,7 @@ export class SegmentLog implements SignalLog {
     const record = encodeRecord(seq, time, JSON.stringify(publication));
     let segment = state.segments.at(-1);
     try {
-      if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES) segment = this.roll(state, seq);
+      if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES) segment = await this.roll(state, seq);
       const fd = (state.fd ??= openSync(segment.path, 'a'));
       try {
         for (let written = 0; written < record.length; ) written += writeSync(fd, record, written);
@@ -145,16 +158,45 @@ export class SegmentLog implements SignalLog {
         ftruncateSync(fd, segment.bytes);
         throw error;
       }
-      if (this.fsync === 'always') fdatasyncSync(fd);
-      else state.dirty = true;
+      segment.records.push({ seq, time, offset: segment.bytes, length: record.length });
+      segment.bytes += record.length;
+      state.head = seq;
+      state.latest = publication;
+      state.dirty = true;
+      // On the thread pool: the event loop never waits for the disk, and appends waiting together share one fsync.
+      if (this.fsync === 'always') await this.sync(state);
     } catch (error) {
       throw stateError(error, this.options.dir);
     }
-    segment.records.push({ seq, time, offset: segment.bytes, length: record.length });
-    segment.bytes += record.length;
-    state.head = seq;
-    state.latest = publication;
     return seq;
+  }
+
+  /** An fsync of the symbol's open segment that starts after every write made so far; resolves when it is done. */
+  private sync(state: SymbolState): Promise<void> {
+    if (state.nextSync) return state.nextSync;
+    const start = (): Promise<void> => {
+      state.nextSync = undefined;
+      state.dirty = false;
+      const fd = state.fd;
+      const done =
+        fd === undefined
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+      const tracked: Promise<void> = done.finally(() => {
+        if (state.syncing === tracked) state.syncing = undefined;
+      });
+      state.syncing = tracked;
+      // Its failure reaches whoever awaits `done`; this copy is only for `settled`.
+      tracked.catch(() => undefined);
+      return done;
+    };
+    state.nextSync = (state.syncing ?? Promise.resolve()).catch(() => undefined).then(start);
+    return state.nextSync;
+  }
+
+  /** Waits for every fsync of the symbol under way or queued: its file may then be closed. */
+  private async settled(state: SymbolState): Promise<void> {
+    while (state.nextSync ?? state.syncing) await (state.nextSync ?? state.syncing)!.catch(() => undefined);
   }
 
   async read(symbol: string, options: ReadOptions = {}): Promise<LogRecord[]> {
@@ -197,12 +239,14 @@ export class SegmentLog implements SignalLog {
     return this.symbols.get(symbol)?.latest;
   }
 
-  /** Writes everything to the disk, closes the files and releases the state dir. */
+  /** Finishes the appends under way, writes everything to the disk, closes the files and releases the state dir. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const state of this.symbols.values()) {
+      await state.queue;
+      await this.settled(state);
       if (state.fd === undefined) continue;
       fdatasyncSync(state.fd);
       closeSync(state.fd);
@@ -224,16 +268,17 @@ export class SegmentLog implements SignalLog {
       if (!isSymbol(symbol)) throw new SignalsError('BAD_ARGUMENT', `not a symbol: ${symbol}`);
       const dir = join(this.options.dir, 'log', symbol);
       mkdirSync(dir, { recursive: true });
-      state = { dir, segments: [], fd: undefined, dirty: false, head: 0, latest: undefined };
+      state = { dir, segments: [], fd: undefined, dirty: false, head: 0, latest: undefined, queue: Promise.resolve(), syncing: undefined, nextSync: undefined };
       this.symbols.set(symbol, state);
     }
     return state;
   }
 
   /** Starts a new segment whose first record is `seq`; the old one is synced and closed, then retention runs. */
-  private roll(state: SymbolState, seq: number): Segment {
+  private async roll(state: SymbolState, seq: number): Promise<Segment> {
     if (state.fd !== undefined) {
-      fdatasyncSync(state.fd);
+      await this.sync(state);
+      await this.settled(state);
       closeSync(state.fd);
       state.fd = undefined;
       state.dirty = false;
@@ -307,12 +352,7 @@ export class SegmentLog implements SignalLog {
       const flush = () => {
         for (const state of this.symbols.values()) {
           if (!state.dirty || state.fd === undefined) continue;
-          state.dirty = false;
-          try {
-            fdatasyncSync(state.fd);
-          } catch (error) {
-            this.options.warn?.('fsync of the signal log failed', { dir: state.dir, error: String(error) });
-          }
+          this.sync(state).catch((error: unknown) => this.options.warn?.('fsync of the signal log failed', { dir: state.dir, error: String(error) }));
         }
       };
       this.timers.push(setInterval(flush, this.options.fsyncIntervalMs ?? 200).unref());
