@@ -77,8 +77,8 @@ const TOKENS = [
   '\\ud800',
 ];
 const CHARS = 'abcXYZ019 .,:;{}[]"\\/^=-_\tſß€😀\u0000\u007f\u00ff';
-/** The largest frame the server accepts is 64 KiB: inputs that are not meant to be too big stay under it. */
-const ROOM = 60_000;
+/** The largest frame the server accepts is 16 KiB: inputs that are not meant to be too big stay under it. */
+const ROOM = 15_000;
 
 const text = (kind: string, value: string): FuzzFrame => ({ kind, opcode: Opcode.TEXT, payload: Buffer.from(value) });
 
@@ -228,7 +228,7 @@ export function fuzzFrame(rng: Rng, symbols: readonly string[]): FuzzFrame {
   }
 }
 
-/** One frame after which the server must close: text that is not UTF-8 (1007), or more than 64 KiB (1009). */
+/** One frame after which the server must close: text that is not UTF-8 (1007), or more than 16 KiB (1009). */
 export function closingFrame(rng: Rng): FuzzFrame {
   if (rng.chance(0.5)) {
     const bytes = rng.bytes(rng.int(300));
@@ -241,5 +241,5 @@ export function closingFrame(rng: Rng): FuzzFrame {
       payload: Buffer.concat([bytes.subarray(0, at), Buffer.from(bad), bytes.subarray(at)]),
     };
   }
-  return text('over 64 KiB', JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(65_537 + rng.int(30_000)) }));
+  return text('over 16 KiB', JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(16_385 + rng.int(30_000)) }));
 }

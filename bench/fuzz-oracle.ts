@@ -2,10 +2,13 @@
 import { isUtf8 } from 'node:buffer';
 import { clientMessageTypes, clientSchemas } from '../src/protocol/messages.js';
 import { isSymbol, normaliseSymbol } from '../src/protocol/symbol.js';
+import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import { Opcode } from './fuzz-wire.js';
 
 /** The inbound frame limit: larger is closed with 1009. */
-const MAX_FRAME_BYTES = 64 * 1024;
+const MAX_FRAME_BYTES = DEFAULT_LIMITS.maxFrameBytes;
+/** JSON nested deeper than this is INVALID_JSON, unparsed. */
+const MAX_NESTING = 32;
 
 export type Answer =
   /** The connection is closed with this code (1007 not UTF-8, 1009 too big). */
@@ -18,6 +21,18 @@ export type Answer =
    * answered with a `history` page, which may come after the answers to later requests.
    */
   | { served: true; unknown: number; analysis: boolean; history?: true };
+
+/** Whether more than `max` arrays and objects are nested inside each other in a parsed value (iteratively: inputs nest thousands deep). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, outer] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (outer + 1 > max) return true;
+    for (const child of Object.values(v)) stack.push([child, outer + 1]);
+  }
+  return false;
+}
 
 /**
  * What the server must answer to one frame, before rate limits.
@@ -33,6 +48,7 @@ export function expectedAnswer(opcode: number, payload: Buffer, symbols: Readonl
   } catch {
     return { error: 'INVALID_JSON' };
   }
+  if (nestsDeeperThan(raw, MAX_NESTING)) return { error: 'INVALID_JSON' };
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
   if (typeof type !== 'string' || !(clientMessageTypes as readonly string[]).includes(type)) return { error: 'UNKNOWN_TYPE' };
   const parsed = clientSchemas[type as keyof typeof clientSchemas].safeParse(raw);

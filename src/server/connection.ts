@@ -26,6 +26,14 @@ export class Connection {
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Outbound>();
   private corked = false;
+  /**
+   * Frames of this turn for a client whose socket still held unsent bytes when the turn began: they go
+   * to the socket as one chunk at the end of the turn. A socket that cannot send keeps one buffer per
+   * write, and destroying it makes an error object for each, which for a stalled client is thousands.
+   */
+  private holding = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   private readonly flushAt: number;
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -80,7 +88,7 @@ export class Connection {
    */
   send(message: Outbound, conflateKey?: string): boolean {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
-    const buffered = this.ws.bufferedAmount;
+    const buffered = this.ws.bufferedAmount + this.heldBytes;
     if (buffered + message.bytes > this.limits.maxBufferedBytes) {
       this.closeSlow();
       return false;
@@ -103,8 +111,13 @@ export class Connection {
       return;
     }
     this.cork(socket);
+    if (this.holding) {
+      this.held.push(message.frame);
+      this.heldBytes += message.frame.length;
+      return;
+    }
     socket.write(message.frame);
-    if (this.corked && socket.writableLength >= this.flushAt) {
+    if (socket.writableLength >= this.flushAt) {
       socket.uncork();
       socket.cork();
     }
@@ -116,16 +129,27 @@ export class Connection {
    */
   private cork(socket: Socket): void {
     if (this.corked) return;
-    // ws has no public cork; its socket is a plain net.Socket whose cork nests with ws's own.
-    socket.cork();
     this.corked = true;
+    this.holding = socket.writableLength > 0;
+    // ws has no public cork; its socket is a plain net.Socket whose cork nests with ws's own.
+    if (!this.holding) socket.cork();
     this.events.onCork(this);
   }
 
   uncork(): void {
     if (!this.corked) return;
     this.corked = false;
-    this.path.socketOf(this.ws)?.uncork();
+    const socket = this.path.socketOf(this.ws);
+    if (!this.holding) {
+      socket?.uncork();
+      return;
+    }
+    this.holding = false;
+    const held = this.held;
+    this.held = [];
+    const bytes = this.heldBytes;
+    this.heldBytes = 0;
+    if (held.length > 0 && socket && !socket.destroyed) socket.write(held.length === 1 ? held[0]! : Buffer.concat(held, bytes));
   }
 
   /**
@@ -160,6 +184,8 @@ export class Connection {
    */
   close(code: number, reason: string): void {
     if (this.closing) return;
+    // What this turn already sent goes first, so the close frame is the last thing the client reads.
+    this.uncork();
     this.closing = true;
     this.pendingPrices.clear();
     this.ws.pause();
@@ -179,6 +205,8 @@ export class Connection {
   closed(): void {
     this.closing = true;
     this.pendingPrices.clear();
+    this.held = [];
+    this.heldBytes = 0;
     for (const t of this.timers) clearTimeout(t);
     this.timers.length = 0;
   }

@@ -34,7 +34,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxFrameBytes: 64 * 1024,
+  maxFrameBytes: 16 * 1024,
   maxSubscriptions: 100,
   maxConnections: 20_000,
   messageBurst: 40,

@@ -3,7 +3,7 @@ import type { RawData } from 'ws';
 import type { Logger } from '../core/log.js';
 import type { SignalCore } from '../core/signal-core.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
-import { clientMessageTypes, clientSchemas, type ServerMessage, type SinceCursor } from '../protocol/messages.js';
+import { clientMessageTypes, clientSchemas, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Connection } from './connection.js';
 import { historyPage, type HistoryQuery } from './history.js';
@@ -14,6 +14,8 @@ import type { Metrics } from './metrics.js';
 
 export type RequestId = string | number | undefined;
 const now = () => new Date().toISOString();
+/** No request nests deeper than 4 levels (since cursors); 32 leaves room without letting JSON.parse recurse far. */
+const MAX_NESTING = 32;
 /** Publications read from the log per step of a recovery. */
 const REPLAY_BATCH = 500;
 
@@ -27,6 +29,8 @@ export interface RequestContext {
 }
 
 export class Requests {
+  private readonly snapshots = new Map<string, { type: 'signal_update' | 'decision_update'; seq: number; json: string }>();
+
   constructor(private readonly context: RequestContext) {}
 
   /** Handles one frame from a client: never throws; an unexpected failure is answered with INTERNAL. */
@@ -49,9 +53,12 @@ export class Requests {
     if (isBinary) {
       return this.error(connection, ErrorCode.BINARY_NOT_SUPPORTED, 'binary frames are not supported; send JSON text', undefined);
     }
+    const text = data.toString();
     let raw: unknown;
     try {
-      raw = JSON.parse(data.toString());
+      // Deep nesting is never a request, and parsing it costs far more than its size suggests.
+      if (nestedDeeperThan(text, MAX_NESTING)) throw new SyntaxError('too deep');
+      raw = JSON.parse(text);
     } catch {
       this.alert(connection, 'error', 'Invalid JSON format', 'error', ErrorCode.INVALID_JSON, undefined);
       return this.error(connection, ErrorCode.INVALID_JSON, 'Invalid JSON format', undefined);
@@ -139,11 +146,10 @@ export class Requests {
         this.replay(connection, symbol, cursor.seq);
         continue;
       }
-      const last = core.latest(symbol);
-      if (last) {
-        connection.lastSeq.set(symbol, last.data.seq ?? 0);
-        const snapshot = { ...last, data: { ...last.data, trigger: 'snapshot' as const } } as ServerMessage;
-        this.context.hub.sendTo(connection, snapshot);
+      const snapshot = this.snapshot(symbol);
+      if (snapshot) {
+        connection.lastSeq.set(symbol, snapshot.seq);
+        this.context.hub.sendJson(connection, snapshot.type, snapshot.json);
       }
     }
     if (refused.length > 0) {
@@ -154,6 +160,22 @@ export class Requests {
         id,
       );
     }
+  }
+
+  /**
+   * The symbol's latest publication as a snapshot (trigger `snapshot`), serialised once per publication
+   * however many clients subscribe: a burst of subscribes costs a map lookup each, not a JSON.stringify.
+   */
+  private snapshot(symbol: string): { type: 'signal_update' | 'decision_update'; seq: number; json: string } | undefined {
+    const last = this.context.core.latest(symbol);
+    if (!last) return undefined;
+    const seq = last.data.seq ?? 0;
+    const cached = this.snapshots.get(symbol);
+    if (cached?.seq === seq) return cached;
+    const json = JSON.stringify({ ...last, data: { ...last.data, trigger: 'snapshot' } });
+    const fresh = { type: last.type, seq, json };
+    this.snapshots.set(symbol, fresh);
+    return fresh;
   }
 
   /** Whether everything after `cursor` is still in the log: the same epoch, a seq not ahead of the log, none trimmed. */
@@ -275,6 +297,23 @@ function sinceOf(message: { symbol?: string | undefined; symbols?: string[] | un
   }
   const bySymbol = new Map(Object.entries(since as Record<string, SinceCursor>).map(([s, c]) => [normaliseSymbol(s), c]));
   return (symbol: string) => bySymbol.get(symbol);
+}
+
+/** Whether `text` (JSON or not) opens more than `max` arrays and objects inside each other, outside strings. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 /** Logged publications are signal_update or decision_update; the JSON says which in its first field. */

@@ -100,7 +100,15 @@ export class SignalServer {
     this.http.requestTimeout = this.limits.handshakeTimeoutMs;
     this.http.maxConnections = this.limits.maxConnections + HANDSHAKE_HEADROOM;
     // No permessage-deflate: every subscriber of a room is sent the same pre-built frame (outbound.ts).
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, clientTracking: false, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxFrameBytes,
+      clientTracking: false,
+      perMessageDeflate: false,
+      // One message per turn of the event loop: a client that sends thousands of frames in one write
+      // takes its turns with every other connection, instead of holding the loop until they are all read.
+      allowSynchronousEvents: false,
+    });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // First of all: a peer may reset at any moment, and an unhandled socket error would end the process.
       socket.on('error', () => socket.destroy());

@@ -47,10 +47,19 @@ describe('bad input', () => {
 });
 
 describe('limits', () => {
-  it('a frame over 64 KiB closes that connection with 1009', async () => {
+  it('a frame over 16 KiB closes that connection with 1009', async () => {
     const c = await TestClient.connect(`${ctx.url}/ws/signals`);
-    c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(70 * 1024) }));
+    c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(17 * 1024) }));
     expect((await c.waitClosed()).code).toBe(1009);
+  });
+
+  it('JSON nested deeper than 32 levels is INVALID_JSON, never parsed; 32 levels are parsed', async () => {
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`, { localAddress: '127.0.0.10' });
+    c.send(`${'['.repeat(33)}${']'.repeat(33)}`);
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: 'INVALID_JSON' });
+    c.send(`{"type":"heartbeat","id":"deep","x":"${'['.repeat(40)}",${'['.repeat(30)}${']'.repeat(30)}}`.replace(',[', ',"y":['));
+    expect(await c.next((m) => m.id === 'deep')).toMatchObject({ type: 'heartbeat' });
+    c.close();
   });
 
   it('subscriptions per connection are capped', async () => {
@@ -92,10 +101,10 @@ describe('broken frames: the documented close code reaches the client', () => {
     return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4]!)]);
   };
 
-  it('a frame over 64 KiB: 1009, every time', async () => {
+  it('a frame over 16 KiB: 1009, every time', async () => {
     for (let i = 0; i < 10; i++) {
       const c = await TestClient.connect(`${ctx.url}/ws/signals`, { localAddress: '127.0.0.8' });
-      c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(70 * 1024) }));
+      c.send(JSON.stringify({ type: 'heartbeat', pad: 'x'.repeat(17 * 1024) }));
       expect((await c.waitClosed()).code).toBe(1009);
     }
   });
