@@ -15,7 +15,7 @@ import ts from 'typescript';
  * What each layer may import directly besides itself; a layer may also import whatever those may (so `server`, which
  * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
  * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the signal log beside the core's other
- * collaborators; the client speaks only the protocol, and the UI shows what the client receives.
+ * collaborators and the backtest beside the server (both run the core's analyses); the client speaks only the protocol, and the UI shows what the client receives.
  */
 const LAYERS = {
   protocol: [],
@@ -25,9 +25,10 @@ const LAYERS = {
   log: ['protocol'],
   core: ['orchestrator', 'log'],
   server: ['core'],
+  backtest: ['core'],
   client: ['protocol'],
   ui: ['client'],
-  cli: ['server', 'ui'],
+  cli: ['server', 'ui', 'backtest'],
 };
 /** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
 const SHARED = ['version'];

@@ -1,0 +1,129 @@
+// The shape of `signals backtest --json` (docs/backtest.md): its zod schema, and the types every backtest module infers from it.
+import { z } from 'zod';
+
+const Fraction = z.number().describe('a fraction: 0.0123 is 1.23%');
+const MaybeNumber = z.number().nullable().describe('null where undefined (no days, no variation, no calls)');
+const Count = z.number().int().min(0);
+const Day = z.string().describe('YYYY-MM-DD');
+
+/** A return series' figures. Fractions, not percent; annualised over 252 trading days; zero risk-free rate. */
+export const Figures = z.object({
+  start: Day.nullable().describe('the first open traded at'),
+  end: Day.nullable().describe('the open that ends the last holding period'),
+  days: Count.describe('holding periods (open to next open)'),
+  total_return: Fraction,
+  annual_return: MaybeNumber.describe('compound: (1 + total_return) ^ (252 / days) - 1'),
+  annual_volatility: MaybeNumber.describe('sample sd of daily returns * sqrt(252)'),
+  sharpe: MaybeNumber.describe('mean / sd of daily returns * sqrt(252)'),
+  sortino: MaybeNumber.describe('mean daily return / sqrt(mean of min(r, 0)^2) * sqrt(252)'),
+  max_drawdown: Fraction.describe('largest fall from a peak of equity, as a positive fraction'),
+  exposure: Fraction.describe('mean |position|'),
+  turnover: MaybeNumber.describe('sum of |change of position| per year; an entry or an exit is 1'),
+});
+export type Figures = z.infer<typeof Figures>;
+
+/** What followed the calls of one action at one horizon. */
+export const ActionStats = z.object({
+  count: Count,
+  mean_return: MaybeNumber.describe('mean forward return from the next open'),
+  hit_rate: MaybeNumber.describe('BUY: share followed by a rise; SELL: by a fall; null for the others'),
+});
+
+const Significance = {
+  t_stat: MaybeNumber.describe('Newey-West (Bartlett) t with `lag`'),
+  p_value: MaybeNumber.describe('two-sided, normal approximation of t_stat'),
+  lag: Count.describe('overlap of consecutive forward returns, in steps: ceil(horizon / every) - 1'),
+};
+
+/** Rank information coefficient of the signed score against the forward return. */
+export const Ic = z.object({
+  pooled: z.object({ ic: MaybeNumber.describe('Spearman over every (symbol, step)'), n: Count, ...Significance }),
+  per_date: z.object({
+    mean: MaybeNumber.describe('mean of the cross-sectional Spearman of each date with 3 or more varying calls'),
+    dates: Count,
+    ...Significance,
+  }),
+});
+
+export const CalibrationRow = z.object({
+  from: z.number().describe('confidence bucket, from (inclusive)'),
+  to: z.number().describe('to (exclusive; the last bucket includes 1)'),
+  count: Count,
+  mean_confidence: MaybeNumber,
+  hit_rate: MaybeNumber.describe('share of the BUY and SELL calls in the bucket that were right'),
+});
+
+const horizonStats = <A extends z.ZodRawShape>(byAction: z.ZodObject<A>) =>
+  z.object({
+    horizon: Count.describe('trading days'),
+    base: z.object({ count: Count, mean_return: MaybeNumber, up_rate: MaybeNumber.describe('share of steps followed by a rise') }),
+    by_action: byAction,
+    ic: Ic,
+    calibration: z.array(CalibrationRow),
+  });
+
+const ConsensusActions = z.object({ BUY: ActionStats, SELL: ActionStats, HOLD: ActionStats, NO_SIGNAL: ActionStats });
+const VoteActions = z.object({ BUY: ActionStats, SELL: ActionStats, HOLD: ActionStats });
+
+/** The consensus's calls: how many of each, and what followed them. */
+export const SignalStats = z.object({
+  steps: Count,
+  actions: z.object({ BUY: Count, SELL: Count, HOLD: Count, NO_SIGNAL: Count }),
+  horizons: z.array(horizonStats(ConsensusActions)),
+});
+export type SignalStats = z.infer<typeof SignalStats>;
+
+/** One agent's own votes (from agent_details), scored the same way; abstentions and failures are left out of IC. */
+export const AgentStats = z.object({
+  name: z.string(),
+  steps: Count,
+  coverage: Fraction.describe('share of steps on which the agent voted'),
+  actions: z.object({ BUY: Count, SELL: Count, HOLD: Count, ABSTAINED: Count, FAILED: Count }),
+  horizons: z.array(horizonStats(VoteActions)),
+});
+export type AgentStats = z.infer<typeof AgentStats>;
+
+export const SymbolResult = z.object({
+  symbol: z.string(),
+  from: Day.describe('first step (as of its close)'),
+  to: Day.describe('last step'),
+  steps: Count,
+  strategy: Figures.describe('long on BUY, short on SELL with --allow-short, flat otherwise; at the next open; after costs'),
+  buy_and_hold: Figures.describe('the symbol held over the same days, no costs'),
+  signals: SignalStats,
+  agents: z.record(z.string(), AgentStats),
+});
+export type SymbolResult = z.infer<typeof SymbolResult>;
+
+export const Settings = z.object({
+  from: Day.nullable().describe('--from, or null: each symbol from its first day with 300 days of history'),
+  to: Day.nullable().describe('--to, or null: each symbol to its last day with a next open'),
+  every: Count,
+  horizons: z.array(Count),
+  cost_bps: z.number(),
+  allow_short: z.boolean(),
+  consensus: z.object({
+    weights: z.record(z.string(), z.number()),
+    default_weight: z.number(),
+    min_confidence: z.number(),
+    gate: z.number(),
+    quorum: Count,
+    denominator: z.enum(['all', 'completed']),
+  }),
+  agents: z.array(z.object({ id: z.string(), name: z.string() })),
+  analyses: Count,
+});
+
+export const BacktestResult = z.object({
+  settings: Settings,
+  symbols: z.array(SymbolResult),
+  portfolio: z.object({
+    symbols: Count,
+    strategy: Figures.describe('equal weight across symbols, rebalanced daily'),
+    buy_and_hold: Figures,
+    signals: SignalStats.describe('every symbol pooled'),
+    agents: z.record(z.string(), AgentStats),
+  }),
+  spy: Figures.nullable().describe('SPY held from the first to the last day of the portfolio; null without SPY data'),
+});
+export type BacktestResult = z.infer<typeof BacktestResult>;

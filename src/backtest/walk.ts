@@ -1,0 +1,74 @@
+// One symbol's walk forward: at each step the analysis `analyze --as-of DATE` runs, reduced to the decision and every agent's vote.
+import type { LlmConfig } from '../agents/sentiment/llm.js';
+import { defaultAgents } from '../agents/index.js';
+import { Analyst } from '../core/analyst.js';
+import { resolveAsOf } from '../market/snapshot.js';
+import { MarketStore } from '../market/store.js';
+import type { ConsensusConfig } from '../orchestrator/consensus.js';
+import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { ConsensusAction } from './simulate.js';
+
+/** What a step keeps of an analysis. `price` is the as-of close the analysis saw (to the cent). */
+export interface Decision {
+  date: string;
+  action: ConsensusAction;
+  /** The consensus's confidence; 0 without a signal. */
+  confidence: number;
+  price: number;
+  /** Each agent's own vote by agent id: BUY, SELL, HOLD, ABSTAINED or FAILED, with its confidence. */
+  votes: Record<string, { name: string; signal: string; confidence: number }>;
+}
+
+/** Everything an analysis depends on, as plain data: what a worker thread needs to build the same analyst. */
+export interface AnalystSetup {
+  dataDir?: string | undefined;
+  consensus: ConsensusConfig;
+  llm?: LlmConfig | undefined;
+  agentTimeoutMs: number;
+}
+
+/** The analysis of one symbol as of one close (an ISO timestamp), to its end. */
+export type Decide = (symbol: string, date: string) => Promise<SignalUpdate | DecisionUpdate>;
+
+/** The analyst `analyze` builds from the same options, and the store it reads. */
+export function buildAnalyst(setup: AnalystSetup, store = new MarketStore({ dataDir: setup.dataDir })): { analyst: Analyst; store: MarketStore } {
+  const analyst = new Analyst({
+    store,
+    agents: defaultAgents({ bundledDir: store.bundledDir, llm: setup.llm }),
+    consensus: setup.consensus,
+    agentTimeoutMs: setup.agentTimeoutMs,
+  });
+  return { analyst, store };
+}
+
+/** Exactly what `signals analyze SYMBOL --as-of DATE` runs: the as-of is after that day's close. */
+export function decideWith(analyst: Analyst, store: MarketStore): Decide {
+  return (symbol, date) => analyst.final(symbol, resolveAsOf(store, symbol, date), 'cli');
+}
+
+/** The decision and votes of an analysis's final event. */
+export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate): Decision {
+  if (event.type === 'signal_update') {
+    const d = event.data;
+    const votes = Object.fromEntries(
+      Object.entries(d.agents_consensus.agent_details).map(([id, a]) => [id, { name: a.name, signal: a.signal, confidence: a.confidence }]),
+    );
+    return { date, action: d.action, confidence: d.confidence, price: d.price, votes };
+  }
+  const decision = event.data.decision;
+  if (decision.action === 'ERROR') throw new Error(decision.error);
+  const votes = Object.fromEntries(
+    Object.entries(decision.agent_summary).map(([id, a]) => [id, { name: a.name, signal: a.signal, confidence: a.confidence }]),
+  );
+  return { date, action: 'NO_SIGNAL', confidence: 0, price: event.data.price ?? 0, votes };
+}
+
+/** Analyses `symbol` as of each date in turn; `onStep` after each. */
+export async function walk(decide: Decide, symbol: string, dates: readonly string[], onStep?: () => void): Promise<Decision[]> {
+  const decisions: Decision[] = [];
+  for (const date of dates) {
+    decisions.push(decisionOf(date, await decide(symbol, date)));
+    onStep?.();
+  }
+  return decisions;
+}
