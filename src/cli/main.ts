@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
 import { ANALYZE_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, SERVE, SYMBOLS, WATCH } from './options.js';
+import { ANALYZE, BACKTEST, SERVE, SYMBOLS, WATCH } from './options.js';
 
 /** A command whose options are all declared in `spec` and checked against `rules` and `checks` before its action. */
 function command(parent: Command, name: string, spec: Spec, rules: Applicability[] = [], checks: Record<string, AsyncCheck> = {}): Command {
@@ -53,6 +53,25 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
 11 some symbols failed (the others are printed), 1 internal error. With several symbols that all fail: the first one's code.`,
     )
     .action(run(async (symbols: string[]) => (await import('./analyze.js')).runAnalyze(symbols, analyze.opts())));
+
+  const backtest = command(root, 'backtest', BACKTEST, ANALYZE_RULES);
+  backtest
+    .description('walk-forward evaluation: analyse each trading day as of its close, trade at the next open, measure it')
+    .addArgument(symbolsArgument('symbols', 'ticker symbols, e.g. AAPL MSFT'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals backtest AAPL --from 2024-01-02 --to 2024-12-31
+  signals backtest AAPL MSFT NVDA --from 2019-01-02 --to 2025-10-01 --report bt.html --csv steps.csv
+  signals backtest JPM --every 5 --horizon 5,21 --allow-short --json | jq '.symbols[0].strategy'
+  signals backtest AAPL --reference-consensus --weights technical=2
+
+Each step is what \`signals analyze SYMBOL --as-of DATE\` prints, traded at the next open (docs/backtest.md).
+Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 data error, 10 analysis failed,
+1 internal error.`,
+    )
+    .action(run(async (list: string[]) => (await import('./backtest.js')).runBacktestCommand(list, backtest.opts())));
 
   const symbols = command(root, 'symbols', SYMBOLS);
   symbols

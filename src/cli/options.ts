@@ -1,4 +1,6 @@
 // Every command's options, each declared once: flag, help, environment variable, parser, default (see option-rules.ts for when each applies).
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_LLM_MODEL, type LlmConfig } from '../agents/sentiment/llm.js';
 import { LEVELS, type Level } from '../core/log.js';
 import { defaultStateDir } from '../log/state-dir.js';
@@ -11,6 +13,7 @@ import { DEFAULT_FROM, DEFAULT_PRICE_RATE, DEFAULT_SEED, DEFAULT_SYMBOLS, DEFAUL
 import { flag, optional, withDefault, type Spec, type Values } from './option-spec.js';
 import {
   aboveZero,
+  BadValue,
   calendarDate,
   decimal,
   folder,
@@ -24,6 +27,7 @@ import {
   weights,
   wholeNumber,
   wsUrl,
+  type Parser,
 } from './parse.js';
 
 export const DATA = {
@@ -259,6 +263,68 @@ export const ANALYZE = {
 export type AnalyzeOptions = Values<typeof ANALYZE>;
 
 export const SYMBOLS = { json: flag({ help: 'print JSON' }), ...DATA };
+
+/**
+ * Forward-return horizons in trading days: a comma-separated list of whole numbers 1 to 1000, returned ascending
+ * without repeats. @example horizonList()('63,5,21') // [5, 21, 63]
+ */
+export function horizonList(): Parser<number[]> {
+  const one = wholeNumber(1, 1000);
+  return (raw) => {
+    const parts = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (parts.length === 0) throw new BadValue((who) => `${who} is empty; give horizons in trading days, e.g. 5,21,63`);
+    const values = parts.map((part) => {
+      try {
+        return one(part, undefined);
+      } catch (error) {
+        if (!(error instanceof BadValue)) throw error;
+        throw new BadValue((who) => `${who}: a horizon is a whole number of trading days from 1 to 1000, got "${part}"`);
+      }
+    });
+    return [...new Set(values)].sort((a, b) => a - b);
+  };
+}
+
+/** A file to write: not a folder, in a folder that exists and can be written, checked before a long run rather than after it. */
+export function outputFile(): Parser<string> {
+  return (raw) => {
+    if (raw.trim() === '') throw new BadValue((who) => `${who} is blank: give a file name, or leave it out`);
+    if (statSync(raw, { throwIfNoEntry: false })?.isDirectory()) throw new BadValue((who) => `${who} ${raw} is a folder; give a file name`);
+    const folder = dirname(resolve(raw));
+    const exists = statSync(folder, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (!exists) throw new BadValue((who) => `${who} ${raw}: the folder ${folder} does not exist`);
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      throw new BadValue((who) => `${who} ${raw}: the folder ${folder} cannot be written`);
+    }
+    return raw;
+  };
+}
+
+export const BACKTEST = {
+  from: optional({ arg: 'date', help: "first day analysed (default: each symbol's first day with 300 days of history)", parse: calendarDate() }),
+  to: optional({ arg: 'date', help: 'last day analysed (default: the last day with a next open to trade at)', parse: calendarDate() }),
+  every: withDefault({ arg: 'n', help: 'analyse every n-th trading day, 1 to 1000', parse: wholeNumber(1, 1000), default: 1 }),
+  horizon: withDefault({
+    arg: 'list',
+    help: 'forward-return horizons in trading days, each 1 to 1000',
+    parse: horizonList(),
+    default: [5, 21, 63],
+    defaultHelp: '5,21,63',
+  }),
+  costBps: withDefault({ arg: 'bps', help: 'cost per unit of position traded, in basis points, 0 to 1000', parse: decimal(0, 1000), default: 5 }),
+  allowShort: flag({ help: 'short on SELL (default: flat)' }),
+  json: flag({ help: 'print the results as JSON (shape in docs/backtest.md)' }),
+  csv: optional({ arg: 'file', help: 'write one row per step to this CSV file', parse: outputFile() }),
+  report: optional({ arg: 'file', help: 'write a self-contained HTML report to this file', parse: outputFile() }),
+  workers: optional({ arg: 'n', help: 'worker threads, 1 to 64 (default: one per core)', parse: wholeNumber(1, 64) }),
+  ...ANALYSIS,
+};
+export type BacktestCliOptions = Values<typeof BACKTEST>;
 
 export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
   const preset = options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS;

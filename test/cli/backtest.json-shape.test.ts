@@ -1,0 +1,72 @@
+// `signals backtest --json` as a real process: the documented shape (the zod schema), every figure block complete, and the
+// same result whether the symbols run on one thread or on worker threads.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BacktestResult } from '../../src/backtest/schema.js';
+import { run } from '../helpers/cli.js';
+
+const AGENT_IDS = ['technical', 'momentum', 'volatility', 'economic', 'sentiment'];
+const FIGURES = ['annual_return', 'annual_volatility', 'sharpe', 'sortino', 'max_drawdown', 'exposure', 'turnover'];
+const ARGS = ['backtest', 'AAPL', 'JPM', '--from', '2024-03-01', '--to', '2024-09-30', '--every', '3', '--horizon', '21,5', '--json'];
+
+describe('signals backtest --json', () => {
+  let raw: ReturnType<typeof run>;
+  let result: BacktestResult;
+  beforeAll(() => {
+    raw = run([...ARGS, '--workers', '2']);
+    result = BacktestResult.strict().parse(JSON.parse(raw.stdout));
+  }, 60_000);
+
+  it('exits 0 with only JSON on stdout and nothing on stderr off a terminal', () => {
+    expect(raw.code).toBe(0);
+    expect(raw.stderr).toBe('');
+    expect(Object.keys(JSON.parse(raw.stdout) as object)).toEqual(['settings', 'symbols', 'portfolio', 'spy']);
+  });
+
+  it('has a complete figure block for each strategy, buy-and-hold, the portfolio and SPY', () => {
+    const blocks = [
+      ...result.symbols.flatMap((s) => [s.strategy, s.buy_and_hold]),
+      result.portfolio.strategy,
+      result.portfolio.buy_and_hold,
+      result.spy!,
+    ];
+    expect(blocks).toHaveLength(7);
+    for (const block of blocks) {
+      // A strategy that stayed flat has no Sharpe (no variation): null, never left out.
+      for (const key of FIGURES)
+        expect(block[key as keyof typeof block] === null || typeof block[key as keyof typeof block] === 'number', key).toBe(true);
+      expect(block.start).toBe('2024-03-04');
+    }
+    for (const block of [...result.symbols.map((s) => s.buy_and_hold), result.portfolio.buy_and_hold, result.spy!]) {
+      for (const key of FIGURES) expect(block[key as keyof typeof block], key).toEqual(expect.any(Number));
+    }
+    expect(result.symbols.map((s) => s.symbol)).toEqual(['AAPL', 'JPM']);
+    expect(result.symbols[0]!.buy_and_hold.exposure).toBe(1);
+  });
+
+  it("reports each agent's own votes and the horizons in ascending order", () => {
+    expect(result.settings.horizons).toEqual([5, 21]);
+    expect(result.settings.agents.map((a) => a.id)).toEqual(AGENT_IDS);
+    for (const s of result.symbols) {
+      expect(Object.keys(s.agents)).toEqual(AGENT_IDS);
+      expect(s.signals.horizons.map((h) => h.horizon)).toEqual([5, 21]);
+      expect(s.signals.horizons[1]!.ic.pooled.lag).toBe(6);
+      const a = s.signals.actions;
+      expect(a.BUY + a.SELL + a.HOLD + a.NO_SIGNAL).toBe(s.steps);
+    }
+    expect(result.settings.analyses).toBe(result.symbols[0]!.steps + result.symbols[1]!.steps);
+    expect(result.portfolio.signals.steps).toBe(result.settings.analyses);
+  });
+
+  it('writes fractions to 4 places', () => {
+    const places = (x: number) => (String(x).split('.')[1] ?? '').length;
+    for (const block of [result.portfolio.strategy, result.spy!]) {
+      for (const key of FIGURES) expect(places(block[key as keyof typeof block] as number)).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('gives the same result on one thread as on two worker threads', () => {
+    const one = run([...ARGS, '--workers', '1']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe(raw.stdout);
+  });
+});
