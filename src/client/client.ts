@@ -132,7 +132,8 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
   private connectError(refused: ErrorCode | undefined, reason: string): SignalsError {
     const url = this.options.url;
     if (refused === 'SERVER_BUSY') return new SignalsError('SERVER_BUSY', `the server at ${url} is full or unavailable (${reason}); try again later`);
-    if (refused === 'RATE_LIMITED') return new SignalsError('RATE_LIMITED', `the server at ${url} refuses connections from this address for now (${reason}); try again later`);
+    if (refused === 'RATE_LIMITED')
+      return new SignalsError('RATE_LIMITED', `the server at ${url} refuses connections from this address for now (${reason}); try again later`);
     return new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}`);
   }
 

@@ -78,7 +78,13 @@ export function reduce(state: DashboardState, event: DashboardEvent): DashboardS
     case 'connection': {
       const s = event.state;
       const text =
-        s.status === 'open' ? `connected to ${state.url}` : s.status === 'reconnecting' ? `connection lost (${s.reason}); reconnecting in ${Math.ceil(s.inMs / 1000)}s` : s.status === 'closed' ? `disconnected: ${s.reason}` : undefined;
+        s.status === 'open'
+          ? `connected to ${state.url}`
+          : s.status === 'reconnecting'
+            ? `connection lost (${s.reason}); reconnecting in ${Math.ceil(s.inMs / 1000)}s`
+            : s.status === 'closed'
+              ? `disconnected: ${s.reason}`
+              : undefined;
       return { ...state, connection: s, log: text ? log(state, text, s.status === 'open' ? 'info' : 'warning') : state.log };
     }
     case 'select': {
@@ -110,7 +116,12 @@ function onMessage(state: DashboardState, m: ServerMessage): DashboardState {
         ...state,
         marketTime: d.timestamp,
         lastUpdate: now,
-        rows: updateRow(state, d.symbol, (r) => ({ ...r, price: d.price, changePercent: d.change_percent, prices: [...r.prices, d.price].slice(-SPARK_POINTS) })),
+        rows: updateRow(state, d.symbol, (r) => ({
+          ...r,
+          price: d.price,
+          changePercent: d.change_percent,
+          prices: [...r.prices, d.price].slice(-SPARK_POINTS),
+        })),
       };
     }
     case 'agent_update': {
@@ -152,11 +163,7 @@ function onMessage(state: DashboardState, m: ServerMessage): DashboardState {
       const signal = m.type === 'signal_update' ? m.data : undefined;
       const decision = m.type === 'decision_update' ? m.data.decision : undefined;
       const action = signal?.action ?? decision?.action ?? 'NO_SIGNAL';
-      const details = signal
-        ? signal.agents_consensus.agent_details
-        : decision?.action === 'NO_SIGNAL'
-          ? decision.agent_summary
-          : {};
+      const details = signal ? signal.agents_consensus.agent_details : decision?.action === 'NO_SIGNAL' ? decision.agent_summary : {};
       const agents: AgentRow[] = Object.entries(details).map(([id, a]) => ({
         id,
         name: a.name,
