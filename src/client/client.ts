@@ -1,9 +1,14 @@
-// A typed client of the signals server: connect with a token, subscribe, analyze, typed events, reconnect and resubscribe.
+// A typed client of the signals server: connect with a token, subscribe, analyze, typed events, reconnect and recover what it missed.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { CloseCode, SignalsError, type ErrorCode } from '../protocol/errors.js';
-import { ServerMessage, type ClientMessage } from '../protocol/messages.js';
+import { CloseCode, type ErrorCode } from '../protocol/errors.js';
+import { ServerMessage, type ClientMessage, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
+import { ConnectError } from './connect-error.js';
+import { Cursors, type NotRecovered } from './cursors.js';
+
+export { ConnectError } from './connect-error.js';
+export { describeNotRecovered, type NotRecovered, type NotRecoveredReason } from './cursors.js';
 
 export type ConnectedMessage = Extract<ServerMessage, { type: 'connected' }>;
 
@@ -24,6 +29,11 @@ export type ClientEvents = ByType & {
   state: [ClientState];
   /** A frame the client could not read (not JSON, or not a known message). */
   invalid: [string];
+  /**
+   * After a reconnect, the server could not replay what a symbol missed (`subscribed` with `recovered: false`):
+   * the publications in between are lost to this client; its latest follows as a snapshot.
+   */
+  not_recovered: [NotRecovered];
 };
 
 /**
@@ -60,16 +70,24 @@ export function backoffDelay(attempt: number, initial: number, max: number, rand
   return Math.round(base / 2 + (base / 2) * random());
 }
 
+/** A subscribe carries at most this many symbols (and `since` cursors): the protocol's limit per request. */
+const SUBSCRIBE_BATCH = 100;
+
 /**
+ * Remembers, per symbol, the seq and epoch of the newest publication it has, and after a reconnect subscribes
+ * with those as `since`: the server replays what was missed, so `signal_update` and `decision_update` go on
+ * without a gap or a repeat; `not_recovered` says when that could not be done.
  * @example
  * const client = new SignalsClient({ url: 'ws://127.0.0.1:8000/ws/signals' });
  * client.on('signal_update', (m) => console.log(m.data.symbol, m.data.action));
+ * client.on('not_recovered', (n) => console.warn(`${n.symbol}: missed publications are lost (${n.reason})`));
  * await client.connect();
  * client.subscribe(['AAPL', 'MSFT']);
  */
 export class SignalsClient extends EventEmitter<ClientEvents> {
   private ws: WebSocket | undefined;
   private readonly symbols = new Set<string>();
+  private readonly cursors = new Cursors();
   private attempt = 0;
   private closedByUser = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -95,8 +113,16 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
 
   unsubscribe(symbols: string[]): string {
     const canonical = symbols.map(normaliseSymbol);
-    for (const s of canonical) this.symbols.delete(s);
+    for (const s of canonical) {
+      this.symbols.delete(s);
+      this.cursors.forget(s);
+    }
     return this.send({ type: 'unsubscribe', symbols: canonical });
+  }
+
+  /** Per symbol, the seq and epoch of the newest publication received (what a reconnect recovers from). */
+  positions(): Record<string, SinceCursor> {
+    return this.cursors.all();
   }
 
   analyze(symbol: string): string {
@@ -129,12 +155,40 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     this.emit('state', state);
   }
 
-  private connectError(refused: ErrorCode | undefined, reason: string): SignalsError {
+  private connectError(refused: ErrorCode | undefined, reason: string, httpStatus: number | undefined): ConnectError {
     const url = this.options.url;
-    if (refused === 'SERVER_BUSY') return new SignalsError('SERVER_BUSY', `the server at ${url} is full or unavailable (${reason}); try again later`);
-    if (refused === 'RATE_LIMITED')
-      return new SignalsError('RATE_LIMITED', `the server at ${url} refuses connections from this address for now (${reason}); try again later`);
-    return new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}`);
+    if (refused === 'SERVER_BUSY')
+      return new ConnectError('SERVER_BUSY', `the server at ${url} is full or unavailable (${reason}); try again later`, httpStatus);
+    if (refused === 'RATE_LIMITED') {
+      return new ConnectError(
+        'RATE_LIMITED',
+        `the server at ${url} refuses connections from this address for now (${reason}); try again later`,
+        httpStatus,
+      );
+    }
+    if (httpStatus !== undefined)
+      return new ConnectError('CONNECTION_FAILED', `the server at ${url} answered the upgrade with HTTP ${httpStatus}`, httpStatus);
+    return new ConnectError('CONNECTION_FAILED', `nothing answered at ${url}`, undefined);
+  }
+
+  /** Subscribes again to every symbol after a reconnect, each from its cursor when it has one. */
+  private resubscribe(): void {
+    const all = [...this.symbols];
+    for (let i = 0; i < all.length; i += SUBSCRIBE_BATCH) {
+      const symbols = all.slice(i, i + SUBSCRIBE_BATCH);
+      const since = this.cursors.since(symbols);
+      this.send({ type: 'subscribe', symbols, ...(since ? { since } : {}) });
+    }
+  }
+
+  /** Emits a message under its type, keeping the cursors up to date; a publication the client already has is dropped. */
+  private deliver(message: ServerMessage): void {
+    if ((message.type === 'signal_update' || message.type === 'decision_update') && !this.cursors.accept(message)) return;
+    const lost = message.type === 'subscribed' || message.type === 'unsubscribed' ? this.cursors.acknowledged(message) : undefined;
+    this.emit('message', message);
+    (this.emit as (t: string, m: ServerMessage) => boolean)(message.type === 'error' ? 'server_error' : message.type, message);
+    // After the acknowledgement, before the snapshot that follows it.
+    if (lost) this.emit('not_recovered', lost);
   }
 
   private open(resolve?: (m: ConnectedMessage) => void, reject?: (e: Error) => void): void {
@@ -144,7 +198,7 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     this.ws = ws;
     let welcomed = false;
     ws.on('message', (data, isBinary) => {
-      const text = data.toString();
+      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString();
       let message: ServerMessage;
       try {
         const parsed = ServerMessage.safeParse(JSON.parse(text));
@@ -156,14 +210,14 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
       if (message.type === 'connected') {
         welcomed = true;
         this.attempt = 0;
+        this.cursors.reconnected();
         this.setState({ status: 'open', clientId: message.client_id });
-        if (this.symbols.size > 0) this.send({ type: 'subscribe', symbols: [...this.symbols] });
+        this.resubscribe();
         resolve?.(message);
         resolve = undefined;
         reject = undefined;
       }
-      this.emit('message', message);
-      (this.emit as (t: string, m: ServerMessage) => boolean)(message.type === 'error' ? 'server_error' : message.type, message);
+      this.deliver(message);
     });
     let httpStatus: number | undefined;
     ws.on('unexpected-response', (_request, response) => {
@@ -178,12 +232,12 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
       const reason = reasonBuffer.toString() || (httpStatus ? `HTTP ${httpStatus}` : `code ${code}`);
       if (refused === 'AUTH_FAILED') {
         this.setState({ status: 'closed', reason: 'authentication failed' });
-        reject?.(new SignalsError('AUTH_FAILED', `the server at ${this.options.url} refused the token (${reason})`));
+        reject?.(new ConnectError('AUTH_FAILED', `the server at ${this.options.url} refused the token (${reason})`, httpStatus));
         return;
       }
       if (!welcomed && reject) {
         this.setState({ status: 'closed', reason });
-        reject(this.connectError(refused, reason));
+        reject(this.connectError(refused, reason, httpStatus));
         return;
       }
       if (this.closedByUser || this.options.reconnect === false) {
