@@ -1,5 +1,5 @@
 // `signals watch`: the live dashboard on a terminal, NDJSON protocol events otherwise.
-import { SignalsClient } from '../client/client.js';
+import { ConnectError, describeNotRecovered, SignalsClient } from '../client/client.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { WatchOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
@@ -15,14 +15,13 @@ function writeLine(line: string): boolean {
 /**
  * Why a connection that never got the server's welcome failed, for the user: a server that answered the upgrade
  * with an HTTP status is there but is no signals endpoint (a wrong path, another service), which "nothing
- * answered" would misreport. The client reports that status as its closed state's reason ("HTTP 404").
+ * answered" would misreport.
  */
-function notConnected(client: SignalsClient, url: string): SignalsError {
-  const status = client.state.status === 'closed' ? /^HTTP (\d{3})$/.exec(client.state.reason)?.[1] : undefined;
-  if (status !== undefined) {
+function notConnected(error: ConnectError, url: string): SignalsError {
+  if (error.httpStatus !== undefined) {
     return new SignalsError(
       'CONNECTION_FAILED',
-      `the server at ${url} answered ${status}: not a signals endpoint; check the URL (signals serves ws://HOST:PORT/ws/signals)`,
+      `the server at ${url} answered ${error.httpStatus}: not a signals endpoint; check the URL (signals serves ws://HOST:PORT/ws/signals)`,
     );
   }
   return new SignalsError('CONNECTION_FAILED', `nothing answered at ${url}; start \`signals serve\` there, or run \`signals watch --local\``);
@@ -56,7 +55,7 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
     }
   } catch (error) {
     await local?.stop();
-    if (error instanceof SignalsError && error.code === 'CONNECTION_FAILED') throw notConnected(client, url);
+    if (error instanceof ConnectError && error.code === 'CONNECTION_FAILED') throw notConnected(error, url);
     throw error;
   }
   let finished: Promise<void> | undefined;
@@ -77,6 +76,8 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
     client.on('state', (s) => {
       if (s.status === 'reconnecting') process.stderr.write(`signals: connection lost (${s.reason}); reconnecting in ${Math.ceil(s.inMs / 1000)}s\n`);
     });
+    // Recovered publications simply follow on stdout; a symbol that could not be recovered has a gap, said here.
+    client.on('not_recovered', (n) => process.stderr.write(`signals: ${describeNotRecovered(n)}\n`));
     client.subscribe(wanted);
     await new Promise<void>((resolve) => {
       const stop = () => void finish().then(resolve);

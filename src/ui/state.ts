@@ -190,7 +190,8 @@ function onMessage(state: DashboardState, m: ServerMessage): DashboardState {
           price: r.price ?? signal?.price ?? (m.type === 'decision_update' ? m.data.price : undefined),
           agents: agents.length > 0 ? agents : r.agents,
         })),
-        log: trigger === 'snapshot' ? state.log : log(state, text, signal ? 'signal' : 'info'),
+        // At the time it was published: one recovered after a reconnect shows when it happened, not when it arrived.
+        log: trigger === 'snapshot' ? state.log : log(state, text, signal ? 'signal' : 'info', d.timestamp),
       };
     }
     case 'error':

@@ -1,5 +1,5 @@
 // Connects the dashboard to a live SignalsClient: its messages and connection changes in, key actions out.
-import type { SignalsClient } from '../client/client.js';
+import { describeNotRecovered, type SignalsClient } from '../client/client.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { DashboardProps } from './dashboard.js';
 import { initialState, type DashboardEvent } from './state.js';
@@ -24,6 +24,8 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     if (symbol !== undefined && message.type === 'error' && message.code === 'UNKNOWN_SYMBOL') emit({ kind: 'remove', symbol });
   });
   client.on('state', (state) => emit({ kind: 'connection', state }));
+  // Recovered publications after a reconnect reach the event log like live ones; a gap that could not be filled is said.
+  client.on('not_recovered', (n) => emit({ kind: 'note', text: describeNotRecovered(n), level: 'warning' }));
   return {
     initial: { ...initialState(options.title, options.symbols), agentNames: options.agents, connection: client.state },
     subscribe: (listener) => {
