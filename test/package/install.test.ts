@@ -111,7 +111,7 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
       'dist/client.js',
       'dist/types/client/client.d.ts',
       'dist/types/protocol/messages.d.ts',
-      'dist/sentiment-model.json',
+      'dist/sentiment-model.bin',
       'data/SOURCES.md',
       'data/daily/AAPL.csv.gz',
       'docs/protocol.md',
