@@ -1,5 +1,4 @@
 // `signals analyze`: one analysis per symbol from the bundled (or user) data, as a table, JSON or JSON lines.
-import { Chalk } from 'chalk';
 import type { Indicators } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
@@ -67,7 +66,9 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
     ci: Boolean(process.env.CI),
   });
   const showProgress = mode === 'interactive' && process.stderr.isTTY;
-  const chalk = new Chalk({ level: colorLevel(process.stdout, options.color) });
+  // chalk only for the table: JSON never has colour, and loading chalk is a seventh of a bare Node start.
+  const chalk =
+    mode === 'json' || mode === 'jsonl' ? undefined : new (await import('chalk')).Chalk({ level: colorLevel(process.stdout, options.color) });
   const results: AnalyzeResult[] = [];
   let tables = 0;
   for (const symbol of symbols) {
@@ -77,7 +78,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
     results.push(result);
     if (result.action === 'ERROR') process.stderr.write(`signals: ${result.error.message}\n`);
     if (mode === 'jsonl') process.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (mode !== 'json' && result.action !== 'ERROR') process.stdout.write(`${tables++ > 0 ? '\n' : ''}${formatTable(result, chalk)}`);
+    else if (chalk !== undefined && result.action !== 'ERROR') process.stdout.write(`${tables++ > 0 ? '\n' : ''}${formatTable(result, chalk)}`);
   }
   if (mode === 'json') process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   return exitCodeOf(results);
