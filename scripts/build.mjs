@@ -1,5 +1,7 @@
 // Build: bundles the CLI and the maintainer scripts with esbuild (tree-shaken, so `analyze` loads only what it
 // needs), then trains the embedded sentiment model. Type checking is `npm run typecheck`.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const options = {
@@ -20,8 +22,21 @@ const options = {
   logLevel: 'warning',
 };
 
-// What the package ships: the CLI and the client, with their chunks in dist/chunks.
-await build({ ...options, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });
+/** The licence of each package whose code a build bundled: theirs (MIT) ask that it go with every copy of the code. */
+function licences({ inputs }) {
+  const packages = new Set(Object.keys(inputs).flatMap((file) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+  const sections = [...packages].sort().map((dir) => {
+    const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+    if (!file) throw new Error(`${name} has no licence file to ship with the code of it that we bundle`);
+    return `## ${name} ${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
+  });
+  return ['# Third-party licences\n\nThe code in dist/ includes code from these packages.\n', ...sections].join('\n');
+}
+
+// What the package ships: the CLI and the client, with their chunks in dist/chunks, and the licences of what they bundle.
+const shipped = await build({ ...options, metafile: true, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', licences(shipped.metafile));
 
 // Maintainer scripts and benchmarks, with chunks of their own (dist/dev), so that `files` in package.json can leave
 // them out of the package without leaving out a chunk the CLI needs.

@@ -102,7 +102,7 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ships the CLI, the client with its types, the model and the data; no sources, tests, benchmarks or maintainer scripts', () => {
+  it('ships the CLI, the client with its types, the model, the data and the licences; no sources, tests, benchmarks or maintainer scripts', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -112,6 +112,9 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
       'dist/types/client/client.d.ts',
       'dist/types/protocol/messages.d.ts',
       'dist/sentiment-model.bin',
+      'dist/THIRD-PARTY-LICENSES.md',
+      'LICENSE',
+      'BENCHMARKS.md',
       'data/SOURCES.md',
       'data/daily/AAPL.csv.gz',
       'docs/protocol.md',
