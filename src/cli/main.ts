@@ -4,8 +4,8 @@ import { SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import { ExitCode } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
-import { ANALYZE_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, BACKTEST, SERVE, SYMBOLS, WATCH } from './options.js';
+import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
+import { ANALYZE, BACKTEST, HISTORY, SERVE, SYMBOLS, WATCH } from './options.js';
 
 /** A command whose options are all declared in `spec` and checked against `rules` and `checks` before its action. */
 function command(parent: Command, name: string, spec: Spec, rules: Applicability[] = [], checks: Record<string, AsyncCheck> = {}): Command {
@@ -113,6 +113,28 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 6 no signals server at the U
 8 address refused for now (HTTP 429), 9 server full (try again later).`,
     )
     .action(run(async (list: string[]) => (await import('./watch.js')).runWatch(list, watch.opts())));
+
+  const history = command(root, 'history', HISTORY, HISTORY_RULES);
+  history
+    .description("print symbols' logged signals and decisions, from the signal log or a running server")
+    .addArgument(symbolsArgument('symbols', 'ticker symbols, e.g. AAPL MSFT'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals history AAPL                             what the signal log of this machine's \`signals serve\` kept of AAPL
+  signals history AAPL MSFT --last 5               the newest five of each
+  signals history AAPL --from 2026-01-05 --csv     CSV of what was logged from that day (UTC) on
+  signals history AAPL --url http://host:8000 --token s3cret --jsonl | jq -c '.data'
+
+Reads the --state-dir of a stopped server (default as for serve); a running server holds its log: ask it with --url.
+--from and --to are when a publication was logged (the server's clock), not the market time of the analysis.
+
+Exit codes: 0 ok, 2 bad argument or date, 3 unknown symbol, 5 no signal log in the state dir, 6 no signals server
+at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 12 state dir held by a running server
+(use --url), 13 state dir unusable, 14 signal log damaged.`,
+    )
+    .action(run(async (list: string[]) => (await import('./history.js')).runHistory(list, history.opts())));
 
   root
     .command('schema')

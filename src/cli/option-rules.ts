@@ -42,6 +42,21 @@ export const WATCH_RULES: Applicability[] = [
   LLM_MODEL,
 ];
 
+export const HISTORY_RULES: Applicability[] = [
+  {
+    options: ['stateDir'],
+    applies: (v) => v.url === undefined,
+    message: (names) => `${subject(names, 'does', 'do')} not apply with --url: the server reads its own signal log`,
+    fromEnv: 'ignore',
+  },
+  {
+    options: ['token'],
+    applies: (v) => v.url !== undefined,
+    message: (names) => `${subject(names, 'applies', 'apply')} only with --url (a local signal log needs no token)`,
+    fromEnv: 'ignore',
+  },
+];
+
 /** An address to bind must resolve, before anything starts (and before anything is logged about it). */
 export const SERVE_CHECKS: Record<string, AsyncCheck> = {
   host: async (host: string, who: string) => {

@@ -15,6 +15,7 @@ import {
   aboveZero,
   BadValue,
   calendarDate,
+  dateOrTime,
   decimal,
   folder,
   httpUrl,
@@ -325,6 +326,28 @@ export const BACKTEST = {
   ...ANALYSIS,
 };
 export type BacktestCliOptions = Values<typeof BACKTEST>;
+
+export const HISTORY = {
+  from: optional({
+    arg: 'date',
+    help: 'publications logged from this day (YYYY-MM-DD, UTC) or ISO time (2025-07-08T14:30:00Z)',
+    parse: dateOrTime('start'),
+  }),
+  to: optional({ arg: 'date', help: 'publications logged up to this day, included, or before this ISO time', parse: dateOrTime('end') }),
+  last: optional({ arg: 'n', help: 'only the newest N publications of each symbol (1 to 1000000)', parse: wholeNumber(1, 1_000_000) }),
+  json: flag({ help: 'print one JSON array of the publications, as the server sent them', conflicts: ['jsonl', 'csv'] }),
+  jsonl: flag({ help: 'print one publication per line (JSON lines)', conflicts: ['csv'] }),
+  csv: flag({ help: 'print CSV with a header row' }),
+  stateDir: { ...SERVE.stateDir, help: 'the state dir whose signal log to read (the one `signals serve` writes)' },
+  url: optional({ arg: 'url', help: 'read from a running server instead, e.g. http://127.0.0.1:8000 (its ws:// URL works too)', parse: wsUrl() }),
+  token: optional({
+    arg: 'token',
+    help: 'with --url: token for the server',
+    env: 'SIGNALS_TOKEN',
+    parse: once(nonBlank(), 'the client sends one token'),
+  }),
+};
+export type HistoryOptions = Values<typeof HISTORY>;
 
 export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
   const preset = options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS;

@@ -134,6 +134,25 @@ export function calendarDate(): Parser<string> {
   };
 }
 
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * A day (YYYY-MM-DD, in UTC) or an ISO 8601 time with its zone, as ms since the epoch. A day is its first moment,
+ * or, as the `end` of a range, the whole day: the next day's first moment, which the range stops before.
+ * @example dateOrTime('end')('2025-07-08') // Date.parse('2025-07-09')
+ */
+export function dateOrTime(edge: 'start' | 'end'): Parser<number> {
+  return (raw) => {
+    const text = raw.trim();
+    if (isCalendarDate(text)) return Date.parse(text) + (edge === 'end' ? 86_400_000 : 0);
+    const time = ISO_TIME.exec(text);
+    const ms = time && isCalendarDate(time[1]!) ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(ms))
+      throw new BadValue((who) => `${who} "${raw}" is not a date or a time; use YYYY-MM-DD or an ISO time such as 2025-07-08T14:30:00Z`);
+    return ms;
+  };
+}
+
 /** A symbol in canonical form (`brk.b` is `BRK-B`). */
 export function symbol(raw: string): string {
   const s = normaliseSymbol(raw);

@@ -1,0 +1,169 @@
+// `signals history`: the logged signals and decisions of symbols, from the local signal log or from a running server.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConnectError } from '../client/connect-error.js';
+import { HistoryClient } from '../client/history.js';
+import { SegmentLog } from '../log/segment-log.js';
+import { MarketStore } from '../market/store.js';
+import { SignalsError } from '../protocol/errors.js';
+import { csv, table, toRow, type Publication } from './history-rows.js';
+import type { HistoryOptions } from './options.js';
+
+/** The most a page may hold (the server's limit for one request). */
+const PAGE = 1_000;
+
+interface Range {
+  fromTime?: number | undefined;
+  toTime?: number | undefined;
+}
+
+interface Page {
+  items: Publication[];
+  /** Present when more may follow: ask again from this seq. */
+  next_seq?: number | undefined;
+}
+
+/** Where the publications come from: the local log or a server; both answer the same pages. */
+interface Source {
+  page(symbol: string, query: Range & { sinceSeq: number; limit: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * The file a signal log keeps beside its records (src/log/segment-log.ts): a state dir without it holds no log, and
+ * opening one there would create an empty log, which reading must not do.
+ */
+const LOG_META = 'meta.json';
+
+/**
+ * The signal log of a state dir. Opening it takes the dir's lock (src/log has no read-only open yet), so the log of a
+ * running server cannot be opened from here: that server is asked instead, with --url. Nothing is trimmed: retention
+ * is the server's to apply, with its own settings.
+ */
+function localSource(dir: string, symbols: string[]): Source {
+  if (!existsSync(join(dir, LOG_META))) {
+    throw new SignalsError(
+      'DATA_ERROR',
+      `no signal log in ${dir}: \`signals serve\` keeps one in its --state-dir (SIGNALS_STATE_DIR); give that folder, or --url to ask a running server`,
+    );
+  }
+  let log: SegmentLog;
+  try {
+    log = SegmentLog.open({ dir, retention: { maxCount: Number.POSITIVE_INFINITY, maxAgeMs: Number.POSITIVE_INFINITY }, fsync: 'never' });
+  } catch (error) {
+    if (error instanceof SignalsError && error.code === 'STATE_LOCKED') {
+      const pid = /\(pid (\d+)\)/.exec(error.message)?.[1];
+      throw new SignalsError(
+        'STATE_LOCKED',
+        `the signal log in ${dir} is held by a running signals server${pid ? ` (pid ${pid})` : ''}; ask that server instead: signals history ${symbols.join(' ')} --url http://HOST:PORT`,
+      );
+    }
+    throw error;
+  }
+  let store: MarketStore | undefined;
+  return {
+    async page(symbol, { sinceSeq, limit, fromTime, toTime }) {
+      // A symbol the log never saw is unknown unless it can be analysed at all (then it has simply not been published yet).
+      if (log.head(symbol) === 0 && !(store ??= new MarketStore()).has(symbol)) {
+        throw new SignalsError(
+          'UNKNOWN_SYMBOL',
+          `unknown symbol ${symbol}: the signal log in ${dir} has nothing of it, and \`signals symbols\` does not list it`,
+        );
+      }
+      const records = await log.read(symbol, { afterSeq: sinceSeq, limit, fromTime, toTime });
+      const items = records.map((r) => JSON.parse(r.json) as Publication);
+      return { items, next_seq: records.length === limit ? records.at(-1)!.seq : undefined };
+    },
+    close: () => log.close(),
+  };
+}
+
+function serverSource(url: string, token: string | undefined): Source {
+  const client = new HistoryClient({ url, token });
+  return {
+    async page(symbol, { sinceSeq, limit, fromTime, toTime }) {
+      try {
+        return await client.page(symbol, { sinceSeq, limit, fromTime, toTime });
+      } catch (error) {
+        if (error instanceof ConnectError && error.code === 'CONNECTION_FAILED' && error.httpStatus === undefined) {
+          throw new SignalsError('CONNECTION_FAILED', `${error.message}; start \`signals serve\` there, or check --url`);
+        }
+        throw error;
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The seq of the newest publication in the range (0 when there is none), in a few one-item pages: galloping up
+ * from the oldest, then halving. Pages go forward from a seq, and neither source says where a symbol's log ends.
+ */
+async function newestSeq(source: Source, symbol: string, range: Range): Promise<number> {
+  const firstAfter = async (seq: number) => (await source.page(symbol, { ...range, sinceSeq: seq, limit: 1 })).items[0]?.data.seq;
+  let low = await firstAfter(0);
+  if (low === undefined) return 0;
+  // `low` is in the range and nothing in it comes after `high`.
+  let high: number;
+  for (let step = 64; ; step *= 2) {
+    const next = await firstAfter(low + step);
+    if (next === undefined) {
+      high = low + step;
+      break;
+    }
+    low = next;
+  }
+  while (low < high) {
+    const middle = low + Math.floor((high - low) / 2);
+    const next = await firstAfter(middle);
+    if (next === undefined) high = middle;
+    else low = next;
+  }
+  return low;
+}
+
+/** A symbol's publications in the range, oldest first; with `last`, only the newest `last` of them. */
+async function publications(source: Source, symbol: string, range: Range, last: number | undefined): Promise<Publication[]> {
+  let since = last === undefined ? 0 : Math.max(0, (await newestSeq(source, symbol, range)) - last);
+  const items: Publication[] = [];
+  for (;;) {
+    const page = await source.page(symbol, { ...range, sinceSeq: since, limit: PAGE });
+    items.push(...page.items);
+    if (page.next_seq === undefined || page.items.length === 0) break;
+    since = page.next_seq;
+  }
+  return last === undefined ? items : items.slice(-last);
+}
+
+/** `symbols`: canonical, without repeats (the argument's parser sees to that). */
+export async function runHistory(symbols: string[], options: HistoryOptions): Promise<void> {
+  const range: Range = { fromTime: options.from, toTime: options.to };
+  if (range.fromTime !== undefined && range.toTime !== undefined && range.toTime <= range.fromTime) {
+    throw new SignalsError('BAD_ARGUMENT', '--to must come after --from (a day given to --to counts in full)');
+  }
+  const source = options.url !== undefined ? serverSource(options.url, options.token) : localSource(options.stateDir, symbols);
+  const found: Publication[] = [];
+  const unknown: SignalsError[] = [];
+  try {
+    for (const symbol of symbols) {
+      try {
+        found.push(...(await publications(source, symbol, range, options.last)));
+      } catch (error) {
+        if (!(error instanceof SignalsError && error.code === 'UNKNOWN_SYMBOL')) throw error;
+        unknown.push(error);
+      }
+    }
+  } finally {
+    await source.close();
+  }
+  // All or nothing: a script gets either every symbol it asked for, or an error that names each unknown one.
+  if (unknown.length > 0) throw new SignalsError('UNKNOWN_SYMBOL', unknown.map((e) => e.message).join('; '));
+  if (options.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+  else if (options.jsonl) process.stdout.write(found.map((p) => `${JSON.stringify(p)}\n`).join(''));
+  else if (options.csv) process.stdout.write(csv(found.map(toRow)));
+  else if (found.length === 0)
+    process.stdout.write(
+      `no publications of ${symbols.join(', ')}${options.from !== undefined || options.to !== undefined ? ' in that time range' : ''}\n`,
+    );
+  else process.stdout.write(table(found.map(toRow)));
+}
