@@ -118,7 +118,7 @@ export async function benchRecovery(missed: number) {
   const start = performance.now();
   const done = new Promise<void>((resolve) =>
     ws.on('message', (data) => {
-      const text = data.toString();
+      const text = (data as Buffer).toString();
       if (text.startsWith('{"type":"signal_update"') || text.startsWith('{"type":"decision_update"')) received += 1;
       if (received === missed) resolve();
     }),

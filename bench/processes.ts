@@ -109,7 +109,26 @@ export async function startSignals(extra: string[] = []): Promise<ServerProcess>
   const child = spawn(
     process.execPath,
     // A state dir of its own: the bench never shares (or is locked out of) the user's signal log.
-    ['--inspect=127.0.0.1:0', BIN, 'serve', '--port', '0', '--state-dir', mkdtempSync(join(tmpdir(), 'signals-bench-')), '--symbols', 'SPY', '--speed', '0.01', '--price-rate', '0.01', '--analyze-rate', '1000', '--message-rate', '1000', ...extra],
+    [
+      '--inspect=127.0.0.1:0',
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--state-dir',
+      mkdtempSync(join(tmpdir(), 'signals-bench-')),
+      '--symbols',
+      'SPY',
+      '--speed',
+      '0.01',
+      '--price-rate',
+      '0.01',
+      '--analyze-rate',
+      '1000',
+      '--message-rate',
+      '1000',
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const listening = waitFor(child, 'stderr', /"url":"ws:\/\/127\.0\.0\.1:(\d+)/);

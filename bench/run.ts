@@ -71,15 +71,26 @@ for (const clients of sizes) {
     baseline_p99_ms: bare.p99_ms,
   };
   fanout.push(entry);
-  row(`fan-out ${clients} clients delivered/s`, `${entry.delivered_per_s} vs baseline ${entry.baseline_delivered_per_s} = ${entry.ratio}  (goal >= 0.8)`);
-  row(`fan-out ${clients} clients p50 / p99`, `${entry.p50_ms} / ${entry.p99_ms} ms vs baseline ${entry.baseline_p50_ms} / ${entry.baseline_p99_ms} ms  (goal p99 <= 250 at 10k)`);
+  row(
+    `fan-out ${clients} clients delivered/s`,
+    `${entry.delivered_per_s} vs baseline ${entry.baseline_delivered_per_s} = ${entry.ratio}  (goal >= 0.8)`,
+  );
+  row(
+    `fan-out ${clients} clients p50 / p99`,
+    `${entry.p50_ms} / ${entry.p99_ms} ms vs baseline ${entry.baseline_p50_ms} / ${entry.baseline_p99_ms} ms  (goal p99 <= 250 at 10k)`,
+  );
 }
 results.fanout = fanout;
 
 const idle = sizes.at(-1)!;
 const perConnection = await memoryRun(signals, idle);
 const basePerConnection = await memoryRun(baseline, idle);
-results.memory = { connections: idle, bytes_per_connection: perConnection, baseline_bytes_per_connection: basePerConnection, ratio: Math.round((perConnection / basePerConnection) * 100) / 100 };
+results.memory = {
+  connections: idle,
+  bytes_per_connection: perConnection,
+  baseline_bytes_per_connection: basePerConnection,
+  ratio: Math.round((perConnection / basePerConnection) * 100) / 100,
+};
 row(`memory per idle connection (${idle})`, `${kb(perConnection)} vs baseline ${kb(basePerConnection)}  (goal <= 15 KB)`);
 
 // Slow consumers: a tenth of the clients stop reading, at a heavier load so that their backlog
@@ -101,7 +112,10 @@ results.slow_consumers = {
   clean_p99_ms: clean.p99_ms,
   p99_ratio: Math.round((stalledRun.p99_ms / Math.max(1, clean.p99_ms)) * 100) / 100,
 };
-row('slow consumers: RSS growth', `${kb(stalledRun.rss_growth_bytes)} (bound ${kb(cap * stalledRun.stalled)}); ${stalledRun.slow_closed - clean.slow_closed} of ${stalledRun.stalled} stalled closed`);
+row(
+  'slow consumers: RSS growth',
+  `${kb(stalledRun.rss_growth_bytes)} (bound ${kb(cap * stalledRun.stalled)}); ${stalledRun.slow_closed - clean.slow_closed} of ${stalledRun.stalled} stalled closed`,
+);
 row('slow consumers: healthy p99', `${stalledRun.p99_ms} ms vs ${clean.p99_ms} ms without stalls  (goal <= 1.5x)`);
 
 await signals.stop();

@@ -90,9 +90,12 @@ export class SignalCore {
     this.configured = new Set(options.symbols.map(normaliseSymbol));
     options.feed.onEnd(() => {
       this.feedState = 'ended';
-      options.logger.warn('the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch', {
-        market_time: options.feed.now(),
-      });
+      options.logger.warn(
+        'the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch',
+        {
+          market_time: options.feed.now(),
+        },
+      );
     });
   }
 
@@ -237,7 +240,10 @@ export class SignalCore {
     try {
       await this.log.append(symbol, publication);
     } catch (error) {
-      this.options.logger.error('could not log a publication; it was not sent', { symbol, error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.error('could not log a publication; it was not sent', {
+        symbol,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     this.emit(symbol, publication);

@@ -48,7 +48,10 @@ export function lockStateDir(dir: string): () => void {
         // Removed by its owner just now: try again.
       }
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new SignalsError('STATE_LOCKED', `the state dir ${dir} is in use by another signals process (pid ${owner}); stop it or pick another --state-dir`);
+        throw new SignalsError(
+          'STATE_LOCKED',
+          `the state dir ${dir} is in use by another signals process (pid ${owner}); stop it or pick another --state-dir`,
+        );
       }
       // A lock left by a process that died (kill -9, power loss): take it over.
       unlinkSync(path);

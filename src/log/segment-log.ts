@@ -25,8 +25,15 @@ import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
 import { selectRecords } from './select.js';
-import { DEFAULT_RETENTION, type FsyncPolicy, type LogRecord, type Publication, type ReadOptions, type Retention, type SignalLog } from './signal-log.js';
-
+import {
+  DEFAULT_RETENTION,
+  type FsyncPolicy,
+  type LogRecord,
+  type Publication,
+  type ReadOptions,
+  type Retention,
+  type SignalLog,
+} from './signal-log.js';
 
 export interface SegmentLogOptions {
   dir: string;
@@ -149,10 +156,11 @@ export class SegmentLog implements SignalLog {
     const record = encodeRecord(seq, time, JSON.stringify(publication));
     let segment = state.segments.at(-1);
     try {
-      if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES) segment = await this.roll(state, seq);
+      if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES)
+        segment = await this.roll(state, seq);
       const fd = (state.fd ??= openSync(segment.path, 'a'));
       try {
-        for (let written = 0; written < record.length; ) written += writeSync(fd, record, written);
+        for (let written = 0; written < record.length;) written += writeSync(fd, record, written);
       } catch (error) {
         // Leave no partial record behind a failed write (a full disk): the next append starts clean.
         ftruncateSync(fd, segment.bytes);
@@ -179,9 +187,7 @@ export class SegmentLog implements SignalLog {
       state.dirty = false;
       const fd = state.fd;
       const done =
-        fd === undefined
-          ? Promise.resolve()
-          : new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+        fd === undefined ? Promise.resolve() : new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
       const tracked: Promise<void> = done.finally(() => {
         if (state.syncing === tracked) state.syncing = undefined;
       });
@@ -216,7 +222,7 @@ export class SegmentLog implements SignalLog {
       const bytes = Buffer.allocUnsafe(end - first.offset);
       const fd = openSync(segment.path, 'r');
       try {
-        for (let got = 0; got < bytes.length; ) got += readSync(fd, bytes, got, bytes.length - got, first.offset + got);
+        for (let got = 0; got < bytes.length;) got += readSync(fd, bytes, got, bytes.length - got, first.offset + got);
       } finally {
         closeSync(fd);
       }
@@ -268,7 +274,17 @@ export class SegmentLog implements SignalLog {
       if (!isSymbol(symbol)) throw new SignalsError('BAD_ARGUMENT', `not a symbol: ${symbol}`);
       const dir = join(this.options.dir, 'log', symbol);
       mkdirSync(dir, { recursive: true });
-      state = { dir, segments: [], fd: undefined, dirty: false, head: 0, latest: undefined, queue: Promise.resolve(), syncing: undefined, nextSync: undefined };
+      state = {
+        dir,
+        segments: [],
+        fd: undefined,
+        dirty: false,
+        head: 0,
+        latest: undefined,
+        queue: Promise.resolve(),
+        syncing: undefined,
+        nextSync: undefined,
+      };
       this.symbols.set(symbol, state);
     }
     return state;
@@ -312,14 +328,19 @@ export class SegmentLog implements SignalLog {
     for (const symbol of readdirSync(root)) {
       if (!isSymbol(symbol)) continue;
       const state = this.state(symbol);
-      const names = readdirSync(state.dir).filter((n) => SEGMENT_NAME.test(n)).sort();
+      const names = readdirSync(state.dir)
+        .filter((n) => SEGMENT_NAME.test(n))
+        .sort();
       names.forEach((name, i) => {
         const path = join(state.dir, name);
         const bytes = readFileSync(path);
         const scan = scanRecords(bytes);
         const last = i === names.length - 1;
         if (scan.damage === 'corrupt' || (scan.damage === 'torn' && !last)) {
-          throw new SignalsError('STATE_CORRUPT', `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); move the file away to start without it`);
+          throw new SignalsError(
+            'STATE_CORRUPT',
+            `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); move the file away to start without it`,
+          );
         }
         if (scan.damage === 'torn') {
           const fd = openSync(path, 'r+');
@@ -329,7 +350,10 @@ export class SegmentLog implements SignalLog {
           } finally {
             closeSync(fd);
           }
-          this.options.warn?.('dropped a torn last record left by a crash (it was never acknowledged)', { file: path, bytes: bytes.length - scan.end });
+          this.options.warn?.('dropped a torn last record left by a crash (it was never acknowledged)', {
+            file: path,
+            bytes: bytes.length - scan.end,
+          });
         }
         for (const r of scan.records) {
           if (r.seq <= state.head) throw new SignalsError('STATE_CORRUPT', `the signal log ${path} repeats or reorders seq ${r.seq}`);

@@ -12,5 +12,8 @@ export function isSymbol(text: string): boolean {
  * `normaliseSymbol(' brk.b ')` is `BRK-B`. Only ASCII letters change case: `ſ` never becomes `S`.
  */
 export function normaliseSymbol(symbol: string): string {
-  return symbol.trim().replace(/[a-z]/g, (c) => c.toUpperCase()).replace(/\./g, '-');
+  return symbol
+    .trim()
+    .replace(/[a-z]/g, (c) => c.toUpperCase())
+    .replace(/\./g, '-');
 }

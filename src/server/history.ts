@@ -30,7 +30,8 @@ export async function historyPage(core: SignalCore, symbol: string, query: Histo
   if (!core.has(symbol)) return { ok: false, code: ErrorCode.UNKNOWN_SYMBOL, message: `unknown symbol ${symbol}` };
   const fromTime = time(query.from);
   const toTime = time(query.to);
-  if (fromTime === null || toTime === null) return { ok: false, code: ErrorCode.INVALID_MESSAGE, message: 'from and to are ISO dates or times, e.g. 2025-07-08 or 2025-07-08T14:30:00Z' };
+  if (fromTime === null || toTime === null)
+    return { ok: false, code: ErrorCode.INVALID_MESSAGE, message: 'from and to are ISO dates or times, e.g. 2025-07-08 or 2025-07-08T14:30:00Z' };
   const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
   const records = await core.history(symbol, {
     afterSeq: query.since_seq ?? 0,
@@ -49,5 +50,8 @@ export async function historyPage(core: SignalCore, symbol: string, query: Histo
   }
   const more = items.length < records.length || (records.length === limit && last < core.head(symbol));
   const next = more ? `,"next_seq":${last}` : '';
-  return { ok: true, json: `{${prefix}"symbol":${JSON.stringify(symbol)},"epoch":${JSON.stringify(core.epoch)},"items":[${items.join(',')}]${next}${suffix}}` };
+  return {
+    ok: true,
+    json: `{${prefix}"symbol":${JSON.stringify(symbol)},"epoch":${JSON.stringify(core.epoch)},"items":[${items.join(',')}]${next}${suffix}}`,
+  };
 }

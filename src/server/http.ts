@@ -55,7 +55,12 @@ function send(res: ServerResponse, code: number, body: unknown, headers: Record<
 }
 
 const unauthorized = (res: ServerResponse) =>
-  send(res, 401, { error: 'a valid token is required (?token= or Authorization: Bearer)', code: ErrorCode.AUTH_FAILED }, { 'www-authenticate': 'Bearer' });
+  send(
+    res,
+    401,
+    { error: 'a valid token is required (?token= or Authorization: Bearer)', code: ErrorCode.AUTH_FAILED },
+    { 'www-authenticate': 'Bearer' },
+  );
 
 async function serve(context: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { hub, metrics, status, started, authorizeStatus, authorizeMetrics, beforeScrape } = context;

@@ -6,10 +6,12 @@ import { VERSION } from '../version.js';
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  new Gauge({ name: 'signals_build_info', help: 'Always 1; the labels say which build is running', labelNames: ['version', 'node'] as const, registers: [registry] }).set(
-    { version: VERSION, node: process.version },
-    1,
-  );
+  new Gauge({
+    name: 'signals_build_info',
+    help: 'Always 1; the labels say which build is running',
+    labelNames: ['version', 'node'] as const,
+    registers: [registry],
+  }).set({ version: VERSION, node: process.version }, 1);
   return {
     registry,
     feedState: new Gauge({
@@ -21,8 +23,18 @@ export function createMetrics() {
     connections: new Gauge({ name: 'signals_connections', help: 'Open WebSocket connections', registers: [registry] }),
     connectionsTotal: new Counter({ name: 'signals_connections_total', help: 'WebSocket connections accepted', registers: [registry] }),
     messagesIn: new Counter({ name: 'signals_messages_in_total', help: 'Messages received from clients', registers: [registry] }),
-    messagesOut: new Counter({ name: 'signals_messages_out_total', help: 'Messages sent to clients', labelNames: ['type'] as const, registers: [registry] }),
-    analyses: new Counter({ name: 'signals_analyses_total', help: 'Analyses completed', labelNames: ['trigger', 'outcome'] as const, registers: [registry] }),
+    messagesOut: new Counter({
+      name: 'signals_messages_out_total',
+      help: 'Messages sent to clients',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    analyses: new Counter({
+      name: 'signals_analyses_total',
+      help: 'Analyses completed',
+      labelNames: ['trigger', 'outcome'] as const,
+      registers: [registry],
+    }),
     agentLatency: new Histogram({
       name: 'signals_agent_duration_seconds',
       help: 'Time for an agent to vote, abstain or fail',
@@ -31,7 +43,11 @@ export function createMetrics() {
       registers: [registry],
     }),
     slowConsumers: new Counter({ name: 'signals_slow_consumers_closed_total', help: 'Clients closed for not reading', registers: [registry] }),
-    conflated: new Counter({ name: 'signals_price_updates_conflated_total', help: 'Price updates replaced by a later one for a client under pressure', registers: [registry] }),
+    conflated: new Counter({
+      name: 'signals_price_updates_conflated_total',
+      help: 'Price updates replaced by a later one for a client under pressure',
+      registers: [registry],
+    }),
     rateLimited: new Counter({ name: 'signals_rate_limited_total', help: 'Requests refused with RATE_LIMITED', registers: [registry] }),
     authFailures: new Counter({ name: 'signals_auth_failures_total', help: 'Connections refused for authentication', registers: [registry] }),
     upgradesRefused: new Counter({
@@ -40,7 +56,11 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
-    internalErrors: new Counter({ name: 'signals_internal_errors_total', help: 'Requests that failed inside the server (answered with INTERNAL)', registers: [registry] }),
+    internalErrors: new Counter({
+      name: 'signals_internal_errors_total',
+      help: 'Requests that failed inside the server (answered with INTERNAL)',
+      registers: [registry],
+    }),
   };
 }
 

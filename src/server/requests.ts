@@ -53,7 +53,8 @@ export class Requests {
     if (isBinary) {
       return this.error(connection, ErrorCode.BINARY_NOT_SUPPORTED, 'binary frames are not supported; send JSON text', undefined);
     }
-    const text = data.toString();
+    // The server's binaryType is ws's default, nodebuffer: a text message arrives as one Buffer.
+    const text = (data as Buffer).toString('utf8');
     let raw: unknown;
     try {
       // Deep nesting is never a request, and parsing it costs far more than its size suggests.
@@ -88,7 +89,11 @@ export class Requests {
         return this.analyze(connection, normaliseSymbol(symbol), message.id);
       }
       case 'get_status':
-        return this.context.hub.sendTo(connection, { type: 'status_update', data: this.context.status(), ...(message.id !== undefined ? { id: message.id } : {}) });
+        return this.context.hub.sendTo(connection, {
+          type: 'status_update',
+          data: this.context.status(),
+          ...(message.id !== undefined ? { id: message.id } : {}),
+        });
       case 'heartbeat':
         return this.context.hub.sendTo(connection, { type: 'heartbeat', timestamp: now(), ...(message.id !== undefined ? { id: message.id } : {}) });
       case 'history':
@@ -228,7 +233,13 @@ export class Requests {
       connection.recovering.delete(symbol);
       connection.lastSeq.delete(symbol);
       if (connection.subscriptions.has(symbol) && this.context.hub.leave(connection, symbol) === 0) this.context.core.release(symbol);
-      this.context.hub.sendTo(connection, { type: 'unsubscribed', symbol, status: 'unsubscribed', timestamp: now(), ...(id !== undefined ? { id } : {}) });
+      this.context.hub.sendTo(connection, {
+        type: 'unsubscribed',
+        symbol,
+        status: 'unsubscribed',
+        timestamp: now(),
+        ...(id !== undefined ? { id } : {}),
+      });
     }
   }
 
@@ -250,7 +261,10 @@ export class Requests {
     this.context.metrics.rateLimited.inc();
     if (!connection.address.refusals.take()) {
       connection.address.penalisedUntil = Date.now() + this.context.limits.abusePenaltyMs;
-      this.context.logger.warn('rate limit abuse: connection closed, address penalised', { client_id: connection.id, penalty_ms: this.context.limits.abusePenaltyMs });
+      this.context.logger.warn('rate limit abuse: connection closed, address penalised', {
+        client_id: connection.id,
+        penalty_ms: this.context.limits.abusePenaltyMs,
+      });
       connection.close(CloseCode.POLICY_VIOLATION, CloseReason.RATE_LIMITED);
       return;
     }
@@ -261,7 +275,14 @@ export class Requests {
     this.context.hub.sendTo(connection, { type: 'error', error: message, code, timestamp: now(), ...(id !== undefined ? { id } : {}) });
   }
 
-  private alert(connection: Connection, alertType: string, message: string, severity: 'info' | 'warning' | 'error', code: string | undefined, id: RequestId): void {
+  private alert(
+    connection: Connection,
+    alertType: string,
+    message: string,
+    severity: 'info' | 'warning' | 'error',
+    code: string | undefined,
+    id: RequestId,
+  ): void {
     this.context.hub.sendTo(connection, {
       type: 'alert',
       alert_type: alertType,
@@ -287,7 +308,11 @@ function clip(text: string, max = 64): string {
 }
 
 /** The `since` cursor of each symbol of a subscribe: one cursor for `symbol` (or a lone entry of `symbols`), or one per symbol. */
-function sinceOf(message: { symbol?: string | undefined; symbols?: string[] | undefined; since?: SinceCursor | Record<string, SinceCursor> | undefined }) {
+function sinceOf(message: {
+  symbol?: string | undefined;
+  symbols?: string[] | undefined;
+  since?: SinceCursor | Record<string, SinceCursor> | undefined;
+}) {
   const { since } = message;
   if (since === undefined) return () => undefined;
   if ('seq' in since && typeof since.seq === 'number') {

@@ -77,7 +77,14 @@ export class SignalServer {
     this.authOn = authEnabled(options.auth ?? {});
     this.core = options.core;
     this.unsubscribeCore = this.core.onPublish((symbol, event) => this.relay(symbol, event));
-    this.requests = new Requests({ core: this.core, hub: this.hub, limits: this.limits, metrics: this.metrics, logger: options.logger, status: () => this.statusData() });
+    this.requests = new Requests({
+      core: this.core,
+      hub: this.hub,
+      limits: this.limits,
+      metrics: this.metrics,
+      logger: options.logger,
+      status: () => this.statusData(),
+    });
     this.http = createServer(
       httpHandler({
         hub: this.hub,

@@ -26,7 +26,8 @@ function coreWith(feed = new ManualFeed(), symbols: string[] = []) {
   return { core, feed, events };
 }
 
-const finals = (events: { event: CoreEvent }[]) => events.map((e) => e.event).filter((e) => e.type === 'signal_update' || e.type === 'decision_update');
+const finals = (events: { event: CoreEvent }[]) =>
+  events.map((e) => e.event).filter((e) => e.type === 'signal_update' || e.type === 'decision_update');
 
 describe('SignalCore', () => {
   it('publishes progress, votes and one publication per analysis, with seq increasing by one per symbol', async () => {
@@ -52,7 +53,10 @@ describe('SignalCore', () => {
     core.request('AAPL', 'manual');
     await core.idle();
     const [failure] = finals(events);
-    expect(failure).toMatchObject({ type: 'decision_update', data: { symbol: 'AAPL', seq: 1, trigger: 'manual', decision: { action: 'ERROR', code: 'ANALYSIS_FAILED' } } });
+    expect(failure).toMatchObject({
+      type: 'decision_update',
+      data: { symbol: 'AAPL', seq: 1, trigger: 'manual', decision: { action: 'ERROR', code: 'ANALYSIS_FAILED' } },
+    });
     expect(core.latest('AAPL')).toBe(failure);
   });
 

@@ -22,12 +22,24 @@ export class ManualFeed implements MarketFeed {
   private readonly symbols = new Set<string>();
   clock = '2024-11-01T15:00:00.000Z';
 
-  now() { return this.clock; }
-  watch(symbol: string) { this.symbols.add(symbol); }
-  unwatch(symbol: string) { this.symbols.delete(symbol); }
-  watched() { return [...this.symbols]; }
-  quote(symbol: string) { return this.quotes.get(symbol); }
-  onTick(listener: (t: Tick) => void) { this.listeners.push(listener); }
+  now() {
+    return this.clock;
+  }
+  watch(symbol: string) {
+    this.symbols.add(symbol);
+  }
+  unwatch(symbol: string) {
+    this.symbols.delete(symbol);
+  }
+  watched() {
+    return [...this.symbols];
+  }
+  quote(symbol: string) {
+    return this.quotes.get(symbol);
+  }
+  onTick(listener: (t: Tick) => void) {
+    this.listeners.push(listener);
+  }
   onEnd() {}
   start() {}
   stop() {}

@@ -25,7 +25,7 @@ class RecoveringClient {
     ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', symbol: SYMBOLS[0] })));
     this.epoch = await new Promise<string>((resolve) =>
       ws.on('message', (data) => {
-        const m = JSON.parse(data.toString());
+        const m = JSON.parse((data as Buffer).toString());
         if (m.type === 'subscribed') resolve(m.epoch);
       }),
     );
@@ -37,7 +37,7 @@ class RecoveringClient {
     this.ws = ws;
     ws.on('error', () => {});
     ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
+      const m = JSON.parse((data as Buffer).toString());
       if (m.type === 'subscribed' && m.recovered === false) this.notRecovered += 1;
       if ((m.type === 'signal_update' || m.type === 'decision_update') && m.data.trigger !== 'snapshot') {
         this.epoch = m.data.epoch;

@@ -33,7 +33,10 @@ const decision = (symbol: string, n: number): Publication => ({
   },
 });
 const seqs = async (log: SignalLog, symbol: string, afterSeq = 0, limit = 100_000) => (await log.read(symbol, { afterSeq, limit })).map((r) => r.seq);
-const segmentFiles = (dir: string, symbol: string) => readdirSync(join(dir, 'log', symbol)).sort().map((f) => join(dir, 'log', symbol, f));
+const segmentFiles = (dir: string, symbol: string) =>
+  readdirSync(join(dir, 'log', symbol))
+    .sort()
+    .map((f) => join(dir, 'log', symbol, f));
 
 for (const kind of ['segment', 'memory'] as const) {
   describe(`${kind} log`, () => {
@@ -48,7 +51,10 @@ for (const kind of ['segment', 'memory'] as const) {
       expect(await seqs(log, 'AAPL')).toEqual([1, 2, 3]);
       expect(await seqs(log, 'AAPL', 1)).toEqual([2, 3]);
       const [second] = await log.read('AAPL', { afterSeq: 1, limit: 1 });
-      expect(JSON.parse(second!.json)).toMatchObject({ type: 'decision_update', data: { symbol: 'AAPL', seq: 2, epoch: log.epoch, decision: { reason: 'r2' } } });
+      expect(JSON.parse(second!.json)).toMatchObject({
+        type: 'decision_update',
+        data: { symbol: 'AAPL', seq: 2, epoch: log.epoch, decision: { reason: 'r2' } },
+      });
       expect(log.head('AAPL')).toBe(3);
       expect(log.head('KO')).toBe(0);
       expect(log.latest('AAPL')?.data.seq).toBe(3);

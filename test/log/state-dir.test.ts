@@ -34,7 +34,11 @@ describe('state dir errors at start-up', () => {
     // root ignores file modes: then the server runs as nobody (setpriv, from util-linux, drops the ids before node starts).
     const r =
       process.getuid?.() === 0
-        ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 20_000 })
+        ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], {
+            encoding: 'utf8',
+            env: cleanEnv(),
+            timeout: 20_000,
+          })
         : spawnSync(process.execPath, args, { encoding: 'utf8', env: cleanEnv(), timeout: 20_000 });
     expect(r.stderr).toMatch(/is not writable/);
     expect(r.status).toBe(13);

@@ -77,9 +77,14 @@ describe('JWT HS256', () => {
   it('accepts a valid token, refuses a wrong signature and an expired token', async () => {
     const good = await new SignJWT({ sub: 'trader' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(secret);
     (await TestClient.connect(`${ctx.url}/ws/signals?token=${good}`)).close();
-    const forged = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-another-secret-123'));
+    const forged = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('another-secret-another-secret-123'));
     await refused(`${ctx.url}/ws/signals?token=${forged}`);
-    const expired = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret);
+    const expired = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(secret);
     await refused(`${ctx.url}/ws/signals?token=${expired}`);
   });
 });

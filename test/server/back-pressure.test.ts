@@ -13,8 +13,17 @@ import { closeCode, rawWebSocket } from '../helpers/raw-socket.js';
 import { TestClient } from '../helpers/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alert = (message: string): ServerMessage => ({ type: 'alert', alert_type: 'load', message, severity: 'info', timestamp: new Date().toISOString() });
-const price = (p: number): ServerMessage => ({ type: 'price_update', data: { symbol: 'AAPL', price: p, volume: 1, timestamp: new Date().toISOString() } });
+const alert = (message: string): ServerMessage => ({
+  type: 'alert',
+  alert_type: 'load',
+  message,
+  severity: 'info',
+  timestamp: new Date().toISOString(),
+});
+const price = (p: number): ServerMessage => ({
+  type: 'price_update',
+  data: { symbol: 'AAPL', price: p, volume: 1, timestamp: new Date().toISOString() },
+});
 
 /** A hub on a real WebSocket server: every client that connects joins AAPL's room. */
 async function hubServer(fast: boolean, overrides: Partial<Limits>) {

@@ -5,7 +5,9 @@ import { startServer, TestClient } from '../helpers/server.js';
 
 let ctx: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
-  ctx = await startServer({ limits: { maxSubscriptions: 3, analyzeBurst: 2, analyzePerSecond: 0.01, messageBurst: 30, messagesPerSecond: 5, abuseThreshold: 10 } });
+  ctx = await startServer({
+    limits: { maxSubscriptions: 3, analyzeBurst: 2, analyzePerSecond: 0.01, messageBurst: 30, messagesPerSecond: 5, abuseThreshold: 10 },
+  });
 });
 afterAll(() => ctx.stop());
 
@@ -18,7 +20,12 @@ async function stillAlive(c: TestClient) {
 describe('bad input', () => {
   const cases: { name: string; send: string | Buffer; code: string; alert?: object }[] = [
     { name: 'invalid JSON', send: '{"type": "subscribe", ', code: 'INVALID_JSON', alert: { alert_type: 'error', message: 'Invalid JSON format' } },
-    { name: 'unknown type', send: '{"type":"explode","id":"x1"}', code: 'UNKNOWN_TYPE', alert: { severity: 'warning', message: 'Unknown message type: explode' } },
+    {
+      name: 'unknown type',
+      send: '{"type":"explode","id":"x1"}',
+      code: 'UNKNOWN_TYPE',
+      alert: { severity: 'warning', message: 'Unknown message type: explode' },
+    },
     { name: 'no type', send: '[1,2,3]', code: 'UNKNOWN_TYPE' },
     { name: 'wrong field type', send: '{"type":"subscribe","symbol":42,"id":"x2"}', code: 'INVALID_MESSAGE' },
     { name: 'subscribe without a symbol', send: '{"type":"subscribe"}', code: 'INVALID_MESSAGE' },

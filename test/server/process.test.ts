@@ -48,8 +48,14 @@ describe('signals serve process', () => {
 
   it('bad --port, --host and --from: exit 2 or 4 with one line', () => {
     expect(run(['serve', '--port', '99999'])).toMatchObject({ code: 2, stderr: 'signals: --port must be from 0 to 65535, got 99999\n' });
-    expect(run(['serve', '--port', '0', '--host', '10.255.255.1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot listen on 10\.255\.255\.1: not an address of this machine; check --host\n$/) });
-    expect(run(['serve', '--port', '0', '--from', '1990-01-02'])).toMatchObject({ code: 4, stderr: expect.stringMatching(/--from 1990-01-02 is outside the replay calendar/) });
+    expect(run(['serve', '--port', '0', '--host', '10.255.255.1'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/cannot listen on 10\.255\.255\.1: not an address of this machine; check --host\n$/),
+    });
+    expect(run(['serve', '--port', '0', '--from', '1990-01-02'])).toMatchObject({
+      code: 4,
+      stderr: expect.stringMatching(/--from 1990-01-02 is outside the replay calendar/),
+    });
   });
 
   it('warns when bound beyond loopback without authentication', async () => {

@@ -39,7 +39,12 @@ describe('requests', () => {
   it('analyze subscribes, acknowledges with an info alert, then streams progress, votes and the consensus with a seq', async () => {
     const c = await TestClient.connect(`${ctx.url}/ws/signals`);
     c.send({ type: 'analyze', symbol: 'JPM', id: 'a1' });
-    expect(await c.next((m) => m.type === 'alert')).toMatchObject({ alert_type: 'analysis_started', message: 'Analysis started for JPM', severity: 'info', id: 'a1' });
+    expect(await c.next((m) => m.type === 'alert')).toMatchObject({
+      alert_type: 'analysis_started',
+      message: 'Analysis started for JPM',
+      severity: 'info',
+      id: 'a1',
+    });
     await c.next((m) => m.type === 'subscribed' && m.symbol === 'JPM');
     const final = await c.next((m) => m.type === 'signal_update' || m.type === 'decision_update');
     const updates = c.messages.filter((m) => m.type === 'agent_update');
@@ -106,7 +111,12 @@ describe('failures', () => {
     const c = await TestClient.connect(`${past.url}/ws/signals`);
     c.send({ type: 'analyze', symbol: 'AAPL', id: 'e1' });
     const failure = await c.next((m) => m.type === 'decision_update');
-    expect(failure.data).toMatchObject({ symbol: 'AAPL', seq: 1, trigger: 'manual', decision: { action: 'ERROR', code: 'ANALYSIS_FAILED', error: expect.any(String) } });
+    expect(failure.data).toMatchObject({
+      symbol: 'AAPL',
+      seq: 1,
+      trigger: 'manual',
+      decision: { action: 'ERROR', code: 'ANALYSIS_FAILED', error: expect.any(String) },
+    });
     expect(ServerMessage.safeParse(failure).success).toBe(true);
     c.close();
     await past.stop();
@@ -135,7 +145,11 @@ describe('HTTP', () => {
   it('GET /ws/status in the seed shape', async () => {
     const c = await TestClient.subscribedTo(`${ctx.url}/ws/signals`, 'AAPL');
     const status = (await (await fetch(`${ctx.http}/ws/status`)).json()) as any;
-    expect(status.websocket_manager).toMatchObject({ total_connections: expect.any(Number), active_connections: expect.any(Number), messages_sent: expect.any(Number) });
+    expect(status.websocket_manager).toMatchObject({
+      total_connections: expect.any(Number),
+      active_connections: expect.any(Number),
+      messages_sent: expect.any(Number),
+    });
     expect(status.websocket_manager.rooms.AAPL).toBeGreaterThanOrEqual(1);
     expect(status.orchestrator).toMatchObject({ running: true });
     c.close();
@@ -146,7 +160,14 @@ describe('HTTP', () => {
     const res = await fetch(`${ctx.http}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
-    for (const name of ['signals_connections', 'signals_messages_in_total', 'signals_messages_out_total', 'signals_analyses_total', 'signals_agent_duration_seconds_bucket', 'signals_slow_consumers_closed_total']) {
+    for (const name of [
+      'signals_connections',
+      'signals_messages_in_total',
+      'signals_messages_out_total',
+      'signals_analyses_total',
+      'signals_agent_duration_seconds_bucket',
+      'signals_slow_consumers_closed_total',
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/signals_analyses_total\{trigger="manual",outcome="[A-Z_]+"\} \d+/);

@@ -51,7 +51,10 @@ describe('recovery with since', () => {
     const log = new MemoryLog();
     const ctx = await startServer({ agents: [hold], log });
     for (let i = 0; i < 3; i++) await log.append('MSFT', decision('MSFT', `p${i}`));
-    for (const since of [{ seq: 1, epoch: 'another-log' }, { seq: 9, epoch: log.epoch }]) {
+    for (const since of [
+      { seq: 1, epoch: 'another-log' },
+      { seq: 9, epoch: log.epoch },
+    ]) {
       const c = await TestClient.connect(`${ctx.url}/ws/signals`);
       c.send({ type: 'subscribe', symbol: 'MSFT', since });
       expect(await c.next((m) => m.type === 'subscribed')).toMatchObject({ recovered: false, seq: 3 });
