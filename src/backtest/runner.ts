@@ -3,6 +3,8 @@ import { BENCHMARK } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import type { Bar, Rows } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
+import { defaultAgents } from '../agents/index.js';
+import { checkLookahead, INPUTS, sampleDates } from './lookahead.js';
 import { figures, type Path } from './metrics.js';
 import { stepIndices } from './plan.js';
 import { runWalks } from './pool.js';
@@ -23,6 +25,8 @@ export interface BacktestOptions {
   allowShort: boolean;
   setup: AnalystSetup;
   workers: number;
+  /** Steps per symbol to re-run with later inputs perturbed (`--check-lookahead`); 0 or absent: none. */
+  checkLookahead?: number | undefined;
   /** Called once the steps are planned, with their number, and after analyses finish with how many did. */
   onPlan?: (analyses: number) => void;
   onProgress?: (analyses: number) => void;
@@ -158,6 +162,17 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const end = portfolio.strategy.end;
   const spy = store.has(BENCHMARK) && start !== undefined && end !== null ? holdBetween(store.barRows(BENCHMARK), start, end) : null;
   const agents = agentsOf(allDecisions);
+  let lookahead: BacktestResult['lookahead'];
+  if (options.checkLookahead) {
+    const samples = plans.flatMap((p) => sampleDates(p.dates, options.checkLookahead!).map((date) => ({ symbol: p.symbol, date })));
+    const leaks = await checkLookahead(samples, {
+      store,
+      consensus: options.setup.consensus,
+      agentsFor: (view) => defaultAgents({ bundledDir: view.bundledDir, llm: options.setup.llm }),
+      agentTimeoutMs: options.setup.agentTimeoutMs,
+    });
+    lookahead = { steps: samples.length, inputs: [...INPUTS], leaks };
+  }
   const result: BacktestResult = {
     settings: {
       from: options.from ?? null,
@@ -179,6 +194,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       agents: agentBlock(agents, (id) => votes.get(id) ?? [], options),
     },
     spy: spy === null || spy.returns.length === 0 ? null : figures(spy),
+    ...(lookahead ? { lookahead } : {}),
   };
   return { result: rounded(result), rows, curves: { symbols: curves, portfolio, spy } };
 }

@@ -114,6 +114,20 @@ export const Settings = z.object({
   analyses: Count,
 });
 
+/** `--check-lookahead`: the sampled steps re-run with each kind of later input perturbed; any decision that changed. */
+export const Lookahead = z.object({
+  steps: Count.describe('steps re-run, each once per input'),
+  inputs: z.array(z.enum(['bars', 'macro', 'headlines'])),
+  leaks: z.array(
+    z.object({
+      symbol: z.string(),
+      date: Day,
+      input: z.enum(['bars', 'macro', 'headlines']),
+      changed: z.array(z.string()).describe("'consensus' and the ids of agents whose vote or confidence changed"),
+    }),
+  ),
+});
+
 export const BacktestResult = z.object({
   settings: Settings,
   symbols: z.array(SymbolResult),
@@ -125,5 +139,6 @@ export const BacktestResult = z.object({
     agents: z.record(z.string(), AgentStats),
   }),
   spy: Figures.nullable().describe('SPY held from the first to the last day of the portfolio; null without SPY data'),
+  lookahead: Lookahead.optional().describe('only with --check-lookahead'),
 });
 export type BacktestResult = z.infer<typeof BacktestResult>;

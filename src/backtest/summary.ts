@@ -90,6 +90,14 @@ export function formatSummary(result: BacktestResult): string {
       ...Object.entries(result.portfolio.agents).map(([id, a]) => [id, pct(a.coverage), ...s.horizons.map((x) => icText(a, x))]),
     ]),
   );
+  if (result.lookahead) {
+    const { steps, inputs, leaks } = result.lookahead;
+    lines.push(
+      '',
+      `look-ahead check: ${steps} steps re-run with later ${inputs.join(', ')} perturbed: ${leaks.length === 0 ? 'no decision changed' : `${leaks.length} changed`}`,
+      ...leaks.map((l) => `  LEAK ${l.symbol} ${l.date}: ${l.input} after the as-of changed ${l.changed.join(', ')}`),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

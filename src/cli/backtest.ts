@@ -2,10 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { stepsCsv } from '../backtest/csv.js';
+import { LOOKAHEAD_SAMPLE } from '../backtest/lookahead.js';
 import { htmlReport } from '../backtest/report.js';
 import { runBacktest } from '../backtest/runner.js';
 import { formatSummary, progressLine } from '../backtest/summary.js';
 import { SignalsError } from '../protocol/errors.js';
+import { ExitCode } from './exit-codes.js';
 import { consensusConfig, llmConfig, type BacktestCliOptions } from './options.js';
 import { outputMode } from './output-mode.js';
 
@@ -64,6 +66,7 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
         agentTimeoutMs: options.agentTimeout,
       },
       workers: options.workers ?? availableParallelism(),
+      checkLookahead: options.checkLookahead ? LOOKAHEAD_SAMPLE : 0,
       ...(progress ? { onPlan: progress.plan, onProgress: progress.step } : {}),
     });
   } finally {
@@ -72,5 +75,11 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
   if (options.csv !== undefined) write(options.csv, '--csv', stepsCsv(run.rows, options.horizon));
   if (options.report !== undefined) write(options.report, '--report', htmlReport(run, commandLine()));
   process.stdout.write(options.json ? `${JSON.stringify(run.result, null, 2)}\n` : formatSummary(run.result));
-  return 0;
+  const leaks = run.result.lookahead?.leaks ?? [];
+  if (leaks.length === 0) return 0;
+  const first = leaks[0]!;
+  process.stderr.write(
+    `signals: look-ahead check failed: ${leaks.length} decision${leaks.length === 1 ? '' : 's'} changed when only later data changed (first: ${first.symbol} ${first.date}, ${first.input}: ${first.changed.join(', ')})\n`,
+  );
+  return ExitCode.ANALYSIS_FAILED;
 }

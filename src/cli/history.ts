@@ -1,6 +1,4 @@
 // `signals history`: the logged signals and decisions of symbols, from the local signal log or from a running server.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConnectError } from '../client/connect-error.js';
 import { HistoryClient } from '../client/history.js';
 import { SegmentLog } from '../log/segment-log.js';
@@ -30,36 +28,11 @@ interface Source {
 }
 
 /**
- * The file a signal log keeps beside its records (src/log/segment-log.ts): a state dir without it holds no log, and
- * opening one there would create an empty log, which reading must not do.
+ * The signal log of a state dir, opened read only: no lock is taken and nothing is written, so the log of a
+ * running server can be read beside it (as it was when opened). A folder without a log is DATA_ERROR.
  */
-const LOG_META = 'meta.json';
-
-/**
- * The signal log of a state dir. Opening it takes the dir's lock (src/log has no read-only open yet), so the log of a
- * running server cannot be opened from here: that server is asked instead, with --url. Nothing is trimmed: retention
- * is the server's to apply, with its own settings.
- */
-function localSource(dir: string, symbols: string[]): Source {
-  if (!existsSync(join(dir, LOG_META))) {
-    throw new SignalsError(
-      'DATA_ERROR',
-      `no signal log in ${dir}: \`signals serve\` keeps one in its --state-dir (SIGNALS_STATE_DIR); give that folder, or --url to ask a running server`,
-    );
-  }
-  let log: SegmentLog;
-  try {
-    log = SegmentLog.open({ dir, retention: { maxCount: Number.POSITIVE_INFINITY, maxAgeMs: Number.POSITIVE_INFINITY }, fsync: 'never' });
-  } catch (error) {
-    if (error instanceof SignalsError && error.code === 'STATE_LOCKED') {
-      const pid = /\(pid (\d+)\)/.exec(error.message)?.[1];
-      throw new SignalsError(
-        'STATE_LOCKED',
-        `the signal log in ${dir} is held by a running signals server${pid ? ` (pid ${pid})` : ''}; ask that server instead: signals history ${symbols.join(' ')} --url http://HOST:PORT`,
-      );
-    }
-    throw error;
-  }
+function localSource(dir: string): Source {
+  const log = SegmentLog.open({ dir, readOnly: true });
   let store: MarketStore | undefined;
   return {
     async page(symbol, { sinceSeq, limit, fromTime, toTime }) {
@@ -141,7 +114,7 @@ export async function runHistory(symbols: string[], options: HistoryOptions): Pr
   if (range.fromTime !== undefined && range.toTime !== undefined && range.toTime <= range.fromTime) {
     throw new SignalsError('BAD_ARGUMENT', '--to must come after --from (a day given to --to counts in full)');
   }
-  const source = options.url !== undefined ? serverSource(options.url, options.token) : localSource(options.stateDir, symbols);
+  const source = options.url !== undefined ? serverSource(options.url, options.token) : localSource(options.stateDir);
   const found: Publication[] = [];
   const unknown: SignalsError[] = [];
   try {

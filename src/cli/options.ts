@@ -323,6 +323,9 @@ export const BACKTEST = {
   csv: optional({ arg: 'file', help: 'write one row per step to this CSV file', parse: outputFile() }),
   report: optional({ arg: 'file', help: 'write a self-contained HTML report to this file', parse: outputFile() }),
   workers: optional({ arg: 'n', help: 'worker threads, 1 to 64 (default: one per core)', parse: wholeNumber(1, 64) }),
+  checkLookahead: flag({
+    help: 're-run 12 steps per symbol with the bars, macro data and headlines after each as-of perturbed; exit 10 if a decision changes',
+  }),
   ...ANALYSIS,
 };
 export type BacktestCliOptions = Values<typeof BACKTEST>;

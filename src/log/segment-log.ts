@@ -40,6 +40,12 @@ export interface SegmentLogOptions {
   retention?: Retention;
   fsync?: FsyncPolicy;
   fsyncIntervalMs?: number;
+  /**
+   * Read only: no lock, no writes, nothing created or trimmed (a torn tail is skipped, not cut off),
+   * so the log of a running server can be read beside it, as it was when opened. A dir without a log
+   * is DATA_ERROR.
+   */
+  readOnly?: boolean;
   /** Told about recoveries (a dropped torn record) and failures of the background fsync. */
   warn?: (message: string, fields: Record<string, unknown>) => void;
   now?: () => number;
@@ -126,6 +132,14 @@ export class SegmentLog implements SignalLog {
   static open(options: SegmentLogOptions): SegmentLog {
     const { dir } = options;
     let release: () => void = () => undefined;
+    if (options.readOnly) {
+      if (!existsSync(join(dir, META))) {
+        throw new SignalsError('DATA_ERROR', `no signal log in ${dir}: \`signals serve\` keeps one in its --state-dir (SIGNALS_STATE_DIR)`);
+      }
+      const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
+      log.load();
+      return log;
+    }
     try {
       mkdirSync(join(dir, 'log'), { recursive: true });
       accessSync(dir, constants.W_OK);
@@ -141,7 +155,8 @@ export class SegmentLog implements SignalLog {
   }
 
   append(symbol: string, publication: Publication): Promise<number> {
-    if (this.closed) return Promise.reject(new SignalsError('STATE_UNWRITABLE', 'the signal log is closed'));
+    if (this.closed || this.options.readOnly)
+      return Promise.reject(new SignalsError('STATE_UNWRITABLE', 'the signal log is closed or open read-only'));
     const state = this.state(symbol);
     const appended = state.queue.then(() => this.appendNow(state, publication));
     state.queue = appended.catch(() => undefined);
@@ -273,7 +288,7 @@ export class SegmentLog implements SignalLog {
     if (!state) {
       if (!isSymbol(symbol)) throw new SignalsError('BAD_ARGUMENT', `not a symbol: ${symbol}`);
       const dir = join(this.options.dir, 'log', symbol);
-      mkdirSync(dir, { recursive: true });
+      if (!this.options.readOnly) mkdirSync(dir, { recursive: true });
       state = {
         dir,
         segments: [],
@@ -325,6 +340,8 @@ export class SegmentLog implements SignalLog {
 
   private load(): void {
     const root = join(this.options.dir, 'log');
+    const readOnly = this.options.readOnly === true;
+    if (readOnly && !existsSync(root)) return;
     for (const symbol of readdirSync(root)) {
       if (!isSymbol(symbol)) continue;
       const state = this.state(symbol);
@@ -333,6 +350,8 @@ export class SegmentLog implements SignalLog {
         .sort();
       names.forEach((name, i) => {
         const path = join(state.dir, name);
+        // Read only, beside a running server: a segment its retention deleted since the listing is simply gone.
+        if (readOnly && !existsSync(path)) return;
         const bytes = readFileSync(path);
         const scan = scanRecords(bytes);
         const last = i === names.length - 1;
@@ -342,7 +361,7 @@ export class SegmentLog implements SignalLog {
             `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); move the file away to start without it`,
           );
         }
-        if (scan.damage === 'torn') {
+        if (scan.damage === 'torn' && !readOnly) {
           const fd = openSync(path, 'r+');
           try {
             ftruncateSync(fd, scan.end);
@@ -367,7 +386,7 @@ export class SegmentLog implements SignalLog {
         const json = recordJson(readFileSync(tail.path).subarray(newest.offset, newest.offset + newest.length));
         state.latest = JSON.parse(json) as Publication;
       }
-      this.applyRetention(state);
+      if (!readOnly) this.applyRetention(state);
     }
   }
 

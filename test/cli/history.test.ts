@@ -1,5 +1,5 @@
 // `signals history` as a real process: from a state dir's signal log and from a running server, every output format, its errors.
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -209,12 +209,12 @@ describe('signals history from a running server', () => {
     await server.exited;
   });
 
-  it('the state dir of a running server is held by it: exit 12, saying to use --url', () => {
-    const r = history(['KO', '--state-dir', dir]);
-    expect(r.code).toBe(12);
-    expect(r.stderr).toMatch(
-      /^signals: the signal log in .* is held by a running signals server \(pid \d+\); ask that server instead: signals history KO --url http:\/\/HOST:PORT\n$/,
-    );
+  it('the state dir of a running server is read beside it, read only: the same records, and the server keeps its lock', () => {
+    const r = history(['KO', '--state-dir', dir, '--jsonl']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(seqs(r.stdout)).toEqual(range(1, KO_COUNT));
+    expect(readFileSync(join(dir, 'signals.lock'), 'utf8').trim()).toBe(String(server.child.pid));
   });
 
   it('pages through the whole log over HTTP (a ws:// or http:// URL), with the token from --token or SIGNALS_TOKEN', () => {

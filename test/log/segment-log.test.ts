@@ -144,6 +144,23 @@ describe('segment log on disk', () => {
     openLog(dir);
   });
 
+  it('read only: beside a writer that holds the lock, nothing written or cut, a torn tail skipped', async () => {
+    const dir = fresh();
+    const writer = openLog(dir);
+    for (let i = 1; i <= 3; i++) await writer.append('AAPL', decision('AAPL', i));
+    const file = segmentFiles(dir, 'AAPL').at(-1)!;
+    appendFileSync(file, Buffer.from([40, 0, 0]));
+    const size = statSync(file).size;
+    const reader = SegmentLog.open({ dir, readOnly: true });
+    expect(reader.epoch).toBe(writer.epoch);
+    expect(await seqs(reader, 'AAPL')).toEqual([1, 2, 3]);
+    expect(statSync(file).size).toBe(size);
+    await expect(reader.append('AAPL', decision('AAPL', 4))).rejects.toMatchObject({ code: 'STATE_UNWRITABLE' });
+    await reader.close();
+    expect(readFileSync(join(dir, 'signals.lock'), 'utf8').trim()).toBe(String(process.pid));
+    expect(() => SegmentLog.open({ dir: fresh(), readOnly: true })).toThrow(expect.objectContaining({ code: 'DATA_ERROR' }));
+  });
+
   it('a state dir that cannot be created is STATE_UNWRITABLE', () => {
     const file = join(fresh(), 'a-file');
     writeFileSync(file, 'x');
