@@ -17,7 +17,7 @@ function join(ws: WebSocket, symbol: string): void {
 
 wss.on('connection', (ws) => {
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; symbol: string };
+    const m = JSON.parse((data as Buffer).toString()) as { type: string; symbol: string };
     if (m.type === 'subscribe') join(ws, m.symbol);
     if (m.type === 'analyze') {
       if (!rooms.get(m.symbol)?.has(ws)) join(ws, m.symbol);

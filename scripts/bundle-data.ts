@@ -33,7 +33,7 @@ const add = (symbol: string, h: Headline) => {
   headlines.set(symbol, list);
 };
 const rows = (path: string) =>
-  parse(readFileSync(join(source, path)), { columns: true, skip_empty_lines: true, relax_quotes: true }) as Record<string, string>[];
+  parse<Record<string, string>>(readFileSync(join(source, path)), { columns: true, skip_empty_lines: true, relax_quotes: true });
 for (const row of rows('news/massive_news_with_sentiment.csv')) {
   add(row.ticker!, { published: row.news_time!, title: row.title!.trim(), source: 'massive' });
 }

@@ -119,7 +119,7 @@ export class TestClient {
 
   constructor(url: string, options?: WebSocket.ClientOptions) {
     this.ws = new WebSocket(url, options);
-    this.ws.on('message', (data, isBinary) => this.messages.push(isBinary ? { binary: true } : JSON.parse(data.toString())));
+    this.ws.on('message', (data, isBinary) => this.messages.push(isBinary ? { binary: true } : JSON.parse((data as Buffer).toString())));
     this.ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
     this.ws.on('error', () => {});
     this.opened = new Promise((resolve) => this.ws.once('open', () => resolve()));
