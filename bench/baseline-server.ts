@@ -21,7 +21,15 @@ wss.on('connection', (ws) => {
     if (m.type === 'subscribe') join(ws, m.symbol);
     if (m.type === 'analyze') {
       if (!rooms.get(m.symbol)?.has(ws)) join(ws, m.symbol);
-      ws.send(JSON.stringify({ type: 'alert', alert_type: 'analysis_started', message: `Analysis started for ${m.symbol}`, severity: 'info', timestamp: new Date().toISOString() }));
+      ws.send(
+        JSON.stringify({
+          type: 'alert',
+          alert_type: 'analysis_started',
+          message: `Analysis started for ${m.symbol}`,
+          severity: 'info',
+          timestamp: new Date().toISOString(),
+        }),
+      );
       for (const template of recording[m.symbol] ?? []) {
         const data = Buffer.from(template.replaceAll('__TS__', new Date().toISOString()));
         for (const client of rooms.get(m.symbol)!) client.send(data, { binary: false });

@@ -6,7 +6,38 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startClients, type ServerProcess } from './processes.js';
 
-export const SYMBOLS = ['AAPL', 'AMD', 'AMZN', 'AVGO', 'BAC', 'BRK-B', 'COST', 'CVX', 'DIS', 'GOOGL', 'HD', 'INTC', 'JNJ', 'JPM', 'KO', 'LLY', 'MA', 'META', 'MSFT', 'NFLX', 'NVDA', 'ORCL', 'PEP', 'PG', 'SPY', 'TSLA', 'UNH', 'V', 'WMT', 'XOM'];
+export const SYMBOLS = [
+  'AAPL',
+  'AMD',
+  'AMZN',
+  'AVGO',
+  'BAC',
+  'BRK-B',
+  'COST',
+  'CVX',
+  'DIS',
+  'GOOGL',
+  'HD',
+  'INTC',
+  'JNJ',
+  'JPM',
+  'KO',
+  'LLY',
+  'MA',
+  'META',
+  'MSFT',
+  'NFLX',
+  'NVDA',
+  'ORCL',
+  'PEP',
+  'PG',
+  'SPY',
+  'TSLA',
+  'UNH',
+  'V',
+  'WMT',
+  'XOM',
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (what: string) => process.stderr.write(`  … ${what}\n`);
 

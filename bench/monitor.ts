@@ -28,7 +28,14 @@ export function benchMonitor(seconds: number): { ticks_per_s: number; published:
   for (let i = 0; i < 100_000; i++) {
     const symbol = symbols[i % symbols.length]!;
     const price = 100 * (1 + 0.015 * Math.sin(i / 997));
-    ticks.push({ symbol, price, volume: i, time: '2025-07-08T14:00:00.000Z', previousClose: 100, bar: { date: '2025-07-08', open: 100, high: 101, low: 99, close: price, volume: i } });
+    ticks.push({
+      symbol,
+      price,
+      volume: i,
+      time: '2025-07-08T14:00:00.000Z',
+      previousClose: 100,
+      bar: { date: '2025-07-08', open: 100, high: 101, low: 99, close: price, volume: i },
+    });
   }
   for (const s of symbols) monitor.setReference(s, 100);
   let count = 0;

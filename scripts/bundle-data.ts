@@ -52,9 +52,7 @@ for (const [symbol, list] of headlines) {
 const intraday: [string, string][] = [
   ['SPY', 'intraday/SPY_1min_2025-07-08_2025-07-14.csv'],
   ['AAPL', 'intraday/AAPL_1min_2025-07-28_2025-07-30.csv'],
-  ...['AAPL', 'MSFT', 'AMZN', 'TSLA', 'JPM', 'SPY'].map(
-    (s): [string, string] => [s, `intraday/2019-02-11_2019-02-15/${s}_1min.csv`],
-  ),
+  ...['AAPL', 'MSFT', 'AMZN', 'TSLA', 'JPM', 'SPY'].map((s): [string, string] => [s, `intraday/2019-02-11_2019-02-15/${s}_1min.csv`]),
 ];
 const minutes = new Map<string, string[]>();
 for (const [symbol, path] of intraday) {

@@ -62,8 +62,7 @@ export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote 
   const total = evidence.reduce((sum, e) => sum + e.weight, 0);
   const score = total === 0 ? 0 : evidence.reduce((sum, e) => sum + e.weight * clamp(e.value), 0) / total;
   const signal: Action = score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD';
-  const confidence =
-    signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
+  const confidence = signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
   const sign = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
   const reasons = evidence
     .filter((e) => e.reason !== undefined && (sign === 0 || Math.sign(e.value) === sign))

@@ -43,7 +43,12 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   evidence.push({
     value: fundsChange > 0.25 ? -clamp(fundsChange / 1.5) : fundsChange < -0.25 ? clamp(-fundsChange / 1.5) : 0,
     weight: 1,
-    reason: fundsChange > 0.25 ? `Fed hiking: funds rate up ${fundsChange.toFixed(2)}pp in 6 months` : fundsChange < -0.25 ? `Fed easing: funds rate down ${(-fundsChange).toFixed(2)}pp in 6 months` : 'fed funds rate steady',
+    reason:
+      fundsChange > 0.25
+        ? `Fed hiking: funds rate up ${fundsChange.toFixed(2)}pp in 6 months`
+        : fundsChange < -0.25
+          ? `Fed easing: funds rate down ${(-fundsChange).toFixed(2)}pp in 6 months`
+          : 'fed funds rate steady',
   });
 
   const yoy = (back: number) => last(macro.CPIAUCSL, back)! / last(macro.CPIAUCSL, back + 12)! - 1;

@@ -5,8 +5,7 @@ import { pct, round, scoreToVote, type Agent, type Evidence, type Indicators, ty
 const MONTH = 21;
 const YEAR = 252;
 
-const ret = (closes: number[], from: number, to = 0) =>
-  closes[closes.length - 1 - to]! / closes[closes.length - 1 - from]! - 1;
+const ret = (closes: number[], from: number, to = 0) => closes[closes.length - 1 - to]! / closes[closes.length - 1 - from]! - 1;
 
 /**
  * Each horizon's return is squashed with tanh(return / scale), the scale being a typical absolute

@@ -59,7 +59,8 @@ export function createNewsSentiment(options: NewsSentimentOptions): Agent {
         negative,
         mean_sentiment: round(values.reduce((a, b) => a + b, 0) / values.length),
       });
-      if (vote.kind === 'vote') vote.reasons = [...notes, `${headlines.length} headlines in 7 days: ${positive} positive, ${negative} negative`, ...vote.reasons.slice(0, 3)];
+      if (vote.kind === 'vote')
+        vote.reasons = [...notes, `${headlines.length} headlines in 7 days: ${positive} positive, ${negative} negative`, ...vote.reasons.slice(0, 3)];
       return { ...vote, name };
     },
   };

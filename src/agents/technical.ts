@@ -80,7 +80,12 @@ export function technicalVote(bars: Bar[]): Vote {
   evidence.push({
     value: cross,
     weight: 1,
-    reason: cross === 1 ? 'golden cross (SMA50 over SMA200) in the last 10 days' : cross === -1 ? 'death cross (SMA50 under SMA200) in the last 10 days' : undefined,
+    reason:
+      cross === 1
+        ? 'golden cross (SMA50 over SMA200) in the last 10 days'
+        : cross === -1
+          ? 'death cross (SMA50 under SMA200) in the last 10 days'
+          : undefined,
   });
 
   const bb = new BollingerBands(20, 2);

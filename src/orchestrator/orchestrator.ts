@@ -149,7 +149,10 @@ export class Orchestrator {
             reason: result.reason,
             consensus_weight: round(result.weight),
             agent_summary: Object.fromEntries(
-              this.agents.map((a, i) => [a.id, { name: outcomes[i]!.name, signal: label(outcomes[i]!), confidence: outcomes[i]!.confidence, reasoning: outcomes[i]!.reasons }]),
+              this.agents.map((a, i) => [
+                a.id,
+                { name: outcomes[i]!.name, signal: label(outcomes[i]!), confidence: outcomes[i]!.confidence, reasoning: outcomes[i]!.reasons },
+              ]),
             ),
           },
           price,

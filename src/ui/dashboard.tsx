@@ -128,7 +128,8 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     <Box flexDirection="column" width={width}>
       <Header state={state} colors={colors} width={width} />
       <Text bold>
-        {fit('SYMBOL', 7)} {right('PRICE', 9)} {right('CHG%', 7)} {fit('TREND', sparkWidth)} {fit('ACTION', 9)} {right('CONF', 4)} {fit('STRENGTH', 8)} {fit(wide ? 'TRIGGER / AS OF' : 'TRIGGER', wide ? 26 : 11)}
+        {fit('SYMBOL', 7)} {right('PRICE', 9)} {right('CHG%', 7)} {fit('TREND', sparkWidth)} {fit('ACTION', 9)} {right('CONF', 4)}{' '}
+        {fit('STRENGTH', 8)} {fit(wide ? 'TRIGGER / AS OF' : 'TRIGGER', wide ? 26 : 11)}
       </Text>
       {state.rows.map((row, i) => (
         <SymbolLine key={row.symbol} row={row} selected={i === state.selected} colors={colors} sparkWidth={sparkWidth} wide={wide} />
@@ -146,7 +147,8 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
           const voteColor = working ? c('cyan') : ACTION_COLOR[a.signal] ? c(ACTION_COLOR[a.signal]) : c('gray');
           return (
             <Text key={a.id} wrap="truncate">
-              {fit(a.name, 18)} <Text color={voteColor}>{fit(vote, 10)}</Text> {working ? '    ' : right(a.confidence.toFixed(2), 4)} {working ? '          ' : bar(a.confidence, 10)} {fit(a.reason, Math.max(10, width - 48))}
+              {fit(a.name, 18)} <Text color={voteColor}>{fit(vote, 10)}</Text> {working ? '    ' : right(a.confidence.toFixed(2), 4)}{' '}
+              {working ? '          ' : bar(a.confidence, 10)} {fit(a.reason, Math.max(10, width - 48))}
             </Text>
           );
         })}
@@ -175,7 +177,13 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
 function Header({ state, colors, width }: { state: DashboardState; colors: boolean; width: number }) {
   const s = state.connection;
   const status =
-    s.status === 'open' ? 'connected' : s.status === 'reconnecting' ? `reconnecting in ${Math.ceil(s.inMs / 1000)}s` : s.status === 'closed' ? `disconnected (${s.reason})` : 'connecting…';
+    s.status === 'open'
+      ? 'connected'
+      : s.status === 'reconnecting'
+        ? `reconnecting in ${Math.ceil(s.inMs / 1000)}s`
+        : s.status === 'closed'
+          ? `disconnected (${s.reason})`
+          : 'connecting…';
   const color = s.status === 'open' ? 'green' : s.status === 'connecting' ? 'yellow' : 'red';
   const market = state.marketTime ? `${state.marketTime.slice(0, 10)} ${state.marketTime.slice(11, 16)} UTC` : '—';
   const last = state.lastUpdate ? state.lastUpdate.slice(11, 19) : '—';
@@ -191,7 +199,19 @@ function Header({ state, colors, width }: { state: DashboardState; colors: boole
   );
 }
 
-function SymbolLine({ row, selected, colors, sparkWidth, wide }: { row: SymbolRow; selected: boolean; colors: boolean; sparkWidth: number; wide: boolean }) {
+function SymbolLine({
+  row,
+  selected,
+  colors,
+  sparkWidth,
+  wide,
+}: {
+  row: SymbolRow;
+  selected: boolean;
+  colors: boolean;
+  sparkWidth: number;
+  wide: boolean;
+}) {
   const change = row.changePercent;
   const changeColor = change === undefined ? undefined : change >= 0 ? 'green' : 'red';
   const action = row.action ?? '—';
@@ -199,7 +219,8 @@ function SymbolLine({ row, selected, colors, sparkWidth, wide }: { row: SymbolRo
   return (
     <Text inverse={selected} wrap="truncate">
       {fit(`${selected ? '›' : ' '}${row.symbol}`, 7)} {right(row.price?.toFixed(2) ?? '—', 9)}{' '}
-      <Text color={colors ? changeColor : undefined}>{right(change === undefined ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(2)}`, 7)}</Text> {sparkline(row.prices, sparkWidth)}{' '}
+      <Text color={colors ? changeColor : undefined}>{right(change === undefined ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(2)}`, 7)}</Text>{' '}
+      {sparkline(row.prices, sparkWidth)}{' '}
       <Text color={colors ? ACTION_COLOR[action] : undefined} bold={action in ACTION_COLOR}>
         {fit(action, 9)}
       </Text>{' '}

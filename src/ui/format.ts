@@ -9,7 +9,10 @@ export function sparkline(values: number[], width: number): string {
   const min = Math.min(...tail);
   const max = Math.max(...tail);
   const span = max - min || 1;
-  return tail.map((v) => SPARK[Math.min(7, Math.floor(((v - min) / span) * 8))]!).join('').padEnd(width);
+  return tail
+    .map((v) => SPARK[Math.min(7, Math.floor(((v - min) / span) * 8))]!)
+    .join('')
+    .padEnd(width);
 }
 
 /** A confidence bar of `width` cells. */

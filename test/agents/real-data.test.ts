@@ -10,8 +10,7 @@ import type { Agent } from '../../src/agents/agent.js';
 
 const store = new MarketStore();
 const signal = new AbortController().signal;
-const vote = async (agent: Agent, symbol: string, date: string) =>
-  agent.analyze(snapshotAt(store, symbol, `${date}T21:00:00.000Z`), signal);
+const vote = async (agent: Agent, symbol: string, date: string) => agent.analyze(snapshotAt(store, symbol, `${date}T21:00:00.000Z`), signal);
 
 describe('agents on bundled history', () => {
   it('October 2008: volatility is stressed and risk-off for AAPL, macro says SELL', async () => {

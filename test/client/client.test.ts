@@ -79,7 +79,10 @@ describe('SignalsClient and a server that turns it away', () => {
     const ctx = await startServer({ limits: { maxConnections: 1 } });
     const first = await TestClient.connect(`${ctx.url}/ws/signals`);
     const client = new SignalsClient({ url: `${ctx.url}/ws/signals` });
-    await expect(client.connect()).rejects.toMatchObject({ code: 'SERVER_BUSY', message: expect.stringMatching(/too many connections.*try again later/) });
+    await expect(client.connect()).rejects.toMatchObject({
+      code: 'SERVER_BUSY',
+      message: expect.stringMatching(/too many connections.*try again later/),
+    });
     expect(client.state).toEqual({ status: 'closed', reason: 'too many connections' });
     first.close();
     await ctx.server.stop();
@@ -99,7 +102,9 @@ describe('SignalsClient and a server that turns it away', () => {
     // The server comes back with room for one, and someone else takes it before the client retries (200-400 ms).
     const second = await startServer({ port, limits: { maxConnections: 1 } });
     const other = await TestClient.connect(`${second.url}/ws/signals`);
-    await expect.poll(() => states.filter((s) => s.status === 'reconnecting' && s.reason === 'too many connections').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => states.filter((s) => s.status === 'reconnecting' && s.reason === 'too many connections').length, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(2);
     other.close();
     const resubscribed = await new Promise<string>((resolve) => client.on('subscribed', (m) => resolve(m.symbol)));
     expect(resubscribed).toBe('JPM');

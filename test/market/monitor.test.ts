@@ -33,7 +33,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('MarketMonitor price flush', () => {
   it('a rate so low that its interval passes 2^31-1 ms does not flush every millisecond', async () => {
     let published = 0;
-    const monitor = new MarketMonitor(feed(), { publishPrice: () => (published += 1), trigger: () => undefined }, { thresholdPct: 1, priceRate: 1e-9 });
+    const monitor = new MarketMonitor(
+      feed(),
+      { publishPrice: () => (published += 1), trigger: () => undefined },
+      { thresholdPct: 1, priceRate: 1e-9 },
+    );
     monitor.start();
     for (let i = 0; i < 5; i++) {
       monitor.onTick(tick);
@@ -45,7 +49,11 @@ describe('MarketMonitor price flush', () => {
 
   it('flushes the latest tick at the configured rate', async () => {
     const prices: number[] = [];
-    const monitor = new MarketMonitor(feed(), { publishPrice: (t) => prices.push(t.price), trigger: () => undefined }, { thresholdPct: 1, priceRate: 50 });
+    const monitor = new MarketMonitor(
+      feed(),
+      { publishPrice: (t) => prices.push(t.price), trigger: () => undefined },
+      { thresholdPct: 1, priceRate: 50 },
+    );
     monitor.start();
     monitor.onTick(tick);
     monitor.onTick({ ...tick, price: 102 });

@@ -29,7 +29,7 @@ describe('syntheticPath', () => {
   it('starts at the open, ends at the close, touches the high and the low, never leaves them', () => {
     const bar = { date: '2024-03-05', open: 100, high: 104, low: 97, close: 102, volume: 1e6 };
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const path = syntheticPath(bar, random);
     expect(path[0]).toBeCloseTo(100, 10);
     expect(path[390]).toBeCloseTo(102, 10);
@@ -110,7 +110,10 @@ describe('ReplayFeed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signals-bundled-'));
     mkdirSync(join(dir, 'daily'));
     copyFileSync(join(store.bundledDir, 'daily', 'SPY.csv.gz'), join(dir, 'daily', 'SPY.csv.gz'));
-    writeFileSync(join(dir, 'daily', 'BAD.csv.gz'), gzipSync('Date,Open,High,Low,Close,Volume\n2024-03-01,1,2,0.5,1.5,10\n2024-03-04,1,2,oops,1.5,10\n'));
+    writeFileSync(
+      join(dir, 'daily', 'BAD.csv.gz'),
+      gzipSync('Date,Open,High,Low,Close,Volume\n2024-03-01,1,2,0.5,1.5,10\n2024-03-04,1,2,oops,1.5,10\n'),
+    );
     const errors: [string, string][] = [];
     const feed = new ReplayFeed(new MarketStore({ bundledDir: dir }), {
       from: '2024-03-01',

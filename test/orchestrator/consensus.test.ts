@@ -14,14 +14,97 @@ const outcomes = (rows: Row[]): AgentOutcome[] =>
 
 describe('consensus, seed reference formula', () => {
   const cases: { name: string; rows: Row[]; kind: 'signal' | 'no_signal'; action: string; weight: number; strength?: string }[] = [
-    { name: 'unanimous BUY', rows: [['a', 'BUY', 0.9], ['b', 'BUY', 0.9], ['c', 'BUY', 0.9]], kind: 'signal', action: 'BUY', weight: 0.9, strength: 'STRONG' },
-    { name: 'SELL under the gate', rows: [['a', 'SELL', 0.8], ['b', 'SELL', 0.8], ['c', 'HOLD', 0.8]], kind: 'no_signal', action: 'SELL', weight: 1.6 / 3 },
-    { name: 'BUY/SELL tie falls to HOLD', rows: [['a', 'BUY', 0.8], ['b', 'SELL', 0.8]], kind: 'no_signal', action: 'HOLD', weight: 0 },
-    { name: 'BUY tied with HOLD is HOLD', rows: [['a', 'BUY', 0.8], ['b', 'HOLD', 0.8]], kind: 'no_signal', action: 'HOLD', weight: 0.4 },
-    { name: 'votes under min confidence are dropped', rows: [['a', 'BUY', 0.69], ['b', 'BUY', 0.69], ['c', 'SELL', 0.75]], kind: 'no_signal', action: 'SELL', weight: 0.25 },
-    { name: 'abstentions count against (all in the denominator)', rows: [['a', 'BUY', 0.9], ['b', 'BUY', 0.9], ['c', 'ABSTAIN', 0], ['d', 'FAIL', 0]], kind: 'no_signal', action: 'BUY', weight: 0.45 },
-    { name: 'at the gate exactly is a signal', rows: [['a', 'BUY', 0.9], ['b', 'BUY', 0.9], ['c', 'SELL', 0.9]], kind: 'signal', action: 'BUY', weight: 0.6, strength: 'MODERATE' },
-    { name: 'WEAK band needs a lower gate: none at 0.56', rows: [['a', 'BUY', 0.7], ['b', 'BUY', 0.7], ['c', 'BUY', 0.7], ['d', 'BUY', 0.7], ['e', 'HOLD', 0.9]], kind: 'no_signal', action: 'BUY', weight: 0.56 },
+    {
+      name: 'unanimous BUY',
+      rows: [
+        ['a', 'BUY', 0.9],
+        ['b', 'BUY', 0.9],
+        ['c', 'BUY', 0.9],
+      ],
+      kind: 'signal',
+      action: 'BUY',
+      weight: 0.9,
+      strength: 'STRONG',
+    },
+    {
+      name: 'SELL under the gate',
+      rows: [
+        ['a', 'SELL', 0.8],
+        ['b', 'SELL', 0.8],
+        ['c', 'HOLD', 0.8],
+      ],
+      kind: 'no_signal',
+      action: 'SELL',
+      weight: 1.6 / 3,
+    },
+    {
+      name: 'BUY/SELL tie falls to HOLD',
+      rows: [
+        ['a', 'BUY', 0.8],
+        ['b', 'SELL', 0.8],
+      ],
+      kind: 'no_signal',
+      action: 'HOLD',
+      weight: 0,
+    },
+    {
+      name: 'BUY tied with HOLD is HOLD',
+      rows: [
+        ['a', 'BUY', 0.8],
+        ['b', 'HOLD', 0.8],
+      ],
+      kind: 'no_signal',
+      action: 'HOLD',
+      weight: 0.4,
+    },
+    {
+      name: 'votes under min confidence are dropped',
+      rows: [
+        ['a', 'BUY', 0.69],
+        ['b', 'BUY', 0.69],
+        ['c', 'SELL', 0.75],
+      ],
+      kind: 'no_signal',
+      action: 'SELL',
+      weight: 0.25,
+    },
+    {
+      name: 'abstentions count against (all in the denominator)',
+      rows: [
+        ['a', 'BUY', 0.9],
+        ['b', 'BUY', 0.9],
+        ['c', 'ABSTAIN', 0],
+        ['d', 'FAIL', 0],
+      ],
+      kind: 'no_signal',
+      action: 'BUY',
+      weight: 0.45,
+    },
+    {
+      name: 'at the gate exactly is a signal',
+      rows: [
+        ['a', 'BUY', 0.9],
+        ['b', 'BUY', 0.9],
+        ['c', 'SELL', 0.9],
+      ],
+      kind: 'signal',
+      action: 'BUY',
+      weight: 0.6,
+      strength: 'MODERATE',
+    },
+    {
+      name: 'WEAK band needs a lower gate: none at 0.56',
+      rows: [
+        ['a', 'BUY', 0.7],
+        ['b', 'BUY', 0.7],
+        ['c', 'BUY', 0.7],
+        ['d', 'BUY', 0.7],
+        ['e', 'HOLD', 0.9],
+      ],
+      kind: 'no_signal',
+      action: 'BUY',
+      weight: 0.56,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -34,19 +117,42 @@ describe('consensus, seed reference formula', () => {
   }
 
   it('confidence is the confidence-weighted mean of the agreeing agents, capped at 0.95', () => {
-    const r = consensus(outcomes([['a', 'BUY', 1], ['b', 'BUY', 1], ['c', 'BUY', 1]]), REFERENCE_CONSENSUS);
+    const r = consensus(
+      outcomes([
+        ['a', 'BUY', 1],
+        ['b', 'BUY', 1],
+        ['c', 'BUY', 1],
+      ]),
+      REFERENCE_CONSENSUS,
+    );
     expect(r.kind === 'signal' && r.confidence).toBe(0.95);
-    const s = consensus(outcomes([['a', 'SELL', 0.7], ['b', 'SELL', 0.9]]), REFERENCE_CONSENSUS);
+    const s = consensus(
+      outcomes([
+        ['a', 'SELL', 0.7],
+        ['b', 'SELL', 0.9],
+      ]),
+      REFERENCE_CONSENSUS,
+    );
     expect(s.kind === 'signal' && s.confidence).toBeCloseTo((0.49 + 0.81) / 1.6, 10);
   });
 
   it('a WEAK signal when the gate is lowered', () => {
-    const r = consensus(outcomes([['a', 'BUY', 0.75], ['b', 'BUY', 0.75], ['c', 'HOLD', 0.75]]), { ...REFERENCE_CONSENSUS, gate: 0.4 });
+    const r = consensus(
+      outcomes([
+        ['a', 'BUY', 0.75],
+        ['b', 'BUY', 0.75],
+        ['c', 'HOLD', 0.75],
+      ]),
+      { ...REFERENCE_CONSENSUS, gate: 0.4 },
+    );
     expect(r).toMatchObject({ kind: 'signal', action: 'BUY', strength: 'WEAK' });
   });
 
   it('weights scale an agent', () => {
-    const rows = outcomes([['a', 'BUY', 0.8], ['b', 'SELL', 0.8]]);
+    const rows = outcomes([
+      ['a', 'BUY', 0.8],
+      ['b', 'SELL', 0.8],
+    ]);
     const r = consensus(rows, { ...REFERENCE_CONSENSUS, weights: { a: 3 }, gate: 0.5 });
     expect(r.action).toBe('BUY');
     expect(r.weight).toBeCloseTo((3 * 0.8) / 4, 10);
@@ -55,20 +161,41 @@ describe('consensus, seed reference formula', () => {
 
 describe('consensus, our defaults', () => {
   it('abstaining and failed agents leave the denominator', () => {
-    const r = consensus(outcomes([['a', 'BUY', 0.8], ['b', 'BUY', 0.8], ['c', 'BUY', 0.6], ['d', 'ABSTAIN', 0], ['e', 'FAIL', 0]]));
+    const r = consensus(
+      outcomes([
+        ['a', 'BUY', 0.8],
+        ['b', 'BUY', 0.8],
+        ['c', 'BUY', 0.6],
+        ['d', 'ABSTAIN', 0],
+        ['e', 'FAIL', 0],
+      ]),
+    );
     expect(r).toMatchObject({ kind: 'signal', action: 'BUY', completed: 3 });
     expect(r.weight).toBeCloseTo(2.2 / 3, 10);
   });
 
   it('needs a quorum of completed agents', () => {
-    const r = consensus(outcomes([['a', 'BUY', 0.9], ['b', 'BUY', 0.9], ['c', 'FAIL', 0], ['d', 'ABSTAIN', 0]]));
+    const r = consensus(
+      outcomes([
+        ['a', 'BUY', 0.9],
+        ['b', 'BUY', 0.9],
+        ['c', 'FAIL', 0],
+        ['d', 'ABSTAIN', 0],
+      ]),
+    );
     expect(r.kind).toBe('no_signal');
     expect(r.kind === 'no_signal' && r.reason).toMatch(/quorum is 3/);
   });
 
   it('keeps the 0.6 minimum confidence', () => {
     expect(DEFAULT_CONSENSUS.minConfidence).toBe(0.6);
-    const r = consensus(outcomes([['a', 'SELL', 0.59], ['b', 'SELL', 0.9], ['c', 'HOLD', 0.9]]));
+    const r = consensus(
+      outcomes([
+        ['a', 'SELL', 0.59],
+        ['b', 'SELL', 0.9],
+        ['c', 'HOLD', 0.9],
+      ]),
+    );
     expect(r.action).toBe('HOLD');
   });
 });

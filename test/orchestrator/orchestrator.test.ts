@@ -39,16 +39,32 @@ describe('Orchestrator', () => {
   });
 
   it('an agent that throws or times out is FAILED and counts as not completed', async () => {
-    const throwing: Agent = { id: 'broken', name: 'Broken', analyze: () => { throw new Error('boom'); } };
-    const slow: Agent = { id: 'slow', name: 'Slow', analyze: (_s, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))) };
-    const buy: Agent = { id: 'buy', name: 'Buyer', analyze: () => ({ kind: 'vote', signal: 'BUY', confidence: 0.9, reasons: ['up'], indicators: {} }) };
+    const throwing: Agent = {
+      id: 'broken',
+      name: 'Broken',
+      analyze: () => {
+        throw new Error('boom');
+      },
+    };
+    const slow: Agent = {
+      id: 'slow',
+      name: 'Slow',
+      analyze: (_s, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    };
+    const buy: Agent = {
+      id: 'buy',
+      name: 'Buyer',
+      analyze: () => ({ kind: 'vote', signal: 'BUY', confidence: 0.9, reasons: ['up'], indicators: {} }),
+    };
     const o = new Orchestrator({ agents: [throwing, slow, buy, buy], timeoutMs: 50 });
     const events = await collect(o, snapshot({ bars: barsFrom(trend(30, 0.01)) }));
     const failed = events.filter((e) => e.type === 'agent_update' && e.data.signal === 'FAILED');
     expect(failed.map((e) => e.type === 'agent_update' && e.data.error)).toEqual(expect.arrayContaining(['boom', 'timed out after 50 ms']));
     const last = events.at(-1)!;
     expect(last.type).toBe('decision_update');
-    expect(last.type === 'decision_update' && last.data.decision.action === 'NO_SIGNAL' && last.data.decision.reason).toMatch(/only 2 of 4 agents completed/);
+    expect(last.type === 'decision_update' && last.data.decision.action === 'NO_SIGNAL' && last.data.decision.reason).toMatch(
+      /only 2 of 4 agents completed/,
+    );
     expect(o.activeAnalyses).toBe(0);
     expect(o.activeAgents).toBe(0);
   });
@@ -69,7 +85,11 @@ describe('Orchestrator', () => {
     const last = snap.bars.at(-1)!;
     // A close as a live feed quotes it: a float with a long tail.
     const unrounded = { ...snap, bars: [...snap.bars.slice(0, -1), { ...last, close: 105.3018364392891 }] };
-    const vague: Agent = { id: 'vague', name: 'Vague', analyze: () => ({ kind: 'vote', signal: 'SELL', confidence: 0.912345678, reasons: ['down'], indicators: {} }) };
+    const vague: Agent = {
+      id: 'vague',
+      name: 'Vague',
+      analyze: () => ({ kind: 'vote', signal: 'SELL', confidence: 0.912345678, reasons: ['down'], indicators: {} }),
+    };
     const events = await collect(new Orchestrator({ agents: [...agents, vague] }), unrounded);
     const sell = events.at(-1)!;
     if (sell.type !== 'signal_update') throw new Error(`expected a signal, got ${sell.type}`);

@@ -118,6 +118,7 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
       'data/SOURCES.md',
       'data/daily/AAPL.csv.gz',
       'docs/protocol.md',
+      'docs/backtest.md',
     ]) {
       expect(shipped, file).toContain(file);
     }

@@ -21,7 +21,14 @@ function harness(symbols = ['AAPL', 'MSFT'], colors = true) {
   const onExit = vi.fn();
   const initial = { ...initialState('ws://test', symbols), agentNames: AGENTS, connection: { status: 'open' as const, clientId: 'c' } };
   const app = render(
-    <Dashboard initial={initial} subscribe={(l) => (listeners.push(l), () => undefined)} actions={actions} colors={colors} fps={50} onExit={onExit} />,
+    <Dashboard
+      initial={initial}
+      subscribe={(l) => (listeners.push(l), () => undefined)}
+      actions={actions}
+      colors={colors}
+      fps={50}
+      onExit={onExit}
+    />,
   );
   const send = (...messages: ServerMessage[]) => messages.forEach((message) => listeners.forEach((l) => l({ kind: 'message', message })));
   const event = (e: DashboardEvent) => listeners.forEach((l) => l(e));
@@ -37,7 +44,16 @@ function harness(symbols = ['AAPL', 'MSFT'], colors = true) {
 
 const update = (symbol: string, agent: string, agentId: string | undefined, signal: string, confidence = 0, reasoning?: string[]): ServerMessage => ({
   type: 'agent_update',
-  data: { symbol, agent, ...(agentId ? { agent_id: agentId } : {}), signal: signal as 'BUY', confidence, timestamp: T, analysis_id: 'a1', ...(reasoning ? { reasoning } : {}) },
+  data: {
+    symbol,
+    agent,
+    ...(agentId ? { agent_id: agentId } : {}),
+    signal: signal as 'BUY',
+    confidence,
+    timestamp: T,
+    analysis_id: 'a1',
+    ...(reasoning ? { reasoning } : {}),
+  },
 });
 
 const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', trigger: 'price_move' | 'snapshot' = 'price_move'): ServerMessage => ({
@@ -52,7 +68,9 @@ const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', trigger: 'price
       total_agents: 3,
       completed_agents: 3,
       consensus_strength: 'STRONG',
-      agent_details: Object.fromEntries(AGENTS.map((a) => [a.id, { name: a.name, signal: action, confidence: 0.8, reasoning: [`${a.name} says ${action}`] }])),
+      agent_details: Object.fromEntries(
+        AGENTS.map((a) => [a.id, { name: a.name, signal: action, confidence: 0.8, reasoning: [`${a.name} says ${action}`] }]),
+      ),
     },
     timestamp: T,
     metadata: { reasoning: [], indicators: {}, target_price: 220, stop_loss: 200 },

@@ -27,11 +27,7 @@ export function parseLabel(answer: string): Label | undefined {
 }
 
 /** Labels of each headline and the model name the server reports having run. Throws when the endpoint fails. */
-export async function classifyWithLlm(
-  config: LlmConfig,
-  headlines: string[],
-  signal: AbortSignal,
-): Promise<{ labels: Label[]; model: string }> {
+export async function classifyWithLlm(config: LlmConfig, headlines: string[], signal: AbortSignal): Promise<{ labels: Label[]; model: string }> {
   const endpoint = `${config.url.replace(/\/+$/, '')}/chat/completions`;
   const timeout = AbortSignal.timeout(config.timeoutMs ?? 10_000);
   const answers = await Promise.all(

@@ -1,7 +1,30 @@
 // Turns a headline into model features: lower-cased words, negation-marked, plus adjacent-word bigrams.
 
 const NEGATIONS = new Set(['not', 'no', 'never', "n't", 'without', 'fails', 'failed', 'miss', 'misses', 'missed']);
-const STOP = new Set(['the', 'a', 'an', 'of', 'to', 'in', 'on', 'for', 'and', 'is', 'at', 'by', 'as', 'with', 'its', 'it', 'from', 'be', 'that', 'this', 'are', 'was']);
+const STOP = new Set([
+  'the',
+  'a',
+  'an',
+  'of',
+  'to',
+  'in',
+  'on',
+  'for',
+  'and',
+  'is',
+  'at',
+  'by',
+  'as',
+  'with',
+  'its',
+  'it',
+  'from',
+  'be',
+  'that',
+  'this',
+  'are',
+  'was',
+]);
 
 /**
  * @example features("Apple shares didn't rise") // ['apple', 'shares', 'did', "n't", 'NOT_rise', 'apple shares', ...]
