@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processRss } from './processes.js';
+import { inspector, processRss } from './processes.js';
 
 /** `relative` (e.g. bin/signals.js) in the first folder above this module that has it: bench/ under vitest, dist/bench/ once built. */
 export function findUp(relative: string): string {
@@ -19,7 +19,7 @@ export function findUp(relative: string): string {
  * The TCP port `pid` listens on, from its socket inodes and /proc/net/tcp: at `--log-level warn` the
  * server does not log its listening line.
  */
-function listeningPort(pid: number): number | undefined {
+function listeningPort(pid: number, except: number): number | undefined {
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
@@ -38,7 +38,9 @@ function listeningPort(pid: number): number | undefined {
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     // Fields: sl, local address:port (hex), remote, state (0A = LISTEN), …, inode (10th).
-    if (f[3] === '0A' && inodes.has(f[9]!)) return parseInt(f[1]!.split(':')[1]!, 16);
+    if (f[3] !== '0A' || !inodes.has(f[9]!)) continue;
+    const port = parseInt(f[1]!.split(':')[1]!, 16);
+    if (port !== except) return port;
   }
   return undefined;
 }
@@ -56,6 +58,12 @@ export interface ServeProcess {
    * resolves with the last count (Infinity if the server did not answer).
    */
   settle(n: number, ms: number): Promise<number>;
+  /**
+   * A full garbage collection in the server (through its inspector, as the bench does before it
+   * measures memory): each phase's memory is then measured from what is live, not from the garbage
+   * earlier phases left for V8 to collect on its own schedule.
+   */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +76,7 @@ export async function startServe(): Promise<ServeProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'signals-fuzz-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [findUp('bin/signals.js'), 'serve', '--port', '0', '--log-level', 'warn', '--state-dir', stateDir],
+    ['--inspect=127.0.0.1:0', findUp('bin/signals.js'), 'serve', '--port', '0', '--log-level', 'warn', '--state-dir', stateDir],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       env,
@@ -88,12 +96,13 @@ export async function startServe(): Promise<ServeProcess> {
       resolve();
     }),
   );
+  const debug = await inspector(child);
   const pid = child.pid!;
   let port: number | undefined;
   for (const started = Date.now(); port === undefined; await new Promise((r) => setTimeout(r, 25))) {
     if (exit) throw new Error(`signals serve exited before listening: ${log}`);
     if (Date.now() - started > 20_000) throw new Error(`signals serve did not listen within 20 s: ${log}`);
-    port = listeningPort(pid);
+    port = listeningPort(pid, debug.port);
   }
   return {
     port,
@@ -120,7 +129,14 @@ export async function startServe(): Promise<ServeProcess> {
       }
       return count;
     },
+    collectGarbage: async () => {
+      if (exit) return;
+      // A server that died meanwhile never answers: the phase's own checks report that.
+      await Promise.race([debug.call('HeapProfiler.collectGarbage'), new Promise((r) => setTimeout(r, 5_000).unref())]);
+    },
     stop: async () => {
+      // Node waits for an attached debugger to go before it exits.
+      debug.close();
       if (exit) return;
       const kill = setTimeout(() => child.kill('SIGKILL'), 6_000);
       child.kill('SIGTERM');

@@ -81,6 +81,7 @@ export class Session {
         }
       },
     };
+    await server.collectGarbage();
     const before = server.rss() ?? 0;
     let max = before;
     const sampler = setInterval(() => (max = Math.max(max, server.rss() ?? 0)), 50);

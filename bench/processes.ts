@@ -49,13 +49,14 @@ function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegE
   });
 }
 
-interface Inspector {
+export interface Inspector {
   call(method: string): Promise<void>;
   /** Node waits for an attached debugger to disconnect before it exits. */
   close(): void;
 }
 
-async function inspector(child: ChildProcess): Promise<Inspector> {
+/** Attaches to a child started with `--inspect=127.0.0.1:0` (it prints where its debugger listens). */
+export async function inspector(child: ChildProcess): Promise<Inspector & { port: number }> {
   const m = await waitFor(child, 'stderr', /Debugger listening on (ws:\/\/\S+)/);
   const ws = new WebSocket(m[1]!);
   await new Promise((r) => ws.once('open', r));
@@ -72,7 +73,7 @@ async function inspector(child: ChildProcess): Promise<Inspector> {
       ws.on('message', onMessage);
       ws.send(JSON.stringify({ id: mine, method }));
     });
-  return { call, close: () => ws.close() };
+  return { call, close: () => ws.close(), port: Number(new URL(m[1]!).port) };
 }
 
 /** Resident memory of process `pid` in bytes (VmRSS from /proc/PID/status). */
