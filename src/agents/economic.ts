@@ -6,14 +6,33 @@ const REQUIRED: MacroSeries[] = ['T10Y2Y', 'FEDFUNDS', 'CPIAUCSL', 'UNRATE', 'VI
 
 const last = (obs: Observation[], back = 0) => obs[obs.length - 1 - back]?.value;
 
-/** Sahm-style rule: the 3-month average unemployment rate minus its low of the prior 12 months. */
+/** The first day of the month `months` before the month of `date` (YYYY-MM-DD). */
+function monthStart(date: string, months: number): string {
+  const t = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 - months;
+  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * A monthly series (dated on the first of each month) by calendar months before its latest month:
+ * `at(0)` is the latest value, `at(12)` the one a year before it, undefined if that month is missing.
+ * Windows count calendar months, not observations: a month that was never published (October 2025's
+ * CPI and unemployment, skipped in a shutdown) must not stretch "12 months" to 13.
+ */
+export function monthsBack(obs: Observation[]): (months: number) => number | undefined {
+  const latest = obs.at(-1);
+  const byDate = new Map(obs.slice(-40).map((o) => [o.date, o.value]));
+  return (months) => (latest ? byDate.get(monthStart(latest.date, months)) : undefined);
+}
+
+/** Sahm-style rule: the 3-month average unemployment rate minus its low of the prior 12 months (all 15 months needed). */
 export function sahmGap(unrate: Observation[]): number | undefined {
-  if (unrate.length < 15) return undefined;
-  const avg3 = (end: number) => (unrate[end]!.value + unrate[end - 1]!.value + unrate[end - 2]!.value) / 3;
-  const n = unrate.length - 1;
+  const at = monthsBack(unrate);
+  const months = Array.from({ length: 15 }, (_, k) => at(k));
+  if (months.some((v) => v === undefined)) return undefined;
+  const avg3 = (back: number) => (months[back]! + months[back + 1]! + months[back + 2]!) / 3;
   let low = Infinity;
-  for (let k = n - 12; k < n; k++) low = Math.min(low, avg3(k));
-  return avg3(n) - low;
+  for (let back = 1; back <= 12; back++) low = Math.min(low, avg3(back));
+  return avg3(0) - low;
 }
 
 /**
@@ -39,27 +58,39 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   });
 
   const funds = last(macro.FEDFUNDS)!;
-  const fundsChange = funds - last(macro.FEDFUNDS, 6)!;
-  evidence.push({
-    value: fundsChange > 0.25 ? -clamp(fundsChange / 1.5) : fundsChange < -0.25 ? clamp(-fundsChange / 1.5) : 0,
-    weight: 1,
-    reason:
-      fundsChange > 0.25
-        ? `Fed hiking: funds rate up ${fundsChange.toFixed(2)}pp in 6 months`
-        : fundsChange < -0.25
-          ? `Fed easing: funds rate down ${(-fundsChange).toFixed(2)}pp in 6 months`
-          : 'fed funds rate steady',
-  });
+  const fundsThen = monthsBack(macro.FEDFUNDS)(6);
+  const fundsChange = fundsThen === undefined ? null : funds - fundsThen;
+  if (fundsChange !== null) {
+    evidence.push({
+      value: fundsChange > 0.25 ? -clamp(fundsChange / 1.5) : fundsChange < -0.25 ? clamp(-fundsChange / 1.5) : 0,
+      weight: 1,
+      reason:
+        fundsChange > 0.25
+          ? `Fed hiking: funds rate up ${fundsChange.toFixed(2)}pp in 6 months`
+          : fundsChange < -0.25
+            ? `Fed easing: funds rate down ${(-fundsChange).toFixed(2)}pp in 6 months`
+            : 'fed funds rate steady',
+    });
+  }
 
-  const yoy = (back: number) => last(macro.CPIAUCSL, back)! / last(macro.CPIAUCSL, back + 12)! - 1;
-  const cpiNow = yoy(0);
-  const cpiTrend = cpiNow - yoy(3);
-  const cpiValue = cpiNow > 0.04 ? -1 : cpiTrend > 0.002 ? -0.5 : cpiNow < 0.03 && cpiTrend < 0 ? 0.5 : 0;
-  evidence.push({
-    value: cpiValue,
-    weight: 1,
-    reason: `CPI ${(cpiNow * 100).toFixed(1)}% y/y, ${cpiTrend > 0 ? 'rising' : 'falling'} over 3 months`,
-  });
+  // Year on year now and three months ago, each between the same calendar months a year apart.
+  const cpiAt = monthsBack(macro.CPIAUCSL);
+  const yoy = (back: number) => {
+    const now = cpiAt(back);
+    const before = cpiAt(back + 12);
+    return now === undefined || before === undefined ? undefined : now / before - 1;
+  };
+  const cpiNow = yoy(0) ?? null;
+  const cpiThen = yoy(3);
+  if (cpiNow !== null && cpiThen !== undefined) {
+    const cpiTrend = cpiNow - cpiThen;
+    const cpiValue = cpiNow > 0.04 ? -1 : cpiTrend > 0.002 ? -0.5 : cpiNow < 0.03 && cpiTrend < 0 ? 0.5 : 0;
+    evidence.push({
+      value: cpiValue,
+      weight: 1,
+      reason: `CPI ${(cpiNow * 100).toFixed(1)}% y/y, ${cpiTrend > 0 ? 'rising' : 'falling'} over 3 months`,
+    });
+  }
 
   const gap = sahmGap(macro.UNRATE);
   const unrate = last(macro.UNRATE)!;
@@ -93,8 +124,8 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   return scoreToVote(evidence, {
     yield_curve_10y2y: fraction(spread),
     fed_funds: fraction(funds),
-    fed_funds_change_6m: fraction(fundsChange),
-    cpi_yoy: round(cpiNow),
+    fed_funds_change_6m: fundsChange === null ? null : fraction(fundsChange),
+    cpi_yoy: cpiNow === null ? null : round(cpiNow),
     unemployment: fraction(unrate),
     sahm_gap: gap === undefined ? null : fraction(gap),
     vix: round(vix, 2),

@@ -62,4 +62,18 @@ describe('EconomicIndicator', () => {
     // 3-month average now (4.6) minus the lowest 3-month average of the prior 12 months (4.0)
     expect(sahmGap(unrate)).toBeCloseTo(0.6, 10);
   });
+
+  it('counts calendar months, not observations: a month never published does not make "12 months" 13', () => {
+    const m = macro({ spread: 1, funds: flat(24, 2), cpi: cpi(0.06), unrate: flat(24, 4), vix: 15 });
+    // Drop a month five months back, as October 2025's CPI and unemployment were never published.
+    m.CPIAUCSL = m.CPIAUCSL.filter((_, i) => i !== m.CPIAUCSL.length - 6);
+    const vote = economicVote(m);
+    expect(vote.kind === 'vote' && vote.indicators.cpi_yoy).toBeCloseTo(0.06, 4);
+    const gap = monthly([...flat(20, 4), 4.3, 4.6, 4.9]);
+    expect(sahmGap(gap.filter((_, i) => i !== gap.length - 4))).toBeUndefined();
+    // The month a year before the latest missing: no y/y figure (and no CPI evidence) rather than a wrong one.
+    m.CPIAUCSL = m.CPIAUCSL.filter((o) => o.date !== '2018-12-01');
+    const without = economicVote(m);
+    expect(without.kind === 'vote' && without.indicators.cpi_yoy).toBeNull();
+  });
 });
