@@ -127,12 +127,11 @@ Examples:
   signals history AAPL --from 2026-01-05 --csv     CSV of what was logged from that day (UTC) on
   signals history AAPL --url http://host:8000 --token s3cret --jsonl | jq -c '.data'
 
-Reads the --state-dir of a stopped server (default as for serve); a running server holds its log: ask it with --url.
+Reads the --state-dir (default as for serve) read only, so a running server's too; or asks a server with --url.
 --from and --to are when a publication was logged (the server's clock), not the market time of the analysis.
 
 Exit codes: 0 ok, 2 bad argument or date, 3 unknown symbol, 5 no signal log in the state dir, 6 no signals server
-at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 12 state dir held by a running server
-(use --url), 13 state dir unusable, 14 signal log damaged.`,
+at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 14 signal log damaged.`,
     )
     .action(run(async (list: string[]) => (await import('./history.js')).runHistory(list, history.opts())));
 

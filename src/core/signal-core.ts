@@ -46,7 +46,8 @@ export interface CoreStatus {
   threshold_pct: number;
 }
 
-export type FeedState = 'stopped' | 'running' | 'ended';
+export const FEED_STATES = ['stopped', 'running', 'ended'] as const;
+export type FeedState = (typeof FEED_STATES)[number];
 
 /**
  * @example
@@ -64,7 +65,7 @@ export class SignalCore {
   private readonly configured: Set<string>;
   /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
   private readonly interest = new Map<string, number>();
-  private feedState: FeedState = 'stopped';
+  private state: FeedState = 'stopped';
 
   constructor(private readonly options: CoreOptions) {
     this.analyst = options.analyst;
@@ -89,7 +90,7 @@ export class SignalCore {
     );
     this.configured = new Set(options.symbols.map(normaliseSymbol));
     options.feed.onEnd(() => {
-      this.feedState = 'ended';
+      this.state = 'ended';
       options.logger.warn(
         'the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch',
         {
@@ -109,14 +110,14 @@ export class SignalCore {
     for (const symbol of this.configured) this.options.feed.watch(symbol);
     this.options.feed.start();
     this.monitor.start();
-    this.feedState = 'running';
+    this.state = 'running';
   }
 
   /** Stops the feed and the monitor; resolves once the analyses under way have finished. */
   async stop(): Promise<void> {
     this.monitor.stop();
     this.options.feed.stop();
-    this.feedState = 'stopped';
+    this.state = 'stopped';
     await this.scheduler.idle();
   }
 
@@ -185,6 +186,10 @@ export class SignalCore {
     return this.log.read(symbol, options);
   }
 
+  get feedState(): FeedState {
+    return this.state;
+  }
+
   status(): CoreStatus {
     return {
       active_analyses: this.analyst.activeAnalyses,
@@ -193,7 +198,7 @@ export class SignalCore {
       watched_symbols: this.options.feed.watched().sort(),
       market_time: this.options.feed.now(),
       feed: this.options.feed.name,
-      feed_state: this.feedState,
+      feed_state: this.state,
       threshold_pct: this.options.thresholdPct,
     };
   }

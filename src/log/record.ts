@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 const HEADER = 8;
 const BODY_FIXED = 12;
 /** No record is this large (a publication is a few KB); a length above it is corruption, not data. */
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 export function encodeRecord(seq: number, time: number, json: string): Buffer {
   const jsonBytes = Buffer.byteLength(json);

@@ -24,7 +24,7 @@ import { SignalsError } from '../protocol/errors.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
-import { selectRecords } from './select.js';
+import { DEFAULT_READ_LIMIT, selectRecords } from './select.js';
 import {
   DEFAULT_RETENTION,
   type FsyncPolicy,
@@ -224,12 +224,12 @@ export class SegmentLog implements SignalLog {
     const state = this.symbols.get(symbol);
     if (!state) return [];
     const out: LogRecord[] = [];
-    const limit = options.limit;
+    const limit = options.limit ?? DEFAULT_READ_LIMIT;
     for (const segment of state.segments) {
-      if (limit !== undefined && out.length >= limit) break;
+      if (out.length >= limit) break;
       const last = segment.records.at(-1);
       if (!last || last.seq <= (options.afterSeq ?? 0)) continue;
-      const wanted = selectRecords(segment.records, { ...options, ...(limit !== undefined ? { limit: limit - out.length } : {}) });
+      const wanted = selectRecords(segment.records, { ...options, limit: limit - out.length });
       if (wanted.length === 0) continue;
       const first = wanted[0]!;
       const end = wanted.at(-1)!.offset + wanted.at(-1)!.length;
@@ -315,7 +315,8 @@ export class SegmentLog implements SignalLog {
       state.dirty = false;
     }
     const segment: Segment = { path: join(state.dir, `${String(seq).padStart(12, '0')}.seg`), records: [], bytes: 0 };
-    closeSync(openSync(segment.path, 'wx'));
+    // 'a', not 'wx': a roll that failed after creating the file (say, its directory fsync) can be retried.
+    closeSync(openSync(segment.path, 'a'));
     // The new file's name must survive a crash as well as its records.
     fsyncDir(state.dir);
     state.segments.push(segment);
@@ -348,6 +349,7 @@ export class SegmentLog implements SignalLog {
       const names = readdirSync(state.dir)
         .filter((n) => SEGMENT_NAME.test(n))
         .sort();
+      let newestJson: string | undefined;
       names.forEach((name, i) => {
         const path = join(state.dir, name);
         // Read only, beside a running server: a segment its retention deleted since the listing is simply gone.
@@ -379,13 +381,10 @@ export class SegmentLog implements SignalLog {
           state.head = r.seq;
         }
         state.segments.push({ path, records: scan.records, bytes: scan.end });
+        const newest = scan.records.at(-1);
+        if (newest) newestJson = recordJson(bytes.subarray(newest.offset, newest.offset + newest.length));
       });
-      const tail = state.segments.at(-1);
-      const newest = tail?.records.at(-1);
-      if (tail && newest) {
-        const json = recordJson(readFileSync(tail.path).subarray(newest.offset, newest.offset + newest.length));
-        state.latest = JSON.parse(json) as Publication;
-      }
+      if (newestJson !== undefined) state.latest = JSON.parse(newestJson) as Publication;
       if (!readOnly) this.applyRetention(state);
     }
   }

@@ -4,7 +4,7 @@ import type { ReadOptions } from './signal-log.js';
 export const DEFAULT_READ_LIMIT = 1_000;
 
 /** The first index whose seq is above `afterSeq` (records are in seq order). */
-export function firstAfter<T extends { seq: number }>(records: T[], afterSeq: number): number {
+function firstAfter<T extends { seq: number }>(records: T[], afterSeq: number): number {
   let lo = 0;
   let hi = records.length;
   while (lo < hi) {

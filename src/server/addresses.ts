@@ -59,8 +59,4 @@ export class AddressBook {
       if (state.connections === 0 && state.lastActive < cutoff && state.penalisedUntil < this.now()) this.entries.delete(address);
     }
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -21,8 +21,11 @@ export class Connection {
   closing = false;
   /** Per symbol, the seq of the newest publication this client has been sent: nothing older or equal goes twice. */
   readonly lastSeq = new Map<string, number>();
-  /** Symbols whose missed publications are being replayed from the log: live ones wait in the log meanwhile. */
-  readonly recovering = new Set<string>();
+  /**
+   * Symbols whose missed publications are being replayed from the log (live ones wait in the log
+   * meanwhile), each with the token of the replay under way: a later replay of the symbol replaces it.
+   */
+  readonly recovering = new Map<string, object>();
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Outbound>();
   private corked = false;

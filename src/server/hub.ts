@@ -76,10 +76,6 @@ export class Hub {
     return Object.fromEntries([...this.rooms].map(([s, room]) => [s, room.size]));
   }
 
-  subscribers(symbol: string): number {
-    return this.rooms.get(symbol)?.size ?? 0;
-  }
-
   /**
    * Sends to every subscriber of `symbol`; price updates may be conflated per client. A numbered
    * publication skips a client that is recovering the symbol or already has that seq.
@@ -113,7 +109,7 @@ export class Hub {
 
   /** Sends a message already serialised; returns whether it went out. */
   sendJson(connection: Connection, type: ServerMessage['type'], json: string): boolean {
-    const sent = connection.send(this.path.prepareJson(type, json));
+    const sent = connection.send(this.path.prepareJson(json));
     if (sent) this.count(type, 1);
     return sent;
   }

@@ -6,7 +6,6 @@ import type { ServerMessage } from '../protocol/messages.js';
 
 /** A message ready to send: its JSON, and its WebSocket frame when the fast path is on. */
 export interface Outbound {
-  readonly type: ServerMessage['type'];
   readonly json: string;
   readonly frame: Buffer | undefined;
   readonly bytes: number;
@@ -33,14 +32,14 @@ export class OutboundPath {
   }
 
   prepare(message: ServerMessage): Outbound {
-    return this.prepareJson(message.type, JSON.stringify(message));
+    return this.prepareJson(JSON.stringify(message));
   }
 
   /** A message already serialised (e.g. a logged publication, kept as it was sent). */
-  prepareJson(type: ServerMessage['type'], json: string): Outbound {
-    if (!this.encode) return { type, json, frame: undefined, bytes: Buffer.byteLength(json) };
+  prepareJson(json: string): Outbound {
+    if (!this.encode) return { json, frame: undefined, bytes: Buffer.byteLength(json) };
     const frame = Buffer.concat(this.encode(Buffer.from(json), FRAME_OPTIONS));
-    return { type, json, frame, bytes: frame.length };
+    return { json, frame, bytes: frame.length };
   }
 
   /** The socket to write frames to directly, or undefined: then the caller uses `ws.send(json)`. */

@@ -198,24 +198,27 @@ export class Requests {
    */
   private replay(connection: Connection, symbol: string, after: number): void {
     const { core, hub, limits } = this.context;
-    connection.recovering.add(symbol);
+    const token = {};
+    connection.recovering.set(symbol, token);
     connection.lastSeq.set(symbol, after);
+    /** Whether this replay is still the symbol's: an unsubscribe, or a newer subscribe with since, ends it. */
+    const current = () => !connection.closing && connection.recovering.get(symbol) === token;
     const run = async () => {
       let cursor = after;
       for (;;) {
-        if (connection.closing || !connection.recovering.has(symbol)) return;
+        if (!current()) return;
         const records = await core.history(symbol, { afterSeq: cursor, limit: REPLAY_BATCH });
         for (const r of records) {
           // Never more than the conflation mark queued: a replay can be far larger than a client's cap.
           if (connection.buffered > limits.conflateAtBytes) await connection.hasRoom(limits.conflateAtBytes);
-          if (!hub.sendJson(connection, publicationType(r.json), r.json)) return;
+          if (!current() || !hub.sendJson(connection, publicationType(r.json), r.json)) return;
           cursor = r.seq;
           connection.lastSeq.set(symbol, r.seq);
         }
         // At the head (or nothing left to read: trimmed meanwhile), synchronously with the check: a
         // publication logged from now on is emitted after this, and goes out live.
         if (cursor >= core.head(symbol) || records.length === 0) {
-          connection.recovering.delete(symbol);
+          if (current()) connection.recovering.delete(symbol);
           return;
         }
       }
@@ -225,7 +228,9 @@ export class Requests {
         this.context.metrics.internalErrors.inc();
         this.context.logger.error('recovery failed', { client_id: connection.id, symbol, error: String(error) });
       })
-      .finally(() => connection.recovering.delete(symbol));
+      .finally(() => {
+        if (connection.recovering.get(symbol) === token) connection.recovering.delete(symbol);
+      });
   }
 
   private unsubscribe(connection: Connection, raw: string[], id: RequestId): void {
@@ -325,7 +330,7 @@ function sinceOf(message: {
 }
 
 /** Whether `text` (JSON or not) opens more than `max` arrays and objects inside each other, outside strings. */
-export function nestedDeeperThan(text: string, max: number): boolean {
+function nestedDeeperThan(text: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
-import type { CoreEvent, FeedState, SignalCore } from '../core/signal-core.js';
+import { FEED_STATES, type CoreEvent, type SignalCore } from '../core/signal-core.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
@@ -39,7 +39,6 @@ export interface ServerOptions {
 const now = () => new Date().toISOString();
 /** TCP connections allowed beyond the WebSocket limit, so that HTTP probes and 1013 refusals still get through. */
 const HANDSHAKE_HEADROOM = 64;
-const FEED_STATES: FeedState[] = ['stopped', 'running', 'ended'];
 /** Node's timers fire at once past this delay (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -95,7 +94,7 @@ export class SignalServer {
         authorizeMetrics: options.metricsToken ? staticTokenCheck(options.metricsToken) : () => true,
         beforeScrape: () => {
           this.metrics.connections.set(this.hub.connections.size);
-          const state = this.core.status().feed_state;
+          const state = this.core.feedState;
           for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
         },
         history: (symbol, query) => historyPage(this.core, symbol, query),
@@ -159,20 +158,7 @@ export class SignalServer {
   }
 
   private statusData(): StatusData {
-    const core = this.core.status();
-    return {
-      running: !this.stopping,
-      active_analyses: core.active_analyses,
-      active_agents: core.active_agents,
-      websocket_connections: this.hub.connections.size,
-      agents: core.agents,
-      watched_symbols: core.watched_symbols,
-      market_time: core.market_time,
-      feed: core.feed,
-      feed_state: core.feed_state,
-      threshold_pct: core.threshold_pct,
-      version: VERSION,
-    };
+    return { running: !this.stopping, websocket_connections: this.hub.connections.size, ...this.core.status(), version: VERSION };
   }
 
   /** Every event of the core goes to the symbol's room; publications also feed the metrics. */

@@ -97,9 +97,11 @@ export async function startServer(options: TestServerOptions = {}) {
   });
   core.start();
   const port = await server.start();
+  // As the service stops: the feed first, so analyses under way reach their clients, then the clients, then the log.
   const stop = async () => {
-    await server.stop();
     await core.stop();
+    await server.stop();
+    await options.log?.close();
   };
   const http = `http://127.0.0.1:${port}`;
   /** How many connections are subscribed to `symbol`, from the public GET /ws/status. */

@@ -1,23 +1,8 @@
 // The market monitor's price flush: its timer stays inside Node's range whatever the price rate.
 import { describe, expect, it } from 'vitest';
-import type { MarketFeed, Tick } from '../../src/market/feed.js';
+import type { Tick } from '../../src/market/feed.js';
 import { MarketMonitor } from '../../src/market/monitor.js';
-
-/** The least of a feed the monitor needs: it subscribes to ticks; the test hands them over itself. */
-function feed(): MarketFeed {
-  return {
-    name: 'test',
-    now: () => '2024-03-05T15:00:00.000Z',
-    watch: () => undefined,
-    unwatch: () => undefined,
-    watched: () => [],
-    quote: () => undefined,
-    onTick: () => undefined,
-    onEnd: () => undefined,
-    start: () => undefined,
-    stop: () => undefined,
-  };
-}
+import { ManualFeed } from '../helpers/server.js';
 
 const tick: Tick = {
   symbol: 'AAPL',
@@ -34,7 +19,7 @@ describe('MarketMonitor price flush', () => {
   it('a rate so low that its interval passes 2^31-1 ms does not flush every millisecond', async () => {
     let published = 0;
     const monitor = new MarketMonitor(
-      feed(),
+      new ManualFeed(),
       { publishPrice: () => (published += 1), trigger: () => undefined },
       { thresholdPct: 1, priceRate: 1e-9 },
     );
@@ -50,7 +35,7 @@ describe('MarketMonitor price flush', () => {
   it('flushes the latest tick at the configured rate', async () => {
     const prices: number[] = [];
     const monitor = new MarketMonitor(
-      feed(),
+      new ManualFeed(),
       { publishPrice: (t) => prices.push(t.price), trigger: () => undefined },
       { thresholdPct: 1, priceRate: 50 },
     );
@@ -64,7 +49,7 @@ describe('MarketMonitor price flush', () => {
   it('refuses a rate that is not above 0', () => {
     const handlers = { publishPrice: () => undefined, trigger: () => undefined };
     for (const priceRate of [0, -1, Number.NaN]) {
-      expect(() => new MarketMonitor(feed(), handlers, { thresholdPct: 1, priceRate })).toThrow(RangeError);
+      expect(() => new MarketMonitor(new ManualFeed(), handlers, { thresholdPct: 1, priceRate })).toThrow(RangeError);
     }
   });
 });

@@ -1,29 +1,12 @@
 // `signals serve` as a real process: activity from the replay, SIGTERM closes clients with 1001 and exits 0.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, run } from '../helpers/cli.js';
+import { BIN, cleanEnv, run, spawnServe } from '../helpers/cli.js';
 import { TestClient } from '../helpers/server.js';
-
-function serve(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: cleanEnv() });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 10_000);
-    child.stderr.on('data', () => {
-      const m = /"url":"(ws:\/\/[^"]+)"/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
-  return { child, url, log: () => log };
-}
 
 describe('signals serve process', () => {
   it('replays the bundled market: prices and signals flow; SIGTERM closes clients with 1001 and exits 0', async () => {
-    const { child, url, log } = serve(['--speed', '3000', '--symbols', 'AAPL,SPY']);
+    const { child, url, log } = spawnServe(['--speed', '3000', '--symbols', 'AAPL,SPY']);
     const c = await TestClient.connect(await url);
     c.send({ type: 'subscribe', symbols: ['AAPL', 'SPY'] });
     const price = await c.next((m) => m.type === 'price_update' && m.data.symbol === 'SPY');
@@ -59,7 +42,7 @@ describe('signals serve process', () => {
   });
 
   it('warns when bound beyond loopback without authentication', async () => {
-    const { child, url, log } = serve(['--host', '0.0.0.0']);
+    const { child, url, log } = spawnServe(['--host', '0.0.0.0']);
     await url;
     expect(log()).toMatch(/"level":"warn","msg":"listening on 0.0.0.0 without authentication/);
     child.kill('SIGINT');
