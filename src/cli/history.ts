@@ -4,11 +4,9 @@ import { HistoryClient } from '../client/history.js';
 import { SegmentLog } from '../log/segment-log.js';
 import { MarketStore } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
+import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
 import { csv, table, toRow, type Publication } from './history-rows.js';
 import type { HistoryOptions } from './options.js';
-
-/** The most a page may hold (the server's limit for one request). */
-const PAGE = 1_000;
 
 interface Range {
   fromTime?: number | undefined;
@@ -100,7 +98,7 @@ async function publications(source: Source, symbol: string, range: Range, last: 
   let since = last === undefined ? 0 : Math.max(0, (await newestSeq(source, symbol, range)) - last);
   const items: Publication[] = [];
   for (;;) {
-    const page = await source.page(symbol, { ...range, sinceSeq: since, limit: PAGE });
+    const page = await source.page(symbol, { ...range, sinceSeq: since, limit: MAX_HISTORY_LIMIT });
     items.push(...page.items);
     if (page.next_seq === undefined || page.items.length === 0) break;
     since = page.next_seq;

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { CloseCode, type ErrorCode } from '../protocol/errors.js';
-import { ServerMessage, type ClientMessage, type SinceCursor } from '../protocol/messages.js';
+import { MAX_SYMBOLS_PER_REQUEST, ServerMessage, type ClientMessage, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { ConnectError } from './connect-error.js';
 import { Cursors, type NotRecovered } from './cursors.js';
@@ -69,9 +69,6 @@ export function backoffDelay(attempt: number, initial: number, max: number, rand
   const base = Math.min(max, initial * 2 ** attempt);
   return Math.round(base / 2 + (base / 2) * random());
 }
-
-/** A subscribe carries at most this many symbols (and `since` cursors): the protocol's limit per request. */
-const SUBSCRIBE_BATCH = 100;
 
 /**
  * Remembers, per symbol, the seq and epoch of the newest publication it has, and after a reconnect subscribes
@@ -174,8 +171,8 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
   /** Subscribes again to every symbol after a reconnect, each from its cursor when it has one. */
   private resubscribe(): void {
     const all = [...this.symbols];
-    for (let i = 0; i < all.length; i += SUBSCRIBE_BATCH) {
-      const symbols = all.slice(i, i + SUBSCRIBE_BATCH);
+    for (let i = 0; i < all.length; i += MAX_SYMBOLS_PER_REQUEST) {
+      const symbols = all.slice(i, i + MAX_SYMBOLS_PER_REQUEST);
       const since = this.cursors.since(symbols);
       this.send({ type: 'subscribe', symbols, ...(since ? { since } : {}) });
     }

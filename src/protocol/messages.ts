@@ -18,6 +18,11 @@ const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boole
 
 // ---- client -> server ----
 
+/** Symbols one subscribe or unsubscribe may name (and `since` cursors one subscribe may carry). */
+export const MAX_SYMBOLS_PER_REQUEST = 100;
+/** Publications one history page may hold. */
+export const MAX_HISTORY_LIMIT = 1_000;
+
 /** Where a client's copy of a symbol's publications ends: the last seq it has, in the log named by epoch. */
 export const SinceCursor = z.object({ seq: z.number().int().min(0), epoch: z.string().min(1).max(64) });
 export type SinceCursor = z.infer<typeof SinceCursor>;
@@ -26,7 +31,7 @@ export type SinceCursor = z.infer<typeof SinceCursor>;
 const roomFields = <T extends 'subscribe' | 'unsubscribe'>(type: T) => ({
   type: z.literal(type),
   symbol: Symbol.optional(),
-  symbols: z.array(Symbol).min(1).max(100).optional(),
+  symbols: z.array(Symbol).min(1).max(MAX_SYMBOLS_PER_REQUEST).optional(),
   id: RequestId.optional(),
 });
 export const SubscribeRequest = z
@@ -38,7 +43,10 @@ export const SubscribeRequest = z
       .describe('recover what was published after these cursors: one for `symbol`, or one per symbol of `symbols`'),
   })
   .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'subscribe needs `symbol` or `symbols`')
-  .refine((m) => m.since === undefined || 'seq' in m.since || Object.keys(m.since).length <= 100, 'since: at most 100 symbols');
+  .refine(
+    (m) => m.since === undefined || 'seq' in m.since || Object.keys(m.since).length <= MAX_SYMBOLS_PER_REQUEST,
+    `since: at most ${MAX_SYMBOLS_PER_REQUEST} symbols`,
+  );
 export const UnsubscribeRequest = z
   .object(roomFields('unsubscribe'))
   .refine((m) => m.symbol !== undefined || m.symbols !== undefined, 'unsubscribe needs `symbol` or `symbols`');
@@ -50,7 +58,7 @@ export const HistoryRequest = z.object({
   since_seq: z.number().int().min(0).optional(),
   from: z.string().max(40).optional().describe('ISO date or time: publications logged at or after it'),
   to: z.string().max(40).optional().describe('ISO date or time: publications logged before it'),
-  limit: z.number().int().min(1).max(1000).optional(),
+  limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).optional(),
   id: RequestId.optional(),
 });
 export const HeartbeatRequest = z.object({

@@ -10,7 +10,6 @@ export interface HistoryQuery {
 }
 
 export const DEFAULT_HISTORY_LIMIT = 100;
-export const MAX_HISTORY_LIMIT = 1_000;
 /** A page stops growing past this many bytes (well under a client's buffer cap); `next_seq` asks for the rest. */
 const PAGE_BYTES = 256 * 1024;
 
