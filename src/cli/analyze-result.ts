@@ -41,7 +41,10 @@ export function fromOutcome(outcome: SignalUpdate | DecisionUpdate, context: Ana
   if (s.action === 'HOLD') {
     return { ...head, action: s.action, confidence: s.confidence, price: s.price, agents_consensus: consensus, metadata, ...tail };
   }
-  const levels = { target_price: s.metadata.target_price, stop_loss: s.metadata.stop_loss };
+  const { target_price, stop_loss } = s.metadata;
+  // The orchestrator gives every BUY and SELL its levels (orchestrator/targets.ts); only a HOLD has none.
+  if (target_price === undefined || stop_loss === undefined) throw new Error(`${s.action} signal for ${s.symbol} without target and stop`);
+  const levels = { target_price, stop_loss };
   return {
     ...head,
     action: s.action,

@@ -164,8 +164,8 @@ export const SignalData = z.object({
   metadata: z.object({
     reasoning: z.array(z.string()),
     indicators: Indicators,
-    target_price: z.number(),
-    stop_loss: z.number(),
+    target_price: z.number().optional().describe('BUY and SELL only: a HOLD is not a trade and carries no levels'),
+    stop_loss: z.number().optional().describe('BUY and SELL only'),
   }),
   as_of: Timestamp.optional(),
   trigger: Trigger.optional(),

@@ -69,6 +69,17 @@ describe('Orchestrator', () => {
     expect(o.activeAgents).toBe(0);
   });
 
+  it('a HOLD is not a trade: its signal carries no target and no stop', async () => {
+    const hold: Agent = {
+      id: 'hold',
+      name: 'Holder',
+      analyze: () => ({ kind: 'vote', signal: 'HOLD', confidence: 0.9, reasons: ['flat'], indicators: {} }),
+    };
+    const last = (await collect(new Orchestrator({ agents: [hold, hold, hold] }), snapshot({ bars: barsFrom(trend(30, 0.01)) }))).at(-1)!;
+    expect(last.type === 'signal_update' && last.data.action).toBe('HOLD');
+    expect(last.type === 'signal_update' && Object.keys(last.data.metadata).sort()).toEqual(['indicators', 'reasoning']);
+  });
+
   it('a signal carries ATR-based target and stop on the right sides of the price', async () => {
     const sell = (await collect(new Orchestrator({ agents }), snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(-1)!;
     expect(sell.type).toBe('signal_update');
@@ -94,7 +105,7 @@ describe('Orchestrator', () => {
     const sell = events.at(-1)!;
     if (sell.type !== 'signal_update') throw new Error(`expected a signal, got ${sell.type}`);
     expect(sell.data.price).toBe(105.3);
-    for (const level of [sell.data.metadata.target_price, sell.data.metadata.stop_loss]) expect(Math.round(level * 100) / 100).toBe(level);
+    for (const level of [sell.data.metadata.target_price!, sell.data.metadata.stop_loss!]) expect(Math.round(level * 100) / 100).toBe(level);
     expect(sell.data.agents_consensus.agent_details.vague!.confidence).toBe(0.9123);
     const vote = events.find((e) => e.type === 'agent_update' && e.data.agent_id === 'vague' && e.data.status === 'voted');
     expect(vote?.type === 'agent_update' && vote.data.confidence).toBe(0.9123);
