@@ -30,6 +30,12 @@ export interface Sizes {
   floodSeconds: number;
   /** A phase still running after this is cut short (and fails). */
   phaseSeconds: number;
+  /**
+   * The well-behaved client's heartbeat must come back within this, whatever the attackers do. The full run holds the
+   * server to a latency target on a machine of its own; the small run in `npm test` shares its machine with whatever
+   * else runs, so it only catches a stall (an event loop blocked for seconds), not a slow turn.
+   */
+  probeLimitMs: number;
 }
 
 export interface Check {

@@ -9,8 +9,6 @@ import { clientFrame } from './fuzz-wire.js';
 
 /** RSS the server may use beyond one cap per attacking client: its own footprint plus transient garbage. */
 const FIXED_BUDGET_BYTES = 300 * 1024 * 1024;
-/** The well-behaved client's heartbeat must come back within this, whatever the attackers do. */
-const PROBE_LIMIT_MS = 250;
 
 /** The error a crashed server printed (its last `SomethingError: …` line and the frame under it), or its last lines. */
 function crash(log: string): string {
@@ -117,8 +115,8 @@ export class Session {
       },
       {
         name: 'probe',
-        ok: !stats.disconnected && stats.samples > 0 && stats.max_ms < PROBE_LIMIT_MS,
-        detail: `heartbeat round trip p50 ${stats.p50_ms} / p99 ${stats.p99_ms} / max ${stats.max_ms} ms over ${stats.samples} (limit ${PROBE_LIMIT_MS} ms)${stats.unanswered ? `, ${stats.unanswered} unanswered` : ''}${stats.disconnected ? `, probe disconnected (${stats.disconnected})` : ''}`,
+        ok: !stats.disconnected && stats.samples > 0 && stats.max_ms < this.sizes.probeLimitMs,
+        detail: `heartbeat round trip p50 ${stats.p50_ms} / p99 ${stats.p99_ms} / max ${stats.max_ms} ms over ${stats.samples} (limit ${this.sizes.probeLimitMs} ms)${stats.unanswered ? `, ${stats.unanswered} unanswered` : ''}${stats.disconnected ? `, probe disconnected (${stats.disconnected})` : ''}`,
       },
       {
         name: 'answers',

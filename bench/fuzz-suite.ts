@@ -22,6 +22,7 @@ export const FULL: Sizes = {
   floodAddresses: 8,
   floodSeconds: 15,
   phaseSeconds: 120,
+  probeLimitMs: 250,
 };
 
 export const SMALL: Sizes = {
@@ -36,4 +37,5 @@ export const SMALL: Sizes = {
   floodAddresses: 3,
   floodSeconds: 3,
   phaseSeconds: 20,
+  probeLimitMs: 3_000,
 };

@@ -1,6 +1,7 @@
 // Hostile clients against a real `signals serve` process (the small run of `npm run fuzz`): after every phase the server
 // is alive, within 1 MiB per attacker plus 300 MB of RSS, has given each bad input its documented answer, and a
-// well-behaved client's heartbeat has come back within 250 ms throughout.
+// well-behaved client's heartbeat has come back throughout (within 3 s: this run shares its machine, so it catches a
+// stall, not a slow turn; `npm run fuzz` holds the server to 250 ms).
 import { afterAll, describe, expect, it } from 'vitest';
 import { PHASES, SMALL } from '../../bench/fuzz-suite.js';
 import { Session } from '../../bench/fuzz-session.js';
@@ -13,7 +14,7 @@ afterAll(() => session.stop());
 describe(`hostile clients (seed ${seed})`, () => {
   for (const phase of PHASES) {
     it(
-      `${phase.id}. ${phase.title}: the server lives, stays in its memory bound, answers as documented, and keeps the probe under 250 ms`,
+      `${phase.id}. ${phase.title}: the server lives, stays in its memory bound, answers as documented, and keeps answering the probe`,
       { timeout: 60_000 },
       async () => {
         const report = await session.run(phase);
