@@ -147,6 +147,38 @@ export const AgentDetail = z.object({
   reasoning: z.array(z.string()),
 });
 
+/**
+ * What one caller's past calls came to: its BUY and SELL calls whose outcome was known before the as-of time
+ * (one call a month per symbol, at the month's last trading day).
+ */
+export const CallRecord = z.object({
+  horizon_days: z.number().int().min(1).describe('trading days a call is judged over'),
+  calls: z.number().int().min(0).describe('past BUY and SELL calls with a known outcome'),
+  hit_rate: z.number().min(0).max(1).nullable().describe('share of those calls that were right (BUY: a rise, SELL: a fall); null without calls'),
+  mean_excess_return: z
+    .number()
+    .nullable()
+    .describe("mean of the call's direction (+1 BUY, -1 SELL) times the forward return in excess of SPY's; null without calls"),
+});
+export type CallRecord = z.infer<typeof CallRecord>;
+
+/**
+ * (addition) The track record behind a published signal, computed only from data before its as-of time: for the
+ * consensus and for each agent, the past calls on this symbol, how often they were right and what they earned.
+ */
+export const TrackRecord = z.object({
+  symbol: z.string(),
+  since: z.string().nullable().describe('YYYY-MM-DD of the first past call counted; null without one'),
+  consensus: CallRecord,
+  agents: z.record(
+    z.string(),
+    CallRecord.extend({
+      weight: z.number().min(0).describe("the agent's weight in this consensus: 0 while its past record shows no information"),
+    }),
+  ),
+});
+export type TrackRecord = z.infer<typeof TrackRecord>;
+
 export const SignalData = z.object({
   symbol: z.string(),
   signal_id: z.string(),
@@ -172,6 +204,7 @@ export const SignalData = z.object({
   seq: z.number().int().optional().describe('per-symbol sequence number, increasing by one per published signal'),
   epoch: z.string().optional().describe('the signal log this seq belongs to'),
   analysis_id: z.string().optional(),
+  track_record: TrackRecord.optional(),
 });
 export type SignalData = z.infer<typeof SignalData>;
 export const SignalUpdateMessage = z.object({ type: z.literal('signal_update'), data: SignalData });
@@ -193,6 +226,7 @@ export const DecisionData = z.object({
   seq: z.number().int().optional(),
   epoch: z.string().optional(),
   analysis_id: z.string().optional(),
+  track_record: TrackRecord.optional().describe('on NO_SIGNAL only'),
 });
 export type DecisionData = z.infer<typeof DecisionData>;
 export const DecisionUpdateMessage = z.object({ type: z.literal('decision_update'), data: DecisionData });

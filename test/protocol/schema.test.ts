@@ -35,6 +35,17 @@ describe('signals schema', () => {
     }
   });
 
+  it('accepts a track record on a signal and rejects one whose hit rate is not a share', async () => {
+    const store = new MarketStore();
+    const o = new Orchestrator({ agents: defaultAgents({ bundledDir: store.bundledDir }) });
+    const event = await o.final(snapshotAt(store, 'AAPL', '2025-01-15T21:00:00.000Z'));
+    const record = { horizon_days: 21, calls: 12, hit_rate: 0.5833, mean_excess_return: 0.004 };
+    const track_record = { symbol: 'AAPL', since: '2007-01-31', consensus: record, agents: { technical: { ...record, weight: 1 } } };
+    expect(validate({ ...event, data: { ...event.data, track_record } }), JSON.stringify(validate.errors)).toBe(true);
+    const wrong = { ...track_record, consensus: { ...record, hit_rate: 58.33 } };
+    expect(validate({ ...event, data: { ...event.data, track_record: wrong } })).toBe(false);
+  });
+
   it('rejects malformed messages', () => {
     expect(validate({ type: 'signal_update', data: { symbol: 'AAPL' } })).toBe(false);
     expect(validate({ type: 'subscribe', symbol: 42 })).toBe(false);
