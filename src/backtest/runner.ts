@@ -4,7 +4,7 @@ import { MarketStore } from '../market/store.js';
 import type { Bar, Rows } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
 import { defaultAgents } from '../agents/index.js';
-import { checkLookahead, INPUTS, sampleDates } from './lookahead.js';
+import { checkLookahead, INPUTS, releaseDates, sampleDates } from './lookahead.js';
 import { figures, type Path } from './metrics.js';
 import { stepIndices } from './plan.js';
 import { runWalks } from './pool.js';
@@ -164,7 +164,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
   const agents = agentsOf(allDecisions);
   let lookahead: BacktestResult['lookahead'];
   if (options.checkLookahead) {
-    const samples = plans.flatMap((p) => sampleDates(p.dates, options.checkLookahead!).map((date) => ({ symbol: p.symbol, date })));
+    const samples = plans.flatMap((p) =>
+      [...new Set([...sampleDates(p.dates, options.checkLookahead!), ...releaseDates(store, p.dates)])]
+        .sort()
+        .map((date) => ({ symbol: p.symbol, date })),
+    );
     const leaks = await checkLookahead(samples, {
       store,
       consensus: options.setup.consensus,

@@ -123,6 +123,9 @@ export const Lookahead = z.object({
       symbol: z.string(),
       date: Day,
       input: z.enum(['bars', 'macro', 'headlines']),
+      field: z
+        .string()
+        .describe("what leaked: 'bars', 'headlines', a macro series, or a macro observation seen before its release ('UNRATE 2019-12-01')"),
       changed: z.array(z.string()).describe("'consensus' and the ids of agents whose vote or confidence changed"),
     }),
   ),

@@ -95,7 +95,7 @@ export function formatSummary(result: BacktestResult): string {
     lines.push(
       '',
       `look-ahead check: ${steps} steps re-run with later ${inputs.join(', ')} perturbed: ${leaks.length === 0 ? 'no decision changed' : `${leaks.length} changed`}`,
-      ...leaks.map((l) => `  LEAK ${l.symbol} ${l.date}: ${l.input} after the as-of changed ${l.changed.join(', ')}`),
+      ...leaks.map((l) => `  LEAK ${l.symbol} ${l.date}: ${l.field} after the as-of changed ${l.changed.join(', ')}`),
     );
   }
   return `${lines.join('\n')}\n`;

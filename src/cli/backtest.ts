@@ -79,7 +79,7 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
   if (leaks.length === 0) return 0;
   const first = leaks[0]!;
   process.stderr.write(
-    `signals: look-ahead check failed: ${leaks.length} decision${leaks.length === 1 ? '' : 's'} changed when only later data changed (first: ${first.symbol} ${first.date}, ${first.input}: ${first.changed.join(', ')})\n`,
+    `signals: look-ahead check failed: ${leaks.length} decision${leaks.length === 1 ? '' : 's'} changed when only later data changed (first: ${first.symbol} ${first.date}, ${first.field}: ${first.changed.join(', ')})\n`,
   );
   return ExitCode.ANALYSIS_FAILED;
 }

@@ -1,6 +1,6 @@
 // Builds what agents may see at an as-of time: bars closed by then, macro data published by then, recent headlines.
 import { SignalsError } from '../protocol/errors.js';
-import { closeOf, publishedAt } from './publication.js';
+import { closeOf } from './publication.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketStore } from './store.js';
 import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation, type Rows } from './types.js';
@@ -39,7 +39,7 @@ export function snapshotAt(store: MarketStore, symbol: string, asOf: string, opt
   for (const series of MACRO_SERIES) {
     const all = store.macro(series);
     // Publication time grows with the observation date, so a binary search finds the last one out.
-    const end = upperBound(all, asOf, (o) => publishedAt(series, o.date));
+    const end = upperBound(all, asOf, (o) => store.published(series, o.date));
     macro[series] = all.slice(Math.max(0, end - MACRO_WINDOW), end);
   }
   const from = new Date(Date.parse(asOf) - (options.newsDays ?? NEWS_DAYS) * 86_400_000).toISOString();

@@ -7,6 +7,7 @@ import { SignalsError } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { defaultCacheDir, MarketCache, parseSource, type Kind, type RowOf } from './cache.js';
 import { parseDailyCsv } from './csv.js';
+import { publishedAt } from './publication.js';
 import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
 
 /** Finds the bundled data folder from this module's location (works from src/ and from dist/src/). */
@@ -163,11 +164,19 @@ export class MarketStore {
     };
   }
 
-  /** A macro series, oldest first, built as it is read (see publication.ts for when each observation became public). */
+  /** A macro series, oldest first, built as it is read (`published` says when each observation became public). */
   macro(series: MacroSeries): Rows<Observation> {
     let rows = this.macroCache.get(series);
     if (!rows) this.macroCache.set(series, (rows = this.bundled('series', `macro/${series}.csv.gz`)));
     return rows;
+  }
+
+  /**
+   * When the observation of `series` dated `date` became public: the release calendar and schedule of publication.ts.
+   * Snapshots ask the store, so a source that knows its own release times (a vintage-aware one) can answer for itself.
+   */
+  published(series: MacroSeries, date: string): string {
+    return publishedAt(series, date);
   }
 
   /** Headlines about a symbol ordered by publication, built as they are read; date-only ones count as published at the end of their day. */

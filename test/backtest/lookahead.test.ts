@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { defaultAgents } from '../../src/agents/index.js';
-import { checkLookahead, perturbedView, sampleDates } from '../../src/backtest/lookahead.js';
+import { checkLookahead, perturbedView, releaseDates, sampleDates } from '../../src/backtest/lookahead.js';
 import { publishedAt } from '../../src/market/publication.js';
 import { MarketStore } from '../../src/market/store.js';
+import type { MacroSeries } from '../../src/market/types.js';
 import { DEFAULT_CONSENSUS } from '../../src/orchestrator/consensus.js';
 
 const store = new MarketStore();
@@ -79,6 +80,7 @@ describe('checkLookahead', () => {
       expect(leaks.length).toBeGreaterThan(0);
       expect(new Set(leaks.map((l) => l.input))).toEqual(new Set([read]));
       for (const leak of leaks) expect(leak.changed).toContain('peek');
+      if (read === 'macro') for (const leak of leaks) expect(leak.field).toBe('CPIAUCSL');
     });
   }
 });
@@ -87,5 +89,56 @@ describe('sampleDates', () => {
   it('spreads the sample evenly, first and last included', () => {
     expect(sampleDates(['a', 'b', 'c', 'd', 'e'], 3)).toEqual(['a', 'c', 'e']);
     expect(sampleDates(['a', 'b'], 12)).toEqual(['a', 'b']);
+  });
+});
+
+/**
+ * The schedule this product used before its release calendar: fixed lags from the period start (UNRATE one month and
+ * 7 days, GDPC1 four months), which an outside audit found early on several days. A store that keeps it is a leak the
+ * check must find.
+ */
+class RuleLagStore extends MarketStore {
+  override published(series: MacroSeries, date: string): string {
+    const d = new Date(`${date}T13:00:00.000Z`);
+    if (series === 'UNRATE') {
+      d.setUTCMonth(d.getUTCMonth() + 1);
+      d.setUTCDate(d.getUTCDate() + 7);
+      return d.toISOString();
+    }
+    if (series === 'GDPC1') {
+      d.setUTCMonth(d.getUTCMonth() + 4);
+      return d.toISOString();
+    }
+    return super.published(series, date);
+  }
+}
+
+describe('the release calendar in the look-ahead check', () => {
+  const days = store
+    .bars('AAPL')
+    .map((b) => b.date)
+    .filter((d) => d >= '2019-01-02' && d <= '2020-03-31');
+
+  it('samples no extra day for a store that follows the calendar', () => {
+    expect(releaseDates(store, days)).toEqual([]);
+  });
+
+  it('finds the days a looser schedule shows a value before its release, and the leak on them', async () => {
+    const leaky = new RuleLagStore();
+    const extra = releaseDates(leaky, days);
+    // GDP Q4-2018 (released 2019-02-28) seen from 2019-02-01; December 2019 unemployment (released 2020-01-10) seen
+    // from 2020-01-08; and every month's unemployment seen on the 8th or 9th, before the schedule's latest day, the 10th.
+    expect(extra).toEqual(expect.arrayContaining(['2019-02-01', '2020-01-08']));
+    for (const d of extra) expect(d === '2019-02-01' || ['08', '09'].includes(d.slice(8))).toBe(true);
+    const leaks = await checkLookahead(
+      extra.map((date) => ({ symbol: 'AAPL', date })),
+      { store: leaky, consensus: DEFAULT_CONSENSUS, agentsFor: (view) => defaultAgents({ bundledDir: view.bundledDir }) },
+    );
+    expect(leaks.length).toBeGreaterThan(0);
+    for (const leak of leaks) {
+      expect(leak.input).toBe('macro');
+      expect(leak.field).toMatch(/^(GDPC1 2018-10-01|UNRATE \d{4}-\d{2}-01)$/);
+      expect(leak.changed).toContain('economic');
+    }
   });
 });

@@ -33,7 +33,7 @@ describe('snapshotAt', () => {
 
   it('a monthly value becomes visible once published', () => {
     expect(publishedAt('CPIAUCSL', '2023-05-01') > '2023-06-05').toBe(true);
-    const after = snapshotAt(store, 'AAPL', '2023-06-20T21:00:00.000Z');
+    const after = snapshotAt(store, 'AAPL', '2023-06-22T21:00:00.000Z');
     expect(after.macro.CPIAUCSL.at(-1)!.date).toBe('2023-05-01');
   });
 
