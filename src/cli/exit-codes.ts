@@ -20,6 +20,7 @@ export const ExitCode: Record<ErrorCode, number> = {
   STATE_LOCKED: 12,
   STATE_UNWRITABLE: 13,
   STATE_CORRUPT: 14,
+  CONFIG_INVALID: 15,
   INTERNAL: 1,
 };
 

@@ -2,29 +2,79 @@
 import { Command, CommanderError } from 'commander';
 import { SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
+import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
+import { configKeys, configPath, readConfig, type ConfigFile } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import { addOptions, checkOptions, symbolsArgument, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
+import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
 import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, BACKTEST, HISTORY, SERVE, SYMBOLS, WATCH } from './options.js';
+import { ANALYZE, BACKTEST, CONFIG, HISTORY, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
 
-/** A command whose options are all declared in `spec` and checked against `rules` and `checks` before its action. */
-function command(parent: Command, name: string, spec: Spec, rules: Applicability[] = [], checks: Record<string, AsyncCheck> = {}): Command {
+/**
+ * A command whose options are all declared in `spec`, completed from the config file and checked against `rules`
+ * and `checks` before its action.
+ */
+function commandOf(
+  parent: Command,
+  name: string,
+  spec: Spec,
+  rules: Applicability[] = [],
+  checks: Record<string, AsyncCheck> = {},
+  inspect = false,
+): Command {
   const sub = addOptions(parent.command(name), spec);
-  return sub.hook('preAction', () => checkOptions(sub, rules, checks));
+  return sub.hook('preAction', async () => {
+    const file = configFile(sub);
+    await checkOptions(sub, rules, checks, { file, spec });
+    if (inspect) process.stdout.write(formatRows(effectiveRows(sub, spec, file, 'flag'), file));
+  });
 }
 
-function program(): { root: Command; exitCode: () => number } {
+/** The config file named by the command's --config (or SIGNALS_CONFIG), or the default one, read and validated. */
+function configFile(command: Command): ConfigFile {
+  const given: unknown = command.getOptionValue('config');
+  const where = configPath(typeof given === 'string' ? given : undefined);
+  return readConfig(where.path, where.explicit, configKeys(Object.values(TABLES)));
+}
+
+/** `signals config` without a command: every setting the config file can hold, from the environment, the file or the default. */
+async function printSettings(given: string | undefined): Promise<void> {
+  const spec = settingsSpec(Object.values(TABLES));
+  const settings = addOptions(new Command('config'), { ...spec, ...CONFIG }).exitOverride();
+  await settings.parseAsync(given === undefined ? [] : ['--config', given], { from: 'user' });
+  const file = configFile(settings);
+  await checkOptions(settings, [], {}, { file, spec });
+  process.stdout.write(formatRows(effectiveRows(settings, spec, file, 'key'), file));
+}
+
+/** The symbols `watch` shows: those given, else the watchlist (SIGNALS_WATCHLIST or the config file's). */
+function watchlist(given: string[] | undefined, options: WatchOptions): string[] {
+  const symbols = given !== undefined && given.length > 0 ? given : (options.watchlist ?? []);
+  if (symbols.length === 0) {
+    throw new SignalsError('BAD_ARGUMENT', 'give symbols to watch (signals watch AAPL MSFT), or a "watchlist" in the config file');
+  }
+  return symbols;
+}
+
+/**
+ * The program. With `inspect` (`signals config COMMAND ...`), each command parses and checks its options, prints
+ * them with their sources, and does not run; its symbols are optional.
+ */
+function program(inspect = false): { root: Command; exitCode: () => number } {
   let status = 0;
   /** Runs a command; a command that reports partial failure resolves to its exit code. */
   const run =
     <A extends unknown[]>(action: (...args: A) => Promise<number | void>) =>
     async (...args: A) => {
-      status = (await action(...args)) ?? 0;
+      if (!inspect) status = (await action(...args)) ?? 0;
     };
+  const command = (parent: Command, name: string, spec: Spec, rules: Applicability[] = [], checks: Record<string, AsyncCheck> = {}) =>
+    commandOf(parent, name, spec, rules, checks, inspect);
+  const symbolsArgument = (name: string, description: string, required = true) => symbolsArg(name, description, required && !inspect);
   const root = new Command('signals')
     .description('Trading signals from several analysis agents voting side by side, live over WebSocket.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride()
     .addHelpText(
       'after',
@@ -97,7 +147,7 @@ Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics
   const watch = command(root, 'watch', WATCH, WATCH_RULES);
   watch
     .description('live terminal dashboard of the agents voting and the consensus (NDJSON when not a terminal)')
-    .addArgument(symbolsArgument('symbols', 'symbols to watch'))
+    .addArgument(symbolsArgument('symbols', 'symbols to watch (default: the watchlist of the config file)', false))
     .addHelpText(
       'after',
       `
@@ -112,7 +162,7 @@ Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, 
 Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 6 no signals server at the URL, 7 token refused,
 8 address refused for now (HTTP 429), 9 server full (try again later).`,
     )
-    .action(run(async (list: string[]) => (await import('./watch.js')).runWatch(list, watch.opts())));
+    .action(run(async (list?: string[]) => (await import('./watch.js')).runWatch(watchlist(list, watch.opts()), watch.opts())));
 
   const history = command(root, 'history', HISTORY, HISTORY_RULES);
   history
@@ -134,6 +184,35 @@ Exit codes: 0 ok, 2 bad argument or date, 3 unknown symbol, 5 no signal log in t
 at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 14 signal log damaged.`,
     )
     .action(run(async (list: string[]) => (await import('./history.js')).runHistory(list, history.opts())));
+
+  const config = addOptions(root.command('config'), CONFIG);
+  config
+    .description('print the effective settings and where each came from: flag, environment, config file or default (secrets masked)')
+    .argument('[command]', 'a command whose options to show, followed by any of its options')
+    .argument('[options...]', "the command's options and arguments, as you would give them")
+    .passThroughOptions()
+    .allowUnknownOption()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals config                                  every setting the config file can hold, and its value now
+  signals config serve --port 9000                what \`signals serve --port 9000\` would run with
+  SIGNALS_URL=ws://host:8000/ws/signals signals config watch
+
+Precedence: flags > environment > config file > defaults. The config file is JSON: $XDG_CONFIG_HOME/signals/config.json
+(~/.config/signals/config.json), or --config FILE, or SIGNALS_CONFIG; its keys are listed by \`signals config\`.
+Exit codes: 0 ok, 2 bad argument, 15 config file invalid.`,
+    )
+    .action(
+      run(async (name: string | undefined, rest: string[]) => {
+        const given = config.opts().config as string | undefined;
+        if (name === undefined) return printSettings(given);
+        if (!(name in TABLES)) throw new SignalsError('BAD_ARGUMENT', `unknown command "${name}"; one of ${Object.keys(TABLES).join(', ')}`);
+        const inner = program(true).root;
+        await inner.parseAsync([name, ...rest, ...(given === undefined || rest.includes('--config') ? [] : ['--config', given])], { from: 'user' });
+      }),
+    );
 
   root
     .command('schema')

@@ -1,6 +1,7 @@
 // The typed option pipeline: each option declared once, its type inferred, every value checked before the command runs.
 import { Argument, Option, type Command } from 'commander';
 import { SignalsError } from '../protocol/errors.js';
+import { asText, configKey, type ConfigFile } from './config.js';
 import { BadValue, symbol, type Parser } from './parse.js';
 
 /** One option: the attribute name is its key in a spec table, the flag is that name in kebab-case. */
@@ -21,6 +22,10 @@ export interface OptionSpec<T, Required extends boolean = boolean> {
   /** Also declare `--no-<flag>`: the value is true, false or, given neither, undefined. */
   negatable?: string;
   hidden?: boolean;
+  /** The option's key in the config file; by default derived from `env` (see config.ts), false for none. */
+  configKey?: string | false;
+  /** Masked wherever the value is shown (`signals config`). */
+  secret?: boolean;
   /** Phantom: the value type and whether a value is always there. */
   readonly type?: [T, Required];
 }
@@ -82,15 +87,48 @@ export function addOptions(command: Command, spec: Spec): Command {
   return command;
 }
 
-/** How the pipeline names an option to the user: the variable when its value came from the environment. */
-function nameOf(command: Command, name: string): string {
+/** The config file a command read, with the command's spec table, so that its values can be named and parsed. */
+export interface CommandConfig {
+  file: ConfigFile;
+  spec: Spec;
+}
+
+/** How the pipeline names an option to the user: the variable or the config key when its value came from there. */
+function nameOf(command: Command, name: string, config?: CommandConfig): string {
   const option = command.options.find((o) => o.attributeName() === name);
-  return command.getOptionValueSource(name) === 'env' && option?.envVar ? option.envVar : `--${kebab(name)}`;
+  const source = command.getOptionValueSource(name);
+  if (source === 'env' && option?.envVar) return option.envVar;
+  const key = config && configKey(config.spec[name] ?? {});
+  if (source === 'config' && config && key) return `"${key}" in ${config.file.path}`;
+  return `--${kebab(name)}`;
+}
+
+/** A value from the config file, parsed as its flag would be; a refused one is held as Invalid, as for a flag. */
+function fromFile(value: ConfigFile['values'][string], spec: OptionSpec<unknown>): unknown {
+  if (!spec.parse) return typeof value === 'boolean' ? value : new Invalid(new BadValue((who) => `${who} must be true or false`));
+  if (typeof value === 'boolean') return new Invalid(new BadValue((who) => `${who} takes a value, not ${value}`));
+  try {
+    return spec.parse(asText(value), undefined);
+  } catch (error) {
+    if (error instanceof BadValue) return new Invalid(error);
+    throw error;
+  }
+}
+
+/** Sets from the config file every option that neither a flag nor the environment set (precedence: flag > env > file > default). */
+function applyConfig(command: Command, config: CommandConfig): void {
+  for (const [name, spec] of Object.entries(config.spec)) {
+    const key = configKey(spec);
+    const value = key === undefined ? undefined : config.file.values[key];
+    const source = command.getOptionValueSource(name);
+    if (value === undefined || (source !== undefined && source !== 'default')) continue;
+    command.setOptionValueWithSource(name, fromFile(value, spec), 'config');
+  }
 }
 
 /**
  * Options that apply only when `applies(values)` holds. Given on the command line when they do not apply, they
- * are an error; set in the environment, `fromEnv` decides: 'error', or 'ignore' for variables that one shell
+ * are an error; set in the environment or the config file, `fromEnv` decides: 'error', or 'ignore' for variables that one shell
  * sets for several commands (SIGNALS_DATA_DIR serves `analyze` and `serve`, and means nothing to a remote `watch`).
  */
 export interface Applicability {
@@ -105,36 +143,46 @@ export interface Applicability {
 export type AsyncCheck = (value: string, who: string) => Promise<void>;
 
 /**
- * Checks every option of `command` before its action runs: options that do not apply, then values a parser
- * refused (named as the flag or the variable they came from), then the asynchronous checks.
+ * Checks every option of `command` before its action runs: fills in what the config file sets, then options that
+ * do not apply, then values a parser refused (named as the flag, the variable or the config key they came from),
+ * then the asynchronous checks. A refused value from the config file is a CONFIG_INVALID error.
  */
-export async function checkOptions(command: Command, rules: Applicability[], checks: Record<string, AsyncCheck> = {}): Promise<void> {
+export async function checkOptions(
+  command: Command,
+  rules: Applicability[],
+  checks: Record<string, AsyncCheck> = {},
+  config?: CommandConfig,
+): Promise<void> {
+  if (config) applyConfig(command, config);
   const values = command.opts();
   const source = (name: string) => command.getOptionValueSource(name);
+  const inherited = (name: string) => source(name) === 'env' || source(name) === 'config';
   for (const rule of rules) {
     if (rule.applies(values)) continue;
     const given = command.options
       .map((o) => o.attributeName())
       .filter((name, i, all) => all.indexOf(name) === i && rule.options.includes(name))
-      .filter((name) => source(name) === 'cli' || (source(name) === 'env' && rule.fromEnv === 'error'));
-    if (given.length > 0) throw new SignalsError('BAD_ARGUMENT', rule.message(given.map((name) => nameOf(command, name))));
-    for (const name of rule.options.filter((n) => source(n) === 'env')) {
+      .filter((name) => source(name) === 'cli' || (inherited(name) && rule.fromEnv === 'error'));
+    if (given.length > 0) throw new SignalsError('BAD_ARGUMENT', rule.message(given.map((name) => nameOf(command, name, config))));
+    for (const name of rule.options.filter(inherited)) {
       const option = command.options.find((o) => o.attributeName() === name);
       command.setOptionValueWithSource(name, option?.defaultValue, 'default');
     }
   }
   for (const [name, value] of Object.entries(command.opts())) {
-    if (value instanceof Invalid) throw new SignalsError(value.error.code, value.error.describe(nameOf(command, name)));
+    if (!(value instanceof Invalid)) continue;
+    const code = source(name) === 'config' ? 'CONFIG_INVALID' : value.error.code;
+    throw new SignalsError(code, value.error.describe(nameOf(command, name, config)));
   }
   for (const [name, check] of Object.entries(checks)) {
     const value: unknown = command.getOptionValue(name);
-    if (typeof value === 'string') await check(value, nameOf(command, name));
+    if (typeof value === 'string') await check(value, nameOf(command, name, config));
   }
 }
 
 /** A variadic symbols argument: each in canonical form, repeats dropped, a malformed one a BAD_ARGUMENT. */
-export function symbolsArgument(name: string, description: string): Argument {
-  return new Argument(`<${name}...>`, description).argParser((raw: string, previous: string[] | undefined) => {
+export function symbolsArgument(name: string, description: string, required = true): Argument {
+  return new Argument(required ? `<${name}...>` : `[${name}...]`, description).argParser((raw: string, previous: string[] | undefined) => {
     try {
       const s = symbol(raw);
       return previous?.includes(s) ? previous : [...(previous ?? []), s];

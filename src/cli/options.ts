@@ -31,6 +31,17 @@ import {
   type Parser,
 } from './parse.js';
 
+/** Every command's --config: the file of settings below flags and the environment (config.ts). */
+export const CONFIG = {
+  config: optional({
+    arg: 'file',
+    help: 'config file (default: $XDG_CONFIG_HOME/signals/config.json)',
+    env: 'SIGNALS_CONFIG',
+    parse: nonBlank(),
+    configKey: false,
+  }),
+};
+
 export const DATA = {
   dataDir: optional({
     arg: 'dir',
@@ -69,7 +80,7 @@ export const ANALYSIS = {
     env: 'SIGNALS_WEIGHTS',
     parse: weights(),
   }),
-  referenceConsensus: flag({ help: "use the old service's consensus formula unchanged" }),
+  referenceConsensus: flag({ help: "use the old service's consensus formula unchanged", configKey: 'referenceConsensus' }),
   llmUrl: optional({
     arg: 'url',
     help: 'OpenAI-compatible API for headline sentiment, e.g. http://127.0.0.1:8001/v1',
@@ -168,12 +179,14 @@ export const SERVE = {
     help: 'require this static token (?token= or Authorization: Bearer); repeat it, or give a comma-separated list, for several',
     env: 'SIGNALS_TOKENS',
     parse: tokenList(),
+    secret: true,
   }),
   jwtSecret: optional({
     arg: 'secret',
     help: 'require a JWT signed with this HS256 secret',
     env: 'SIGNALS_JWT_SECRET',
     parse: nonBlank(),
+    secret: true,
     conflicts: ['jwksUrl'],
   }),
   jwksUrl: optional({ arg: 'url', help: 'require a JWT verified against this JWKS', env: 'SIGNALS_JWKS_URL', parse: httpUrl() }),
@@ -185,6 +198,7 @@ export const SERVE = {
     help: 'require this token for GET /metrics (?token= or Authorization: Bearer)',
     env: 'SIGNALS_METRICS_TOKEN',
     parse: nonBlank(),
+    secret: true,
   }),
   stateDir: withDefault({
     arg: 'dir',
@@ -219,6 +233,7 @@ export const SERVE = {
   }),
   ...SERVER,
   ...ANALYSIS,
+  ...CONFIG,
 };
 export type ServeOptions = Values<typeof SERVE>;
 
@@ -231,7 +246,20 @@ const color = flag({ help: 'colour even when not on a terminal or NO_COLOR is se
 
 export const WATCH = {
   url: withDefault({ arg: 'url', help: 'server to connect to', env: 'SIGNALS_URL', parse: wsUrl(), default: DEFAULT_URL }),
-  token: optional({ arg: 'token', help: 'token for the server', env: 'SIGNALS_TOKEN', parse: once(nonBlank(), 'the client sends one token') }),
+  token: optional({
+    arg: 'token',
+    help: 'token for the server',
+    env: 'SIGNALS_TOKEN',
+    parse: once(nonBlank(), 'the client sends one token'),
+    secret: true,
+  }),
+  watchlist: optional({
+    arg: 'list',
+    help: 'symbols to watch when none are given (the config file\'s "watchlist", which the dashboard saves)',
+    env: 'SIGNALS_WATCHLIST',
+    parse: symbolList(),
+    hidden: true,
+  }),
   local: flag({ help: 'run the server in-process on the bundled data (no server needed)' }),
   json: flag({ help: 'print protocol events as JSON lines instead of the dashboard' }),
   color,
@@ -246,6 +274,7 @@ export const WATCH = {
   threshold: withDefault({ arg: 'percent', help: 'with --local: re-analysis threshold', parse: aboveZero(), default: DEFAULT_THRESHOLD_PCT }),
   ...flagsOnly(SERVER),
   ...ANALYSIS,
+  ...CONFIG,
 };
 export type WatchOptions = Values<typeof WATCH>;
 
@@ -260,10 +289,11 @@ export const ANALYZE = {
   }),
   color,
   ...ANALYSIS,
+  ...CONFIG,
 };
 export type AnalyzeOptions = Values<typeof ANALYZE>;
 
-export const SYMBOLS = { json: flag({ help: 'print JSON' }), ...DATA };
+export const SYMBOLS = { json: flag({ help: 'print JSON' }), ...DATA, ...CONFIG };
 
 /**
  * Forward-return horizons in trading days: a comma-separated list of whole numbers 1 to 1000, returned ascending
@@ -327,6 +357,7 @@ export const BACKTEST = {
     help: 're-run 12 steps per symbol with the bars, macro data and headlines after each as-of perturbed; exit 10 if a decision changes',
   }),
   ...ANALYSIS,
+  ...CONFIG,
 };
 export type BacktestCliOptions = Values<typeof BACKTEST>;
 
@@ -348,9 +379,14 @@ export const HISTORY = {
     help: 'with --url: token for the server',
     env: 'SIGNALS_TOKEN',
     parse: once(nonBlank(), 'the client sends one token'),
+    secret: true,
   }),
+  ...CONFIG,
 };
 export type HistoryOptions = Values<typeof HISTORY>;
+
+/** Every command's option table by command name: what the config file, `signals config` and completion know of. */
+export const TABLES: Record<string, Spec> = { analyze: ANALYZE, backtest: BACKTEST, symbols: SYMBOLS, serve: SERVE, watch: WATCH, history: HISTORY };
 
 export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
   const preset = options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS;

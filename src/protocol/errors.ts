@@ -19,6 +19,7 @@ export const ErrorCode = {
   STATE_UNWRITABLE: 'STATE_UNWRITABLE',
   STATE_CORRUPT: 'STATE_CORRUPT',
   CONNECTION_FAILED: 'CONNECTION_FAILED',
+  CONFIG_INVALID: 'CONFIG_INVALID',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -9,12 +9,18 @@ export const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url
 
 /**
  * The test's environment without the variables that steer colour or CI detection, a state dir of its
- * own (so that servers started side by side never share a signal log), plus `extra`.
+ * own (so that servers started side by side never share a signal log), a config folder with no config
+ * file (so that the config file of whoever runs the tests changes nothing), plus `extra`.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'CI', 'NODE_DISABLE_COLORS']) delete env[key];
-  return { ...env, SIGNALS_STATE_DIR: mkdtempSync(join(tmpdir(), 'signals-state-')), ...extra };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'CI', 'NODE_DISABLE_COLORS', 'SIGNALS_CONFIG']) delete env[key];
+  return {
+    ...env,
+    SIGNALS_STATE_DIR: mkdtempSync(join(tmpdir(), 'signals-state-')),
+    XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'signals-config-')),
+    ...extra,
+  };
 }
 
 /** Runs the CLI to the end; a process still running after `timeoutMs` is killed (`code` is then null). */
