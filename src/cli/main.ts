@@ -1,7 +1,8 @@
 // The `signals` program: commander set-up, one lazily loaded module per command, errors to exit codes.
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
 import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
 import { configKeys, configPath, readConfig, type ConfigFile } from './config.js';
 import { ExitCode } from './exit-codes.js';
@@ -211,6 +212,24 @@ Exit codes: 0 ok, 2 bad argument, 15 config file invalid.`,
         if (!(name in TABLES)) throw new SignalsError('BAD_ARGUMENT', `unknown command "${name}"; one of ${Object.keys(TABLES).join(', ')}`);
         const inner = program(true).root;
         await inner.parseAsync([name, ...rest, ...(given === undefined || rest.includes('--config') ? [] : ['--config', given])], { from: 'user' });
+      }),
+    );
+
+  root
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText(
+      'after',
+      `
+Install:
+  bash   echo 'source <(signals completion bash)' >> ~/.bashrc
+  zsh    signals completion zsh > "\${fpath[1]}/_signals"      (or: source <(signals completion zsh) in ~/.zshrc)
+  fish   signals completion fish > ~/.config/fish/completions/signals.fish`,
+    )
+    .action(
+      run(async (shell: Shell) => {
+        process.stdout.write(completionScript(shell, root));
       }),
     );
 

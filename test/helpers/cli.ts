@@ -1,5 +1,6 @@
 // Runs the built CLI as a real process: to completion (`run`), in the background (`spawnCli`), or `serve` in the background (`spawnServe`).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return {
     ...env,
     SIGNALS_STATE_DIR: mkdtempSync(join(tmpdir(), 'signals-state-')),
-    XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'signals-config-')),
+    // A folder that does not exist: no config file, for any user (a test may run the CLI as nobody).
+    XDG_CONFIG_HOME: join(tmpdir(), `signals-no-config-${randomUUID()}`),
     ...extra,
   };
 }
