@@ -59,7 +59,7 @@ describe('the saved sentiment model', () => {
     expect(decodeModel(encoded.subarray(0, encoded.length - 1))).toBeUndefined();
     expect(decodeModel(encoded.subarray(0, 1000))).toBeUndefined();
     expect(decodeModel(changed(0, 'JSON'))).toBeUndefined();
-    expect(decodeModel(changed(4, '\x02'))).toBeUndefined();
+    expect(decodeModel(changed(4, '\x03'))).toBeUndefined();
     expect(decodeModel(changed(16, otherOrder))).toBeUndefined();
   });
 });

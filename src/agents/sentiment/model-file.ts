@@ -1,18 +1,16 @@
 // The sentiment model as the build saves it: a binary file used as read, its features found through a hash table, nothing parsed.
 import { endianness } from 'node:os';
-import { fromScores, LABELS, type Classifier, type Prediction } from './prediction.js';
-import { features } from './tokenize.js';
+import { predictWith, ROW, type Classifier, type Prediction } from './prediction.js';
 
 /** Bump when the layout or `hash` changes: a file of another format is ignored (the model is trained instead), never misread. */
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = 'SGSM';
 const HEADER_BYTES = 24;
-const CLASSES = LABELS.length;
 
-/** What a trained model is: the log prior of each label and, per feature, the log-likelihood of each label. */
+/** What a trained model is: its features' names, sorted, and its numbers (prediction.ts's `predictWith` says their layout). */
 export interface ModelParameters {
-  logPrior: number[];
-  logLikelihood: Record<string, number[]>;
+  names: readonly string[];
+  numbers: Float64Array;
 }
 
 /** FNV-1a over a string's UTF-16 code units: the same on the machine that builds the file and the one that reads it. */
@@ -24,22 +22,19 @@ function hash(s: string): number {
 
 /**
  * The file: MAGIC, then as u32 LE the format, the number of features n and the number of hash slots m (a power of two
- * above 2n), the byte order of the body ('LE' or 'BE'), zeros to 24 bytes. The body: the doubles (the log priors, then
- * each feature's log-likelihoods, in the order of the names); n + 1 offsets (u32) of the names in the text of all
+ * above 2n), the byte order of the body ('LE' or 'BE'), zeros to 24 bytes. The body: the doubles (the head row, then
+ * each feature's row, in the order of the names); n + 1 offsets (u32) of the names in the text of all
  * names, in UTF-16 code units; m slots (u32), each empty (0) or a feature's index + 1, probed linearly from its name's
  * hash; that text (UTF-8). A lookup hashes the feature and compares it in place: no name is cut out, no table built.
  */
-export function encodeModel({ logPrior, logLikelihood }: ModelParameters): Buffer {
-  const names = Object.keys(logLikelihood).sort();
+export function encodeModel({ names, numbers }: ModelParameters): Buffer {
   const n = names.length;
+  if (numbers.length !== ROW * (n + 1)) throw new Error(`the model has ${numbers.length} numbers for ${n} features, not ${ROW * (n + 1)}`);
   const m = 2 ** Math.ceil(Math.log2(2 * n + 1));
-  const numbers = new Float64Array(CLASSES * (n + 1));
   const offsets = new Uint32Array(n + 1);
   const slots = new Uint32Array(m);
-  numbers.set(row(logPrior, 'prior'));
   let at = 0;
   names.forEach((name, i) => {
-    numbers.set(row(logLikelihood[name]!, name), CLASSES * (i + 1));
     offsets[i] = at;
     at += name.length;
     let slot = hash(name) & (m - 1);
@@ -53,13 +48,8 @@ export function encodeModel({ logPrior, logLikelihood }: ModelParameters): Buffe
   head.writeUInt32LE(n, 8);
   head.writeUInt32LE(m, 12);
   head.write(endianness(), 16, 'latin1');
-  const body = [numbers, offsets, slots].map((array) => Buffer.from(array.buffer));
+  const body = [numbers, offsets, slots].map((array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength));
   return Buffer.concat([head, ...body, Buffer.from(names.join(''), 'utf8')]);
-}
-
-function row(values: number[], name: string): number[] {
-  if (values.length !== CLASSES) throw new Error(`the model's ${name} row has ${values.length} values, not ${CLASSES}`);
-  return values;
 }
 
 /** The model in a file's bytes, or undefined when they are of another format or byte order, or cut short. */
@@ -70,7 +60,7 @@ export function decodeModel(buf: Buffer): Classifier | undefined {
   const m = buf.readUInt32LE(12);
   // At least one empty slot, or a lookup of an unknown feature would never end.
   if (m <= n || (m & (m - 1)) !== 0) return undefined;
-  const offsetsAt = HEADER_BYTES + 8 * CLASSES * (n + 1);
+  const offsetsAt = HEADER_BYTES + 8 * ROW * (n + 1);
   const slotsAt = offsetsAt + 4 * (n + 1);
   const namesAt = slotsAt + 4 * m;
   if (namesAt > buf.length) return undefined;
@@ -91,14 +81,7 @@ class SavedModel implements Classifier {
   ) {}
 
   predict(text: string): Prediction {
-    const scores: number[] = [];
-    for (let c = 0; c < CLASSES; c++) scores.push(this.numbers[c]!);
-    for (const f of features(text)) {
-      const i = this.find(f);
-      if (i < 0) continue;
-      for (let c = 0; c < CLASSES; c++) scores[c]! += this.numbers[CLASSES * (i + 1) + c]!;
-    }
-    return fromScores(scores);
+    return predictWith(this.numbers, (f) => this.find(f), text);
   }
 
   /** The index of feature f, or -1 when the model does not know it. */

@@ -1,59 +1,47 @@
-// Turns a headline into model features: lower-cased words, negation-marked, plus adjacent-word bigrams.
+// Turns a headline into model features: stemmed words (negation-marked), adjacent-word bigrams, and direction features.
+import stem from 'wink-porter2-stemmer';
+import { directions, numberMoves } from './lexicon.js';
 
-const NEGATIONS = new Set(['not', 'no', 'never', "n't", 'without', 'fails', 'failed', 'miss', 'misses', 'missed']);
-const STOP = new Set([
-  'the',
-  'a',
-  'an',
-  'of',
-  'to',
-  'in',
-  'on',
-  'for',
-  'and',
-  'is',
-  'at',
-  'by',
-  'as',
-  'with',
-  'its',
-  'it',
-  'from',
-  'be',
-  'that',
-  'this',
-  'are',
-  'was',
-]);
+const NEGATIONS = new Set(['not', 'no', 'never', "n't", 'without', 'nor']);
+const stems = new Map<string, string>();
+
+/** Porter2 stem, remembered: a headline's words repeat across thousands of headlines. */
+function stemmed(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) stems.set(word, (s = stem(word)));
+  return s;
+}
 
 /**
- * @example features("Apple shares didn't rise") // ['apple', 'shares', 'did', "n't", 'NOT_rise', 'apple shares', ...]
+ * Each feature of a text once per occurrence.
+ * @example features("Apple shares didn't rise") // ['appl', 'share', 'did', "n't", 'NOT_rise', 'appl share', ..., 'DIRECTION_DOWN']
  */
 export function features(text: string): string[] {
-  const words = text
+  const clean = text
     .toLowerCase()
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/\$[a-z][a-z.]*/g, ' ')
-    .replace(/n't\b/g, " n't")
-    .match(/[a-z][a-z'&-]*|n't|[%+]|[.,;:!?]/g);
-  if (!words) return [];
-  const tokens: string[] = [];
+    .replace(/n't\b/g, " n't");
+  const words: string[] = [];
   let negate = 0;
-  for (const w of words) {
+  for (const w of clean.match(/[a-z][a-z'&-]*|n't|\d+(?:[.,]\d+)?|[%+]|[.,;:!?]/g) ?? []) {
     if (/^[.,;:!?]$/.test(w)) {
       negate = 0;
       continue;
     }
+    // A number is no feature (its value is, in numberMoves), and "5.2" is no full stop.
+    if (/^\d/.test(w)) continue;
     if (NEGATIONS.has(w)) {
       negate = 3;
-      tokens.push(w);
+      words.push(w);
       continue;
     }
-    if (STOP.has(w)) continue;
-    tokens.push(negate > 0 ? `NOT_${w}` : w);
+    words.push(negate > 0 ? `NOT_${w}` : w);
     if (negate > 0) negate -= 1;
   }
-  const out = tokens.slice();
-  for (let i = 1; i < tokens.length; i++) out.push(`${tokens[i - 1]} ${tokens[i]}`);
+  const terms = words.map((w) => (w.startsWith('NOT_') ? `NOT_${stemmed(w.slice(4))}` : stemmed(w)));
+  const out = terms.slice();
+  for (let i = 1; i < terms.length; i++) out.push(`${terms[i - 1]} ${terms[i]}`);
+  out.push(...directions(words), ...numberMoves(clean));
   return out;
 }
