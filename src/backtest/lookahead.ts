@@ -28,6 +28,7 @@ export interface Leak {
   changed: string[];
 }
 
+/** After the symbol's cashtag, so that every such headline is about the symbol (market/headlines.ts) and would count. */
 const LATE_TITLE = 'shares plunge as fraud probe widens; company withdraws guidance and suspends dividend';
 
 const scaled = (b: Bar): Bar => ({ ...b, open: b.open * 1.7, high: b.high * 1.7, low: b.low * 1.7, close: b.close * 1.7, volume: b.volume * 10 });
@@ -62,10 +63,10 @@ export function perturbedView(store: MarketStore, asOf: string, input: Input, on
     view.headlines = (symbol) => {
       const rows = store.headlines(symbol).slice();
       const known = rows.filter((h) => h.published <= asOf);
-      const late = rows.filter((h) => h.published > asOf).map((h): Headline => ({ ...h, title: `${symbol} ${LATE_TITLE}` }));
+      const late = rows.filter((h) => h.published > asOf).map((h): Headline => ({ ...h, title: `$${symbol} ${LATE_TITLE}` }));
       const injected = Array.from({ length: 10 }, (_, i): Headline => ({
         published: soon,
-        title: `${symbol} ${LATE_TITLE} (${i + 1})`,
+        title: `$${symbol} ${LATE_TITLE} (${i + 1})`,
         source: 'check',
       }));
       return [...known, ...injected, ...late];

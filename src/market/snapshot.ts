@@ -1,5 +1,6 @@
 // Builds what agents may see at an as-of time: bars closed by then, macro data published by then, recent headlines.
 import { SignalsError } from '../protocol/errors.js';
+import { headlinesAbout } from './headlines.js';
 import { closeOf } from './publication.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketStore } from './store.js';
@@ -44,9 +45,12 @@ export function snapshotAt(store: MarketStore, symbol: string, asOf: string, opt
   }
   const from = new Date(Date.parse(asOf) - (options.newsDays ?? NEWS_DAYS) * 86_400_000).toISOString();
   const news = store.headlines(s);
-  const headlines = news.slice(
-    upperBound(news, from, (h) => h.published),
-    upperBound(news, asOf, (h) => h.published),
+  const headlines = headlinesAbout(
+    s,
+    news.slice(
+      upperBound(news, from, (h) => h.published),
+      upperBound(news, asOf, (h) => h.published),
+    ),
   );
   return { symbol: s, asOf, bars, benchmark, macro, headlines };
 }

@@ -36,7 +36,7 @@ export interface MarketSnapshot {
   /** The same window of the benchmark (SPY), for relative strength; empty if unavailable. */
   benchmark: Bar[];
   macro: Record<MacroSeries, Observation[]>;
-  /** Headlines published in the look-back window ending at asOf, oldest first. */
+  /** Headlines about the symbol published in the look-back window ending at asOf, each story once, oldest first. */
   headlines: Headline[];
 }
 
