@@ -15,7 +15,8 @@ import ts from 'typescript';
  * What each layer may import directly besides itself; a layer may also import whatever those may (so `server`, which
  * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
  * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the signal log beside the core's other
- * collaborators and the backtest beside the server (both run the core's analyses); the client speaks only the protocol, and the UI shows what the client receives.
+ * collaborators, the backtest and the webhooks beside the server (the backtest runs the core's analyses, the webhooks
+ * send its publications); the client speaks only the protocol, and the UI shows what the client receives.
  */
 const LAYERS = {
   protocol: [],
@@ -28,7 +29,8 @@ const LAYERS = {
   backtest: ['core'],
   client: ['protocol'],
   ui: ['client'],
-  cli: ['server', 'ui', 'backtest'],
+  webhooks: ['core'],
+  cli: ['server', 'ui', 'backtest', 'webhooks'],
 };
 /** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
 const SHARED = ['version'];

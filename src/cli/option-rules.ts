@@ -23,6 +23,12 @@ export const SERVE_RULES: Applicability[] = [
     // A JWT setting without a JWT secret is an operator's mistake that would otherwise leave the server open.
     fromEnv: 'error',
   },
+  {
+    options: ['webhookSecret', 'webhookAll', 'webhookTimeout'],
+    applies: (v) => v.webhook !== undefined,
+    message: (names) => `${subject(names, 'applies', 'apply')} only with --webhook`,
+    fromEnv: 'ignore',
+  },
   LLM_MODEL,
 ];
 

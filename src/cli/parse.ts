@@ -107,6 +107,28 @@ function urlWith(protocols: string[], example: string): Parser<string> {
 /** An http(s) URL. */
 export const httpUrl = (): Parser<string> => urlWith(['http:', 'https:'], 'http://127.0.0.1:8001/v1');
 
+/**
+ * http(s) URLs for an option given once or more (`--webhook a --webhook b`): each value one URL or a
+ * comma-separated list, collected in order; the same URL twice is an error (it would be sent everything twice).
+ */
+export function httpUrlList(): Parser<string[]> {
+  const one = httpUrl();
+  return (raw, previous) => {
+    const urls = [...(previous ?? [])];
+    const parts = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (parts.length === 0) throw new BadValue((who) => `${who} is blank: give a URL, or leave it out`);
+    for (const part of parts) {
+      const url = one(part, undefined);
+      if (urls.includes(url)) throw new BadValue((who) => `${who} names ${url} twice`);
+      urls.push(url);
+    }
+    return urls;
+  };
+}
+
 /** The WebSocket URL of a signals server (ws's http:// and https:// forms too). */
 export const wsUrl = (): Parser<string> => urlWith(['ws:', 'wss:', 'http:', 'https:'], 'ws://127.0.0.1:8000/ws/signals');
 

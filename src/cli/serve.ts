@@ -11,6 +11,7 @@ import { SegmentLog } from '../log/segment-log.js';
 import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
+import { webhookLabels, Webhooks } from '../webhooks/webhooks.js';
 import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
 function rateLimits(options: ServiceOptions) {
@@ -50,7 +51,8 @@ export interface Service {
 }
 
 /** The options of a service: those of `serve`, where without a state dir the signal log is kept in memory (`watch --local`). */
-export type ServiceOptions = Omit<ServeOptions, 'stateDir' | 'retention' | 'fsync'> & Partial<Pick<ServeOptions, 'stateDir' | 'retention' | 'fsync'>>;
+export type ServiceOptions = Omit<ServeOptions, 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout'> &
+  Partial<Pick<ServeOptions, 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout'>>;
 
 /** Builds the service from checked options (also used by `watch --local`); opens the signal log, so state dir errors come first. */
 export function buildService(options: ServiceOptions): Service {
@@ -94,6 +96,20 @@ export function buildService(options: ServiceOptions): Service {
     fastPath: process.env.SIGNALS_WS_FAST_PATH !== '0',
     logger,
   });
+  // Webhook cursors live in the state dir beside the log: without one (watch --local) there are no webhooks.
+  const webhooks =
+    options.webhook && options.stateDir !== undefined
+      ? new Webhooks({
+          urls: options.webhook,
+          secret: options.webhookSecret,
+          every: options.webhookAll ?? false,
+          timeoutMs: options.webhookTimeout ?? 10_000,
+          stateDir: options.stateDir,
+          source: core,
+          registry: server.registry,
+          logger,
+        })
+      : undefined;
   return {
     core,
     server,
@@ -108,12 +124,18 @@ export function buildService(options: ServiceOptions): Service {
         await log.close();
         throw error;
       }
+      // Before the core: a webhook first catches up with what the log holds past its cursor.
+      webhooks?.start();
       core.start();
       return port;
     },
-    /** The feed stops first and analyses under way finish and reach the clients; then the clients are closed. */
+    /**
+     * The feed stops first and analyses under way finish and reach the clients (webhooks resume from their cursors
+     * at the next start); then the clients are closed.
+     */
     async stop() {
       await core.stop();
+      await webhooks?.stop();
       await server.stop();
       await log.close();
     },
@@ -156,6 +178,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (!['127.0.0.1', '::1', 'localhost'].includes(options.host) && !secured) {
     logger.warn(`listening on ${options.host} without authentication: anyone who can reach this port can connect; set --token or --jwt-secret`);
   }
+  if (options.webhook && options.webhookSecret === undefined) {
+    logger.warn('webhooks are sent unsigned: a receiver cannot tell them from forgeries; set --webhook-secret');
+  }
   logger.info('signals serve listening', {
     url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/ws/signals`,
     from: options.from,
@@ -164,6 +189,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     auth: secured,
     state_dir: options.stateDir,
     epoch: service.log.epoch,
+    ...(options.webhook ? { webhooks: webhookLabels(options.webhook).join(',') } : {}),
   });
   await stopped;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
 import { FEED_STATES, type CoreEvent, type SignalCore } from '../core/signal-core.js';
@@ -65,6 +66,11 @@ export class SignalServer {
   private flusher: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
+
+  /** The registry GET /metrics serves: other parts of the process (webhooks) register their metrics in it. */
+  get registry(): Registry {
+    return this.metrics.registry;
+  }
 
   constructor(private readonly options: ServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };

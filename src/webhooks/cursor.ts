@@ -1,0 +1,79 @@
+// A webhook's delivery cursor, kept with the signal log in the state dir: the last seq delivered (or passed over) per symbol.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: z.record(z.string(), z.number().int().nonnegative()) });
+
+/**
+ * `<state dir>/webhooks/<hash of the URL>.json`, rewritten (temporary file, then rename) after each delivery, so a
+ * killed server resumes after the last delivery it recorded: at least once, the one in flight perhaps twice.
+ * The file is named by a hash, and holds only the URL's origin, since a webhook URL's path often is its secret.
+ */
+export class CursorFile {
+  /** How the cursor started: from its file, or at the heads (no file, a file of another log, or a damaged file). */
+  readonly start: 'resumed' | 'new' | 'other log' | 'damaged';
+  private readonly path: string;
+  private readonly origin: string;
+  private cursors: Record<string, number>;
+
+  /**
+   * Reads the cursor of `url`; without one, or with one of another log (another epoch), starts at `heads`: a new
+   * webhook is sent what is published from now on, not the log's past. `start` says which happened.
+   */
+  constructor(
+    stateDir: string,
+    url: string,
+    private readonly epoch: string,
+    heads: () => Record<string, number>,
+  ) {
+    const dir = join(stateDir, 'webhooks');
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.json`);
+    this.origin = new URL(url).origin;
+    const saved = this.read();
+    if (typeof saved === 'object' && saved.epoch === epoch) {
+      this.start = 'resumed';
+      this.cursors = saved.cursors;
+    } else {
+      this.start = saved === 'none' ? 'new' : saved === 'damaged' ? 'damaged' : 'other log';
+      this.cursors = heads();
+      this.save();
+    }
+  }
+
+  private read(): z.infer<typeof CursorJson> | 'none' | 'damaged' {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      return 'none';
+    }
+    try {
+      return CursorJson.parse(JSON.parse(text));
+    } catch {
+      return 'damaged';
+    }
+  }
+
+  /** The last seq of `symbol` delivered or passed over (0: none yet). */
+  get(symbol: string): number {
+    return this.cursors[symbol] ?? 0;
+  }
+
+  set(symbol: string, seq: number): void {
+    this.cursors[symbol] = seq;
+  }
+
+  /** Symbols with a cursor. */
+  symbols(): string[] {
+    return Object.keys(this.cursors);
+  }
+
+  save(): void {
+    const temporary = `${this.path}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors }));
+    renameSync(temporary, this.path);
+  }
+}
