@@ -12,10 +12,16 @@ export interface Row {
 
 const MASK = '********';
 
+/** A secret URL (a webhook's path is often its key) keeps its origin, so one can still tell which it is. */
+function mask(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? `${url.origin}/${MASK}` : MASK;
+}
+
 function show(value: unknown, secret: boolean): string {
   if (value === undefined) return '-';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return secret ? MASK : String(value);
-  if (Array.isArray(value)) return value.map((v) => (secret ? MASK : show(v, false))).join(',');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return secret ? mask(String(value)) : String(value);
+  if (Array.isArray(value)) return value.map((v) => show(v, secret)).join(',');
   if (secret) return MASK;
   return JSON.stringify(value);
 }

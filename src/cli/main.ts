@@ -140,6 +140,7 @@ Examples:
   signals serve --host 0.0.0.0 --token s3cret     reachable from other hosts, token required
   signals serve --token alpha --token beta        either token is accepted
   signals serve --from 2020-02-18 --speed 1560    the 2020 crash, four sessions a minute
+  signals serve --webhook https://alerts.example/hook --webhook-secret "$SECRET"    BUY/SELL signals POSTed, signed
 
 Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics (docs/protocol.md).`,
     )

@@ -229,6 +229,7 @@ export const SERVE = {
     help: 'POST each BUY and SELL signal_update to this http(s) URL, at least once (repeat, or a comma-separated list, for several)',
     env: 'SIGNALS_WEBHOOKS',
     parse: httpUrlList(),
+    secret: true,
   }),
   webhookSecret: optional({
     arg: 'secret',

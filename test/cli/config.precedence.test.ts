@@ -119,10 +119,17 @@ describe('a bad config file: exit 15, one line naming the file and the key', () 
 
 describe('signals config masks secrets', () => {
   it('tokens and JWT secrets from the file, the environment or a flag never appear', () => {
-    const { env } = configHome({ token: 'file-token-1', tokens: ['srv-a', 'srv-b'], metricsToken: 'metrics-secret' });
+    const { env } = configHome({
+      token: 'file-token-1',
+      tokens: ['srv-a', 'srv-b'],
+      metricsToken: 'metrics-secret',
+      webhooks: ['https://hooks.example/services/T0/B0/hook-key'],
+    });
     const all = run(['config'], { ...env, SIGNALS_JWT_SECRET: 'env-jwt-secret' });
     expect(all.code).toBe(0);
     expect(row(all.stdout, 'tokens')).toMatchObject({ value: '********,********' });
+    // A webhook URL's path is often its key: only the origin shows.
+    expect(row(all.stdout, 'webhooks')).toMatchObject({ value: 'https://hooks.example/********' });
     const serve = run(['config', 'serve', '--jwt-secret', 'flag-jwt-secret'], env);
     for (const out of [all.stdout, serve.stdout]) {
       for (const secret of ['file-token-1', 'srv-a', 'srv-b', 'metrics-secret', 'env-jwt-secret', 'flag-jwt-secret'])
