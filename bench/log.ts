@@ -34,7 +34,10 @@ class StillFeed implements MarketFeed {
     return undefined;
   }
   onTick() {}
-  onEnd() {}
+  marketState() {
+    return 'closed' as const;
+  }
+  onStatus() {}
   start() {}
   stop() {}
 }

@@ -11,7 +11,8 @@ export function benchMonitor(seconds: number): { ticks_per_s: number; published:
     watched: () => [],
     quote: () => undefined,
     onTick: () => undefined,
-    onEnd: () => undefined,
+    marketState: () => 'open',
+    onStatus: () => undefined,
     start: () => undefined,
     stop: () => undefined,
   };

@@ -14,7 +14,7 @@ import ts from 'typescript';
 /**
  * What each layer may import directly besides itself; a layer may also import whatever those may (so `server`, which
  * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
- * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the signal log beside the core's other
+ * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the market-data providers (on market) and the signal log beside the core's other
  * collaborators, the backtest and the webhooks beside the server (the backtest runs the core's analyses, the webhooks
  * send its publications); the client speaks only the protocol, and the UI shows what the client receives.
  */
@@ -24,7 +24,8 @@ const LAYERS = {
   agents: ['market'],
   orchestrator: ['agents'],
   log: ['protocol'],
-  core: ['orchestrator', 'log'],
+  providers: ['market'],
+  core: ['orchestrator', 'log', 'providers'],
   server: ['core'],
   backtest: ['core'],
   client: ['protocol'],
@@ -191,6 +192,6 @@ if (problems.length > 0) {
   process.exitCode = 1;
 } else if (!args.has('--dot')) {
   console.log(
-    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log) <- server <- cli; protocol <- client <- ui <- cli)',
+    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log, providers) <- server <- cli; protocol <- client <- ui <- cli)',
   );
 }

@@ -133,8 +133,38 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   });
 }
 
+/**
+ * Days after which macro data says nothing about the as-of time: the daily series (10y-2y, VIX) are published
+ * every trading day, so a gap this long means the data ends (bundled series read today, without FRED_API_KEY).
+ */
+export const MACRO_STALE_DAYS = 14;
+
+/** The economic vote, with the age of its newest daily observation stated, or an abstention when that is too old. */
+export function economicAnalysis(snapshot: MarketSnapshot): Vote {
+  const latest = [snapshot.macro.T10Y2Y.at(-1)?.date, snapshot.macro.VIX.at(-1)?.date]
+    .filter((d) => d !== undefined)
+    .sort()
+    .at(-1);
+  if (latest === undefined) return economicVote(snapshot.macro);
+  const age = Math.floor((Date.parse(snapshot.asOf) - Date.parse(`${latest}T00:00:00Z`)) / 86_400_000);
+  if (age > MACRO_STALE_DAYS) {
+    return {
+      kind: 'abstain',
+      reason: `macro data too old to mean anything: its latest observation (${latest}) is ${age} days before the as-of time; set FRED_API_KEY for current series`,
+      indicators: { macro_age_days: age },
+    };
+  }
+  const vote = economicVote(snapshot.macro);
+  if (vote.kind !== 'vote') return vote;
+  return {
+    ...vote,
+    reasons: [...vote.reasons, `latest macro observation ${latest} (${age} days old)`],
+    indicators: { ...vote.indicators, macro_age_days: age },
+  };
+}
+
 export const economicIndicator: Agent = {
   id: 'economic',
   name: 'EconomicIndicator',
-  analyze: (snapshot: MarketSnapshot) => economicVote(snapshot.macro),
+  analyze: economicAnalysis,
 };

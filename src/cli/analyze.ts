@@ -1,9 +1,12 @@
-// `signals analyze`: one analysis per symbol from the bundled (or user) data, as a table, JSON or JSON lines.
+// `signals analyze`: one analysis per symbol from the bundled (or user) data or a provider, as a table, JSON or JSON lines.
 import type { Indicators } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
+import type { HistorySource } from '../market/history.js';
+import { closeOf } from '../market/publication.js';
 import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
+import { createHistory } from '../providers/index.js';
 import { qualified } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { AnalysisEvent } from '../protocol/messages.js';
@@ -13,16 +16,39 @@ import { formatTable } from './analyze-table.js';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
 import { consensusConfig, llmConfig, type AnalyzeOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
+import { providerConfig } from './provider.js';
+
+/** Where an analysis's data comes from: the bundled store, or a live provider's history over it. */
+interface Data {
+  store: MarketStore;
+  history: HistorySource;
+  /** A live provider: the as-of defaults to now, not to the last bundled day. */
+  live: boolean;
+  /** The wall clock, or the hidden --market-clock. */
+  clock: () => number;
+}
+
+/**
+ * The as-of of a live provider's analysis: now, or after the close of `--as-of` (which must not be in the future).
+ * The history is then fetched up to it (or read from the cache).
+ */
+function liveAsOf(date: string | undefined, now: number): string {
+  const today = new Date(now).toISOString().slice(0, 10);
+  if (date === undefined) return new Date(now).toISOString();
+  if (date > today) throw new SignalsError('DATE_OUT_OF_RANGE', `--as-of ${date} is in the future; pick a day up to ${today}`);
+  return date === today ? new Date(now).toISOString() : closeOf(date);
+}
 
 /** One symbol to its result; a symbol that cannot be analysed becomes its own ERROR entry, never the run's end. */
-async function analyseOne(analyst: Analyst, store: MarketStore, symbol: string, date: string | undefined): Promise<AnalyzeResult> {
+async function analyseOne(analyst: Analyst, data: Data, symbol: string, date: string | undefined): Promise<AnalyzeResult> {
   const agents = analyst.agents();
   let asOf: string | undefined;
   let barDate: string | undefined;
   try {
-    asOf = resolveAsOf(store, symbol, date);
+    asOf = data.live ? liveAsOf(date, data.clock()) : resolveAsOf(data.store, symbol, date);
+    await data.history.load?.(symbol, asOf);
     // The bar the agents see last: on a weekend or holiday as-of, the trading day before it.
-    barDate = snapshotAt(store, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
+    barDate = snapshotAt(data.history, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
     const indicators: Indicators = {};
     let outcome: AnalysisEvent | undefined;
     for await (const event of analyst.analyze(symbol, asOf, 'cli')) {
@@ -53,8 +79,12 @@ export function exitCodeOf(results: AnalyzeResult[]): number {
 /** `symbols` are in canonical form, without repeats (the argument's parser sees to that). Resolves to the exit code. */
 export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Promise<number> {
   const store = new MarketStore({ dataDir: options.dataDir });
+  // Provider warnings (a cached copy standing in for an unreachable provider, a rate limit) go to stderr as they are.
+  const warn = (message: string) => process.stderr.write(`signals: warning: ${message}\n`);
+  const config = providerConfig(options, store, { info: () => undefined, warn, error: warn });
+  const data: Data = { store, history: createHistory(config), live: options.provider !== 'replay', clock: config.clock ?? Date.now };
   const analyst = new Analyst({
-    store,
+    store: data.history,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
@@ -73,7 +103,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   let tables = 0;
   for (const symbol of symbols) {
     if (showProgress) process.stderr.write(`analysing ${symbol}…\r`);
-    const result = await analyseOne(analyst, store, symbol, options.asOf);
+    const result = await analyseOne(analyst, data, symbol, options.asOf);
     if (showProgress) process.stderr.write('\x1b[2K');
     results.push(result);
     if (result.action === 'ERROR') process.stderr.write(`signals: ${result.error.message}\n`);

@@ -21,6 +21,9 @@ export const ExitCode: Record<ErrorCode, number> = {
   STATE_UNWRITABLE: 13,
   STATE_CORRUPT: 14,
   CONFIG_INVALID: 15,
+  PROVIDER_AUTH_FAILED: 16,
+  PROVIDER_UNAVAILABLE: 17,
+  PROVIDER_LIMIT: 18,
   INTERNAL: 1,
 };
 

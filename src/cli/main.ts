@@ -99,9 +99,11 @@ Examples:
   signals analyze AAPL NVDA --as-of 2022-06-15 --json | jq '.[].action'
   signals analyze AAPL NVDA --jsonl | jq -r '[.symbol, .action, .confidence] | @tsv'
   signals analyze MYCO --data-dir ./my-csvs      (reads ./my-csvs/MYCO.csv)
+  signals analyze AAPL --provider yahoo --json   (as of now, from Yahoo; cached)
 
 Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 data error, 10 analysis failed,
-11 some symbols failed (the others are printed), 1 internal error. With several symbols that all fail: the first one's code.`,
+11 some symbols failed (the others are printed), 16 provider refused the key, 17 provider unavailable,
+1 internal error. With several symbols that all fail: the first one's code.`,
     )
     .action(run(async (symbols: string[]) => (await import('./analyze.js')).runAnalyze(symbols, analyze.opts())));
 
@@ -131,7 +133,7 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
 
   const serve = command(root, 'serve', SERVE, SERVE_RULES, SERVE_CHECKS);
   serve
-    .description('run the WebSocket signal server with its market monitor on the replayed bundled data')
+    .description('run the WebSocket signal server with its market monitor on the replayed bundled data or a live provider')
     .addHelpText(
       'after',
       `
@@ -141,6 +143,7 @@ Examples:
   signals serve --token alpha --token beta        either token is accepted
   signals serve --from 2020-02-18 --speed 1560    the 2020 crash, four sessions a minute
   signals serve --webhook https://alerts.example/hook --webhook-secret "$SECRET"    BUY/SELL signals POSTed, signed
+  signals serve --provider alpaca                 live prices (APCA_API_KEY_ID, APCA_API_SECRET_KEY)
 
 Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics (docs/protocol.md).`,
     )

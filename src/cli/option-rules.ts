@@ -1,7 +1,7 @@
 // When each command's options apply, and the checks that need I/O: both run before the command, naming the flag or variable.
 import { SignalsError } from '../protocol/errors.js';
 import type { Applicability, AsyncCheck } from './option-spec.js';
-import { ANALYSIS, SERVER } from './options.js';
+import { ANALYSIS, PROVIDER, SERVER } from './options.js';
 
 /** "--a applies" or "--a, --b apply". */
 const subject = (names: string[], one: string, several: string) => `${names.join(', ')} ${names.length === 1 ? one : several}`;
@@ -34,7 +34,7 @@ export const SERVE_RULES: Applicability[] = [
 
 export const WATCH_RULES: Applicability[] = [
   {
-    options: ['from', 'speed', 'threshold', ...Object.keys(SERVER), ...Object.keys(ANALYSIS)],
+    options: ['from', 'speed', 'threshold', 'pollInterval', 'loop', ...Object.keys(PROVIDER), ...Object.keys(SERVER), ...Object.keys(ANALYSIS)],
     applies: (v) => v.local === true,
     message: (names) => `${subject(names, 'applies', 'apply')} only with --local (the in-process server); a remote server has its own settings`,
     fromEnv: 'ignore',

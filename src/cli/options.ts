@@ -8,6 +8,12 @@ import { DEFAULT_RETENTION, FSYNC_POLICIES, type FsyncPolicy } from '../log/sign
 import { SESSION_MINUTES } from '../market/session.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../orchestrator/orchestrator.js';
+import { DEFAULT_ALPACA_DATA_URL, ALPACA_FEEDS, type AlpacaFeedName } from '../providers/alpaca-rest.js';
+import { DEFAULT_ALPACA_STREAM_URL } from '../providers/alpaca-stream.js';
+import { defaultProviderCacheDir } from '../providers/disk-cache.js';
+import { DEFAULT_FRED_URL } from '../providers/fred.js';
+import { PROVIDERS, type ProviderName } from '../providers/provider.js';
+import { DEFAULT_YAHOO_URL } from '../providers/yahoo.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { DEFAULT_FROM, DEFAULT_PRICE_RATE, DEFAULT_SEED, DEFAULT_SYMBOLS, DEFAULT_THRESHOLD_PCT, DEFAULT_URL } from './defaults.js';
 import { flag, optional, withDefault, type Spec, type Values } from './option-spec.js';
@@ -163,6 +169,75 @@ const REPLAY = {
   from: withDefault({ arg: 'date', help: 'first day of the replay', env: 'SIGNALS_FROM', parse: calendarDate(), default: DEFAULT_FROM }),
 };
 
+/** Where market data comes from: the provider, its cache, its URLs (keys come from the environment only, see README). */
+export const PROVIDER = {
+  provider: withDefault<ProviderName>({
+    arg: 'name',
+    help: 'market data: replay (the bundled data, offline), yahoo (no key), alpaca (APCA_API_KEY_ID and APCA_API_SECRET_KEY); FRED_API_KEY adds FRED macro data to any',
+    env: 'SIGNALS_PROVIDER',
+    choices: PROVIDERS,
+    parse: oneOf(PROVIDERS),
+    default: 'replay',
+  }),
+  offline: flag({ help: "use only the provider cache (whatever its age), never the provider's servers" }),
+  cacheDir: withDefault({
+    arg: 'dir',
+    help: 'where provider answers are cached',
+    env: 'SIGNALS_CACHE_DIR',
+    parse: nonBlank(),
+    default: defaultProviderCacheDir(),
+  }),
+  alpacaFeed: withDefault<AlpacaFeedName>({
+    arg: 'feed',
+    help: "alpaca's data feed: iex (free plan, 30 symbols) or sip (paid plans)",
+    env: 'SIGNALS_ALPACA_FEED',
+    choices: ALPACA_FEEDS,
+    parse: oneOf(ALPACA_FEEDS),
+    default: 'iex',
+  }),
+  yahooUrl: withDefault({
+    arg: 'url',
+    help: 'base URL of the Yahoo chart API',
+    env: 'SIGNALS_YAHOO_URL',
+    parse: httpUrl(),
+    default: DEFAULT_YAHOO_URL,
+  }),
+  alpacaDataUrl: withDefault({
+    arg: 'url',
+    help: "base URL of Alpaca's market-data REST API",
+    env: 'SIGNALS_ALPACA_DATA_URL',
+    parse: httpUrl(),
+    default: DEFAULT_ALPACA_DATA_URL,
+  }),
+  alpacaStreamUrl: withDefault({
+    arg: 'url',
+    help: "base URL of Alpaca's market-data stream",
+    env: 'SIGNALS_ALPACA_STREAM_URL',
+    parse: wsUrl(),
+    default: DEFAULT_ALPACA_STREAM_URL,
+  }),
+  fredUrl: withDefault({ arg: 'url', help: 'base URL of the FRED API', env: 'SIGNALS_FRED_URL', parse: httpUrl(), default: DEFAULT_FRED_URL }),
+  marketClock: optional({
+    arg: 'time',
+    help: 'start the market clock of a live provider at this ISO time, running at wall speed (for recorded data)',
+    parse: dateOrTime('start'),
+    hidden: true,
+  }),
+};
+export type ProviderOptions = Values<typeof PROVIDER>;
+
+/** A live feed's options: how often Yahoo is asked, and whether a replay starts again at its end. */
+const FEED = {
+  pollInterval: withDefault({
+    arg: 'seconds',
+    help: 'with --provider yahoo: seconds between rounds of quote requests (one per watched symbol), 1 to 3600',
+    env: 'SIGNALS_POLL_INTERVAL',
+    parse: decimal(1, 3600),
+    default: 15,
+  }),
+  loop: flag({ help: 'at the end of the replayed data, start again at --from (the default)', negatable: 'stop at the end of the replayed data' }),
+};
+
 export const SERVE = {
   host: withDefault({ arg: 'host', help: 'interface to bind', env: 'SIGNALS_HOST', parse: nonBlank(), default: '127.0.0.1' }),
   port: withDefault({ arg: 'port', help: 'port, 0 to 65535 (0 picks a free one)', env: 'SIGNALS_PORT', parse: wholeNumber(0, 65535), default: 8000 }),
@@ -175,6 +250,8 @@ export const SERVE = {
     defaultHelp: DEFAULT_SYMBOLS.join(','),
   }),
   ...REPLAY,
+  ...FEED,
+  ...PROVIDER,
   token: optional({
     arg: 'token',
     help: 'require this static token (?token= or Authorization: Bearer); repeat it, or give a comma-separated list, for several',
@@ -295,6 +372,8 @@ export const WATCH = {
   }),
   speed: withDefault({ arg: 'x', help: 'with --local: replay speed', env: 'SIGNALS_SPEED', parse: aboveZero(), default: SESSION_MINUTES }),
   threshold: withDefault({ arg: 'percent', help: 'with --local: re-analysis threshold', parse: aboveZero(), default: DEFAULT_THRESHOLD_PCT }),
+  ...FEED,
+  ...PROVIDER,
   ...flagsOnly(SERVER),
   ...ANALYSIS,
   ...CONFIG,
@@ -311,6 +390,7 @@ export const ANALYZE = {
     parse: calendarDate(),
   }),
   color,
+  ...PROVIDER,
   ...ANALYSIS,
   ...CONFIG,
 };

@@ -1,9 +1,9 @@
 // `signals serve`: the WebSocket server on the replayed bundled market, until SIGINT or SIGTERM.
 import { defaultAgents } from '../agents/index.js';
-import { ReplayFeed } from '../market/replay.js';
 import { MarketStore } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
 import { Analyst } from '../core/analyst.js';
+import { createProvider } from '../providers/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { SignalCore } from '../core/signal-core.js';
 import { MemoryLog } from '../log/memory-log.js';
@@ -12,6 +12,7 @@ import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
 import { webhookLabels, Webhooks } from '../webhooks/webhooks.js';
+import { providerConfig } from './provider.js';
 import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
 function rateLimits(options: ServiceOptions) {
@@ -63,15 +64,19 @@ export function buildService(options: ServiceOptions): Service {
   for (const s of symbols) {
     if (!store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`signals symbols\` lists them`);
   }
-  const feed = new ReplayFeed(store, {
-    from: options.from,
-    speed: options.speed,
-    seed: options.seed,
-    onError: (symbol, error) =>
-      logger.error('no prices for a symbol: its data could not be read', { symbol, error: error instanceof Error ? error.message : String(error) }),
-  });
+  const provider = createProvider(
+    providerConfig(options, store, logger, {
+      from: options.from,
+      speed: options.speed,
+      seed: options.seed,
+      loop: options.loop ?? true,
+      onError: (symbol, error) =>
+        logger.error('no prices for a symbol: its data could not be read', { symbol, error: error instanceof Error ? error.message : String(error) }),
+    }),
+  );
+  const feed = provider.feed;
   const analyst = new Analyst({
-    store,
+    store: provider.history,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
@@ -119,8 +124,11 @@ export function buildService(options: ServiceOptions): Service {
     async start() {
       let port: number;
       try {
+        // The provider first: a refused key or an unreachable provider ends the start before anything listens.
+        await provider.open();
         port = await server.start();
       } catch (error) {
+        feed.stop();
         await log.close();
         throw error;
       }
@@ -183,8 +191,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
   }
   logger.info('signals serve listening', {
     url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/ws/signals`,
-    from: options.from,
-    speed: options.speed,
+    provider: options.provider,
+    ...(options.provider === 'replay' ? { from: options.from, speed: options.speed, loop: options.loop ?? true } : {}),
     symbols: options.symbols.join(','),
     auth: secured,
     state_dir: options.stateDir,

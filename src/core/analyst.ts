@@ -1,14 +1,15 @@
 // One analysis of a symbol as of a time: the snapshot the agents may see, the agents, the consensus. Shared by serve, watch and analyze.
 import type { Agent } from '../agents/agent.js';
 import { snapshotAt } from '../market/snapshot.js';
-import type { MarketStore } from '../market/store.js';
+import type { HistorySource } from '../market/history.js';
 import type { Bar } from '../market/types.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
 
 export interface AnalystOptions {
-  store: MarketStore;
+  /** Where snapshots come from: the bundled data, or a provider's history. */
+  store: HistorySource;
   agents: Agent[];
   consensus?: ConsensusConfig | undefined;
   /** Per-agent time limit (default 5 s). */
@@ -53,12 +54,14 @@ export class Analyst {
   }
 
   /** The events of one analysis as of `asOf`, as they happen; `live` is today's bar so far, when the market is open. */
-  analyze(symbol: string, asOf: string, trigger: Trigger, live?: Bar): AsyncGenerator<AnalysisEvent> {
-    return this.orchestrator.analyze(snapshotAt(this.options.store, symbol, asOf, live ? { live } : {}), trigger);
+  async *analyze(symbol: string, asOf: string, trigger: Trigger, live?: Bar): AsyncGenerator<AnalysisEvent> {
+    await this.options.store.load?.(symbol, asOf);
+    yield* this.orchestrator.analyze(snapshotAt(this.options.store, symbol, asOf, live ? { live } : {}), trigger);
   }
 
   /** One analysis to its end: the signal or the no-signal decision. */
-  final(symbol: string, asOf: string, trigger: Trigger): Promise<SignalUpdate | DecisionUpdate> {
+  async final(symbol: string, asOf: string, trigger: Trigger): Promise<SignalUpdate | DecisionUpdate> {
+    await this.options.store.load?.(symbol, asOf);
     return this.orchestrator.final(snapshotAt(this.options.store, symbol, asOf), trigger);
   }
 }

@@ -1,5 +1,6 @@
 // The application, apart from any transport: feed -> monitor -> scheduler -> orchestrator -> publish, with per-symbol seq and failures.
-import type { MarketFeed, Tick } from '../market/feed.js';
+import type { MarketState } from '../market/calendar.js';
+import type { FeedState, FeedStatus, MarketFeed, Tick } from '../market/feed.js';
 import { MarketMonitor } from '../market/monitor.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
 import { ErrorCode } from '../protocol/errors.js';
@@ -41,13 +42,25 @@ export interface CoreStatus {
   watched_symbols: string[];
   market_time: string;
   feed: string;
-  /** `running` once started, `ended` when a replay has run out of data, `stopped` before start and after stop. */
+  /** See FEED_STATES in market/feed.ts. */
   feed_state: FeedState;
+  /** The US equities market at the market clock: `open`, `closed`, `pre` or `post`. */
+  market_state: MarketState;
   threshold_pct: number;
 }
 
-export const FEED_STATES = ['stopped', 'running', 'ended'] as const;
-export type FeedState = (typeof FEED_STATES)[number];
+/** A change of the feed's state or of the market's, for everyone connected (not one symbol's subscribers). */
+export interface FeedEvent {
+  feed: string;
+  feed_state: FeedState;
+  market_state: MarketState;
+  market_time: string;
+  reason: string;
+  cycle?: number;
+}
+
+/** How often the core looks whether the market opened or closed. */
+const MARKET_CHECK_MS = 1_000;
 
 /**
  * @example
@@ -66,6 +79,9 @@ export class SignalCore {
   /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
   private readonly interest = new Map<string, number>();
   private state: FeedState = 'stopped';
+  private market: MarketState | undefined;
+  private marketTimer: NodeJS.Timeout | undefined;
+  private readonly feedListeners = new Set<(event: FeedEvent) => void>();
 
   constructor(private readonly options: CoreOptions) {
     this.analyst = options.analyst;
@@ -89,15 +105,52 @@ export class SignalCore {
       { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
     );
     this.configured = new Set(options.symbols.map(normaliseSymbol));
-    options.feed.onEnd(() => {
-      this.state = 'ended';
-      options.logger.warn(
-        'the market feed has run out of data: no more prices or triggered analyses; restart with an earlier --from to replay another stretch',
-        {
-          market_time: options.feed.now(),
-        },
-      );
-    });
+    options.feed.onStatus((status) => this.feedChanged(status));
+  }
+
+  /** Adds a listener of feed and market state changes; returns the function that removes it. */
+  onFeedEvent(listener: (event: FeedEvent) => void): () => void {
+    this.feedListeners.add(listener);
+    return () => this.feedListeners.delete(listener);
+  }
+
+  /** The feed's and the market's state now, as a FeedEvent (what a client is told on connecting). */
+  feedEvent(reason: string): FeedEvent {
+    return {
+      feed: this.options.feed.name,
+      feed_state: this.state,
+      market_state: this.options.feed.marketState(),
+      market_time: this.options.feed.now(),
+      reason,
+    };
+  }
+
+  private feedChanged(status: FeedStatus): void {
+    if (this.state === 'stopped') return;
+    this.state = status.state;
+    const fields = { feed: this.options.feed.name, feed_state: status.state, market_time: this.options.feed.now(), cycle: status.cycle };
+    if (status.state === 'running') this.options.logger.info(status.reason, fields);
+    else this.options.logger.warn(status.reason, fields);
+    this.announce({ ...this.feedEvent(status.reason), ...(status.cycle !== undefined ? { cycle: status.cycle } : {}) });
+  }
+
+  /** Tells listeners when the market opens or closes (checked every second: the replay's clock runs fast). */
+  private checkMarket(): void {
+    const market = this.options.feed.marketState();
+    if (market === this.market) return;
+    const first = this.market === undefined;
+    this.market = market;
+    if (!first) this.announce(this.feedEvent(`the market is now ${market}`));
+  }
+
+  private announce(event: FeedEvent): void {
+    for (const listener of this.feedListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.logger.error('feed listener failed', { error: String(error) });
+      }
+    }
   }
 
   /** Adds a publisher; returns the function that removes it. */
@@ -108,14 +161,17 @@ export class SignalCore {
 
   start(): void {
     for (const symbol of this.configured) this.options.feed.watch(symbol);
+    this.state = 'running';
     this.options.feed.start();
     this.monitor.start();
-    this.state = 'running';
+    this.checkMarket();
+    this.marketTimer = setInterval(() => this.checkMarket(), MARKET_CHECK_MS);
   }
 
   /** Stops the feed and the monitor; resolves once the analyses under way have finished. */
   async stop(): Promise<void> {
     this.monitor.stop();
+    clearInterval(this.marketTimer);
     this.options.feed.stop();
     this.state = 'stopped';
     await this.scheduler.idle();
@@ -139,10 +195,11 @@ export class SignalCore {
     return this.analyst.agents();
   }
 
-  /** Someone wants `symbol`'s prices and analyses: the feed quotes it until every interest is released. */
+  /** Someone wants `symbol`'s prices and analyses: the feed quotes it until every interest is released. Throws what the feed's `watch` throws. */
   watch(symbol: string): void {
-    this.interest.set(symbol, (this.interest.get(symbol) ?? 0) + 1);
+    // First the feed, which may refuse (a provider's symbol limit): a refused symbol is no interest.
     this.options.feed.watch(symbol);
+    this.interest.set(symbol, (this.interest.get(symbol) ?? 0) + 1);
   }
 
   /** Releases one `watch`; a symbol nobody wants any more stops being watched, unless configured. */
@@ -199,6 +256,7 @@ export class SignalCore {
       market_time: this.options.feed.now(),
       feed: this.options.feed.name,
       feed_state: this.state,
+      market_state: this.options.feed.marketState(),
       threshold_pct: this.options.thresholdPct,
     };
   }

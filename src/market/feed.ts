@@ -1,4 +1,6 @@
 // The market feed interface: what the monitor and the server need from any price source (replay or live).
+import { FEED_STATES } from '../protocol/messages.js';
+import type { MarketState } from './calendar.js';
 import type { Bar } from './types.js';
 
 /** The latest quote of one symbol, with today's bar so far. */
@@ -14,6 +16,17 @@ export interface Tick {
   bar: Bar;
 }
 
+export { FEED_STATES };
+export type FeedState = (typeof FEED_STATES)[number];
+
+export interface FeedStatus {
+  state: FeedState;
+  /** Why, for people: logged and sent to clients. */
+  reason: string;
+  /** A replay that looped: the number of the cycle now starting (the first is 1). */
+  cycle?: number;
+}
+
 /**
  * A source of live prices. The replay of bundled history implements it; a live provider
  * (a broker or data vendor's stream) would too, without changes to the monitor or the server.
@@ -22,15 +35,20 @@ export interface MarketFeed {
   readonly name: string;
   /** The market clock, ISO UTC: the as-of time of every analysis. */
   now(): string;
-  /** Starts quoting a symbol (again: no effect). Throws UNKNOWN_SYMBOL when the feed has no such symbol. */
+  /**
+   * Starts quoting a symbol (again: no effect). Throws UNKNOWN_SYMBOL when the feed has no such symbol,
+   * PROVIDER_LIMIT when a live provider's symbol limit is reached.
+   */
   watch(symbol: string): void;
   unwatch(symbol: string): void;
   watched(): string[];
   /** The latest tick of a watched symbol, if it has traded yet. */
   quote(symbol: string): Tick | undefined;
   onTick(listener: (tick: Tick) => void): void;
-  /** Called once if the feed runs out of data (a replay reaching its last day); live feeds never do. */
-  onEnd(listener: () => void): void;
+  /** The US equities market's state at `now()`. */
+  marketState(): MarketState;
+  /** Called when the feed's state changes (a stream lost and back, a replay ending or starting a new cycle). */
+  onStatus(listener: (status: FeedStatus) => void): void;
   start(): void;
   stop(): void;
 }

@@ -1,6 +1,7 @@
 // The embedded market feed: the bundled daily history replayed as a live market, faster than real time.
 import { SignalsError } from '../protocol/errors.js';
-import type { MarketFeed, Tick } from './feed.js';
+import { marketState, type MarketState } from './calendar.js';
+import type { FeedStatus, MarketFeed, Tick } from './feed.js';
 import { minuteOfSession, sessionOpen, SESSION_MINUTES } from './session.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketStore } from './store.js';
@@ -15,6 +16,8 @@ export interface ReplayOptions {
   seed: number;
   /** Wall time between ticks. */
   stepMs?: number;
+  /** At the end of the data, start again at `from` (default); false: stop there. */
+  loop?: boolean;
   /**
    * Called once for a symbol whose data fails to load while the replay runs: that symbol gets no more
    * ticks, the others go on (the error must not escape the timer and end the process).
@@ -85,7 +88,9 @@ export class ReplayFeed implements MarketFeed {
   private readonly paths = new Map<string, DayPath | null>();
   private readonly failed = new Set<string>();
   private readonly listeners: ((tick: Tick) => void)[] = [];
-  private readonly endListeners: (() => void)[] = [];
+  private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
+  private readonly firstDay: number;
+  private cycle = 1;
   private timer: NodeJS.Timeout | undefined;
   private readonly stepMs: number;
   ended = false;
@@ -103,6 +108,7 @@ export class ReplayFeed implements MarketFeed {
     if (options.from < calendar[0]! || this.dayIndex >= calendar.length) {
       throw new SignalsError('DATE_OUT_OF_RANGE', `--from ${options.from} is outside the replay calendar (${calendar[0]} to ${calendar.at(-1)})`);
     }
+    this.firstDay = this.dayIndex;
     this.clock = sessionOpen(this.days[this.dayIndex]!);
   }
 
@@ -136,8 +142,12 @@ export class ReplayFeed implements MarketFeed {
     this.listeners.push(listener);
   }
 
-  onEnd(listener: () => void): void {
-    this.endListeners.push(listener);
+  marketState(): MarketState {
+    return marketState(this.clock);
+  }
+
+  onStatus(listener: (status: FeedStatus) => void): void {
+    this.statusListeners.push(listener);
   }
 
   start(): void {
@@ -158,17 +168,33 @@ export class ReplayFeed implements MarketFeed {
       // The last step of a session lands on the close exactly, so every day ends on its real close.
       this.clock = Math.min(close, this.clock + this.stepMs * this.options.speed);
     } else {
-      if (this.dayIndex + 1 >= this.days.length) {
+      if (this.dayIndex + 1 < this.days.length) {
+        this.dayIndex += 1;
+      } else if (this.options.loop ?? true) {
+        this.dayIndex = this.firstDay;
+        this.cycle += 1;
+        this.announce({
+          state: 'running',
+          reason: `the replay reached the end of the data (${this.days.at(-1)}) and starts again at ${this.today()}`,
+          cycle: this.cycle,
+        });
+      } else {
         this.ended = true;
         this.stop();
-        for (const listener of this.endListeners) listener();
+        this.announce({
+          state: 'ended',
+          reason: `the replay reached the end of the data (${this.days.at(-1)}); restart with an earlier --from, or without --no-loop`,
+        });
         return;
       }
-      this.dayIndex += 1;
       this.clock = sessionOpen(this.today());
       this.paths.clear();
     }
     this.emitTicks();
+  }
+
+  private announce(status: FeedStatus): void {
+    for (const listener of this.statusListeners) listener(status);
   }
 
   private emitTicks(): void {

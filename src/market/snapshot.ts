@@ -3,6 +3,7 @@ import { SignalsError } from '../protocol/errors.js';
 import { headlinesAbout } from './headlines.js';
 import { closeOf } from './publication.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
+import type { HistorySource } from './history.js';
 import type { MarketStore } from './store.js';
 import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation, type Rows } from './types.js';
 
@@ -28,7 +29,7 @@ function closedBars(bars: Rows<Bar>, asOf: string): Bar[] {
 }
 
 /** Everything known about `symbol` at `asOf` (ISO timestamp); nothing published later reaches an agent. */
-export function snapshotAt(store: MarketStore, symbol: string, asOf: string, options: SnapshotOptions = {}): MarketSnapshot {
+export function snapshotAt(store: HistorySource, symbol: string, asOf: string, options: SnapshotOptions = {}): MarketSnapshot {
   const s = normaliseSymbol(symbol);
   const bars = closedBars(store.barRows(s), asOf);
   const benchmark = s === BENCHMARK || !store.has(BENCHMARK) ? [] : closedBars(store.barRows(BENCHMARK), asOf);

@@ -20,6 +20,12 @@ export const ErrorCode = {
   STATE_CORRUPT: 'STATE_CORRUPT',
   CONNECTION_FAILED: 'CONNECTION_FAILED',
   CONFIG_INVALID: 'CONFIG_INVALID',
+  /** A market-data provider refused the API key. */
+  PROVIDER_AUTH_FAILED: 'PROVIDER_AUTH_FAILED',
+  /** A market-data provider could not be reached, or answered with an error, and nothing was cached. */
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  /** A market-data provider's limit on symbols (or connections) is reached. */
+  PROVIDER_LIMIT: 'PROVIDER_LIMIT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

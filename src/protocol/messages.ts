@@ -254,6 +254,27 @@ export const StatusUpdateMessage = z.object({
   id: RequestId.optional(),
 });
 
+/**
+ * What a market feed is doing: `running` while it quotes (or waits for the market to open), `reconnecting`
+ * while a live stream is down, `stalled` while a source that should quote does not, `ended` once a replay
+ * has run out of data; `stopped` before start and after stop.
+ */
+export const FEED_STATES = ['stopped', 'running', 'reconnecting', 'stalled', 'ended'] as const;
+/** The US equities market: `pre` 04:00-09:30 and `post` 16:00-20:00 New York (extended hours), `open` the regular session. */
+export const MARKET_STATES = ['open', 'closed', 'pre', 'post'] as const;
+
+export const FeedStatusMessage = z.object({
+  type: z.literal('feed_status'),
+  data: z.object({
+    feed: z.string().describe('the provider: replay, yahoo, alpaca'),
+    feed_state: z.enum(FEED_STATES),
+    market_state: z.enum(MARKET_STATES).describe('the US equities market at market_time'),
+    market_time: Timestamp,
+    reason: z.string(),
+    cycle: z.number().int().optional().describe('a looping replay: the cycle now starting'),
+  }),
+});
+
 export const HistoryMessage = z.object({
   type: z.literal('history'),
   symbol: z.string(),
@@ -281,6 +302,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   DecisionUpdateMessage,
   AlertMessage,
   StatusUpdateMessage,
+  FeedStatusMessage,
   HistoryMessage,
   ErrorMessage,
 ]);
@@ -289,6 +311,7 @@ export type AgentUpdate = z.infer<typeof AgentUpdateMessage>;
 export type SignalUpdate = z.infer<typeof SignalUpdateMessage>;
 export type DecisionUpdate = z.infer<typeof DecisionUpdateMessage>;
 export type PriceUpdate = z.infer<typeof PriceUpdateMessage>;
+export type FeedStatusUpdate = z.infer<typeof FeedStatusMessage>;
 export type AgentUpdateData = z.infer<typeof AgentUpdateData>;
 
 /** The events one analysis produces, in order: progress and votes, then the consensus or the no-signal decision. */

@@ -16,7 +16,13 @@ export function createMetrics() {
     registry,
     feedState: new Gauge({
       name: 'signals_feed_state',
-      help: 'The market feed: 1 for its current state (running, ended, stopped), 0 for the others',
+      help: 'The market feed: 1 for its current state (running, reconnecting, stalled, ended, stopped), 0 for the others',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+    marketState: new Gauge({
+      name: 'signals_market_state',
+      help: 'The US equities market at the market clock: 1 for its state (open, closed, pre, post), 0 for the others',
       labelNames: ['state'] as const,
       registers: [registry],
     }),

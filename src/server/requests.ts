@@ -2,7 +2,7 @@
 import type { RawData } from 'ws';
 import type { Logger } from '../core/log.js';
 import type { SignalCore } from '../core/signal-core.js';
-import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
+import { CloseCode, CloseReason, ErrorCode, SignalsError } from '../protocol/errors.js';
 import { clientMessageTypes, clientSchemas, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Connection } from './connection.js';
@@ -132,6 +132,18 @@ export class Requests {
         refused.push(symbol);
         continue;
       }
+      // The first subscriber of a symbol makes the core watch it (the last to leave releases it); a provider's
+      // symbol limit may refuse it, and then this subscription fails alone.
+      if (!already && this.context.hub.join(connection, symbol) === 1) {
+        try {
+          core.watch(symbol);
+        } catch (error) {
+          this.context.hub.leave(connection, symbol);
+          if (!(error instanceof SignalsError)) throw error;
+          this.error(connection, error.code, error.message, id);
+          continue;
+        }
+      }
       const cursor = already ? undefined : since(symbol);
       const recovered = cursor !== undefined ? this.recoverable(symbol, cursor) : undefined;
       this.context.hub.sendTo(connection, {
@@ -145,8 +157,6 @@ export class Requests {
         ...(id !== undefined ? { id } : {}),
       });
       if (already) continue;
-      // The first subscriber of a symbol makes the core watch it; the last to leave releases it.
-      if (this.context.hub.join(connection, symbol) === 1) core.watch(symbol);
       if (recovered && cursor) {
         this.replay(connection, symbol, cursor.seq);
         continue;

@@ -6,9 +6,9 @@ import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
-import { FEED_STATES, type CoreEvent, type SignalCore } from '../core/signal-core.js';
+import type { CoreEvent, FeedEvent, SignalCore } from '../core/signal-core.js';
+import { FEED_STATES, MARKET_STATES, PROTOCOL_VERSION } from '../protocol/messages.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
-import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { VERSION } from '../version.js';
 import { AddressBook, type AddressState } from './addresses.js';
@@ -38,6 +38,7 @@ export interface ServerOptions {
 }
 
 const now = () => new Date().toISOString();
+const feedStatus = (data: FeedEvent) => ({ type: 'feed_status' as const, data });
 /** TCP connections allowed beyond the WebSocket limit, so that HTTP probes and 1013 refusals still get through. */
 const HANDSHAKE_HEADROOM = 64;
 /** Node's timers fire at once past this delay (2^31 - 1 ms). */
@@ -61,6 +62,7 @@ export class SignalServer {
   /** Upgrade requests past routing and not yet accepted (authenticating). */
   private upgrading = 0;
   private readonly unsubscribeCore: () => void;
+  private readonly unsubscribeFeed: () => void;
   private readonly requests: Requests;
   private heartbeat: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
@@ -82,6 +84,8 @@ export class SignalServer {
     this.authOn = authEnabled(options.auth ?? {});
     this.core = options.core;
     this.unsubscribeCore = this.core.onPublish((symbol, event) => this.relay(symbol, event));
+    // The feed's and the market's state concern every client: a stalled or ended feed must not look like a quiet market.
+    this.unsubscribeFeed = this.core.onFeedEvent((event) => this.hub.broadcastAll(feedStatus(event)));
     this.requests = new Requests({
       core: this.core,
       hub: this.hub,
@@ -102,6 +106,8 @@ export class SignalServer {
           this.metrics.connections.set(this.hub.connections.size);
           const state = this.core.feedState;
           for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
+          const market = this.core.status().market_state;
+          for (const s of MARKET_STATES) this.metrics.marketState.set({ state: s }, s === market ? 1 : 0);
         },
         history: (symbol, query) => historyPage(this.core, symbol, query),
         logger: options.logger,
@@ -152,6 +158,7 @@ export class SignalServer {
     clearInterval(this.sweeper);
     clearInterval(this.flusher);
     this.unsubscribeCore();
+    this.unsubscribeFeed();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const c of this.hub.connections) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTTING_DOWN);
     this.http.closeIdleConnections();
@@ -274,6 +281,7 @@ export class SignalServer {
       agents: this.core.agents(),
       symbols: this.core.symbols(),
     });
+    this.hub.sendTo(connection, feedStatus(this.core.feedEvent('connected')));
     if (pathSymbol !== undefined) {
       if (!this.core.has(pathSymbol)) {
         this.requests.error(connection, ErrorCode.UNKNOWN_SYMBOL, `unknown symbol ${pathSymbol}; the connected message lists the symbols`, undefined);

@@ -188,11 +188,19 @@ function Header({ state, colors, width }: { state: DashboardState; colors: boole
   const market = state.marketTime ? `${state.marketTime.slice(0, 10)} ${state.marketTime.slice(11, 16)} UTC` : '—';
   const last = state.lastUpdate ? state.lastUpdate.slice(11, 19) : '—';
   const rightText = width >= 100 ? `market ${market} · updated ${last}` : `${market.replace(' UTC', 'Z')} · upd ${last}`;
+  // The feed behind the connection: a replay that ended or a stream that is down must not look like a quiet market.
+  const feed = state.feed;
+  const feedText = feed ? ` · market ${feed.market}${feed.state === 'running' ? '' : ` · feed ${feed.state}`}` : '';
+  const feedColor = feed && feed.state !== 'running' ? 'yellow' : color;
   // Truncate the location, never the status: the line must fit in the terminal's width.
-  const room = Math.max(10, width - rightText.length - status.length - 22);
+  const room = Math.max(10, width - rightText.length - status.length - feedText.length - 22);
   return (
     <Text wrap="truncate">
-      <Text bold>signals watch</Text> {fit(state.url, room)} <Text color={colors ? color : undefined}>● {status}</Text>
+      <Text bold>signals watch</Text> {fit(state.url, room)}{' '}
+      <Text color={colors ? feedColor : undefined}>
+        ● {status}
+        {feedText}
+      </Text>
       {'  '}
       {rightText}
     </Text>

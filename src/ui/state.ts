@@ -37,6 +37,8 @@ export interface DashboardState {
   connection: ClientState;
   marketTime?: string;
   lastUpdate?: string;
+  /** The server's market feed and the market, from `feed_status`: a stalled or ended feed is shown, not a frozen clock. */
+  feed?: { name: string; state: string; market: string };
   rows: SymbolRow[];
   selected: number;
   log: LogEntry[];
@@ -110,6 +112,14 @@ function onMessage(state: DashboardState, m: ServerMessage): DashboardState {
   switch (m.type) {
     case 'connected':
       return { ...state, agentNames: m.agents };
+    case 'feed_status': {
+      const d = m.data;
+      const feed = { name: d.feed, state: d.feed_state, market: d.market_state };
+      // The first one only says how things are; later ones are news worth a line in the log.
+      const news = state.feed !== undefined && (state.feed.state !== feed.state || state.feed.market !== feed.market || d.cycle !== undefined);
+      const level = d.feed_state === 'running' ? 'info' : 'warning';
+      return { ...state, feed, marketTime: d.market_time, log: news ? log(state, d.reason, level) : state.log };
+    }
     case 'price_update': {
       const d = m.data;
       return {

@@ -38,7 +38,8 @@ describe('signals completion bash', () => {
     expect(complete('signals', 'serve', '--fs')).toEqual(['--fsync']);
     expect(complete('signals', 'serve', '--fsync', '')).toEqual(['always', 'interval', 'never']);
     expect(complete('signals', 'serve', '--log-level', 'd')).toEqual(['debug']);
-    expect(complete('signals', 'watch', '--lo')).toEqual(['--local']);
+    expect(complete('signals', 'watch', '--loc')).toEqual(['--local']);
+    expect(complete('signals', 'serve', '--provider', '')).toEqual(['replay', 'yahoo', 'alpaca']);
     expect(complete('signals', 'completion', '--h')).toEqual(['--help']);
   });
 

@@ -40,7 +40,10 @@ export class ManualFeed implements MarketFeed {
   onTick(listener: (t: Tick) => void) {
     this.listeners.push(listener);
   }
-  onEnd() {}
+  marketState() {
+    return 'open' as const;
+  }
+  onStatus() {}
   start() {}
   stop() {}
 
@@ -70,11 +73,13 @@ export interface TestServerOptions {
   priceRate?: number;
   /** Listen on this port (default: a free one). */
   port?: number;
+  /** The feed (default: a new ManualFeed). */
+  feed?: ManualFeed;
 }
 
 /** A real core and server on a free port; `stop` stops both. */
 export async function startServer(options: TestServerOptions = {}) {
-  const feed = new ManualFeed();
+  const feed = options.feed ?? new ManualFeed();
   const logger = createLogger('silent');
   const analyst = new Analyst({ store, agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }) });
   const core = new SignalCore({

@@ -8,7 +8,7 @@ import { ReplayFeed, syntheticPath } from '../../src/market/replay.js';
 import { sessionOpen } from '../../src/market/session.js';
 import { snapshotAt } from '../../src/market/snapshot.js';
 import { MarketStore } from '../../src/market/store.js';
-import type { Tick } from '../../src/market/feed.js';
+import type { FeedStatus, Tick } from '../../src/market/feed.js';
 
 const store = new MarketStore();
 
@@ -94,15 +94,32 @@ describe('ReplayFeed', () => {
     expect(snap.bars.at(-1)!.close).toBe(tick.price);
   });
 
-  it('stops at the end of the data and says so once', () => {
-    const feed = new ReplayFeed(store, { from: '2025-10-07', speed: 390 * 8, seed: 1 });
-    let ended = 0;
-    feed.onEnd(() => (ended += 1));
+  it('with --no-loop, stops at the end of the data and says so once', () => {
+    const feed = new ReplayFeed(store, { from: '2025-10-07', speed: 390 * 8, seed: 1, loop: false });
+    const statuses: FeedStatus[] = [];
+    feed.onStatus((s) => statuses.push(s));
     feed.watch('SPY');
     for (let i = 0; i < 200; i++) feed.step();
     expect(feed.ended).toBe(true);
-    expect(ended).toBe(1);
+    expect(statuses.map((s) => s.state)).toEqual(['ended']);
     expect(feed.today()).toBe('2025-10-07');
+  });
+
+  it('by default, loops back to --from at the end of the data, announcing each new cycle, and keeps quoting', () => {
+    const feed = new ReplayFeed(store, { from: '2025-10-06', speed: 390 * 8, seed: 1 });
+    const statuses: FeedStatus[] = [];
+    const days = new Set<string>();
+    feed.onStatus((s) => statuses.push(s));
+    feed.onTick((t) => days.add(t.bar.date));
+    feed.watch('SPY');
+    // Two days a cycle, about 13 steps a day at this speed: 200 steps is several cycles.
+    for (let i = 0; i < 200; i++) feed.step();
+    expect(feed.ended).toBe(false);
+    expect(statuses.length).toBeGreaterThanOrEqual(3);
+    expect(statuses.map((s) => s.cycle)).toEqual(statuses.map((_, i) => i + 2));
+    expect(statuses.every((s) => s.state === 'running' && s.reason.includes('starts again at 2025-10-06'))).toBe(true);
+    expect([...days].sort()).toEqual(['2025-10-06', '2025-10-07']);
+    expect(feed.marketState()).toBe('open');
   });
 
   it('a symbol whose data fails to load mid-replay is reported once and gets no ticks; the others go on', () => {

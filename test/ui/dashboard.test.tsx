@@ -224,3 +224,30 @@ describe('Dashboard', () => {
     for (const line of f.split('\n')) expect(line.replace(/\u001B\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(100);
   });
 });
+
+describe('dashboard header: the feed and the market', () => {
+  const feedStatus = (
+    feed_state: 'running' | 'ended' | 'reconnecting',
+    market_state: 'open' | 'closed',
+    reason: string,
+    cycle?: number,
+  ): ServerMessage => ({
+    type: 'feed_status',
+    data: { feed: 'alpaca', feed_state, market_state, market_time: T, reason, ...(cycle ? { cycle } : {}) },
+  });
+
+  it('shows the market state, and a feed that is down or ended instead of a plain "connected"', async () => {
+    const h = harness();
+    h.send(feedStatus('running', 'open', 'connected'));
+    const open = await h.text();
+    expect(open).toMatch(/● connected · market open/);
+    expect(open).not.toMatch(/feed /);
+    h.send(feedStatus('reconnecting', 'open', "alpaca's stream closed (1006); reconnecting"));
+    const down = await h.text();
+    expect(down).toMatch(/● connected · market open · feed reconnecting/);
+    expect(down).toMatch(/alpaca's stream closed \(1006\); reconnecting/);
+    h.send(feedStatus('ended', 'closed', 'the replay reached the end of the data'));
+    expect(await h.text()).toMatch(/market closed · feed ended/);
+    h.app.unmount();
+  });
+});
