@@ -15,7 +15,7 @@ const options = {
   // Bundled, for `analyze`'s start-up: trading-signals, so only the indicators we use load (its full import takes about
   // 40 ms), and commander and chalk, which then load as part of our code rather than as packages resolved from
   // node_modules. The rest stay ordinary imports.
-  external: ['zod', 'ws', 'ink', 'react', 'react/*', 'jose', 'prom-client', 'ink-testing-library'],
+  external: ['zod', 'ws', 'ink', 'react', 'react/*', 'jose', 'prom-client', 'ioredis', 'ink-testing-library'],
   // Commander is CommonJS and requires Node's built-in modules; ES module output has no `require` of its own.
   banner: { js: "import { createRequire as __signalsCreateRequire } from 'node:module'; const require = __signalsCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',

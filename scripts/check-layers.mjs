@@ -16,7 +16,8 @@ import ts from 'typescript';
  * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
  * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the market-data providers (on market) and the signal log beside the core's other
  * collaborators, the backtest and the webhooks beside the server (the backtest runs the core's analyses, the webhooks
- * send its publications); the client speaks only the protocol, and the UI shows what the client receives.
+ * send its publications), and the cluster's Broker beside them too (it connects a node's core to the others); the client
+ * speaks only the protocol, and the UI shows what the client receives.
  */
 const LAYERS = {
   protocol: [],
@@ -31,7 +32,8 @@ const LAYERS = {
   client: ['protocol'],
   ui: ['client'],
   webhooks: ['core'],
-  cli: ['server', 'ui', 'backtest', 'webhooks'],
+  cluster: ['core'],
+  cli: ['server', 'ui', 'backtest', 'webhooks', 'cluster'],
 };
 /** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
 const SHARED = ['version'];

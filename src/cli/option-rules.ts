@@ -30,6 +30,25 @@ export const SERVE_RULES: Applicability[] = [
     fromEnv: 'ignore',
   },
   LLM_MODEL,
+  {
+    options: ['leaseMs'],
+    applies: (v) => v.redisUrl !== undefined,
+    message: (names) => `${subject(names, 'applies', 'apply')} only with --redis-url (a cluster of nodes)`,
+    fromEnv: 'ignore',
+  },
+  {
+    // Webhook cursors are kept per node in its state dir, so each node would deliver the shared log's publications again.
+    options: ['webhook'],
+    applies: (v) => v.redisUrl === undefined,
+    message: (names) => `${subject(names, 'does', 'do')} not apply with --redis-url yet: webhooks run on a single node`,
+    fromEnv: 'error',
+  },
+  {
+    options: ['stateDir', 'fsync'],
+    applies: (v) => v.redisUrl === undefined,
+    message: (names) => `${subject(names, 'does', 'do')} not apply with --redis-url: the signal log is kept in Redis`,
+    fromEnv: 'ignore',
+  },
 ];
 
 export const WATCH_RULES: Applicability[] = [

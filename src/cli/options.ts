@@ -2,6 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_LLM_MODEL, type LlmConfig } from '../agents/sentiment/llm.js';
+import { DEFAULT_LEASE_MS } from '../core/cluster.js';
 import { LEVELS, type Level } from '../core/log.js';
 import { defaultStateDir } from '../log/state-dir.js';
 import { DEFAULT_RETENTION, FSYNC_POLICIES, type FsyncPolicy } from '../log/signal-log.js';
@@ -29,6 +30,7 @@ import {
   nonBlank,
   once,
   oneOf,
+  redisUrl,
   retention,
   symbolList,
   tokenList,
@@ -322,6 +324,19 @@ export const SERVE = {
     env: 'SIGNALS_WEBHOOK_TIMEOUT',
     parse: wholeNumber(100, 600_000),
     default: 10_000,
+  }),
+  redisUrl: optional({
+    arg: 'url',
+    help: 'run as one node of a cluster on this Redis (signal log, leases, relays), e.g. redis://127.0.0.1:6379/0; rediss:// for TLS, a password in the URL',
+    env: 'SIGNALS_REDIS_URL',
+    parse: redisUrl(),
+  }),
+  leaseMs: withDefault({
+    arg: 'ms',
+    help: "with --redis-url: within this time a dead node's symbols are analysed by another, 300 to 600000",
+    env: 'SIGNALS_LEASE_MS',
+    parse: wholeNumber(300, 600_000),
+    default: DEFAULT_LEASE_MS,
   }),
   logLevel: withDefault<Level>({
     arg: 'level',

@@ -132,6 +132,20 @@ export function httpUrlList(): Parser<string[]> {
 /** The WebSocket URL of a signals server (ws's http:// and https:// forms too). */
 export const wsUrl = (): Parser<string> => urlWith(['ws:', 'wss:', 'http:', 'https:'], 'ws://127.0.0.1:8000/ws/signals');
 
+/** A Redis URL: redis:// or rediss:// (TLS), a password in it as usual, and a database number 0 to 15 or none. */
+export function redisUrl(): Parser<string> {
+  const url = urlWith(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0');
+  return (raw) => {
+    const checked = url(raw, undefined);
+    const { pathname, hostname } = new URL(checked);
+    if (hostname === '') throw new BadValue((who) => `${who} "${raw}" names no host; e.g. redis://127.0.0.1:6379/0`);
+    if (!/^(\/([0-9]|1[0-5])?)?$/.test(pathname)) {
+      throw new BadValue((who) => `${who}: the database is a number from 0 to 15 after the host (redis://host:6379/0), got "${pathname.slice(1)}"`);
+    }
+    return checked;
+  };
+}
+
 /**
  * Static tokens for an option given once or more (`--token a --token b`): each value is one token or a
  * comma-separated list, collected in order. A value with no token in it (`""`, `" "`, `","`) is an error rather

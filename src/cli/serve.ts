@@ -4,15 +4,18 @@ import { MarketStore } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
 import { Analyst } from '../core/analyst.js';
 import { createProvider } from '../providers/index.js';
+import { DEFAULT_LEASE_MS } from '../core/cluster.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { SignalCore } from '../core/signal-core.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { SegmentLog } from '../log/segment-log.js';
+import { redactedUrl } from '../log/redis-link.js';
 import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
 import { webhookLabels, Webhooks } from '../webhooks/webhooks.js';
 import { providerConfig } from './provider.js';
+import { clusterNode } from './cluster.js';
 import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
 function rateLimits(options: ServiceOptions) {
@@ -46,14 +49,16 @@ export interface Service {
   /** The authentication the server enforces. */
   auth: AuthOptions;
   log: SignalLog;
+  /** In a cluster, this node's id. */
+  node?: string | undefined;
   /** Listens, then starts the market feed; resolves with the port. */
   start(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /** The options of a service: those of `serve`, where without a state dir the signal log is kept in memory (`watch --local`). */
-export type ServiceOptions = Omit<ServeOptions, 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout'> &
-  Partial<Pick<ServeOptions, 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout'>>;
+type LogOptions = 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout' | 'redisUrl' | 'leaseMs';
+export type ServiceOptions = Omit<ServeOptions, LogOptions> & Partial<Pick<ServeOptions, LogOptions>>;
 
 /** Builds the service from checked options (also used by `watch --local`); opens the signal log, so state dir errors come first. */
 export function buildService(options: ServiceOptions): Service {
@@ -81,21 +86,44 @@ export function buildService(options: ServiceOptions): Service {
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
   });
+  // With --redis-url this process is one node of a cluster: the log is in Redis, and a Broker shares the work.
+  const cluster =
+    options.redisUrl === undefined
+      ? undefined
+      : clusterNode({
+          redisUrl: options.redisUrl,
+          leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+          retention: options.retention,
+          connections: (): number => server.connections,
+          logger,
+        });
   const log =
-    options.stateDir === undefined
+    cluster?.log ??
+    (options.stateDir === undefined
       ? new MemoryLog(options.retention)
       : SegmentLog.open({
           dir: options.stateDir,
           ...(options.retention ? { retention: options.retention } : {}),
           ...(options.fsync ? { fsync: options.fsync } : {}),
           warn: (message, fields) => logger.warn(message, fields),
-        });
-  const core = new SignalCore({ analyst, feed, log, symbols, thresholdPct: options.threshold, priceRate: options.priceRate, logger });
+        }));
+  const core = new SignalCore({
+    analyst,
+    feed,
+    log,
+    symbols,
+    thresholdPct: options.threshold,
+    priceRate: options.priceRate,
+    logger,
+    cluster: cluster?.broker,
+  });
+  cluster?.broker.attach(core);
   const server = new SignalServer({
     host: options.host,
     port: options.port,
     core,
     auth,
+    cluster: cluster?.broker,
     metricsToken: options.metricsToken,
     limits: rateLimits(options),
     fastPath: process.env.SIGNALS_WS_FAST_PATH !== '0',
@@ -121,7 +149,9 @@ export function buildService(options: ServiceOptions): Service {
     logger,
     auth,
     log,
+    node: cluster?.broker.nodeId,
     async start() {
+      await cluster?.open();
       let port: number;
       try {
         // The provider first: a refused key or an unreachable provider ends the start before anything listens.
@@ -130,6 +160,7 @@ export function buildService(options: ServiceOptions): Service {
       } catch (error) {
         feed.stop();
         await log.close();
+        await cluster?.close();
         throw error;
       }
       // Before the core: a webhook first catches up with what the log holds past its cursor.
@@ -144,8 +175,10 @@ export function buildService(options: ServiceOptions): Service {
     async stop() {
       await core.stop();
       await webhooks?.stop();
+      await cluster?.broker.stop();
       await server.stop();
       await log.close();
+      await cluster?.link.close();
     },
   };
 }
@@ -195,7 +228,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     ...(options.provider === 'replay' ? { from: options.from, speed: options.speed, loop: options.loop ?? true } : {}),
     symbols: options.symbols.join(','),
     auth: secured,
-    state_dir: options.stateDir,
+    ...(options.redisUrl === undefined ? { state_dir: options.stateDir } : { redis: redactedUrl(options.redisUrl), node: service.node }),
     epoch: service.log.epoch,
     ...(options.webhook ? { webhooks: webhookLabels(options.webhook).join(',') } : {}),
   });

@@ -9,6 +9,7 @@ import type { LogRecord, Publication, ReadOptions, SignalLog } from '../log/sign
 import type { AgentUpdate, PriceUpdate, Trigger } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Analyst } from './analyst.js';
+import type { Cluster } from './cluster.js';
 import type { Logger } from './log.js';
 
 /** What a subscriber of a symbol is sent: progress and votes, the outcome of an analysis (logged), prices. */
@@ -16,6 +17,9 @@ export type CoreEvent = AgentUpdate | Publication | PriceUpdate;
 
 /** Receives every event the core publishes, in order; the WebSocket server is one, the CLI another. */
 export type Publisher = (symbol: string, event: CoreEvent) => void;
+
+/** Receives the events other nodes of a cluster published, for this node's subscribers; `lagMs` since they were published. */
+export type Relay = (symbol: string, event: CoreEvent, lagMs: number) => void;
 
 export interface CoreOptions {
   analyst: Analyst;
@@ -32,6 +36,11 @@ export interface CoreOptions {
   /** Price updates per second per symbol, at most. */
   priceRate: number;
   logger: Logger;
+  /**
+   * Absent with one process. In a cluster, only the owner of a symbol analyses it and quotes its prices;
+   * the other nodes hand it their requests and relay what it publishes.
+   */
+  cluster?: Cluster | undefined;
 }
 
 /** The state of the application, for status requests. */
@@ -75,6 +84,7 @@ export class SignalCore {
   private readonly scheduler: AnalysisScheduler;
   private readonly monitor: MarketMonitor;
   private readonly publishers = new Set<Publisher>();
+  private readonly relays = new Set<Relay>();
   private readonly configured: Set<string>;
   /** Why each symbol is watched beyond the configured ones: a count of interested parties. */
   private readonly interest = new Map<string, number>();
@@ -97,9 +107,14 @@ export class SignalCore {
     this.monitor = new MarketMonitor(
       options.feed,
       {
-        publishPrice: (tick) => this.emit(tick.symbol, priceUpdate(tick)),
+        publishPrice: (tick) => {
+          if (this.owns(tick.symbol)) this.emit(tick.symbol, priceUpdate(tick));
+        },
+        // Every node's monitor sees the moves; only the owner's acts on them, so a move triggers one analysis.
         trigger: (symbol, reason) => {
-          if (this.scheduler.request(symbol, reason) === 'started') options.logger.debug('analysis triggered', { symbol, trigger: reason });
+          if (this.owns(symbol) && this.scheduler.request(symbol, reason) === 'started') {
+            options.logger.debug('analysis triggered', { symbol, trigger: reason });
+          }
         },
       },
       { thresholdPct: options.thresholdPct, priceRate: options.priceRate },
@@ -153,10 +168,44 @@ export class SignalCore {
     }
   }
 
-  /** Adds a publisher; returns the function that removes it. */
+  /** Adds a publisher of what this node publishes (in a cluster each event is published by one node); returns its remover. */
   onPublish(publisher: Publisher): () => void {
     this.publishers.add(publisher);
     return () => this.publishers.delete(publisher);
+  }
+
+  /** Adds a receiver of what the other nodes of the cluster publish (nothing without one); returns its remover. */
+  onRelay(relay: Relay): () => void {
+    this.relays.add(relay);
+    return () => this.relays.delete(relay);
+  }
+
+  /** An event another node published, for this node's subscribers (the cluster calls this). */
+  relay(symbol: string, event: CoreEvent, lagMs: number): void {
+    for (const relay of this.relays) {
+      try {
+        relay(symbol, event, lagMs);
+      } catch (error) {
+        this.options.logger.error('relay failed', { symbol, type: event.type, error: String(error) });
+      }
+    }
+  }
+
+  /** The symbols this node wants analysed: the configured ones and those someone here is interested in. */
+  wanted(): string[] {
+    return [...new Set([...this.configured, ...this.interest.keys()])];
+  }
+
+  /**
+   * This node now owns `symbol` (the cluster calls this): a symbol with publications continues from the
+   * current price (the next move past the threshold triggers); one never analysed is analysed now.
+   */
+  acquired(symbol: string): void {
+    if (this.monitor.referencePrice(symbol) !== undefined) return;
+    const quote = this.options.feed.quote(symbol);
+    if (quote === undefined) return;
+    if (this.log.latest(symbol) !== undefined) this.monitor.setReference(symbol, quote.price);
+    else this.scheduler.request(symbol, 'initial');
   }
 
   start(): void {
@@ -213,8 +262,12 @@ export class SignalCore {
     if (!this.configured.has(symbol)) this.monitor.forget(symbol);
   }
 
-  /** Asks for an analysis; while one of the symbol runs, requests coalesce into one follow-up. */
-  request(symbol: string, trigger: Trigger): 'started' | 'coalesced' {
+  /** Asks for an analysis; while one of the symbol runs, requests coalesce into one follow-up. In a cluster, the owner runs it. */
+  request(symbol: string, trigger: Trigger): 'started' | 'coalesced' | 'forwarded' {
+    if (this.options.cluster && !this.options.cluster.owns(symbol)) {
+      this.options.cluster.forward(symbol, trigger);
+      return 'forwarded';
+    }
     return this.scheduler.request(symbol, trigger);
   }
 
@@ -259,6 +312,10 @@ export class SignalCore {
       market_state: this.options.feed.marketState(),
       threshold_pct: this.options.thresholdPct,
     };
+  }
+
+  private owns(symbol: string): boolean {
+    return this.options.cluster?.owns(symbol) ?? true;
   }
 
   private async run(symbol: string, trigger: Trigger): Promise<void> {

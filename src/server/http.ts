@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
 import type { HistoryPage, HistoryQuery } from './history.js';
 import type { Hub } from './hub.js';
+import type { ClusterReport } from '../core/cluster.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from './metrics.js';
 
@@ -31,6 +32,8 @@ export interface HttpContext {
   beforeScrape(): void;
   /** A page of a symbol's logged publications (GET /api/v1/signals/{symbol}). */
   history(symbol: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** In a cluster, /healthz reports Redis (503 while it is unreachable) and /ws/status the nodes. */
+  cluster?: ClusterReport | undefined;
   logger: Logger;
 }
 
@@ -73,7 +76,16 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
     return send(res, 400, { error: 'bad request target', code: ErrorCode.BAD_ARGUMENT });
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
-  if (path === '/healthz') return send(res, 200, { status: 'ok', version: VERSION, uptime_s: Math.round((Date.now() - started) / 1000) });
+  if (path === '/healthz') {
+    const redis = context.cluster?.health();
+    const healthy = redis === undefined || redis.status === 'up';
+    return send(res, healthy ? 200 : 503, {
+      status: healthy ? 'ok' : 'unhealthy',
+      version: VERSION,
+      uptime_s: Math.round((Date.now() - started) / 1000),
+      ...(redis ? { redis } : {}),
+    });
+  }
   if (path === '/ws/status') {
     const verdict = await authorizeStatus(req);
     if (verdict === 'limited') return send(res, 429, { error: 'too many failed authentications; try later', code: ErrorCode.RATE_LIMITED });
@@ -86,6 +98,7 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
         rooms: hub.roomSizes(),
       },
       orchestrator: status(),
+      ...(context.cluster ? { cluster: context.cluster.status() } : {}),
     });
   }
   const history = HISTORY_PATH.exec(path);

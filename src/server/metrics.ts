@@ -1,8 +1,12 @@
 // Prometheus metrics of the server, with prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ClusterStatus } from '../core/cluster.js';
 import { VERSION } from '../version.js';
 
-/** Node's default metrics keep their conventional names (process_*, nodejs_*), so standard dashboards work. */
+/**
+ * Node's default metrics keep their conventional names (process_*, nodejs_*), so standard dashboards work.
+ * The cluster's (signals_redis_*, signals_relay_*, signals_leases_*) carry the node's id and appear only in a cluster.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -12,8 +16,39 @@ export function createMetrics() {
     labelNames: ['version', 'node'] as const,
     registers: [registry],
   }).set({ version: VERSION, node: process.version }, 1);
+  const redisUp = new Gauge({
+    name: 'signals_redis_up',
+    help: "1 while this node's connections to Redis are up, 0 while it retries",
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
+  const redisRoundtrip = new Gauge({
+    name: 'signals_redis_roundtrip_seconds',
+    help: "Round trip of this node's last PING to Redis (one every tenth of the lease time)",
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
+  const leasesHeld = new Gauge({
+    name: 'signals_leases_held',
+    help: 'Symbols this node analyses (holds the lease of)',
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    relayLag: new Histogram({
+      name: 'signals_relay_lag_seconds',
+      help: 'From another node publishing an event to this node handing it to its subscribers (across hosts, includes clock skew)',
+      labelNames: ['node'] as const,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    observeCluster(status: ClusterStatus): void {
+      const node = { node: status.node_id };
+      redisUp.set(node, status.redis.status === 'up' ? 1 : 0);
+      if (status.redis.roundtrip_ms !== undefined) redisRoundtrip.set(node, status.redis.roundtrip_ms / 1000);
+      leasesHeld.set(node, Object.values(status.owners).filter((owner) => owner === status.node_id).length);
+    },
     feedState: new Gauge({
       name: 'signals_feed_state',
       help: 'The market feed: 1 for its current state (running, reconnecting, stalled, ended, stopped), 0 for the others',

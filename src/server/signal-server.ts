@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ClusterReport } from '../core/cluster.js';
 import type { Logger } from '../core/log.js';
 import type { CoreEvent, FeedEvent, SignalCore } from '../core/signal-core.js';
 import { FEED_STATES, MARKET_STATES, PROTOCOL_VERSION } from '../protocol/messages.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   /** When set, GET /metrics requires this token (?token= or Authorization: Bearer); otherwise /metrics is open. */
   metricsToken?: string | undefined;
   limits?: Partial<Limits>;
+  /** The cluster this node is part of, shown on /ws/status, /healthz and /metrics; absent with one process. */
+  cluster?: ClusterReport | undefined;
   /** Write pre-built frames through ws internals when they check out (default); false: always `ws.send`. */
   fastPath?: boolean;
   logger: Logger;
@@ -63,6 +66,7 @@ export class SignalServer {
   private upgrading = 0;
   private readonly unsubscribeCore: () => void;
   private readonly unsubscribeFeed: () => void;
+  private readonly unsubscribeRelay: () => void;
   private readonly requests: Requests;
   private heartbeat: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
@@ -86,6 +90,10 @@ export class SignalServer {
     this.unsubscribeCore = this.core.onPublish((symbol, event) => this.relay(symbol, event));
     // The feed's and the market's state concern every client: a stalled or ended feed must not look like a quiet market.
     this.unsubscribeFeed = this.core.onFeedEvent((event) => this.hub.broadcastAll(feedStatus(event)));
+    this.unsubscribeRelay = this.core.onRelay((symbol, event, lagMs) => {
+      if (options.cluster) this.metrics.relayLag.observe({ node: options.cluster.nodeId }, Math.max(0, lagMs) / 1000);
+      this.hub.broadcast(symbol, event);
+    });
     this.requests = new Requests({
       core: this.core,
       hub: this.hub,
@@ -108,7 +116,9 @@ export class SignalServer {
           for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
           const market = this.core.status().market_state;
           for (const s of MARKET_STATES) this.metrics.marketState.set({ state: s }, s === market ? 1 : 0);
+          if (options.cluster) this.metrics.observeCluster(options.cluster.status());
         },
+        cluster: options.cluster,
         history: (symbol, query) => historyPage(this.core, symbol, query),
         logger: options.logger,
       }),
@@ -159,6 +169,7 @@ export class SignalServer {
     clearInterval(this.flusher);
     this.unsubscribeCore();
     this.unsubscribeFeed();
+    this.unsubscribeRelay();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const c of this.hub.connections) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTTING_DOWN);
     this.http.closeIdleConnections();
@@ -168,6 +179,11 @@ export class SignalServer {
     }, 3_000);
     await closed;
     clearTimeout(deadline);
+  }
+
+  /** Open WebSocket connections. */
+  get connections(): number {
+    return this.hub.connections.size;
   }
 
   private statusData(): StatusData {
