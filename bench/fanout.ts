@@ -38,8 +38,8 @@ export const SYMBOLS = [
   'WMT',
   'XOM',
 ];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const progress = (what: string) => process.stderr.write(`  … ${what}\n`);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const progress = (what: string) => process.stderr.write(`  … ${what}\n`);
 
 /** Records one analysis per symbol from the real server, as message templates with the timestamps blanked. */
 export async function recordAnalyses(server: ServerProcess): Promise<string> {
@@ -77,7 +77,7 @@ async function slowClosed(server: ServerProcess): Promise<number> {
 }
 
 /** Sends `analyze` for every symbol `perSecond` times a second until stopped. */
-async function drive(server: ServerProcess, perSecond: number): Promise<() => void> {
+export async function drive(server: ServerProcess, perSecond: number): Promise<() => void> {
   const ws = new WebSocket(server.url, { perMessageDeflate: false });
   await new Promise((r) => ws.once('open', r));
   const timer = setInterval(() => {
@@ -96,7 +96,7 @@ export interface RunResult {
   received: number;
 }
 
-function merge(results: { received: number; histogram: number[] }[], seconds: number): RunResult {
+export function merge(results: { received: number; histogram: number[] }[], seconds: number): RunResult {
   const total = new Float64Array(results[0]!.histogram.length);
   let received = 0;
   for (const r of results) {

@@ -106,7 +106,8 @@ async function wrap(name: ServerProcess['name'], child: ChildProcess, port: numb
   };
 }
 
-export async function startSignals(extra: string[] = []): Promise<ServerProcess> {
+/** `signals serve` with its signal log in a state dir of its own, or, given a Redis URL, as a node of the cluster on it. */
+export async function startSignals(extra: string[] = [], redisUrl?: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     // A state dir of its own: the bench never shares (or is locked out of) the user's signal log.
@@ -116,8 +117,7 @@ export async function startSignals(extra: string[] = []): Promise<ServerProcess>
       'serve',
       '--port',
       '0',
-      '--state-dir',
-      mkdtempSync(join(tmpdir(), 'signals-bench-')),
+      ...(redisUrl === undefined ? ['--state-dir', mkdtempSync(join(tmpdir(), 'signals-bench-'))] : ['--redis-url', redisUrl]),
       '--symbols',
       'SPY',
       '--speed',

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { clusterRun } from './cluster.js';
 import { broadcastRun, memoryRun, recordAnalyses } from './fanout.js';
 import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
@@ -120,4 +121,30 @@ row('slow consumers: healthy p99', `${stalledRun.p99_ms} ms vs ${clean.p99_ms} m
 
 await signals.stop();
 await baseline.stop();
+
+// The same fan-out (the largest size above) through three nodes on a real Redis, against the one node without it.
+const single = fanout.at(-1)!;
+const cluster = await clusterRun(single.clients, { seconds, perSecond, idle });
+results.cluster = {
+  nodes: cluster.nodes,
+  clients: cluster.clients,
+  delivered_per_s: cluster.delivered_per_s,
+  single_node_delivered_per_s: single.delivered_per_s,
+  delivered_ratio: Math.round((cluster.delivered_per_s / single.delivered_per_s) * 1000) / 1000,
+  p50_ms: cluster.p50_ms,
+  p99_ms: cluster.p99_ms,
+  single_node_p50_ms: single.p50_ms,
+  single_node_p99_ms: single.p99_ms,
+  added_p99_ms: cluster.p99_ms - single.p99_ms,
+  bytes_per_connection: cluster.bytes_per_connection,
+  single_node_bytes_per_connection: perConnection,
+  memory_ratio: Math.round((cluster.bytes_per_connection / perConnection) * 100) / 100,
+};
+row(`cluster: 3 nodes ${cluster.clients} clients delivered/s`, `${cluster.delivered_per_s} vs one node ${single.delivered_per_s}`);
+row(
+  'cluster: p50 / p99',
+  `${cluster.p50_ms} / ${cluster.p99_ms} ms vs one node ${single.p50_ms} / ${single.p99_ms} ms (added p99 ${cluster.p99_ms - single.p99_ms} ms)`,
+);
+row(`cluster: memory per idle connection (${idle})`, `${kb(cluster.bytes_per_connection)} vs one node ${kb(perConnection)}`);
+
 if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);

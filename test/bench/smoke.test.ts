@@ -27,5 +27,10 @@ describe('npm run bench -- --smoke', () => {
     expect(report.orchestrator.analyses_per_s).toBeGreaterThan(100);
     expect(report.monitor.ticks_per_s).toBeGreaterThan(1000);
     expect(report.startup.ratio).toBeGreaterThan(1);
+    // The same 60 clients through three nodes on Redis: every delivery made, the figures against one node reported.
+    expect(report.cluster).toMatchObject({ nodes: 3, clients: 60, single_node_delivered_per_s: row.delivered_per_s });
+    expect(report.cluster.delivered_per_s).toBeGreaterThan(500);
+    expect(report.cluster.added_p99_ms).toEqual(expect.any(Number));
+    expect(report.cluster.bytes_per_connection).toEqual(expect.any(Number));
   });
 });

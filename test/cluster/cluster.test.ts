@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServe } from '../helpers/cli.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { startRedis, type TestRedis } from '../../bench/redis.js';
 import { TestClient } from '../helpers/server.js';
 
 const LEASE_MS = 1_000;

@@ -5,7 +5,7 @@ import { redisKeys } from '../../src/log/redis-keys.js';
 import { RedisLink } from '../../src/log/redis-link.js';
 import { RedisLog } from '../../src/log/redis-log.js';
 import type { Publication } from '../../src/log/signal-log.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { startRedis, type TestRedis } from '../../bench/redis.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

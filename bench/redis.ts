@@ -1,4 +1,4 @@
-// A real redis-server (Debian's package) on a free loopback port, with its AOF in a temporary folder; stopped, or restarted on the same data.
+// A real redis-server (Debian's package) on a free loopback port, its AOF in a temporary folder, for the tests and the benchmarks: stopped, or restarted on the same data.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
