@@ -6,6 +6,9 @@ import { startRedis } from './redis.js';
 export interface ClusterResult extends RunResult {
   nodes: number;
   clients: number;
+  /** From the nodes' `signals_relay_lag_seconds`: another node publishing an event to this one handing it on (bucket bounds). */
+  relay_lag_p50_ms: number;
+  relay_lag_p99_ms: number;
   /** Server RSS growth per idle subscribed connection on one node of the cluster, after GC. */
   bytes_per_connection: number;
 }
@@ -32,6 +35,7 @@ export async function clusterRun(clients: number, options: { seconds: number; pe
     await sleep(options.seconds * 1000);
     const results = (await Promise.all(groups.map((g) => g.collect<{ received: number; histogram: number[] }>({ cmd: 'stop' })))).flat();
     stop();
+    const lag = await relayLag(nodes);
     await Promise.all(groups.map((g) => g.stop()));
     await sleep(300);
 
@@ -44,9 +48,34 @@ export async function clusterRun(clients: number, options: { seconds: number; pe
     await node.gc();
     const after = node.rss();
     await idle.stop();
-    return { nodes: nodes.length, clients, ...merge(results, options.seconds), bytes_per_connection: Math.round((after - before) / options.idle) };
+    return {
+      nodes: nodes.length,
+      clients,
+      ...merge(results, options.seconds),
+      relay_lag_p50_ms: lag(0.5),
+      relay_lag_p99_ms: lag(0.99),
+      bytes_per_connection: Math.round((after - before) / options.idle),
+    };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     await redis.destroy();
   }
+}
+
+/** The relay lag histograms of every node, added up; returns the quantile as the upper bound of its bucket, in ms. */
+async function relayLag(nodes: ServerProcess[]): Promise<(q: number) => number> {
+  const buckets = new Map<number, number>();
+  for (const node of nodes) {
+    const text = await (await fetch(`http://127.0.0.1:${node.port}/metrics`)).text();
+    for (const m of text.matchAll(/^signals_relay_lag_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)$/gm)) {
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+    }
+  }
+  const sorted = [...buckets].sort(([a], [b]) => a - b);
+  const count = sorted.at(-1)?.[1] ?? 0;
+  return (q) => {
+    const found = sorted.find(([, cumulative]) => cumulative >= q * count);
+    return found === undefined || count === 0 ? NaN : found[0] * 1000;
+  };
 }

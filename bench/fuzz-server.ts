@@ -67,8 +67,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `signals serve --port 0 --log-level warn` on 127.0.0.1 with every other setting at its default. */
-export async function startServe(): Promise<ServeProcess> {
+/**
+ * Starts `signals serve --port 0 --log-level warn` on 127.0.0.1 with every other setting at its default; given
+ * a Redis URL, as a node of the cluster on it (its signal log in Redis instead of a state dir).
+ */
+export async function startServe(redisUrl?: string): Promise<ServeProcess> {
   const env = { ...process.env };
   // The serve options read SIGNALS_* variables; the suite tests the documented defaults.
   for (const key of Object.keys(env)) if (key.startsWith('SIGNALS_')) delete env[key];
@@ -76,7 +79,16 @@ export async function startServe(): Promise<ServeProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'signals-fuzz-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--inspect=127.0.0.1:0', findUp('bin/signals.js'), 'serve', '--port', '0', '--log-level', 'warn', '--state-dir', stateDir],
+    [
+      '--inspect=127.0.0.1:0',
+      findUp('bin/signals.js'),
+      'serve',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      ...(redisUrl === undefined ? ['--state-dir', stateDir] : ['--redis-url', redisUrl]),
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
       env,

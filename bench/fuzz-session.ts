@@ -48,6 +48,8 @@ export class Session {
     seed: number,
     /** No phase starts after this time (ms since the epoch), and a running one stops at it. */
     private readonly deadline = Infinity,
+    /** Run the server as a node of the cluster on this Redis (`serve --redis-url`). */
+    private readonly redisUrl?: string,
   ) {
     this.rng = new Rng(seed);
   }
@@ -163,7 +165,7 @@ export class Session {
     this.probe?.stop();
     this.probe = undefined;
     await this.server?.stop();
-    this.server = await startServe();
+    this.server = await startServe(this.redisUrl);
     await this.warmUp(this.server);
   }
 

@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --small] [-- --frames N] [-- --seconds N] [-- --seed N] [-- --phase a,c] [-- --json FILE]`: hostile clients against a real server.
+// `npm run fuzz [-- --small] [-- --frames N] [-- --seconds N] [-- --seed N] [-- --phase a,c] [-- --json FILE] [-- --redis-url URL]`: hostile clients against a real server.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     phase: { type: 'string' },
     json: { type: 'string' },
+    'redis-url': { type: 'string' },
   },
 });
 
@@ -42,7 +43,7 @@ if (unknown.length > 0) {
 
 const started = Date.now();
 const deadline = started + seconds * 1000;
-const session = new Session(sizes, seed, deadline);
+const session = new Session(sizes, seed, deadline, values['redis-url']);
 // The hard bound: whatever hangs, the run ends a little after --seconds.
 setTimeout(
   () => {
@@ -52,7 +53,9 @@ setTimeout(
   seconds * 1000 + 15_000,
 ).unref();
 
-console.log(`hostile clients against signals serve (${small ? 'small' : 'full'} run, seed ${seed}, at most ${seconds} s)`);
+console.log(
+  `hostile clients against signals serve${values['redis-url'] ? ' as a cluster node' : ''} (${small ? 'small' : 'full'} run, seed ${seed}, at most ${seconds} s)`,
+);
 console.log(header());
 const reports: PhaseReport[] = [];
 for (const phase of PHASES.filter((p) => ids.includes(p.id))) {

@@ -28,7 +28,9 @@ export function nodeId(): string {
 }
 
 interface Reported extends ClusterNode {
-  /** Until when (ms since the epoch, the node's clock) the report holds without a newer one. */
+  /** When the node reported (ms since the epoch, the node's clock). */
+  reported: number;
+  /** Until when the report holds without a newer one. */
   expires: number;
 }
 
@@ -63,7 +65,7 @@ export class Broker implements Cluster, ClusterReport {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopping = false;
-  private nodes: ClusterNode[] = [];
+  private nodes: Reported[] = [];
   private roundtripMs: number | undefined;
   private readonly detach: (() => void)[] = [];
 
@@ -119,10 +121,17 @@ export class Broker implements Cluster, ClusterReport {
 
   status(): ClusterStatus {
     const self: ClusterNode = { node_id: this.nodeId, started: this.started, connections: this.options.connections(), owns: this.leases.owned() };
-    const nodes = [self, ...this.nodes.filter((n) => n.node_id !== this.nodeId)].sort((a, b) => a.node_id.localeCompare(b.node_id));
-    const owners: Record<string, string> = {};
-    for (const node of nodes) for (const symbol of node.owns) owners[symbol] ??= node.node_id;
-    for (const symbol of self.owns) owners[symbol] = this.nodeId;
+    const others = this.nodes
+      .filter((n) => n.node_id !== this.nodeId)
+      .map(({ node_id, started, connections, owns }) => ({ node_id, started, connections, owns }));
+    const nodes = [self, ...others].sort((a, b) => a.node_id.localeCompare(b.node_id));
+    // From the freshest report that names a symbol; then, fresher still, from this node's own lease checks.
+    const claims = new Map<string, Reported>();
+    for (const node of this.nodes) {
+      for (const symbol of node.owns) if ((claims.get(symbol)?.reported ?? -Infinity) < node.reported) claims.set(symbol, node);
+    }
+    const owners: Record<string, string> = Object.fromEntries([...claims].map(([symbol, node]) => [symbol, node.node_id]));
+    for (const [symbol, holder] of this.leases.holders()) owners[symbol] = holder;
     return { node_id: this.nodeId, lease_ms: this.options.leaseMs, redis: this.health(), nodes, owners: sortedKeys(owners) };
   }
 
@@ -160,15 +169,16 @@ export class Broker implements Cluster, ClusterReport {
       started: this.started,
       connections: this.options.connections(),
       owns: this.leases.owned(),
+      reported: now,
       expires: now + 3 * this.options.leaseMs,
     };
     const redis = this.options.link.commands;
     const [, all] = await Promise.all([redis.hset(redisKeys.nodes, this.nodeId, JSON.stringify(self)), redis.hgetall(redisKeys.nodes)]);
-    const live: ClusterNode[] = [];
+    const live: Reported[] = [];
     const gone: string[] = [];
     for (const [id, json] of Object.entries(all)) {
       const node = parseReport(json);
-      if (node && node.expires >= now) live.push({ node_id: node.node_id, started: node.started, connections: node.connections, owns: node.owns });
+      if (node && node.expires >= now) live.push(node);
       else gone.push(id);
     }
     if (gone.length > 0) await redis.hdel(redisKeys.nodes, ...gone);
@@ -232,7 +242,8 @@ function parseJson(text: string): Record<string, unknown> | undefined {
 
 function parseReport(text: string): Reported | undefined {
   const r = parseJson(text);
-  if (!r || typeof r.node_id !== 'string' || typeof r.started !== 'string' || typeof r.connections !== 'number' || typeof r.expires !== 'number') {
+  const numbers = r && [r.connections, r.reported, r.expires].every((n) => typeof n === 'number');
+  if (!r || !numbers || typeof r.node_id !== 'string' || typeof r.started !== 'string') {
     return undefined;
   }
   return Array.isArray(r.owns) && r.owns.every((s) => typeof s === 'string') ? (r as unknown as Reported) : undefined;

@@ -48,7 +48,7 @@ export class Leases {
   /** Symbol -> until when (performance.now()) this node holds its lease. */
   private readonly held = new Map<string, number>();
   /** Symbol -> the node that held its lease when last asked. */
-  private readonly holders = new Map<string, string>();
+  private readonly lastHolders = new Map<string, string>();
 
   constructor(
     redis: Redis,
@@ -66,7 +66,14 @@ export class Leases {
 
   /** The node holding `symbol`'s lease when last asked (this one's id when it is this node). */
   holder(symbol: string): string | undefined {
-    return this.holds(symbol) ? this.nodeId : this.holders.get(symbol);
+    return this.holds(symbol) ? this.nodeId : this.lastHolders.get(symbol);
+  }
+
+  /** Symbol -> its holder, for each symbol this node asked about at its last renewal (fresher than any node's report). */
+  holders(): Map<string, string> {
+    const now = new Map(this.lastHolders);
+    for (const symbol of this.owned()) now.set(symbol, this.nodeId);
+    return now;
   }
 
   owned(): string[] {
@@ -86,11 +93,12 @@ export class Leases {
     [...wanted].forEach((symbol, i) => {
       const [error, holder] = replies[i] ?? [];
       if (error || typeof holder !== 'string') return;
-      this.holders.set(symbol, holder);
+      this.lastHolders.set(symbol, holder);
       if (holder === this.nodeId) this.held.set(symbol, sent + this.ttlMs);
       else this.held.delete(symbol);
     });
     for (const symbol of dropped) this.held.delete(symbol);
+    for (const symbol of this.lastHolders.keys()) if (!wanted.has(symbol)) this.lastHolders.delete(symbol);
     const after = new Set(this.owned());
     return { gained: [...after].filter((s) => !before.has(s)), lost: [...before].filter((s) => !after.has(s)) };
   }
@@ -99,7 +107,7 @@ export class Leases {
   async claim(symbol: string): Promise<boolean> {
     const sent = performance.now();
     const holder = await this.redis.signalsClaim(redisKeys.lease(symbol), this.nodeId, this.ttlMs);
-    if (holder !== null) this.holders.set(symbol, holder);
+    if (holder !== null) this.lastHolders.set(symbol, holder);
     if (holder !== this.nodeId) return false;
     this.held.set(symbol, sent + this.ttlMs);
     return true;

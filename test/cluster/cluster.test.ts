@@ -185,4 +185,23 @@ describe('three nodes on one Redis', () => {
     expect((await analyze(onB)).data.seq).toBe(before + 1);
     for (const node of [b, c]) expect((await get(`${node.http}/healthz`)).status).toBe(200);
   });
+
+  it('gives its leases back when it shuts down, so the last node takes the symbol without waiting for a lapse', async () => {
+    const id = (await cluster(b)).owners.AAPL as string;
+    const [leaving, staying] = id === b.id ? [b, c] : [c, b];
+    expect([b.id, c.id]).toContain(id);
+    const admin = new Redis(redis.url);
+    try {
+      leaving.child.kill('SIGTERM');
+      expect((await leaving.exited).code).toBe(0);
+      expect(await admin.get('signals:{AAPL}:lease')).not.toBe(leaving.id);
+      expect(await admin.hkeys('signals:nodes')).not.toContain(leaving.id);
+    } finally {
+      admin.disconnect();
+    }
+    const client = await connect(staying);
+    const before = publications(client).at(-1).data.seq as number;
+    expect((await analyze(client)).data.seq).toBe(before + 1);
+    expect((await cluster(staying)).owners.AAPL).toBe(staying.id);
+  });
 });
