@@ -330,6 +330,8 @@ export const SERVE = {
     help: 'run as one node of a cluster on this Redis (signal log, leases, relays), e.g. redis://127.0.0.1:6379/0; rediss:// for TLS, a password in the URL',
     env: 'SIGNALS_REDIS_URL',
     parse: redisUrl(),
+    // It may carry a password.
+    secret: true,
   }),
   leaseMs: withDefault({
     arg: 'ms',

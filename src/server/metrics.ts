@@ -40,7 +40,7 @@ export function createMetrics() {
       name: 'signals_relay_lag_seconds',
       help: 'From another node publishing an event to this node handing it to its subscribers (across hosts, includes clock skew)',
       labelNames: ['node'] as const,
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
     observeCluster(status: ClusterStatus): void {

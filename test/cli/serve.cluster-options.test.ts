@@ -17,7 +17,12 @@ const refused: [string, string[], Record<string, string>, string][] = [
     'SIGNALS_REDIS_URL: the database is a number from 0 to 15 after the host (redis://host:6379/0), got "16"',
   ],
   ['a URL with no host', ['--redis-url', 'redis://'], {}, '--redis-url "redis://" names no host; e.g. redis://127.0.0.1:6379/0'],
-  ['a lease too short to renew', ['--redis-url', 'redis://127.0.0.1:6379', '--lease-ms', '100'], {}, '--lease-ms must be from 300 to 600000, got 100'],
+  [
+    'a lease too short to renew',
+    ['--redis-url', 'redis://127.0.0.1:6379', '--lease-ms', '100'],
+    {},
+    '--lease-ms must be from 300 to 600000, got 100',
+  ],
   ['a lease time without a Redis', ['--lease-ms', '1000'], {}, '--lease-ms applies only with --redis-url (a cluster of nodes)'],
   [
     'a state dir and fsync policy beside a Redis',
