@@ -25,6 +25,12 @@ const refused: [string, string[], Record<string, string>, string][] = [
   ],
   ['a lease time without a Redis', ['--lease-ms', '1000'], {}, '--lease-ms applies only with --redis-url (a cluster of nodes)'],
   [
+    'a webhook in a cluster, from the environment',
+    ['--redis-url', 'redis://127.0.0.1:6379'],
+    { SIGNALS_WEBHOOKS: 'http://127.0.0.1:9/hook' },
+    'SIGNALS_WEBHOOKS does not apply with --redis-url yet: webhooks run on a single node',
+  ],
+  [
     'a state dir and fsync policy beside a Redis',
     ['--redis-url', 'redis://127.0.0.1:6379', '--state-dir', '/tmp', '--fsync', 'always'],
     {},
