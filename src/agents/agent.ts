@@ -19,6 +19,8 @@ export type Vote =
       indicators: Indicators;
       /** Set when the agent ran under another name (e.g. the LLM that actually answered). */
       name?: string;
+      /** The raw signed score in [-1, 1] (bullish positive) that the calibration maps to a probability. */
+      score?: number;
     }
   | { kind: 'abstain'; reason: string; indicators?: Indicators; name?: string };
 
@@ -26,6 +28,13 @@ export type Vote =
 export interface Agent {
   readonly id: string;
   readonly name: string;
+  /**
+   * Trading days ahead the agent's calls speak to. An agent with a horizon is calibrated: its score is run
+   * over the history once a month per symbol and mapped to a probability from its own record, so its
+   * analysis must be cheap and a pure function of the snapshot. Without one, its vote is published raw
+   * and weighs nothing in the calibrated consensus.
+   */
+  readonly horizon?: number;
   analyze(snapshot: MarketSnapshot, signal: AbortSignal): Vote | Promise<Vote>;
 }
 
@@ -37,6 +46,9 @@ export interface Evidence {
 }
 
 export const VOTE_THRESHOLD = 0.2;
+
+/** The horizon every calibrated agent and the consensus speak to: the next month, 21 trading days. */
+export const CALL_HORIZON = 21;
 
 export const clamp = (x: number, lo = -1, hi = 1) => Math.min(hi, Math.max(lo, x));
 export const round = (x: number, digits = 4) => {
@@ -74,5 +86,6 @@ export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote 
     confidence: round(clamp(confidence, 0, 1)),
     reasons: reasons.length > 0 ? reasons : ['no single indicator stands out'],
     indicators: { ...indicators, score: round(score) },
+    score: round(score),
   };
 }

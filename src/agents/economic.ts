@@ -1,8 +1,8 @@
-// EconomicIndicator: yield curve, fed funds direction, CPI trend, a Sahm-style unemployment rule, VIX, real GDP.
+// EconomicIndicator: the yield curve, the Sahm unemployment rule and the direction of the fed funds rate.
 import type { MacroSeries, MarketSnapshot, Observation } from '../market/types.js';
-import { clamp, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
+import { CALL_HORIZON, clamp, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
 
-const REQUIRED: MacroSeries[] = ['T10Y2Y', 'FEDFUNDS', 'CPIAUCSL', 'UNRATE', 'VIX'];
+const REQUIRED: MacroSeries[] = ['T10Y2Y', 'FEDFUNDS', 'UNRATE'];
 
 const last = (obs: Observation[], back = 0) => obs[obs.length - 1 - back]?.value;
 
@@ -36,18 +36,24 @@ export function sahmGap(unrate: Observation[]): number | undefined {
 }
 
 /**
- * A risk-on / risk-off vote from macro data published by the as-of date. Each sub-signal is in [-1, 1]:
- * - yield curve 10y-2y: inverted is risk-off (spread / 1pp, clamped)
- * - fed funds over 6 months: hiking more than 0.25pp is risk-off, cutting risk-on
- * - CPI year on year: above 4% or rising is risk-off, under 3% and falling risk-on
- * - Sahm gap >= 0.5pp is a recession signal (-1); a falling rate is mildly risk-on
- * - VIX: under 15 risk-on, over 30 risk-off, linear between
- * - real GDP growth (annualised, last quarter): negative is risk-off
+ * A risk-on / risk-off vote from macro data published by the as-of date, from three published rules, each a
+ * piece of evidence in [-1, 1]:
+ * - the yield curve (Estrella & Mishkin 1998, "Predicting U.S. Recessions: Financial Variables as Leading
+ *   Indicators", Review of Economics and Statistics): an inverted 10y-2y curve precedes recessions; the spread
+ *   in percentage points, clamped;
+ * - the Sahm rule (Sahm 2019, "Direct Stimulus Payments to Individuals", Brookings): the 3-month average
+ *   unemployment rate 0.5pp above its low of the prior 12 months marks a recession under way (-1); below 0.1pp
+ *   it is mildly risk-on (0.3), linear between;
+ * - the direction of monetary policy (Jensen, Mercer & Johnson 1996, "Business Conditions, Monetary Policy,
+ *   and Expected Security Returns", Journal of Financial Economics): returns are higher after easing than after
+ *   tightening; the fed funds change over 6 months, beyond 0.25pp, in units of 1.5pp.
+ * These rules were published for horizons of quarters; the agent is judged at the next month (21 trading days)
+ * like the others, and its calibration gives it weight only if its record shows information at that horizon.
  */
 export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   const missing = REQUIRED.filter((s) => macro[s].length === 0);
-  if (missing.length > 0 || macro.CPIAUCSL.length < 16 || macro.FEDFUNDS.length < 7) {
-    return { kind: 'abstain', reason: `macro series not yet published at the as-of date: ${missing.join(', ') || 'CPI/fed funds history'}` };
+  if (missing.length > 0 || macro.FEDFUNDS.length < 7) {
+    return { kind: 'abstain', reason: `macro series not yet published at the as-of date: ${missing.join(', ') || 'fed funds history'}` };
   }
   const evidence: Evidence[] = [];
   const spread = last(macro.T10Y2Y)!;
@@ -56,6 +62,16 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
     weight: 1,
     reason: spread < 0 ? `yield curve inverted (10y-2y ${spread.toFixed(2)}pp)` : `yield curve positive (10y-2y ${spread.toFixed(2)}pp)`,
   });
+
+  const gap = sahmGap(macro.UNRATE);
+  const unrate = last(macro.UNRATE)!;
+  if (gap !== undefined) {
+    evidence.push({
+      value: gap >= 0.5 ? -1 : gap <= 0.1 ? 0.3 : 0.3 - ((gap - 0.1) / 0.4) * 1.3,
+      weight: 1,
+      reason: gap >= 0.5 ? `Sahm rule triggered (+${gap.toFixed(2)}pp)` : `unemployment ${unrate.toFixed(1)}%, Sahm gap ${gap.toFixed(2)}pp`,
+    });
+  }
 
   const funds = last(macro.FEDFUNDS)!;
   const fundsThen = monthsBack(macro.FEDFUNDS)(6);
@@ -73,63 +89,14 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
     });
   }
 
-  // Year on year now and three months ago, each between the same calendar months a year apart.
-  const cpiAt = monthsBack(macro.CPIAUCSL);
-  const yoy = (back: number) => {
-    const now = cpiAt(back);
-    const before = cpiAt(back + 12);
-    return now === undefined || before === undefined ? undefined : now / before - 1;
-  };
-  const cpiNow = yoy(0) ?? null;
-  const cpiThen = yoy(3);
-  if (cpiNow !== null && cpiThen !== undefined) {
-    const cpiTrend = cpiNow - cpiThen;
-    const cpiValue = cpiNow > 0.04 ? -1 : cpiTrend > 0.002 ? -0.5 : cpiNow < 0.03 && cpiTrend < 0 ? 0.5 : 0;
-    evidence.push({
-      value: cpiValue,
-      weight: 1,
-      reason: `CPI ${(cpiNow * 100).toFixed(1)}% y/y, ${cpiTrend > 0 ? 'rising' : 'falling'} over 3 months`,
-    });
-  }
-
-  const gap = sahmGap(macro.UNRATE);
-  const unrate = last(macro.UNRATE)!;
-  if (gap !== undefined) {
-    evidence.push({
-      value: gap >= 0.5 ? -1 : gap <= 0.1 ? 0.3 : -gap,
-      weight: 1,
-      reason: gap >= 0.5 ? `Sahm rule triggered (+${gap.toFixed(2)}pp)` : `unemployment ${unrate.toFixed(1)}%, Sahm gap ${gap.toFixed(2)}pp`,
-    });
-  }
-
-  const vix = last(macro.VIX)!;
-  evidence.push({
-    value: vix <= 15 ? 0.5 : vix >= 30 ? -1 : 0.5 - ((vix - 15) / 15) * 1.5,
-    weight: 1,
-    reason: `VIX ${vix.toFixed(1)}`,
-  });
-
-  let gdpGrowth: number | null = null;
-  if (macro.GDPC1.length >= 2) {
-    gdpGrowth = (last(macro.GDPC1)! / last(macro.GDPC1, 1)!) ** 4 - 1;
-    evidence.push({
-      value: gdpGrowth < 0 ? -1 : gdpGrowth > 0.02 ? 0.3 : 0,
-      weight: 0.5,
-      reason: `real GDP ${(gdpGrowth * 100).toFixed(1)}% annualised last quarter`,
-    });
-  }
-
-  // FRED publishes rates in percent; indicators hold every rate as a fraction, like cpi_yoy.
+  // FRED publishes rates in percent; indicators hold every rate as a fraction.
   const fraction = (percent: number) => round(percent / 100);
   return scoreToVote(evidence, {
     yield_curve_10y2y: fraction(spread),
     fed_funds: fraction(funds),
     fed_funds_change_6m: fundsChange === null ? null : fraction(fundsChange),
-    cpi_yoy: cpiNow === null ? null : round(cpiNow),
     unemployment: fraction(unrate),
     sahm_gap: gap === undefined ? null : fraction(gap),
-    vix: round(vix, 2),
-    real_gdp_growth: gdpGrowth === null ? null : round(gdpGrowth),
   });
 }
 
@@ -166,5 +133,6 @@ export function economicAnalysis(snapshot: MarketSnapshot): Vote {
 export const economicIndicator: Agent = {
   id: 'economic',
   name: 'EconomicIndicator',
+  horizon: CALL_HORIZON,
   analyze: economicAnalysis,
 };

@@ -1,52 +1,64 @@
-// Momentum: 1/3/6/12-month returns (12-month skips the last month) and relative strength against SPY.
+// Momentum: time-series momentum scaled by volatility, and the short-term reversal of the last month.
 import type { Bar, MarketSnapshot } from '../market/types.js';
-import { pct, round, scoreToVote, type Agent, type Evidence, type Indicators, type Vote } from './agent.js';
+import { CALL_HORIZON, pct, round, scoreToVote, type Agent, type Indicators, type Vote } from './agent.js';
 
 const MONTH = 21;
 const YEAR = 252;
+/** Days of daily returns the ex-ante volatility is measured over. */
+const VOL_DAYS = 60;
 
 const ret = (closes: number[], from: number, to = 0) => closes[closes.length - 1 - to]! / closes[closes.length - 1 - from]! - 1;
 
+/** Annualised volatility of the last `days` daily log returns. */
+export function annualVolatility(closes: number[], days: number): number {
+  const returns: number[] = [];
+  for (let i = closes.length - days; i < closes.length; i++) returns.push(Math.log(closes[i]! / closes[i - 1]!));
+  const m = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const variance = returns.reduce((a, b) => a + (b - m) ** 2, 0) / (returns.length - 1);
+  return Math.sqrt(variance * 252);
+}
+
 /**
- * Each horizon's return is squashed with tanh(return / scale), the scale being a typical absolute
- * return at that horizon, so a normal move counts about 0.76 and an extreme one saturates at 1.
+ * Two published return rules, each a piece of evidence in [-1, 1]:
+ * - time-series momentum (Moskowitz, Ooi & Pedersen 2012, "Time Series Momentum", Journal of Financial
+ *   Economics): the past 12 months' return predicts the next month's, traded in proportion to 1 / ex-ante
+ *   volatility; here the 12-month return skipping the last month (Jegadeesh & Titman's convention, which keeps
+ *   it apart from the reversal below) divided by the annualised 60-day volatility, squashed by tanh;
+ * - short-term reversal (Jegadeesh 1990, "Evidence of Predictable Behavior of Security Returns", Journal of
+ *   Finance; Lehmann 1990): last month's losers tend to rise the next month; the last month's return in units of
+ *   a month's volatility, negated and squashed by tanh(z / 2), weighted half (the effect is weaker in large caps).
+ * It speaks to the next month (21 trading days).
  */
-export function momentumVote(bars: Bar[], benchmark: Bar[]): Vote {
+export function momentumVote(bars: Bar[]): Vote {
   if (bars.length < YEAR + 1) {
     return { kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for 12-month momentum, has ${bars.length}` };
   }
   const closes = bars.map((b) => b.close);
-  const r1 = ret(closes, MONTH);
-  const r3 = ret(closes, 3 * MONTH);
-  const r6 = ret(closes, 6 * MONTH);
+  const vol = annualVolatility(closes, VOL_DAYS);
   const r12 = ret(closes, YEAR, MONTH);
-  const evidence: Evidence[] = [
-    { value: Math.tanh(r12 / 0.2), weight: 0.35, reason: `12-1 month return ${pct(r12)}` },
-    { value: Math.tanh(r6 / 0.12), weight: 0.25, reason: `6-month return ${pct(r6)}` },
-    { value: Math.tanh(r3 / 0.08), weight: 0.15, reason: `3-month return ${pct(r3)}` },
-    { value: Math.tanh(r1 / 0.05), weight: 0.1, reason: `1-month return ${pct(r1)}` },
-  ];
+  const r1 = ret(closes, MONTH);
+  const monthVol = vol / Math.sqrt(12);
+  const tsmom = vol > 0 ? r12 / vol : 0;
+  const reversal = monthVol > 0 ? r1 / monthVol : 0;
   const indicators: Indicators = {
-    return_1m: round(r1),
-    return_3m: round(r3),
-    return_6m: round(r6),
     return_12_1m: round(r12),
+    return_1m: round(r1),
+    volatility_60d: round(vol),
+    tsmom_risk_adjusted: round(tsmom),
+    month_return_z: round(reversal),
   };
-  if (benchmark.length > 6 * MONTH) {
-    const bench = benchmark.map((b) => b.close);
-    const rs = r6 - ret(bench, 6 * MONTH);
-    indicators.relative_strength_6m = round(rs);
-    evidence.push({
-      value: Math.tanh(rs / 0.1),
-      weight: 0.25,
-      reason: `6-month return ${rs >= 0 ? 'beats' : 'trails'} SPY by ${pct(Math.abs(rs))}`,
-    });
-  }
-  return scoreToVote(evidence, indicators);
+  return scoreToVote(
+    [
+      { value: Math.tanh(tsmom), weight: 1, reason: `12-1 month return ${pct(r12)} at ${pct(vol)} volatility` },
+      { value: Math.tanh(-reversal / 2), weight: 0.5, reason: `last month ${pct(r1)}: ${reversal > 0 ? 'a rise' : 'a fall'} that tends to reverse` },
+    ],
+    indicators,
+  );
 }
 
 export const momentumAgent: Agent = {
   id: 'momentum',
   name: 'Momentum',
-  analyze: (snapshot: MarketSnapshot) => momentumVote(snapshot.bars, snapshot.benchmark),
+  horizon: CALL_HORIZON,
+  analyze: (snapshot: MarketSnapshot) => momentumVote(snapshot.bars),
 };

@@ -1,93 +1,67 @@
-// VolatilityRisk: realised volatility against its own year, drawdown from the high, ATR; defensive when stressed.
+// VolatilityRisk: volatility against its own past year (volatility-managed) and against the market's (low-volatility effect).
 import type { Bar, MarketSnapshot } from '../market/types.js';
-import { cents, pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
 import { atr } from './technical.js';
+import { annualVolatility } from './momentum.js';
+import { CALL_HORIZON, cents, pct, round, scoreToVote, type Agent, type Evidence, type Indicators, type Vote } from './agent.js';
 
-const VOL_WINDOW = 20;
-const HISTORY = 252;
-
-/**
- * Annualised realised volatility of daily log returns over each trailing 20-day window, for the
- * last `count` windows (oldest first), using running sums so the cost is linear in the bars.
- */
-export function rollingVolatility(closes: number[], count: number): number[] {
-  const returns: number[] = [];
-  for (let i = 1; i < closes.length; i++) returns.push(Math.log(closes[i]! / closes[i - 1]!));
-  const start = Math.max(0, returns.length - count - VOL_WINDOW + 1);
-  let sum = 0;
-  let sumSq = 0;
-  const out: number[] = [];
-  for (let i = start; i < returns.length; i++) {
-    sum += returns[i]!;
-    sumSq += returns[i]! ** 2;
-    if (i - start >= VOL_WINDOW) {
-      const old = returns[i - VOL_WINDOW]!;
-      sum -= old;
-      sumSq -= old * old;
-    }
-    if (i - start >= VOL_WINDOW - 1) {
-      const mean = sum / VOL_WINDOW;
-      const variance = Math.max(0, (sumSq - VOL_WINDOW * mean * mean) / (VOL_WINDOW - 1));
-      out.push(Math.sqrt(variance * 252));
-    }
-  }
-  return out;
-}
+const RECENT = 20;
+const YEAR = 252;
 
 /**
- * Evidence: the volatility percentile within its past year (calm is bullish, stressed bearish),
- * the drawdown from the 52-week high, and the trend of volatility over the last month. A stressed
- * regime (volatility in its top fifth, or a drawdown beyond 20%) never votes BUY: it leans defensive.
+ * Two published volatility rules, each a piece of evidence in [-1, 1]:
+ * - volatility-managed exposure (Moreira & Muir 2017, "Volatility-Managed Portfolios", Journal of Finance):
+ *   risk is taken when recent volatility is low against its norm and cut when it is high, since volatility
+ *   rises without a matching rise in return; here minus the log of 20-day over 252-day volatility, in units of
+ *   0.5, squashed by tanh;
+ * - the low-volatility effect (Ang, Hodrick, Xing & Zhang 2006, "The Cross-Section of Volatility and Expected
+ *   Returns", Journal of Finance; Baker, Bradley & Wurgler 2011): calmer stocks earn as much or more than
+ *   volatile ones; minus the log of the stock's 252-day volatility over SPY's, in units of 0.5, squashed by tanh
+ *   (left out when SPY is not available).
+ * It speaks to the next month (21 trading days).
  */
-export function volatilityVote(bars: Bar[]): Vote {
-  if (bars.length < HISTORY + VOL_WINDOW + 1) {
-    return { kind: 'abstain', reason: `needs ${HISTORY + VOL_WINDOW + 1} daily bars for a year of volatility history, has ${bars.length}` };
+export function volatilityVote(bars: Bar[], benchmark: Bar[]): Vote {
+  if (bars.length < YEAR + 1) {
+    return { kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for a year of volatility, has ${bars.length}` };
   }
   const closes = bars.map((b) => b.close);
+  const recent = annualVolatility(closes, RECENT);
+  const year = annualVolatility(closes, YEAR);
+  const ratio = recent / year;
   const price = closes.at(-1)!;
-  const vols = rollingVolatility(closes, HISTORY);
-  const vol = vols.at(-1)!;
-  const percentile = vols.filter((v) => v < vol).length / (vols.length - 1 || 1);
-  const high = Math.max(...bars.slice(-HISTORY).map((b) => b.high));
-  const drawdown = price / high - 1;
-  const volMonthAgo = vols[vols.length - 1 - 21]!;
   const atrValue = atr(bars) ?? 0;
-  const stressed = percentile >= 0.8 || drawdown <= -0.2;
-
   const evidence: Evidence[] = [
     {
-      value: (0.5 - percentile) * 2,
+      value: Math.tanh(-Math.log(ratio) / 0.5),
       weight: 1,
-      reason: `20-day volatility ${pct(vol)}, higher than ${Math.round(percentile * 100)}% of its past year`,
-    },
-    {
-      value: drawdown > -0.05 ? 0.5 : Math.max(-1, 0.5 + (drawdown + 0.05) * 10),
-      weight: 1,
-      reason: `${pct(-drawdown)} below the 52-week high`,
-    },
-    {
-      value: Math.tanh((volMonthAgo - vol) / Math.max(volMonthAgo, 1e-9) / 0.3),
-      weight: 0.5,
-      reason: vol > volMonthAgo ? 'volatility rising over the last month' : 'volatility falling over the last month',
+      reason: `20-day volatility ${pct(recent)}, ${ratio >= 1 ? 'above' : 'below'} its year's ${pct(year)}`,
     },
   ];
-  const vote = scoreToVote(evidence, {
-    realised_vol_20d: round(vol),
-    vol_percentile_1y: round(percentile),
-    drawdown_from_high: round(drawdown),
+  const indicators: Indicators = {
+    realised_vol_20d: round(recent),
+    realised_vol_1y: round(year),
+    vol_ratio: round(ratio),
     atr_14: cents(atrValue),
     atr_percent: round(atrValue / price),
-    stressed,
-  });
-  if (stressed && vote.kind === 'vote' && vote.signal === 'BUY') {
-    return { ...vote, signal: 'HOLD', confidence: 0.5, reasons: ['stressed regime: no new longs', ...vote.reasons] };
+  };
+  if (benchmark.length >= YEAR + 1) {
+    const market = annualVolatility(
+      benchmark.map((b) => b.close),
+      YEAR,
+    );
+    const relative = year / market;
+    indicators.vol_vs_spy = round(relative);
+    evidence.push({
+      value: Math.tanh(-Math.log(relative) / 0.5),
+      weight: 1,
+      reason: `a year's volatility ${relative.toFixed(1)}x SPY's`,
+    });
   }
-  if (stressed && vote.kind === 'vote') vote.reasons.unshift('stressed regime');
-  return vote;
+  return scoreToVote(evidence, indicators);
 }
 
 export const volatilityRisk: Agent = {
   id: 'volatility',
   name: 'VolatilityRisk',
-  analyze: (snapshot: MarketSnapshot) => volatilityVote(snapshot.bars),
+  horizon: CALL_HORIZON,
+  analyze: (snapshot: MarketSnapshot) => volatilityVote(snapshot.bars, snapshot.benchmark),
 };

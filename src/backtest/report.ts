@@ -58,6 +58,13 @@ svg{display:block;margin:8px 0;font:11px system-ui,sans-serif}svg text{fill:#576
 .small{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:8px}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px}.note{color:#57606a}`;
 
+/** The consensus's Brier score beside the base rate's, in one sentence. */
+function brierNote(b: SignalStats['horizons'][number]['brier']): string {
+  if (b.score === null || b.base_rate === null) return '<p class="note">No BUY or SELL calls: no Brier score.</p>';
+  const verdict = b.score < b.base_rate ? 'better than' : 'no better than';
+  return `<p class="note">Brier score of the consensus's ${b.calls} BUY and SELL calls: ${b.score.toFixed(4)}, ${verdict} the ${b.base_rate.toFixed(4)} of a constant forecast at their hit rate.</p>`;
+}
+
 /**
  * The report page. `command` is the command line that made it, shown at the top.
  * @example writeFileSync('bt.html', htmlReport(run, 'signals backtest AAPL --from 2024-01-02'))
@@ -155,6 +162,7 @@ ${icTable([{ label: 'consensus', stats: result.portfolio.signals }, ...agents.ma
 <p class="note">Each dot is a confidence bucket of BUY and SELL calls: its mean confidence against the share that was right. On the dashed line, confidence means what it says.</p>
 ${calibrationChart(calibrationSeries, `Calibration at ${horizon} days`)}
 <table>${head(['', 'confidence', 'calls', 'mean confidence', 'hit rate'])}${calibrationRows.join('')}</table>
+${brierNote(at(result.portfolio.signals).brier)}
 <h2>Symbols</h2>
 <table>${head(['symbol', 'window', 'steps', 'BUY / SELL / HOLD / none', 'strategy annual', 'Sharpe', 'max DD', 'hold annual', 'Sharpe', 'max DD', `IC ${horizon}d`])}${symbolRows.join('')}</table>
 <div class="small">${small}</div>

@@ -53,6 +53,15 @@ export const CalibrationRow = z.object({
   hit_rate: MaybeNumber.describe('share of the BUY and SELL calls in the bucket that were right'),
 });
 
+/** Brier score of the BUY and SELL calls' confidence as a forecast of being right, against the base-rate forecast. */
+export const Brier = z.object({
+  calls: Count,
+  score: MaybeNumber.describe('mean of (confidence - right)^2, right being 1 or 0'),
+  base_rate: MaybeNumber.describe(
+    'the same for a constant forecast equal to the share of those calls that were right (a hindsight base rate): hit rate * (1 - hit rate)',
+  ),
+});
+
 const horizonStats = <A extends z.ZodRawShape>(byAction: z.ZodObject<A>) =>
   z.object({
     horizon: Count.describe('trading days'),
@@ -60,6 +69,7 @@ const horizonStats = <A extends z.ZodRawShape>(byAction: z.ZodObject<A>) =>
     by_action: byAction,
     ic: Ic,
     calibration: z.array(CalibrationRow),
+    brier: Brier,
   });
 
 const ConsensusActions = z.object({ BUY: ActionStats, SELL: ActionStats, HOLD: ActionStats, NO_SIGNAL: ActionStats });

@@ -102,6 +102,19 @@ export function calibration(
   });
 }
 
+/** Brier score of the directional calls' confidence against whether each was right, and the base-rate forecast's. */
+export function brier(calls: readonly { action: string; confidence: number; forward: number }[]): SignalStats['horizons'][number]['brier'] {
+  const directional = calls.filter((c) => c.action === 'BUY' || c.action === 'SELL');
+  if (directional.length === 0) return { calls: 0, score: null, base_rate: null };
+  const right = directional.map((c) => (hit(c.action, c.forward) ? 1 : 0));
+  const rate = mean(right);
+  return {
+    calls: directional.length,
+    score: mean(directional.map((c, i) => (c.confidence - right[i]!) ** 2)),
+    base_rate: rate * (1 - rate),
+  };
+}
+
 function horizonStats<A extends string>(calls: readonly Call[], index: number, horizon: number, every: number, actions: readonly A[]) {
   const known = calls.flatMap((c) => (c.forward[index] == null ? [] : [{ ...c, forward: c.forward[index] }]));
   const byAction = Object.fromEntries(
@@ -128,6 +141,7 @@ function horizonStats<A extends string>(calls: readonly Call[], index: number, h
     by_action: byAction,
     ic: rankIc(pairs, overlapLag(horizon, every)),
     calibration: calibration(known),
+    brier: brier(known),
   };
 }
 

@@ -82,7 +82,15 @@ export function formatSummary(result: BacktestResult): string {
     const x = at.by_action[a];
     return `${a} ${x.count} ${signedPct(x.mean_return)}${x.hit_rate === null ? '' : ` (hit ${pct(x.hit_rate)})`}`;
   });
-  lines.push(`after ${h} days: ${calls.join(', ')}; every step ${signedPct(at.base.mean_return)}`, '');
+  lines.push(`after ${h} days: ${calls.join(', ')}; every step ${signedPct(at.base.mean_return)}`);
+  const buckets = at.calibration
+    .filter((row) => row.count > 0)
+    .map((row) => `${num(row.from)}-${num(row.to)}: ${row.count} calls, ${pct(row.hit_rate)} right`);
+  lines.push(
+    `calibration at ${h} days: ${buckets.join('; ') || 'no BUY or SELL calls'}`,
+    `Brier score ${num(at.brier.score, 4)} against ${num(at.brier.base_rate, 4)} for the base rate, over ${at.brier.calls} BUY and SELL calls`,
+    '',
+  );
   lines.push(
     columns([
       ['IC (Spearman, Newey-West t)', 'VOTED', ...s.horizons.map((x) => `${x}d`)],

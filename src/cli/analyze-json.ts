@@ -1,7 +1,7 @@
 // The one shape of `signals analyze --json` whatever the outcome: its zod schema and the type inferred from it (built by analyze-result.ts).
 import { z } from 'zod';
 import { ErrorCode } from '../protocol/errors.js';
-import { Strength } from '../protocol/messages.js';
+import { Strength, TrackRecord } from '../protocol/messages.js';
 
 const AgentEntry = z.object({
   name: z.string(),
@@ -39,6 +39,8 @@ const tail = {
   bar_date: z.string().describe('YYYY-MM-DD of the bar analysed: the last trading day up to as_of'),
   /** Prices are split- and dividend-adjusted (rescaled to Adj Close where the data has it). */
   adjusted: z.literal(true),
+  /** What the consensus and each agent called on this symbol before as_of, and how it turned out (docs/protocol.md). */
+  track_record: TrackRecord.optional(),
 };
 
 /** In an ERROR, what was not reached is null (each key keeps its place in the object). */

@@ -36,6 +36,7 @@ export function fromOutcome(outcome: SignalUpdate | DecisionUpdate, context: Ana
     consensus_weight: weight,
     bar_date: context.barDate,
     adjusted: true as const,
+    ...(s.track_record ? { track_record: s.track_record } : {}),
   };
   const head = { symbol: s.symbol, signal_id: s.signal_id };
   if (s.action === 'HOLD') {
@@ -93,6 +94,7 @@ function fromDecision(outcome: DecisionUpdate, context: AnalysisContext): Analyz
     consensus_weight: weight,
     bar_date: context.barDate,
     adjusted: true,
+    ...(d.track_record ? { track_record: d.track_record } : {}),
   };
 }
 

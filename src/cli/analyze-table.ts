@@ -1,5 +1,6 @@
 // The human-readable form of one `signals analyze` result: a row per agent, then the consensus line.
 import type { ChalkInstance } from 'chalk';
+import type { CallRecord, TrackRecord } from '../protocol/messages.js';
 import type { AnalyzeResult } from './analyze-json.js';
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
@@ -35,5 +36,22 @@ export function formatTable(result: Exclude<AnalyzeResult, { action: 'ERROR' }>,
         `(${c.completed_agents}/${c.total_agents} agents, weight ${result.consensus_weight.toFixed(2)})${levels}`,
     );
   }
+  if (result.track_record) lines.push(...trackLines(result.track_record, result.agents_consensus.agent_details, chalk));
   return `${lines.join('\n')}\n`;
+}
+
+/** The track record under the table: the consensus's and each agent's past calls, hit rate and mean excess return. */
+function trackLines(record: TrackRecord, details: Record<string, { name: string }>, chalk: ChalkInstance): string[] {
+  const row = (label: string, r: CallRecord, weight?: number) => {
+    const hit = r.hit_rate === null ? '-' : `${(r.hit_rate * 100).toFixed(1)}%`;
+    const excess = r.mean_excess_return === null ? '-' : `${r.mean_excess_return >= 0 ? '+' : ''}${(r.mean_excess_return * 100).toFixed(2)}%`;
+    return `${pad(label, 20)} ${String(r.calls).padStart(6)} ${hit.padStart(7)} ${excess.padStart(9)}${weight === undefined ? '' : `  ${weight.toFixed(2).padStart(6)}`}`;
+  };
+  const horizon = record.consensus.horizon_days;
+  return [
+    chalk.dim(`TRACK RECORD before this date, calls at ${horizon} days${record.since ? ` since ${record.since}` : ''} (monthly)`),
+    chalk.dim(`${pad('', 20)} ${'CALLS'.padStart(6)} ${'HIT'.padStart(7)} ${'VS SPY'.padStart(9)}  ${'WEIGHT'.padStart(6)}`),
+    row('consensus', record.consensus),
+    ...Object.entries(record.agents).map(([id, a]) => row(details[id]?.name ?? id, a, a.weight)),
+  ];
 }

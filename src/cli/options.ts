@@ -67,13 +67,13 @@ export const ANALYSIS = {
   ...DATA,
   minConfidence: optional({
     arg: 'x',
-    help: `drop agent votes below this confidence, 0 to 1 (default ${DEFAULT_CONSENSUS.minConfidence}; ${ref(REFERENCE_CONSENSUS.minConfidence)})`,
+    help: `vote formula (--reference-consensus) only: drop agent votes below this confidence, 0 to 1 (default ${REFERENCE_CONSENSUS.minConfidence})`,
     env: 'SIGNALS_MIN_CONFIDENCE',
     parse: decimal(0, 1),
   }),
   gate: optional({
     arg: 'x',
-    help: `consensus weight below which no signal is given, 0 to 1 (default ${DEFAULT_CONSENSUS.gate})`,
+    help: `vote formula (--reference-consensus) only: consensus weight below which no signal is given, 0 to 1 (default ${REFERENCE_CONSENSUS.gate})`,
     env: 'SIGNALS_GATE',
     parse: decimal(0, 1),
   }),
@@ -89,7 +89,10 @@ export const ANALYSIS = {
     env: 'SIGNALS_WEIGHTS',
     parse: weights(),
   }),
-  referenceConsensus: flag({ help: "use the old service's consensus formula unchanged", configKey: 'referenceConsensus' }),
+  referenceConsensus: flag({
+    help: "use the old service's vote formula unchanged instead of the calibrated consensus",
+    configKey: 'referenceConsensus',
+  }),
   llmUrl: optional({
     arg: 'url',
     help: 'OpenAI-compatible API for headline sentiment, e.g. http://127.0.0.1:8001/v1',

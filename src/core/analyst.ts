@@ -2,6 +2,7 @@
 import type { Agent } from '../agents/agent.js';
 import { snapshotAt } from '../market/snapshot.js';
 import type { HistorySource } from '../market/history.js';
+import { calibrationOf } from './calibration-store.js';
 import type { Bar } from '../market/types.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
@@ -27,6 +28,8 @@ export class Analyst {
   constructor(private readonly options: AnalystOptions) {
     this.orchestrator = new Orchestrator({
       agents: options.agents,
+      // Built on the first analysis, from every symbol of the store, and kept for the process's life.
+      calibration: () => calibrationOf(options.store, options.agents),
       ...(options.consensus ? { consensus: options.consensus } : {}),
       ...(options.agentTimeoutMs ? { timeoutMs: options.agentTimeoutMs } : {}),
     });

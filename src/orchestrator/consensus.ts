@@ -1,7 +1,13 @@
-// The consensus formula: weighted, confidence-gated agent votes to one action (seed reference, configurable).
+// The consensus: calibrated probabilities pooled as shrunk log-odds (default), or the seed's weighted, confidence-gated votes.
 import type { Action } from '../protocol/messages.js';
+import { callOf, MIN_MONTHS, pooledProbability } from './calibration.js';
 
 export interface ConsensusConfig {
+  /**
+   * 'calibrated': the agents' calibrated probabilities of a rise pooled as shrunk log-odds (see
+   * `calibratedConsensus`); 'votes': the seed's weighted vote formula below, on the agents' calls.
+   */
+  method: 'calibrated' | 'votes';
   /** Weight per agent id; agents not listed weigh `defaultWeight`. */
   weights: Record<string, number>;
   defaultWeight: number;
@@ -23,6 +29,7 @@ export interface ConsensusConfig {
 
 /** The seed service's reference formula, unchanged. */
 export const REFERENCE_CONSENSUS: ConsensusConfig = {
+  method: 'votes',
   weights: {},
   defaultWeight: 1,
   minConfidence: 0.7,
@@ -35,17 +42,19 @@ export const REFERENCE_CONSENSUS: ConsensusConfig = {
 };
 
 /**
- * Our defaults: the reference with two changes. Our agents' directional confidence starts at 0.6
- * (see scoreToVote), so the minimum confidence is 0.6; and an agent that cannot vote (no headlines
- * in the window, too little history) or fails leaves the denominator instead of voting against
- * every action, guarded by a quorum of three completed agents.
+ * The seed's vote formula with two changes, for our agents: the minimum confidence is 0.6, and an agent that
+ * cannot vote (no headlines in the window, too little history) or fails leaves the denominator instead of
+ * voting against every action, guarded by a quorum of three completed agents.
  */
-export const DEFAULT_CONSENSUS: ConsensusConfig = {
+export const VOTE_CONSENSUS: ConsensusConfig = {
   ...REFERENCE_CONSENSUS,
   minConfidence: 0.6,
   denominator: 'completed',
   quorum: 3,
 };
+
+/** Our default: the calibrated consensus, with the same quorum (--min-confidence and --gate apply to the vote formula only). */
+export const DEFAULT_CONSENSUS: ConsensusConfig = { ...VOTE_CONSENSUS, method: 'calibrated' };
 
 export interface AgentOutcome {
   id: string;
@@ -54,6 +63,10 @@ export interface AgentOutcome {
   signal?: Action;
   confidence: number;
   reasons: string[];
+  /** The calibrated probability of a rise over the horizon, when the agent is calibrated. */
+  probability?: number;
+  /** Whether the agent's record before the as-of time shows information; only then does it weigh in the calibrated consensus. */
+  informative?: boolean;
 }
 
 export type ConsensusResult =
@@ -64,6 +77,8 @@ export type ConsensusResult =
       weight: number;
       strength: 'STRONG' | 'MODERATE' | 'WEAK';
       completed: number;
+      /** The calibrated consensus's probability of a rise over the horizon. */
+      probability?: number;
     }
   | { kind: 'no_signal'; action: Action; weight: number; completed: number; reason: string };
 
@@ -80,7 +95,12 @@ export type ConsensusResult =
  *    (sum of w * c^2 / sum of w * c), capped at confidenceCap.
  * @example consensus([{id:'a',name:'A',status:'voted',signal:'BUY',confidence:0.9,reasons:[]}], DEFAULT_CONSENSUS)
  */
-export function consensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig = DEFAULT_CONSENSUS): ConsensusResult {
+export function consensus(
+  outcomes: readonly AgentOutcome[],
+  config: ConsensusConfig = DEFAULT_CONSENSUS,
+  baseRate: number | null = null,
+): ConsensusResult {
+  if (config.method === 'calibrated') return calibratedConsensus(outcomes, config, baseRate);
   const weightOf = (id: string) => config.weights[id] ?? config.defaultWeight;
   const counts = (o: AgentOutcome) => config.denominator === 'all' || o.status === 'voted';
   const total = outcomes.reduce((sum, o) => sum + (counts(o) ? weightOf(o.id) : 0), 0);
@@ -120,4 +140,40 @@ export function consensus(outcomes: readonly AgentOutcome[], config: ConsensusCo
   const confidence = sums[action] === 0 ? 0 : Math.min(config.confidenceCap, squares[action] / sums[action]);
   const strength = weight >= config.strongAt ? 'STRONG' : weight >= config.moderateAt ? 'MODERATE' : 'WEAK';
   return { kind: 'signal', action, confidence, weight, strength, completed };
+}
+
+/** The weight the calibrated consensus gives an agent: its configured weight while its record shows information, else 0. */
+export function calibratedWeight(outcome: AgentOutcome, config: ConsensusConfig): number {
+  if (outcome.status !== 'voted' || outcome.informative !== true || outcome.probability === undefined) return 0;
+  return config.weights[outcome.id] ?? config.defaultWeight;
+}
+
+/**
+ * The calibrated consensus, a probability of a rise over the next 21 trading days:
+ * 1. Fewer completed agents than the quorum, or no calibration yet (`baseRate` null: fewer than 24 months of
+ *    calls with known outcomes before the as-of month): no signal.
+ * 2. Only agents whose record shows information weigh (see `calibratedWeight`).
+ * 3. p = the weighted mean of their log-odds shifts from the base rate, added to the base rate's log-odds
+ *    (`pooledProbability`); with no informative agent, p is the base rate itself: the share of past calls
+ *    followed by a rise is then the best calibrated forecast there is.
+ * 4. BUY when p >= 0.55, SELL when p <= 0.45, else HOLD; confidence is the probability of the likelier outcome.
+ * 5. Consensus weight = the informative agents' share of the completed agents' weight; strength STRONG at
+ *    confidence >= 0.7, MODERATE at >= 0.6, else WEAK.
+ */
+export function calibratedConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, baseRate: number | null): ConsensusResult {
+  const voted = outcomes.filter((o) => o.status === 'voted');
+  const completed = voted.length;
+  const total = voted.reduce((s, o) => s + (config.weights[o.id] ?? config.defaultWeight), 0);
+  const readings = voted.flatMap((o) => {
+    const weight = calibratedWeight(o, config);
+    return weight > 0 ? [{ probability: o.probability!, weight }] : [];
+  });
+  const weight = total === 0 ? 0 : readings.reduce((s, r) => s + r.weight, 0) / total;
+  const none = (reason: string): ConsensusResult => ({ kind: 'no_signal', action: 'HOLD', weight, completed, reason });
+  if (completed < config.quorum) return none(`only ${completed} of ${outcomes.length} agents completed; the quorum is ${config.quorum}`);
+  if (baseRate === null) return none(`too little history to calibrate: ${MIN_MONTHS} months of calls with known outcomes are needed`);
+  const probability = pooledProbability(baseRate, readings) ?? baseRate;
+  const { signal, confidence } = callOf(probability);
+  const strength = confidence >= 0.7 ? 'STRONG' : confidence >= 0.6 ? 'MODERATE' : 'WEAK';
+  return { kind: 'signal', action: signal, confidence, weight, strength, completed, probability };
 }

@@ -1,11 +1,13 @@
 // Runs the agents for one symbol concurrently, each with a timeout, and yields progress, votes and the consensus.
 import { randomUUID } from 'node:crypto';
-import { cents, round, type Agent, type Indicators, type Vote } from '../agents/agent.js';
+import { CALL_HORIZON, cents, round, type Agent, type Indicators, type Vote } from '../agents/agent.js';
 import { atr } from '../agents/technical.js';
 import type { MarketSnapshot } from '../market/types.js';
-import type { AgentUpdate, AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
-import { consensus, DEFAULT_CONSENSUS, type AgentOutcome, type ConsensusConfig } from './consensus.js';
+import type { AgentUpdate, AnalysisEvent, DecisionUpdate, SignalUpdate, TrackRecord, Trigger } from '../protocol/messages.js';
+import { readScore, type Calibration, type Fit } from './calibration.js';
+import { calibratedWeight, consensus, DEFAULT_CONSENSUS, type AgentOutcome, type ConsensusConfig } from './consensus.js';
 import { levels } from './targets.js';
+import { TrackRecords } from './track-record.js';
 
 /** An agent still running this long after the analysis started is FAILED. */
 export const DEFAULT_AGENT_TIMEOUT_MS = 5_000;
@@ -16,6 +18,11 @@ export interface OrchestratorOptions {
   /** Per-agent time limit; an agent still running then is FAILED. */
   timeoutMs?: number;
   now?: () => Date;
+  /**
+   * The calibration of the agents that declare a horizon (built once, on first use). Without one, votes are
+   * published raw, the calibrated consensus gives no signal and signals carry no track record.
+   */
+  calibration?: () => Promise<Calibration>;
 }
 
 type Settled = { agent: Agent; vote?: Vote; error?: string; ms: number };
@@ -30,6 +37,8 @@ export class Orchestrator {
   readonly config: ConsensusConfig;
   readonly timeoutMs: number;
   private readonly now: () => Date;
+  private readonly calibration: (() => Promise<Calibration>) | undefined;
+  private records: TrackRecords | undefined;
   activeAnalyses = 0;
   activeAgents = 0;
 
@@ -38,6 +47,12 @@ export class Orchestrator {
     this.config = options.consensus ?? DEFAULT_CONSENSUS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
     this.now = options.now ?? (() => new Date());
+    this.calibration = options.calibration;
+  }
+
+  private trackRecords(calibration: Calibration): TrackRecords {
+    this.records ??= new TrackRecords(calibration, this.config, this.agents);
+    return this.records;
   }
 
   private runAgent(agent: Agent, snapshot: MarketSnapshot): Promise<Settled> {
@@ -84,6 +99,8 @@ export class Orchestrator {
     try {
       yield progress('Orchestrator', 'ANALYZING');
       for (const agent of this.agents) yield progress(agent.name, 'PROCESSING', agent.id);
+      const calibration = this.calibration ? await this.calibration() : null;
+      const fit = calibration?.fitAt(snapshot.asOf) ?? null;
 
       const pending = new Map(this.agents.map((a) => [a.id, this.runAgent(a, snapshot).then((s) => ({ id: a.id, s }))]));
       const outcomes = new Map<string, AgentOutcome>();
@@ -91,9 +108,10 @@ export class Orchestrator {
       while (pending.size > 0) {
         const { id, s } = await Promise.race(pending.values());
         pending.delete(id);
-        const outcome = toOutcome(s);
+        const outcome = toOutcome(s, fit);
         outcomes.set(id, outcome);
-        if (s.vote?.kind === 'vote') Object.assign(indicators, qualified(id, s.vote.indicators));
+        const agentIndicators = s.vote?.kind === 'vote' ? withReading(s.vote.indicators, outcome) : s.vote?.indicators;
+        if (s.vote?.kind === 'vote') Object.assign(indicators, qualified(id, agentIndicators!));
         yield {
           type: 'agent_update',
           data: {
@@ -106,14 +124,15 @@ export class Orchestrator {
             timestamp: stamp(),
             analysis_id: analysisId,
             reasoning: outcome.reasons,
-            ...(s.vote ? { indicators: s.vote.indicators ?? {} } : {}),
+            ...(s.vote ? { indicators: agentIndicators ?? {} } : {}),
             ...(s.error ? { error: s.error } : {}),
             duration_ms: Math.round(s.ms * 1000) / 1000,
           },
         };
       }
       const ordered = this.agents.map((a) => outcomes.get(a.id)!);
-      yield this.decide(snapshot, ordered, indicators, analysisId, trigger, stamp());
+      const record = calibration ? this.trackRecords(calibration).at(symbol, snapshot.asOf, ordered) : undefined;
+      yield this.decide(snapshot, ordered, indicators, analysisId, trigger, stamp(), fit, record);
     } finally {
       this.activeAnalyses -= 1;
     }
@@ -133,12 +152,14 @@ export class Orchestrator {
     analysisId: string,
     trigger: Trigger,
     timestamp: string,
+    fit: Fit | null,
+    record: TrackRecord | undefined,
   ): SignalUpdate | DecisionUpdate {
     const symbol = snapshot.symbol;
     // To the cent at the source, so the wire and every client show a price as a person would write it.
     const price = cents(snapshot.bars.at(-1)?.close ?? 0);
-    const result = consensus(outcomes, this.config);
-    const common = { timestamp, as_of: snapshot.asOf, trigger, analysis_id: analysisId };
+    const result = consensus(outcomes, this.config, fit?.baseRate ?? null);
+    const common = { timestamp, as_of: snapshot.asOf, trigger, analysis_id: analysisId, ...(record ? { track_record: roundRecord(record) } : {}) };
     if (result.kind === 'no_signal') {
       return {
         type: 'decision_update',
@@ -161,10 +182,10 @@ export class Orchestrator {
       };
     }
     const agreeing = outcomes.filter((o) => o.status === 'voted' && o.signal === result.action);
-    const reasoning = [
-      `${result.action}: ${agreeing.length} of ${outcomes.length} agents agree (${agreeing.map((o) => o.name).join(', ')}); consensus weight ${result.weight.toFixed(2)}`,
-      ...agreeing.map((o) => `${o.name}: ${o.reasons[0] ?? ''}`),
-    ];
+    const reasoning =
+      result.probability === undefined
+        ? voteReasoning(result.action, result.weight, outcomes, agreeing)
+        : calibratedReasoning(result, outcomes, fit!, this.config);
     return {
       type: 'signal_update',
       data: {
@@ -202,10 +223,72 @@ export function qualified(agentId: string, indicators: Indicators): Indicators {
 
 const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
 
-function toOutcome(s: Settled): AgentOutcome {
+/**
+ * An agent's outcome. A calibrated agent (one with a horizon, under a fit) publishes the call its calibrated
+ * probability makes, with the probability of the likelier outcome as its confidence; its own reasons follow
+ * the calibration's.
+ */
+function toOutcome(s: Settled, fit: Fit | null): AgentOutcome {
   const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name };
   if (s.error !== undefined) return { ...base, status: 'failed', confidence: 0, reasons: [`failed: ${s.error}`] };
   const vote = s.vote!;
   if (vote.kind === 'abstain') return { ...base, status: 'abstained', confidence: 0, reasons: [vote.reason] };
-  return { ...base, status: 'voted', signal: vote.signal, confidence: round(vote.confidence), reasons: vote.reasons };
+  const horizon = s.agent.horizon;
+  if (horizon === undefined || fit === null || vote.score === undefined) {
+    return { ...base, status: 'voted', signal: vote.signal, confidence: round(vote.confidence), reasons: vote.reasons };
+  }
+  const reading = readScore(fit, s.agent.id, vote.score);
+  const agentFit = fit.agents[s.agent.id];
+  const chance = `P(rise in ${horizon} days) ${reading.probability.toFixed(2)}`;
+  const why = reading.informative
+    ? `${chance} from its record (z ${agentFit!.z.toFixed(1)} over ${agentFit!.n} past calls)`
+    : `${chance}, the base rate: its record shows no information yet (z ${(agentFit?.z ?? 0).toFixed(1)})`;
+  return {
+    ...base,
+    status: 'voted',
+    signal: reading.signal,
+    confidence: round(reading.confidence),
+    probability: reading.probability,
+    informative: reading.informative,
+    reasons: [why, ...vote.reasons],
+  };
+}
+
+function voteReasoning(action: string, weight: number, outcomes: AgentOutcome[], agreeing: AgentOutcome[]): string[] {
+  return [
+    `${action}: ${agreeing.length} of ${outcomes.length} agents agree (${agreeing.map((o) => o.name).join(', ')}); consensus weight ${weight.toFixed(2)}`,
+    ...agreeing.map((o) => `${o.name}: ${o.reasons[0] ?? ''}`),
+  ];
+}
+
+function calibratedReasoning(
+  result: { action: string; probability?: number },
+  outcomes: AgentOutcome[],
+  fit: Fit,
+  config: ConsensusConfig,
+): string[] {
+  const weighing = outcomes.filter((o) => calibratedWeight(o, config) > 0);
+  const chance = `P(rise in ${CALL_HORIZON} days) ${result.probability!.toFixed(2)}`;
+  const base = `the base rate of a rise is ${(fit.baseRate * 100).toFixed(0)}% over ${fit.calls} past calls`;
+  if (weighing.length === 0) return [`${result.action}: ${chance}, the base rate: no agent's record before this date shows information`, base];
+  return [
+    `${result.action}: ${chance} from ${weighing.map((o) => o.name).join(', ')}, whose records show information; ${base}`,
+    ...weighing.map((o) => `${o.name}: ${o.reasons.slice(1, 2).join('') || o.reasons[0]}`),
+  ];
+}
+
+/** An agent's indicators with its calibrated reading, when it has one. */
+function withReading(indicators: Indicators, outcome: AgentOutcome): Indicators {
+  if (outcome.probability === undefined) return indicators;
+  return { ...indicators, probability_up: round(outcome.probability), informative: outcome.informative ?? false };
+}
+
+/** A track record's shares and returns to 4 places, like every fraction on the wire. */
+function roundRecord(record: TrackRecord): TrackRecord {
+  const r = <T extends { hit_rate: number | null; mean_excess_return: number | null }>(c: T): T => ({
+    ...c,
+    hit_rate: c.hit_rate === null ? null : round(c.hit_rate),
+    mean_excess_return: c.mean_excess_return === null ? null : round(c.mean_excess_return),
+  });
+  return { ...record, consensus: r(record.consensus), agents: Object.fromEntries(Object.entries(record.agents).map(([id, a]) => [id, r(a)])) };
 }

@@ -20,7 +20,7 @@ function macro(overrides: { spread: number; funds: number[]; cpi: number[]; unra
 const cpi = (annual: number, n = 24) => Array.from({ length: n }, (_, i) => 100 * (1 + annual) ** (i / 12));
 
 describe('EconomicIndicator', () => {
-  it('votes SELL (risk-off) with an inverted curve, hikes, hot CPI, a Sahm trigger and VIX 35', () => {
+  it('votes SELL (risk-off) with an inverted curve, hikes and a Sahm trigger', () => {
     const vote = economicVote(
       macro({
         spread: -0.6,
@@ -35,7 +35,7 @@ describe('EconomicIndicator', () => {
     expect(vote.kind === 'vote' && vote.reasons.join(' ')).toMatch(/Sahm rule triggered/);
   });
 
-  it('votes BUY (risk-on) with a steep curve, cuts, tame CPI, falling unemployment and VIX 12', () => {
+  it('votes BUY (risk-on) with a steep curve, cuts and falling unemployment', () => {
     const vote = economicVote(
       macro({
         spread: 1.2,
@@ -51,10 +51,10 @@ describe('EconomicIndicator', () => {
 
   it('abstains when a required series has not been published', () => {
     const m = macro({ spread: 1, funds: flat(7, 2), cpi: cpi(0.02), unrate: flat(15, 4), vix: 15 });
-    m.VIX = [];
+    m.UNRATE = [];
     const vote = economicVote(m);
     expect(vote).toMatchObject({ kind: 'abstain' });
-    expect(vote.kind === 'abstain' && vote.reason).toMatch(/VIX/);
+    expect(vote.kind === 'abstain' && vote.reason).toMatch(/UNRATE/);
   });
 
   it('computes the Sahm gap from 3-month averages against the prior 12 months low', () => {
@@ -63,17 +63,16 @@ describe('EconomicIndicator', () => {
     expect(sahmGap(unrate)).toBeCloseTo(0.6, 10);
   });
 
-  it('counts calendar months, not observations: a month never published does not make "12 months" 13', () => {
-    const m = macro({ spread: 1, funds: flat(24, 2), cpi: cpi(0.06), unrate: flat(24, 4), vix: 15 });
-    // Drop a month five months back, as October 2025's CPI and unemployment were never published.
-    m.CPIAUCSL = m.CPIAUCSL.filter((_, i) => i !== m.CPIAUCSL.length - 6);
+  it('counts calendar months, not observations: a month never published does not make "6 months" 7', () => {
+    const funds = Array.from({ length: 24 }, (_, i) => 1 + i * 0.1);
+    const m = macro({ spread: 1, funds, cpi: cpi(0.02), unrate: flat(24, 4), vix: 15 });
     const vote = economicVote(m);
-    expect(vote.kind === 'vote' && vote.indicators.cpi_yoy).toBeCloseTo(0.06, 4);
+    expect(vote.kind === 'vote' && vote.indicators.fed_funds_change_6m).toBeCloseTo(0.006, 4);
     const gap = monthly([...flat(20, 4), 4.3, 4.6, 4.9]);
     expect(sahmGap(gap.filter((_, i) => i !== gap.length - 4))).toBeUndefined();
-    // The month a year before the latest missing: no y/y figure (and no CPI evidence) rather than a wrong one.
-    m.CPIAUCSL = m.CPIAUCSL.filter((o) => o.date !== '2018-12-01');
+    // The month six before the latest missing: no 6-month change (and no fed evidence) rather than a 7-month one.
+    m.FEDFUNDS = m.FEDFUNDS.filter((_, i) => i !== m.FEDFUNDS.length - 7);
     const without = economicVote(m);
-    expect(without.kind === 'vote' && without.indicators.cpi_yoy).toBeNull();
+    expect(without.kind === 'vote' && without.indicators.fed_funds_change_6m).toBeNull();
   });
 });

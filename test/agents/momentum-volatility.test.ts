@@ -1,32 +1,34 @@
 // Momentum and VolatilityRisk on constructed price series where the right vote is known.
 import { describe, expect, it } from 'vitest';
-import { momentumVote } from '../../src/agents/momentum.js';
-import { rollingVolatility, volatilityVote } from '../../src/agents/volatility.js';
+import { annualVolatility, momentumVote } from '../../src/agents/momentum.js';
+import { volatilityVote } from '../../src/agents/volatility.js';
 import { barsFrom, trend } from '../helpers/series.js';
 
 describe('Momentum', () => {
-  it('votes BUY when every horizon is up and it beats the benchmark', () => {
-    const vote = momentumVote(barsFrom(trend(300, 0.002)), barsFrom(trend(300, 0.0002)));
+  it('votes BUY on a steady rise: the 12-1 month return is large against its volatility', () => {
+    const vote = momentumVote(barsFrom(trend(300, 0.002)));
     expect(vote.kind === 'vote' && vote.signal).toBe('BUY');
-    expect(vote.kind === 'vote' && (vote.indicators.relative_strength_6m as number)).toBeGreaterThan(0);
+    expect(vote.kind === 'vote' && (vote.indicators.tsmom_risk_adjusted as number)).toBeGreaterThan(1);
   });
 
-  it('votes SELL when every horizon is down', () => {
-    const vote = momentumVote(barsFrom(trend(300, -0.002)), []);
-    expect(vote.kind === 'vote' && vote.signal).toBe('SELL');
-    expect(vote.kind === 'vote' && vote.indicators.relative_strength_6m).toBeUndefined();
+  it('votes SELL on a steady fall', () => {
+    expect(momentumVote(barsFrom(trend(300, -0.002)))).toMatchObject({ kind: 'vote', signal: 'SELL' });
   });
 
-  it('computes the 12-month return skipping the last month', () => {
-    const closes = [...Array.from({ length: 253 - 21 }, () => 100), ...Array.from({ length: 21 }, () => 50)];
-    const vote = momentumVote(barsFrom(closes), []);
-    // 12-1: from t-252 to t-21, both 100 -> 0; the last month's halving is only in the 1-month return
+  it('computes the 12-month return skipping the last month, and reads a sharp last month as a reversal to come', () => {
+    const closes = [
+      ...Array.from({ length: 253 - 21 }, (_, i) => 100 + (i % 3 === 1 ? 1 : 0)),
+      ...Array.from({ length: 21 }, (_, i) => 80 - (i % 2)),
+    ];
+    const vote = momentumVote(barsFrom(closes));
     expect(vote.kind === 'vote' && vote.indicators.return_12_1m).toBe(0);
-    expect(vote.kind === 'vote' && vote.indicators.return_1m).toBe(-0.5);
+    expect(vote.kind === 'vote' && (vote.indicators.return_1m as number)).toBeLessThan(-0.15);
+    // no 12-1 month trend, a fall in the last month: the reversal is the only evidence, and it is bullish
+    expect(vote.kind === 'vote' && vote.score).toBeGreaterThan(0);
   });
 
   it('abstains with less than a year of bars', () => {
-    expect(momentumVote(barsFrom(trend(200, 0.001)), [])).toMatchObject({ kind: 'abstain' });
+    expect(momentumVote(barsFrom(trend(200, 0.001)))).toMatchObject({ kind: 'abstain' });
   });
 });
 
@@ -36,35 +38,32 @@ describe('VolatilityRisk', () => {
     const r = closes.slice(1).map((c, i) => Math.log(c / closes[i]!));
     const mean = r.reduce((a, b) => a + b, 0) / r.length;
     const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
-    expect(rollingVolatility(closes, 1)[0]).toBeCloseTo(sd * Math.sqrt(252), 10);
+    expect(annualVolatility(closes, 20)).toBeCloseTo(sd * Math.sqrt(252), 10);
   });
 
-  it('is defensive in a crash: SELL, stressed, deep drawdown', () => {
-    const calm = trend(280, 0.0005);
-    const crash = Array.from({ length: 20 }, (_, i) => calm.at(-1)! * (1 - 0.03 * (i + 1)) * (1 + (i % 2 ? 0.02 : -0.02)));
-    const vote = volatilityVote(barsFrom([...calm, ...crash]));
-    expect(vote.kind === 'vote' && vote.signal).toBe('SELL');
-    expect(vote.kind === 'vote' && vote.indicators.stressed).toBe(true);
-    expect(vote.kind === 'vote' && (vote.indicators.drawdown_from_high as number)).toBeLessThan(-0.2);
-  });
-
-  it('never votes BUY in a stressed regime', () => {
-    // volatility at the top of its year while the price sits at its high
+  it('votes SELL when the last month is far wilder than its year and than the market', () => {
     const quiet = Array.from({ length: 280 }, (_, t) => 100 * (1 + 0.002 * Math.sin(t)));
-    const wild = Array.from({ length: 20 }, (_, t) => 100 * (1 + 0.06 * (t % 2 ? 1 : -1)) + t);
-    const vote = volatilityVote(barsFrom([...quiet, ...wild]));
-    expect(vote.kind === 'vote' && vote.indicators.stressed).toBe(true);
-    expect(vote.kind === 'vote' && vote.signal).not.toBe('BUY');
+    const wild = Array.from({ length: 20 }, (_, t) => 100 * (1 + 0.06 * (t % 2 ? 1 : -1)));
+    const market = barsFrom(Array.from({ length: 300 }, (_, t) => 100 * (1 + 0.001 * Math.sin(t))));
+    const vote = volatilityVote(barsFrom([...quiet, ...wild]), market);
+    expect(vote.kind === 'vote' && (vote.indicators.vol_ratio as number)).toBeGreaterThan(2);
+    expect(vote.kind === 'vote' && vote.signal).toBe('SELL');
   });
 
-  it('votes BUY when calm and near the high', () => {
-    const wildYear = Array.from({ length: 200 }, (_, t) => 80 * (1 + 0.04 * Math.sin(t * 1.3)));
-    const calm = Array.from({ length: 100 }, (_, t) => 82 + t * 0.05);
-    const vote = volatilityVote(barsFrom([...wildYear, ...calm]));
+  it('votes BUY when calm against its own year and against the market', () => {
+    const wildYear = Array.from({ length: 240 }, (_, t) => 80 * (1 + 0.03 * Math.sin(t * 1.3)));
+    const calm = Array.from({ length: 60 }, (_, t) => 82 + t * 0.01);
+    const market = barsFrom(Array.from({ length: 300 }, (_, t) => 100 * (1 + 0.03 * Math.sin(t * 1.7))));
+    const vote = volatilityVote(barsFrom([...wildYear, ...calm]), market);
     expect(vote.kind === 'vote' && vote.signal).toBe('BUY');
   });
 
+  it('leaves out the comparison with the market when there is no benchmark (SPY itself)', () => {
+    const vote = volatilityVote(barsFrom(trend(300, 0.001)), []);
+    expect(vote.kind === 'vote' && vote.indicators.vol_vs_spy).toBeUndefined();
+  });
+
   it('abstains without a year of history', () => {
-    expect(volatilityVote(barsFrom(trend(100, 0.001)))).toMatchObject({ kind: 'abstain' });
+    expect(volatilityVote(barsFrom(trend(100, 0.001)), [])).toMatchObject({ kind: 'abstain' });
   });
 });

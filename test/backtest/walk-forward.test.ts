@@ -2,7 +2,7 @@
 // always-long strategy, and no step seeing data after its as-of.
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestOptions } from '../../src/backtest/runner.js';
-import { DEFAULT_CONSENSUS } from '../../src/orchestrator/consensus.js';
+import { VOTE_CONSENSUS } from '../../src/orchestrator/consensus.js';
 import type { Bar } from '../../src/market/types.js';
 import { dataDir, ramp } from './synthetic.js';
 
@@ -15,7 +15,7 @@ function options(dir: string, extra: Partial<BacktestOptions> = {}, weights: Rec
     horizons: [5, 21],
     costBps: 5,
     allowShort: false,
-    setup: { dataDir: dir, consensus: { ...DEFAULT_CONSENSUS, weights }, agentTimeoutMs: 5_000 },
+    setup: { dataDir: dir, consensus: { ...VOTE_CONSENSUS, minConfidence: 0, gate: 0.5, weights }, agentTimeoutMs: 5_000 },
     workers: 1,
     ...extra,
   };

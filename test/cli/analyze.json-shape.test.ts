@@ -16,12 +16,15 @@ function analyze(args: string[]): { code: number | null; results: AnalyzeResult[
   return { code: r.code, results: raw.map((entry) => AnalyzeResult.parse(entry)), raw };
 }
 
-/** JPM SELL, MSFT BUY, XOM HOLD, AAPL NO_SIGNAL and an unknown symbol: every action the output can carry. */
+/**
+ * JPM and MSFT BUY (the calibrated consensus), AAPL NO_SIGNAL (a quorum it cannot reach) and an unknown symbol.
+ * SELL and HOLD share BUY's shape (the schema's Trade and Hold); the orchestrator's tests produce them.
+ */
 function everyOutcome(): { results: AnalyzeResult[]; raw: unknown[] } {
   const runs = [
     analyze(['JPM', '--as-of', '2022-06-15']),
     analyze(['MSFT', '--as-of', '2023-06-01']),
-    analyze(['XOM', 'AAPL', '--as-of', '2024-11-01']),
+    analyze(['AAPL', '--as-of', '2024-11-01', '--quorum', '6']),
     analyze(['ZZZ']),
   ];
   return { results: runs.flatMap((r) => r.results), raw: runs.flatMap((r) => r.raw) };
@@ -32,40 +35,49 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
   let raw: unknown[] = [];
   beforeAll(() => ({ results, raw } = everyOutcome()), 60_000);
 
-  it('covers SELL, BUY, HOLD, NO_SIGNAL and ERROR, each with the seed fields, reason, consensus_weight, bar_date and adjusted', () => {
-    expect(results.map((r) => r.action)).toEqual(['SELL', 'BUY', 'HOLD', 'NO_SIGNAL', 'ERROR']);
+  it('covers BUY, NO_SIGNAL and ERROR, each with the seed fields, reason, consensus_weight, bar_date and adjusted', () => {
+    expect(results.map((r) => r.action)).toEqual(['BUY', 'BUY', 'NO_SIGNAL', 'ERROR']);
     for (const entry of raw) {
       expect(Object.keys(entry as object)).toEqual(expect.arrayContaining([...SEED_FIELDS, 'reason', 'consensus_weight', 'bar_date', 'adjusted']));
-      expect((entry as { action: unknown }).action).toEqual(expect.any(String));
       expect((entry as { adjusted: unknown }).adjusted).toBe(true);
     }
   });
 
   it('lists every agent in agent_details, also without a signal and for a symbol that could not be analysed', () => {
     for (const r of results) expect(Object.keys(r.agents_consensus.agent_details)).toEqual(AGENT_IDS);
-    const [, , , noSignal, error] = results;
+    const [, , noSignal, error] = results;
     expect(Object.values(noSignal!.agents_consensus.agent_details).map((a) => a.signal)).not.toContain('NOT_RUN');
     expect(Object.values(error!.agents_consensus.agent_details).map((a) => a.signal)).toEqual(AGENT_IDS.map(() => 'NOT_RUN'));
   });
 
-  it('gives a target and a stop only to a trade (BUY or SELL), on the right sides of the price', () => {
+  it('gives a target and a stop only to a trade, on the right sides of the price', () => {
     for (const r of results) {
       const trade = r.action === 'BUY' || r.action === 'SELL';
       expect('target_price' in r.metadata, r.action).toBe(trade);
-      expect('stop_loss' in r.metadata, r.action).toBe(trade);
     }
-    const sell = results[0]!;
-    const buy = results[1]!;
-    if (sell.action !== 'SELL' || buy.action !== 'BUY') throw new Error('expected SELL then BUY');
-    expect(sell.metadata.target_price).toBeLessThan(sell.price);
-    expect(sell.metadata.stop_loss).toBeGreaterThan(sell.price);
+    const buy = results[0]!;
+    if (buy.action !== 'BUY') throw new Error('expected BUY');
     expect(buy.metadata.target_price).toBeGreaterThan(buy.price);
+    expect(buy.metadata.stop_loss).toBeLessThan(buy.price);
   });
 
-  it('says why in `reason`: the consensus line, the gate, the error', () => {
-    expect(results[0]!.reason).toMatch(/^SELL: 4 of 5 agents agree/);
-    expect(results[3]!.reason).toMatch(/under the 0\.6 gate/);
-    expect(results[4]).toMatchObject({
+  it('carries the track record from before the as-of, on a signal and on NO_SIGNAL', () => {
+    for (const r of results.slice(0, 3)) {
+      if (r.action === 'ERROR') throw new Error('expected an analysis');
+      expect(r.track_record!.symbol).toBe(r.symbol);
+      expect(r.track_record!.agents.technical!.calls).toBeGreaterThan(50);
+      expect(r.track_record!.since! < r.as_of.slice(0, 10)).toBe(true);
+      expect(Object.keys(r.track_record!.agents)).toEqual(AGENT_IDS);
+    }
+    expect(results[0]!.track_record!.consensus.calls).toBeGreaterThan(50);
+    // The record replays the consensus as configured: with a quorum of 6 it never spoke.
+    expect(results[2]!.track_record!.consensus.calls).toBe(0);
+  });
+
+  it('says why in `reason`: the calibrated probability, the quorum, the error', () => {
+    expect(results[0]!.reason).toMatch(/^BUY: P\(rise in 21 days\) 0\.\d\d/);
+    expect(results[2]!.reason).toMatch(/the quorum is 6/);
+    expect(results[3]).toMatchObject({
       reason: 'unknown symbol ZZZ; `signals symbols` lists them',
       error: { code: 'UNKNOWN_SYMBOL', message: 'unknown symbol ZZZ; `signals symbols` lists them' },
       price: null,
@@ -86,16 +98,17 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
       for (const a of Object.values(r.agents_consensus.agent_details)) expect(places(a.confidence)).toBeLessThanOrEqual(4);
       for (const value of Object.values(r.metadata.indicators)) expect(typeof value).not.toBe('string');
     }
-    const sell = results[0]!.metadata.indicators;
-    expect(sell['technical.price_vs_sma200']).toBeLessThan(0);
-    expect(places(sell['technical.sma200'] as number)).toBeLessThanOrEqual(2);
-    // Rates are fractions like cpi_yoy, not FRED's percent: a 1.6% fed funds rate is 0.016.
-    expect(sell['economic.fed_funds']).toBeLessThan(0.05);
-    expect(sell['economic.cpi_yoy']).toBeLessThan(0.1);
+    const jpm = results[0]!.metadata.indicators;
+    expect(jpm['technical.price_vs_sma_10m']).toBeLessThan(0);
+    expect(places(jpm['technical.sma_10m'] as number)).toBeLessThanOrEqual(2);
+    // Rates are fractions, not FRED's percent: a 0.77% fed funds rate is 0.0077.
+    expect(jpm['economic.fed_funds']).toBeLessThan(0.05);
   });
 
   it("gives NO_SIGNAL its agents' indicators too", () => {
-    expect(Object.keys(results[3]!.metadata.indicators)).toEqual(expect.arrayContaining(['technical.rsi', 'momentum.return_1m', 'economic.vix']));
+    expect(Object.keys(results[2]!.metadata.indicators)).toEqual(
+      expect.arrayContaining(['technical.nearness_52w_high', 'momentum.return_1m', 'economic.sahm_gap']),
+    );
   });
 });
 
@@ -108,10 +121,10 @@ describe('signals analyze: the bar analysed', () => {
 });
 
 describe('signals analyze, the table', () => {
-  it('shows target and stop for a trade, not for a HOLD', () => {
-    expect(run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout).toMatch(/^CONSENSUS {2}SELL .* target \d+\.\d\d {2}stop \d+\.\d\d$/m);
-    const hold = run(['analyze', 'XOM', '--as-of', '2024-11-01']).stdout;
-    expect(hold).toMatch(/^CONSENSUS {2}HOLD /m);
-    expect(hold).not.toMatch(/target|stop/);
+  it('shows target and stop for a trade, and the track record under the table', () => {
+    const table = run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout;
+    expect(table).toMatch(/^CONSENSUS {2}BUY .* target \d+\.\d\d {2}stop \d+\.\d\d$/m);
+    expect(table).toMatch(/^TRACK RECORD before this date, calls at 21 days since \d{4}-\d\d-\d\d \(monthly\)$/m);
+    expect(table).toMatch(/^consensus +\d+ +\d+\.\d% +[+-]\d+\.\d\d%$/m);
   });
 });

@@ -1,6 +1,15 @@
 // The consensus formula, table-driven: ties, the gate, abstentions, failures, weights.
 import { describe, expect, it } from 'vitest';
-import { consensus, DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type AgentOutcome } from '../../src/orchestrator/consensus.js';
+import {
+  consensus as formula,
+  REFERENCE_CONSENSUS,
+  VOTE_CONSENSUS,
+  type AgentOutcome,
+  type ConsensusConfig,
+} from '../../src/orchestrator/consensus.js';
+
+/** The vote formula; our own settings of it unless told otherwise. */
+const consensus = (rows: readonly AgentOutcome[], config: ConsensusConfig = VOTE_CONSENSUS) => formula(rows, config);
 
 type Row = [string, 'BUY' | 'SELL' | 'HOLD' | 'ABSTAIN' | 'FAIL', number];
 const outcomes = (rows: Row[]): AgentOutcome[] =>
@@ -159,7 +168,7 @@ describe('consensus, seed reference formula', () => {
   });
 });
 
-describe('consensus, our defaults', () => {
+describe('consensus, our settings of the vote formula', () => {
   it('abstaining and failed agents leave the denominator', () => {
     const r = consensus(
       outcomes([
@@ -188,7 +197,7 @@ describe('consensus, our defaults', () => {
   });
 
   it('keeps the 0.6 minimum confidence', () => {
-    expect(DEFAULT_CONSENSUS.minConfidence).toBe(0.6);
+    expect(VOTE_CONSENSUS.minConfidence).toBe(0.6);
     const r = consensus(
       outcomes([
         ['a', 'SELL', 0.59],

@@ -4,6 +4,7 @@ import { defaultAgents } from '../../src/agents/index.js';
 import type { Agent } from '../../src/agents/agent.js';
 import { snapshotAt } from '../../src/market/snapshot.js';
 import { MarketStore } from '../../src/market/store.js';
+import { VOTE_CONSENSUS } from '../../src/orchestrator/consensus.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import { ServerMessage, type AnalysisEvent } from '../../src/protocol/messages.js';
 import { barsFrom, snapshot, trend } from '../helpers/series.js';
@@ -75,13 +76,17 @@ describe('Orchestrator', () => {
       name: 'Holder',
       analyze: () => ({ kind: 'vote', signal: 'HOLD', confidence: 0.9, reasons: ['flat'], indicators: {} }),
     };
-    const last = (await collect(new Orchestrator({ agents: [hold, hold, hold] }), snapshot({ bars: barsFrom(trend(30, 0.01)) }))).at(-1)!;
+    const last = (
+      await collect(new Orchestrator({ agents: [hold, hold, hold], consensus: VOTE_CONSENSUS }), snapshot({ bars: barsFrom(trend(30, 0.01)) }))
+    ).at(-1)!;
     expect(last.type === 'signal_update' && last.data.action).toBe('HOLD');
     expect(last.type === 'signal_update' && Object.keys(last.data.metadata).sort()).toEqual(['indicators', 'reasoning']);
   });
 
   it('a signal carries ATR-based target and stop on the right sides of the price', async () => {
-    const sell = (await collect(new Orchestrator({ agents }), snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(-1)!;
+    const sell = (await collect(new Orchestrator({ agents, consensus: VOTE_CONSENSUS }), snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(
+      -1,
+    )!;
     expect(sell.type).toBe('signal_update');
     if (sell.type !== 'signal_update') return;
     expect(sell.data.action).toBe('SELL');
@@ -89,6 +94,20 @@ describe('Orchestrator', () => {
     expect(sell.data.metadata.stop_loss).toBeGreaterThan(sell.data.price);
     expect(sell.data.agents_consensus.completed_agents).toBe(4);
     expect(sell.data.agents_consensus.agent_details.sentiment).toMatchObject({ signal: 'ABSTAINED' });
+  });
+
+  it('with a calibration, agents publish calibrated calls and the signal carries its track record from before its as-of', async () => {
+    const { calibrationOf } = await import('../../src/core/calibration-store.js');
+    const o = new Orchestrator({ agents, calibration: () => calibrationOf(store, agents) });
+    const last = (await collect(o, snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(-1)!;
+    expect(last.type).toBe('signal_update');
+    if (last.type !== 'signal_update') return;
+    const record = last.data.track_record!;
+    expect(record.consensus.calls).toBeGreaterThan(100);
+    expect(record.since! < '2022-06-15').toBe(true);
+    expect(record.agents.technical!.weight).toBe(0);
+    expect(last.data.agents_consensus.agent_details.technical!.reasoning[0]).toMatch(/P\(rise in 21 days\)/);
+    expect(last.data.metadata.indicators['technical.probability_up']).toBeCloseTo(last.data.confidence, 4);
   });
 
   it('writes prices to the cent and confidences to 4 places at the source, so the wire carries them so', async () => {
@@ -101,7 +120,7 @@ describe('Orchestrator', () => {
       name: 'Vague',
       analyze: () => ({ kind: 'vote', signal: 'SELL', confidence: 0.912345678, reasons: ['down'], indicators: {} }),
     };
-    const events = await collect(new Orchestrator({ agents: [...agents, vague] }), unrounded);
+    const events = await collect(new Orchestrator({ agents: [...agents, vague], consensus: VOTE_CONSENSUS }), unrounded);
     const sell = events.at(-1)!;
     if (sell.type !== 'signal_update') throw new Error(`expected a signal, got ${sell.type}`);
     expect(sell.data.price).toBe(105.3);
