@@ -132,6 +132,19 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     return this.send({ type: 'get_status' });
   }
 
+  /**
+   * Asks for a symbol's logged publications after `sinceSeq` (at most `limit`); they arrive as one `history`
+   * message with this request's id.
+   */
+  history(symbol: string, query: { sinceSeq?: number; limit?: number } = {}): string {
+    return this.send({
+      type: 'history',
+      symbol: normaliseSymbol(symbol),
+      ...(query.sinceSeq !== undefined ? { since_seq: query.sinceSeq } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    });
+  }
+
   close(): void {
     if (this.closedByUser) return;
     this.closedByUser = true;

@@ -1,14 +1,21 @@
-// The `signals watch` screen: header, symbols with consensus, the selected symbol's agent votes, and a short log.
+// The `signals watch` screen: header, symbols table, the selected symbol's votes, the event log; detail and help views.
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
-import { bar, fit, right, sparkline, SPINNER } from './format.js';
-import { reduce, type DashboardEvent, type DashboardState, type SymbolRow } from './state.js';
+import { AgentPane, detailLines, Scrolled } from './detail.js';
+import { AlertLine, Header } from './header.js';
+import { helpLines } from './help.js';
+import { columnsFor, heightsFor } from './layout.js';
+import { RECENT_SIGNALS, type DashboardState } from './model.js';
+import { reduce, staleReason, visibleRows, type DashboardEvent } from './state.js';
+import { Table } from './table.js';
 
 export interface DashboardActions {
   analyze(symbol: string): void;
   add(symbol: string): void;
   remove(symbol: string): void;
+  /** Asks the server for a symbol's publications after `sinceSeq` (they arrive as a `history` message). */
+  history(symbol: string, sinceSeq: number): void;
 }
 
 export interface DashboardProps {
@@ -17,35 +24,53 @@ export interface DashboardProps {
   subscribe(listener: (event: DashboardEvent) => void): () => void;
   actions: DashboardActions;
   colors: boolean;
+  /** Ring the terminal bell when a symbol turns BUY or SELL. */
+  bell?: boolean;
   /** Frames per second at most: a burst of messages is applied in one render. */
   fps?: number;
+  /** Called with the symbols on the dashboard after one is added or removed. */
+  onWatchlist?(symbols: string[]): void;
   onExit(): void;
 }
 
-const ACTION_COLOR: Record<string, string> = { BUY: 'green', SELL: 'red', HOLD: 'yellow' };
 const LOG_COLOR: Record<string, string> = { signal: 'cyan', warning: 'yellow', error: 'red' };
-const LOG_LINES = 4;
 
-export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExit }: DashboardProps) {
+type View = 'table' | 'detail' | 'help';
+type Input = { kind: 'add' | 'filter'; text: string } | undefined;
+
+export function Dashboard({ initial, subscribe, actions, colors, bell = false, fps = 10, onWatchlist, onExit }: DashboardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, setState] = useState(initial);
   const [frame, setFrame] = useState(0);
-  const [help, setHelp] = useState(false);
-  const [input, setInputState] = useState<string | undefined>(undefined);
+  const [now, setNow] = useState(Date.now());
+  const [view, setViewState] = useState<View>('table');
+  const [scroll, setScrollState] = useState(0);
+  const [input, setInputState] = useState<Input>(undefined);
   // Keys can arrive faster than renders: the key handler reads and writes refs, never a stale closure.
-  const inputRef = useRef<string | undefined>(undefined);
-  const setInput = (value: string | undefined) => {
-    inputRef.current = value;
+  const refs = useRef<{ view: View; scroll: number; input: Input }>({ view: 'table', scroll: 0, input: undefined });
+  const setView = (value: View) => {
+    refs.current.view = value;
+    setViewState(value);
+    setScroll(0);
+  };
+  const setScroll = (value: number) => {
+    refs.current.scroll = Math.max(0, value);
+    setScrollState(refs.current.scroll);
+  };
+  const setInput = (value: Input) => {
+    refs.current.input = value;
     setInputState(value);
   };
   const [size, setSize] = useState({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
   const pending = useRef<DashboardEvent[]>([]);
   const current = useRef(state);
+  const rung = useRef(initial.alerts);
 
   useEffect(() => subscribe((event) => pending.current.push(event)), [subscribe]);
 
   useEffect(() => {
+    let lastTick = 0;
     const timer = setInterval(() => {
       const events = pending.current.splice(0);
       if (events.length > 0) {
@@ -53,9 +78,19 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
         setState(current.current);
       }
       if (current.current.rows.some((r) => r.agents.some((a) => a.signal === 'WORKING'))) setFrame((f) => f + 1);
+      // Ages and the clock move once a second.
+      if (Date.now() - lastTick >= 1000) {
+        lastTick = Date.now();
+        setNow(lastTick);
+      }
     }, 1000 / fps);
     return () => clearInterval(timer);
   }, [fps]);
+
+  useEffect(() => {
+    if (state.alerts > rung.current && bell) stdout.write('\u0007');
+    rung.current = state.alerts;
+  }, [state.alerts, bell, stdout]);
 
   useEffect(() => {
     const onResize = () => {
@@ -72,42 +107,70 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     current.current = reduce(current.current, event);
     setState(current.current);
   };
-  const onKey = (text: string, key: Key) => {
-    const input = inputRef.current;
-    const selected = current.current.rows[current.current.selected];
-    if (input !== undefined) {
-      if (key.escape) return setInput(undefined);
-      if (key.return) {
-        // `brk.b` follows the server's BRK-B row: one symbol rule everywhere.
-        const symbol = normaliseSymbol(input);
-        setInput(undefined);
-        if (symbol !== '') {
-          apply({ kind: 'add', symbol });
-          actions.add(symbol);
-        }
-        return;
+  const symbols = () => current.current.rows.map((r) => r.symbol);
+  const onInputKey = (text: string, key: Key, input: NonNullable<Input>) => {
+    if (key.escape) {
+      if (input.kind === 'filter') apply({ kind: 'filter', text: '' });
+      return setInput(undefined);
+    }
+    if (key.return) {
+      setInput(undefined);
+      // `brk.b` follows the server's BRK-B row: one symbol rule everywhere.
+      const symbol = normaliseSymbol(input.text);
+      if (input.kind === 'add' && symbol !== '') {
+        apply({ kind: 'add', symbol });
+        actions.add(symbol);
+        onWatchlist?.(symbols());
       }
-      if (key.backspace || key.delete) return setInput(input.slice(0, -1));
-      if (text.length === 1 && isSymbol(text)) setInput((input + text).slice(0, 16));
       return;
     }
-    if (text === 'q' || key.escape || (key.ctrl && text === 'c')) {
-      onExit();
-      exit();
+    let next = input.text;
+    if (key.backspace || key.delete) next = next.slice(0, -1);
+    else if (text.length === 1 && isSymbol(text)) next = (next + text).slice(0, 16);
+    else if (input.kind === 'filter' && text === '_') next += text;
+    setInput({ ...input, text: next });
+    if (input.kind === 'filter') apply({ kind: 'filter', text: next });
+  };
+  const openDetail = (symbol: string) => {
+    const row = current.current.rows.find((r) => r.symbol === symbol);
+    actions.history(symbol, Math.max(0, (row?.seq ?? 0) - RECENT_SIGNALS));
+    setView('detail');
+  };
+  const onKey = (text: string, key: Key) => {
+    const { input, view } = refs.current;
+    if (input !== undefined) return onInputKey(text, key, input);
+    const selected = current.current.selected;
+    const page = Math.max(1, size.rows - 6);
+    if (key.ctrl && text === 'c') return quit();
+    if (view !== 'table') {
+      if (key.escape || text === 'q' || (view === 'help' && text === '?') || (view === 'detail' && key.return)) return setView('table');
+      if (key.upArrow) return setScroll(refs.current.scroll - 1);
+      if (key.downArrow) return setScroll(refs.current.scroll + 1);
+      if (key.pageUp) return setScroll(refs.current.scroll - page);
+      if (key.pageDown) return setScroll(refs.current.scroll + page);
+      if (text === '?') return setView('help');
+      if (text === 'a' && view === 'detail' && selected) actions.analyze(selected);
       return;
     }
+    if (text === 'q' || key.escape) return quit();
     if (key.upArrow) return apply({ kind: 'select', delta: -1 });
     if (key.downArrow) return apply({ kind: 'select', delta: 1 });
-    if (text === '?') return setHelp((h) => !h);
-    if (text === '+') return setInput('');
-    if (text === 'a' && selected) {
-      actions.analyze(selected.symbol);
-      return;
-    }
+    if (key.return && selected) return openDetail(selected);
+    if (text === '?') return setView('help');
+    if (text === 's') return apply({ kind: 'sort' });
+    if (text === 'S') return apply({ kind: 'reverse' });
+    if (text === '/') return setInput({ kind: 'filter', text: current.current.filter });
+    if (text === '+') return setInput({ kind: 'add', text: '' });
+    if (text === 'a' && selected) return actions.analyze(selected);
     if (text === '-' && selected) {
-      actions.remove(selected.symbol);
-      apply({ kind: 'remove', symbol: selected.symbol });
+      actions.remove(selected);
+      apply({ kind: 'remove', symbol: selected });
+      onWatchlist?.(symbols());
     }
+  };
+  const quit = () => {
+    onExit();
+    exit();
   };
   useInput((text, key) => {
     // Several keys in one read (typed fast, or pasted) arrive as one string: take them one by one.
@@ -118,121 +181,106 @@ export function Dashboard({ initial, subscribe, actions, colors, fps = 10, onExi
     onKey(text, key);
   });
 
-  const selected = state.rows[state.selected];
+  const width = Math.max(40, size.columns);
+  const rows = visibleRows(state);
+  const selected = state.rows.find((r) => r.symbol === state.selected);
+  const stale = staleReason(state);
+  const heights = heightsFor(size.rows, {
+    rows: rows.length,
+    agents: selected?.agents.length ?? 0,
+    moreReasons: selected?.agents.reduce((n, a) => n + Math.max(0, a.reasons.length - 1), 0) ?? 0,
+    logEntries: state.log.length,
+    alert: state.alert !== undefined,
+  });
   const c = (color: string | undefined) => (colors ? color : undefined);
-  const width = Math.max(60, size.columns);
-  const wide = width >= 100;
-  const sparkWidth = wide ? 23 : 12;
+  const logLines = heights.log >= 2 ? heights.log - 1 : heights.log;
 
   return (
     <Box flexDirection="column" width={width}>
       <Header state={state} colors={colors} width={width} />
-      <Text bold>
-        {fit('SYMBOL', 7)} {right('PRICE', 9)} {right('CHG%', 7)} {fit('TREND', sparkWidth)} {fit('ACTION', 9)} {right('CONF', 4)}{' '}
-        {fit('STRENGTH', 8)} {fit(wide ? 'TRIGGER / AS OF' : 'TRIGGER', wide ? 26 : 11)}
-      </Text>
-      {state.rows.map((row, i) => (
-        <SymbolLine key={row.symbol} row={row} selected={i === state.selected} colors={colors} sparkWidth={sparkWidth} wide={wide} />
-      ))}
-      {state.rows.length === 0 && <Text dimColor>no symbols: press + to add one</Text>}
-      <Box marginTop={1} flexDirection="column">
-        <Text bold>
-          {selected ? `${selected.symbol} agents` : 'agents'}
-          {selected?.seq !== undefined ? `  (signal #${selected.seq})` : ''}
-        </Text>
-        {selected && selected.agents.length === 0 && <Text dimColor>waiting for the first analysis…</Text>}
-        {selected?.agents.map((a) => {
-          const working = a.signal === 'WORKING';
-          const vote = working ? `${SPINNER[frame % SPINNER.length]} working` : a.signal;
-          const voteColor = working ? c('cyan') : ACTION_COLOR[a.signal] ? c(ACTION_COLOR[a.signal]) : c('gray');
-          return (
-            <Text key={a.id} wrap="truncate">
-              {fit(a.name, 18)} <Text color={voteColor}>{fit(vote, 10)}</Text> {working ? '    ' : right(a.confidence.toFixed(2), 4)}{' '}
-              {working ? '          ' : bar(a.confidence, 10)} {fit(a.reason, Math.max(10, width - 48))}
-            </Text>
-          );
-        })}
-      </Box>
-      <Box marginTop={1} flexDirection="column" height={LOG_LINES + 1}>
-        <Text bold>events</Text>
-        {state.log.slice(-LOG_LINES).map((entry, i) => (
-          <Text key={`${entry.time}-${i}`} color={c(LOG_COLOR[entry.kind])} wrap="truncate">
-            {entry.time} {entry.text}
-          </Text>
-        ))}
-      </Box>
-      {input !== undefined ? (
-        <Text>
-          add symbol: <Text color={c('cyan')}>{input}</Text>▌ <Text dimColor>(Enter to add, Esc to cancel)</Text>
-        </Text>
-      ) : help ? (
-        <Text>↑/↓ select · a analyse now · + add symbol · - remove selected · ? close help · q/Esc/Ctrl-C quit</Text>
+      {state.alert && <AlertLine alert={state.alert} colors={colors} />}
+      {view === 'help' ? (
+        <Scrolled lines={helpLines(width)} offset={scroll} height={heights.body} colors={colors} hint="Esc or ? closes" />
+      ) : view === 'detail' && selected ? (
+        <Scrolled lines={detailLines(selected, width)} offset={scroll} height={heights.body} colors={colors} hint="Esc or Enter: back" />
       ) : (
-        <Text dimColor>↑/↓ select · a analyse · + add · - remove · ? help · q quit</Text>
+        <>
+          <Table
+            rows={rows}
+            selected={state.selected}
+            columns={columnsFor(width, stale !== undefined)}
+            height={heights.table}
+            sort={state.sort}
+            descending={state.descending}
+            colors={colors}
+            stale={stale !== undefined}
+            now={now}
+            emptyText={state.rows.length === 0 ? 'no symbols: press + to add one' : `nothing matches the filter "${state.filter}"`}
+          />
+          {heights.gaps > 0 && <Box height={1} />}
+          <AgentPane row={selected} lines={heights.agents} width={width} frame={frame} colors={colors} />
+          {heights.gaps > 1 && <Box height={1} />}
+          {heights.log >= 2 && <Text bold>events</Text>}
+          {state.log.slice(-logLines).map((entry, i) => (
+            <Text key={`${entry.time}-${i}`} color={c(LOG_COLOR[entry.kind])} wrap="truncate">
+              {entry.time} {entry.text}
+            </Text>
+          ))}
+        </>
       )}
+      <Footer state={state} view={view} input={input} shown={rows.length} stale={stale} colors={colors} />
     </Box>
   );
 }
 
-function Header({ state, colors, width }: { state: DashboardState; colors: boolean; width: number }) {
-  const s = state.connection;
-  const status =
-    s.status === 'open'
-      ? 'connected'
-      : s.status === 'reconnecting'
-        ? `reconnecting in ${Math.ceil(s.inMs / 1000)}s`
-        : s.status === 'closed'
-          ? `disconnected (${s.reason})`
-          : 'connecting…';
-  const color = s.status === 'open' ? 'green' : s.status === 'connecting' ? 'yellow' : 'red';
-  const market = state.marketTime ? `${state.marketTime.slice(0, 10)} ${state.marketTime.slice(11, 16)} UTC` : '—';
-  const last = state.lastUpdate ? state.lastUpdate.slice(11, 19) : '—';
-  const rightText = width >= 100 ? `market ${market} · updated ${last}` : `${market.replace(' UTC', 'Z')} · upd ${last}`;
-  // The feed behind the connection: a replay that ended or a stream that is down must not look like a quiet market.
-  const feed = state.feed;
-  const feedText = feed ? ` · market ${feed.market}${feed.state === 'running' ? '' : ` · feed ${feed.state}`}` : '';
-  const feedColor = feed && feed.state !== 'running' ? 'yellow' : color;
-  // Truncate the location, never the status: the line must fit in the terminal's width.
-  const room = Math.max(10, width - rightText.length - status.length - feedText.length - 22);
+function Footer({
+  state,
+  view,
+  input,
+  shown,
+  stale,
+  colors,
+}: {
+  state: DashboardState;
+  view: View;
+  input: Input;
+  shown: number;
+  stale: string | undefined;
+  colors: boolean;
+}) {
+  if (input?.kind === 'add') {
+    return (
+      <Text wrap="truncate">
+        add symbol: <Text color={colors ? 'cyan' : undefined}>{input.text}</Text>▌ <Text dimColor>(Enter to add, Esc to cancel)</Text>
+      </Text>
+    );
+  }
+  if (input?.kind === 'filter') {
+    return (
+      <Text wrap="truncate">
+        filter: <Text color={colors ? 'cyan' : undefined}>{input.text}</Text>▌{' '}
+        <Text dimColor>
+          ({shown} of {state.rows.length}; Enter keeps it, Esc clears it)
+        </Text>
+      </Text>
+    );
+  }
+  if (view === 'help') return <Text dimColor>Esc or ? close the help · q quit from the table</Text>;
+  if (view === 'detail')
+    return (
+      <Text dimColor wrap="truncate">
+        Esc or Enter back · ↑/↓ scroll · a analyse · ? help
+      </Text>
+    );
+  const status = [
+    stale && `stale: ${stale}`,
+    state.sort !== 'watchlist' && `sort ${state.sort}${state.descending ? ' (reversed)' : ''}`,
+    state.filter !== '' && `filter "${state.filter}" ${shown}/${state.rows.length}`,
+  ].filter(Boolean);
   return (
     <Text wrap="truncate">
-      <Text bold>signals watch</Text> {fit(state.url, room)}{' '}
-      <Text color={colors ? feedColor : undefined}>
-        ● {status}
-        {feedText}
-      </Text>
-      {'  '}
-      {rightText}
-    </Text>
-  );
-}
-
-function SymbolLine({
-  row,
-  selected,
-  colors,
-  sparkWidth,
-  wide,
-}: {
-  row: SymbolRow;
-  selected: boolean;
-  colors: boolean;
-  sparkWidth: number;
-  wide: boolean;
-}) {
-  const change = row.changePercent;
-  const changeColor = change === undefined ? undefined : change >= 0 ? 'green' : 'red';
-  const action = row.action ?? '—';
-  const trigger = row.trigger ? (wide && row.signalTime ? `${row.trigger} ${row.signalTime.slice(5, 16).replace('T', ' ')}` : row.trigger) : '';
-  return (
-    <Text inverse={selected} wrap="truncate">
-      {fit(`${selected ? '›' : ' '}${row.symbol}`, 7)} {right(row.price?.toFixed(2) ?? '—', 9)}{' '}
-      <Text color={colors ? changeColor : undefined}>{right(change === undefined ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(2)}`, 7)}</Text>{' '}
-      {sparkline(row.prices, sparkWidth)}{' '}
-      <Text color={colors ? ACTION_COLOR[action] : undefined} bold={action in ACTION_COLOR}>
-        {fit(action, 9)}
-      </Text>{' '}
-      {right(row.confidence === undefined ? '' : row.confidence.toFixed(2), 4)} {fit(row.strength ?? '', 8)} {fit(trigger, wide ? 26 : 11)}
+      {status.length > 0 && <Text color={colors ? 'yellow' : undefined}>{status.join(' · ')} · </Text>}
+      <Text dimColor>↑/↓ select · Enter detail · s sort · / filter · a analyse · + add · - remove · ? help · q quit</Text>
     </Text>
   );
 }

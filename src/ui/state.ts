@@ -1,214 +1,138 @@
-// The dashboard's state and a pure reducer from protocol messages and connection events to it.
+// The dashboard's pure reducer (messages, connection changes, keys) and what it derives: the visible rows, staleness.
 import type { ClientState } from '../client/client.js';
 import type { ServerMessage } from '../protocol/messages.js';
+import { applyMessage } from './messages.js';
+import { appendLog, clock, emptyRow, SORT_KEYS, type DashboardState, type LogEntry, type SortKey, type SymbolRow } from './model.js';
 
-export interface AgentRow {
-  id: string;
-  name: string;
-  /** BUY/SELL/HOLD, ABSTAINED, FAILED, or WORKING while the agent runs. */
-  signal: string;
-  confidence: number;
-  reason: string;
-}
-
-export interface SymbolRow {
-  symbol: string;
-  price?: number;
-  changePercent?: number;
-  prices: number[];
-  action?: string;
-  confidence?: number;
-  strength?: string;
-  trigger?: string;
-  signalTime?: string;
-  seq?: number;
-  analysisId?: string;
-  agents: AgentRow[];
-}
-
-export interface LogEntry {
-  time: string;
-  text: string;
-  kind: 'info' | 'signal' | 'warning' | 'error';
-}
-
-export interface DashboardState {
-  url: string;
-  connection: ClientState;
-  marketTime?: string;
-  lastUpdate?: string;
-  /** The server's market feed and the market, from `feed_status`: a stalled or ended feed is shown, not a frozen clock. */
-  feed?: { name: string; state: string; market: string };
-  rows: SymbolRow[];
-  selected: number;
-  log: LogEntry[];
-  agentNames: { id: string; name: string }[];
-}
+export type { AgentRow, DashboardState, HistoryEntry, LogEntry, SortKey, SymbolRow } from './model.js';
 
 export type DashboardEvent =
-  | { kind: 'message'; message: ServerMessage }
-  | { kind: 'connection'; state: ClientState }
+  | { kind: 'message'; message: ServerMessage; at?: number }
+  | { kind: 'connection'; state: ClientState; at?: number }
   | { kind: 'select'; delta: number }
   | { kind: 'add'; symbol: string }
   | { kind: 'remove'; symbol: string }
+  /** To a key, or without one to the next key in SORT_KEYS. */
+  | { kind: 'sort'; key?: SortKey }
+  | { kind: 'reverse' }
+  | { kind: 'filter'; text: string }
   | { kind: 'note'; text: string; level: LogEntry['kind'] };
 
-const SPARK_POINTS = 40;
-const LOG_LINES = 50;
-
 export function initialState(url: string, symbols: string[]): DashboardState {
-  return { url, connection: { status: 'connecting' }, rows: symbols.map(emptyRow), selected: 0, log: [], agentNames: [] };
+  return {
+    url,
+    connection: { status: 'connecting' },
+    failedAttempts: 0,
+    rows: symbols.map(emptyRow),
+    selected: symbols[0],
+    sort: 'watchlist',
+    descending: false,
+    filter: '',
+    log: [],
+    alerts: 0,
+    agentNames: [],
+  };
 }
 
-function emptyRow(symbol: string): SymbolRow {
-  return { symbol, prices: [], agents: [] };
+const ACTION_ORDER: Record<string, number> = { BUY: 0, SELL: 1, HOLD: 2, NO_SIGNAL: 3, ERROR: 4 };
+
+/** Each key's natural order: biggest move, strongest call and highest confidence first; symbols A to Z. */
+const COMPARE: Record<SortKey, (a: SymbolRow, b: SymbolRow) => number> = {
+  watchlist: () => 0,
+  change: (a, b) => Math.abs(b.changePercent ?? -1) - Math.abs(a.changePercent ?? -1),
+  action: (a, b) => (ACTION_ORDER[a.action ?? ''] ?? 5) - (ACTION_ORDER[b.action ?? ''] ?? 5),
+  confidence: (a, b) => (b.confidence ?? -1) - (a.confidence ?? -1),
+  symbol: (a, b) => a.symbol.localeCompare(b.symbol),
+};
+
+/** Whether a row passes the filter: a part of its symbol, or its action (`buy`, `no_signal`). */
+export function matches(row: SymbolRow, filter: string): boolean {
+  const f = filter.trim().toUpperCase();
+  return f === '' || row.symbol.includes(f) || row.action === f;
 }
 
-const clock = (iso: string) => iso.slice(11, 19);
-
-function log(state: DashboardState, text: string, kind: LogEntry['kind'], time = new Date().toISOString()): LogEntry[] {
-  return [...state.log, { time: clock(time), text, kind }].slice(-LOG_LINES);
+/** The rows on screen: filtered, then sorted (ties keep the watchlist's order). */
+export function visibleRows(state: DashboardState): SymbolRow[] {
+  const rows = state.rows.filter((r) => matches(r, state.filter));
+  const compare = COMPARE[state.sort];
+  const sign = state.descending ? -1 : 1;
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => sign * compare(a.row, b.row) || a.i - b.i)
+    .map((x) => x.row);
 }
 
-function updateRow(state: DashboardState, symbol: string, change: (row: SymbolRow) => SymbolRow): SymbolRow[] {
-  return state.rows.map((r) => (r.symbol === symbol ? change(r) : r));
+/** Why the rows may be out of date, or undefined while they are live. */
+export function staleReason(state: DashboardState): string | undefined {
+  if (state.connection.status !== 'open') return 'disconnected';
+  if (state.feedState === 'ended') return 'feed ended';
+  if (state.feedState === 'stopped') return 'feed stopped';
+  if (state.marketState === 'closed') return 'market closed';
+  return undefined;
+}
+
+function connection(state: DashboardState, s: ClientState, at: number): DashboardState {
+  const time = clock(new Date(at).toISOString());
+  // Between attempts the client is `connecting`: the count holds until the connection is open again.
+  const failed = s.status === 'reconnecting' ? s.attempt - 1 : s.status === 'open' ? 0 : state.failedAttempts;
+  let entry: LogEntry | undefined;
+  if (s.status === 'open') {
+    const again = state.failedAttempts > 0 || state.log.some((e) => e.key === 'reconnect');
+    entry = { time, text: again ? `reconnected to ${state.url}` : `connected to ${state.url}`, kind: 'info' };
+  } else if (s.status === 'reconnecting') {
+    // One line for the whole outage, counting its attempts, not a line per attempt.
+    const tries = failed > 0 ? `; ${failed} attempt${failed === 1 ? '' : 's'} failed` : '';
+    entry = { time, text: `connection lost (${s.reason})${tries}; reconnecting in ${Math.ceil(s.inMs / 1000)}s`, kind: 'warning', key: 'reconnect' };
+  } else if (s.status === 'closed') {
+    entry = { time, text: `disconnected: ${s.reason}`, kind: 'warning' };
+  }
+  // The outage's line stays where it is once the connection is back; the next outage starts a new one.
+  const log = s.status === 'open' ? state.log.map((e) => (e.key === 'reconnect' ? { ...e, key: undefined } : e)) : state.log;
+  return { ...state, connection: s, failedAttempts: failed, log: entry ? appendLog(log, entry) : log };
+}
+
+function select(state: DashboardState, delta: number): DashboardState {
+  const rows = visibleRows(state);
+  if (rows.length === 0) return state;
+  const at = rows.findIndex((r) => r.symbol === state.selected);
+  const next = rows[at < 0 ? 0 : (at + delta + rows.length) % rows.length]!.symbol;
+  return { ...state, selected: next, rows: state.rows.map((r) => (r.symbol === next && r.unseen ? { ...r, unseen: false } : r)) };
+}
+
+/** After a change to the rows, sort or filter: keep the selection on a visible row. */
+function keepSelection(state: DashboardState): DashboardState {
+  const rows = visibleRows(state);
+  if (rows.some((r) => r.symbol === state.selected)) return state;
+  return { ...state, selected: rows[0]?.symbol };
 }
 
 /** Applies one event; returns the same object when nothing changed. */
 export function reduce(state: DashboardState, event: DashboardEvent): DashboardState {
   switch (event.kind) {
-    case 'connection': {
-      const s = event.state;
-      const text =
-        s.status === 'open'
-          ? `connected to ${state.url}`
-          : s.status === 'reconnecting'
-            ? `connection lost (${s.reason}); reconnecting in ${Math.ceil(s.inMs / 1000)}s`
-            : s.status === 'closed'
-              ? `disconnected: ${s.reason}`
-              : undefined;
-      return { ...state, connection: s, log: text ? log(state, text, s.status === 'open' ? 'info' : 'warning') : state.log };
-    }
-    case 'select': {
-      const n = state.rows.length;
-      return n === 0 ? state : { ...state, selected: (state.selected + event.delta + n) % n };
-    }
+    case 'connection':
+      return connection(state, event.state, event.at ?? Date.now());
+    case 'select':
+      return select(state, event.delta);
     case 'add':
       if (state.rows.some((r) => r.symbol === event.symbol)) return state;
-      return { ...state, rows: [...state.rows, emptyRow(event.symbol)], selected: state.rows.length };
+      return { ...state, rows: [...state.rows, emptyRow(event.symbol)], selected: event.symbol, filter: '' };
     case 'remove': {
-      const rows = state.rows.filter((r) => r.symbol !== event.symbol);
-      return { ...state, rows, selected: Math.min(state.selected, Math.max(0, rows.length - 1)), log: log(state, `removed ${event.symbol}`, 'info') };
+      const at = visibleRows(state).findIndex((r) => r.symbol === event.symbol);
+      const next = { ...state, rows: state.rows.filter((r) => r.symbol !== event.symbol) };
+      const rows = visibleRows(next);
+      const selected = state.selected === event.symbol ? rows[Math.min(at, rows.length - 1)]?.symbol : state.selected;
+      const time = clock(new Date().toISOString());
+      return { ...next, selected, log: appendLog(state.log, { time, text: `removed ${event.symbol}`, kind: 'info' }) };
     }
+    case 'sort':
+      return { ...state, sort: event.key ?? SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!, descending: false };
+    case 'reverse':
+      return { ...state, descending: !state.descending };
+    case 'filter':
+      return keepSelection({ ...state, filter: event.text });
     case 'note':
-      return { ...state, log: log(state, event.text, event.level) };
+      return { ...state, log: appendLog(state.log, { time: clock(new Date().toISOString()), text: event.text, kind: event.level }) };
     case 'message':
-      return onMessage(state, event.message);
-  }
-}
-
-function onMessage(state: DashboardState, m: ServerMessage): DashboardState {
-  const now = new Date().toISOString();
-  switch (m.type) {
-    case 'connected':
-      return { ...state, agentNames: m.agents };
-    case 'feed_status': {
-      const d = m.data;
-      const feed = { name: d.feed, state: d.feed_state, market: d.market_state };
-      // The first one only says how things are; later ones are news worth a line in the log.
-      const news = state.feed !== undefined && (state.feed.state !== feed.state || state.feed.market !== feed.market || d.cycle !== undefined);
-      const level = d.feed_state === 'running' ? 'info' : 'warning';
-      return { ...state, feed, marketTime: d.market_time, log: news ? log(state, d.reason, level) : state.log };
-    }
-    case 'price_update': {
-      const d = m.data;
-      return {
-        ...state,
-        marketTime: d.timestamp,
-        lastUpdate: now,
-        rows: updateRow(state, d.symbol, (r) => ({
-          ...r,
-          price: d.price,
-          changePercent: d.change_percent,
-          prices: [...r.prices, d.price].slice(-SPARK_POINTS),
-        })),
-      };
-    }
-    case 'agent_update': {
-      const d = m.data;
-      if (!state.rows.some((r) => r.symbol === d.symbol)) return state;
-      if (d.signal === 'ANALYZING') {
-        return {
-          ...state,
-          lastUpdate: now,
-          rows: updateRow(state, d.symbol, (r) => ({
-            ...r,
-            analysisId: d.analysis_id,
-            agents: state.agentNames.map((a) => ({ id: a.id, name: a.name, signal: 'WORKING', confidence: 0, reason: '' })),
-          })),
-        };
-      }
-      const id = d.agent_id ?? d.agent;
-      const row: AgentRow = {
-        id,
-        name: d.agent,
-        signal: d.signal === 'PROCESSING' ? 'WORKING' : d.signal,
-        confidence: d.confidence,
-        reason: d.signal === 'FAILED' ? (d.error ?? d.reasoning?.[0] ?? 'failed') : (d.reasoning?.[0] ?? ''),
-      };
-      return {
-        ...state,
-        lastUpdate: now,
-        rows: updateRow(state, d.symbol, (r) => {
-          if (d.analysis_id !== undefined && r.analysisId !== undefined && d.analysis_id !== r.analysisId) return r;
-          const exists = r.agents.some((a) => a.id === id);
-          return { ...r, agents: exists ? r.agents.map((a) => (a.id === id ? row : a)) : [...r.agents, row] };
-        }),
-      };
-    }
-    case 'signal_update':
-    case 'decision_update': {
-      const d = m.data;
-      if (!state.rows.some((r) => r.symbol === d.symbol)) return state;
-      const signal = m.type === 'signal_update' ? m.data : undefined;
-      const decision = m.type === 'decision_update' ? m.data.decision : undefined;
-      const action = signal?.action ?? decision?.action ?? 'NO_SIGNAL';
-      const details = signal ? signal.agents_consensus.agent_details : decision?.action === 'NO_SIGNAL' ? decision.agent_summary : {};
-      const agents: AgentRow[] = Object.entries(details).map(([id, a]) => ({
-        id,
-        name: a.name,
-        signal: a.signal,
-        confidence: a.confidence,
-        reason: ('reasoning' in a ? a.reasoning?.[0] : undefined) ?? '',
-      }));
-      const trigger = d.trigger ?? '';
-      const text = signal
-        ? `${d.symbol} ${action} ${(signal.confidence * 100).toFixed(0)}% ${signal.agents_consensus.consensus_strength} (${trigger})`
-        : `${d.symbol} no signal (${trigger})`;
-      return {
-        ...state,
-        lastUpdate: now,
-        marketTime: d.as_of ?? state.marketTime,
-        rows: updateRow(state, d.symbol, (r) => ({
-          ...r,
-          action,
-          confidence: signal?.confidence,
-          strength: signal?.agents_consensus.consensus_strength,
-          trigger,
-          signalTime: d.as_of ?? d.timestamp,
-          seq: d.seq,
-          price: r.price ?? signal?.price ?? (m.type === 'decision_update' ? m.data.price : undefined),
-          agents: agents.length > 0 ? agents : r.agents,
-        })),
-        // At the time it was published: one recovered after a reconnect shows when it happened, not when it arrived.
-        log: trigger === 'snapshot' ? state.log : log(state, text, signal ? 'signal' : 'info', d.timestamp),
-      };
-    }
-    case 'error':
-      return { ...state, log: log(state, `${m.code}: ${m.error}`, 'error') };
-    case 'alert':
-      return m.alert_type === 'analysis_started' ? { ...state, log: log(state, m.message, 'info') } : state;
-    default:
-      return state;
+      return applyMessage(state, event.message, event.at ?? Date.now());
   }
 }

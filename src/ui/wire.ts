@@ -2,6 +2,7 @@
 import { describeNotRecovered, type SignalsClient } from '../client/client.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { DashboardProps } from './dashboard.js';
+import { RECENT_SIGNALS } from './model.js';
 import { initialState, type DashboardEvent } from './state.js';
 
 export interface WireOptions {
@@ -10,8 +11,14 @@ export interface WireOptions {
   symbols: string[];
   agents: { id: string; name: string }[];
   colors: boolean;
+  /** Ring the terminal bell when a symbol turns BUY or SELL. */
+  bell?: boolean;
+  onWatchlist?: (symbols: string[]) => void;
   onExit?: () => void;
 }
+
+/** How often the server's status (feed and market state) is asked for while connected. */
+const STATUS_EVERY_MS = 10_000;
 
 export function wireDashboard(client: SignalsClient, options: WireOptions): DashboardProps {
   const listeners = new Set<(e: DashboardEvent) => void>();
@@ -23,7 +30,20 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     const symbol = message.type === 'error' && message.id !== undefined ? added.get(String(message.id)) : undefined;
     if (symbol !== undefined && message.type === 'error' && message.code === 'UNKNOWN_SYMBOL') emit({ kind: 'remove', symbol });
   });
-  client.on('state', (state) => emit({ kind: 'connection', state }));
+  // The feed's and the market's state come with the server's status: asked for on connecting and then now and then.
+  let statusTimer: NodeJS.Timeout | undefined;
+  const watchStatus = (open: boolean) => {
+    clearInterval(statusTimer);
+    statusTimer = undefined;
+    if (!open) return;
+    client.getStatus();
+    statusTimer = setInterval(() => client.getStatus(), STATUS_EVERY_MS).unref();
+  };
+  client.on('state', (state) => {
+    watchStatus(state.status === 'open');
+    emit({ kind: 'connection', state });
+  });
+  watchStatus(client.state.status === 'open');
   // Recovered publications after a reconnect reach the event log like live ones; a gap that could not be filled is said.
   client.on('not_recovered', (n) => emit({ kind: 'note', text: describeNotRecovered(n), level: 'warning' }));
   return {
@@ -37,8 +57,11 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
       // The row and the subscription use the canonical form, the one the server's messages carry.
       add: (symbol) => void added.set(client.subscribe([symbol]), normaliseSymbol(symbol)),
       remove: (symbol) => void client.unsubscribe([symbol]),
+      history: (symbol, sinceSeq) => void client.history(symbol, { sinceSeq, limit: RECENT_SIGNALS }),
     },
     colors: options.colors,
+    bell: options.bell ?? false,
+    ...(options.onWatchlist ? { onWatchlist: options.onWatchlist } : {}),
     onExit: options.onExit ?? (() => undefined),
   };
 }

@@ -1,84 +1,8 @@
 // The dashboard driven by a scripted sequence of protocol messages, rendered with ink-testing-library.
 import chalk from 'chalk';
-import { render } from 'ink-testing-library';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/protocol/messages.js';
-import { Dashboard } from '../../src/ui/dashboard.js';
-import { initialState, type DashboardEvent } from '../../src/ui/state.js';
-
-const AGENTS = [
-  { id: 'technical', name: 'TechnicalAnalyst' },
-  { id: 'momentum', name: 'Momentum' },
-  { id: 'sentiment', name: 'NewsSentiment' },
-];
-const T = '2025-07-08T14:00:00.000Z';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ESC = '\u001B';
-
-function harness(symbols = ['AAPL', 'MSFT'], colors = true) {
-  const listeners: ((e: DashboardEvent) => void)[] = [];
-  const actions = { analyze: vi.fn(), add: vi.fn(), remove: vi.fn() };
-  const onExit = vi.fn();
-  const initial = { ...initialState('ws://test', symbols), agentNames: AGENTS, connection: { status: 'open' as const, clientId: 'c' } };
-  const app = render(
-    <Dashboard
-      initial={initial}
-      subscribe={(l) => (listeners.push(l), () => undefined)}
-      actions={actions}
-      colors={colors}
-      fps={50}
-      onExit={onExit}
-    />,
-  );
-  const send = (...messages: ServerMessage[]) => messages.forEach((message) => listeners.forEach((l) => l({ kind: 'message', message })));
-  const event = (e: DashboardEvent) => listeners.forEach((l) => l(e));
-  const frame = async () => {
-    // Several render intervals (20 ms at fps 50), so that a loaded machine still renders in time.
-    await sleep(120);
-    return app.lastFrame() ?? '';
-  };
-  /** The frame without colour codes, for matching text. */
-  const text = async () => (await frame()).replace(/\u001B\[[0-9;]*m/g, '');
-  return { app, send, event, frame, text, actions, onExit };
-}
-
-const update = (symbol: string, agent: string, agentId: string | undefined, signal: string, confidence = 0, reasoning?: string[]): ServerMessage => ({
-  type: 'agent_update',
-  data: {
-    symbol,
-    agent,
-    ...(agentId ? { agent_id: agentId } : {}),
-    signal: signal as 'BUY',
-    confidence,
-    timestamp: T,
-    analysis_id: 'a1',
-    ...(reasoning ? { reasoning } : {}),
-  },
-});
-
-const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', trigger: 'price_move' | 'snapshot' = 'price_move'): ServerMessage => ({
-  type: 'signal_update',
-  data: {
-    symbol,
-    signal_id: 's1',
-    action,
-    confidence: 0.83,
-    price: 210.5,
-    agents_consensus: {
-      total_agents: 3,
-      completed_agents: 3,
-      consensus_strength: 'STRONG',
-      agent_details: Object.fromEntries(
-        AGENTS.map((a) => [a.id, { name: a.name, signal: action, confidence: 0.8, reasoning: [`${a.name} says ${action}`] }]),
-      ),
-    },
-    timestamp: T,
-    metadata: { reasoning: [], indicators: {}, target_price: 220, stop_loss: 200 },
-    as_of: T,
-    trigger,
-    seq: 4,
-  },
-});
+import { AGENTS, ESC, harness, signal, T, update } from '../helpers/dashboard.js';
 
 beforeAll(() => {
   chalk.level = 1;
@@ -121,7 +45,7 @@ describe('Dashboard', () => {
     for (const p of [100, 101, 99, 103]) {
       h.send({ type: 'price_update', data: { symbol: 'MSFT', price: p, volume: 10, timestamp: T, change_percent: p - 100 } });
     }
-    h.send(signal('MSFT', 'HOLD', 'snapshot'));
+    h.send(signal('MSFT', 'HOLD', { trigger: 'snapshot' }));
     expect(await h.text()).toMatch(/MSFT\s+103\.00\s+\+3\.00 ▃▅▁█/);
     const f = await h.frame();
     expect(f).toContain(`${ESC}[33mHOLD`);
@@ -152,7 +76,9 @@ describe('Dashboard', () => {
     expect(await h.text()).not.toMatch(/^\s*›?AMD\s/m);
     expect(h.actions.remove).toHaveBeenCalledWith('AMD');
     h.app.stdin.write('?');
-    expect(await h.frame()).toMatch(/a analyse now · \+ add symbol/);
+    expect(await h.text()).toMatch(/^a\s+analyse the selected symbol now$/m);
+    h.app.stdin.write('?');
+    expect(await h.text()).toMatch(/^SYMBOL/m);
     h.app.stdin.write('q');
     await h.frame();
     expect(h.onExit).toHaveBeenCalled();
@@ -182,7 +108,7 @@ describe('Dashboard', () => {
   });
 
   it('respects NO_COLOR: no colour codes at all', async () => {
-    const h = harness(['AAPL'], false);
+    const h = harness({ symbols: ['AAPL'], colors: false });
     cleanup = h.app.unmount;
     h.send(signal('AAPL', 'BUY'));
     const f = await h.frame();
@@ -207,7 +133,7 @@ describe('Dashboard', () => {
     const h = harness();
     cleanup = h.app.unmount;
     h.send({ type: 'price_update', data: { symbol: 'AAPL', price: 100, volume: 1, timestamp: T } });
-    expect(await h.text()).toMatch(/market 2025-07-08 14:00 UTC · updated/);
+    expect(await h.text()).toMatch(/· market 2025-07-08 14:00 UTC · updated/);
     Object.defineProperty(h.app.stdout, 'columns', { value: 80, configurable: true });
     h.app.stdout.emit('resize');
     const narrow = await h.text();
