@@ -91,20 +91,32 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
     return;
   }
 
-  const [{ render }, { createElement }, { Dashboard }, { wireDashboard }] = await Promise.all([
+  const [{ render }, { createElement }, { Dashboard }, { wireDashboard }, { enterAlternateScreen }] = await Promise.all([
     import('ink'),
     import('react'),
     import('../ui/dashboard.js'),
     import('../ui/wire.js'),
+    import('../ui/screen.js'),
   ]);
   const props = wireDashboard(client, {
     title: options.local ? 'local (in-process)' : url,
     symbols: wanted,
     agents: welcome.agents,
     colors: colorLevel(process.stdout, options.color) > 0,
+    bell: options.bell ?? false,
   });
+  const leave = enterAlternateScreen(process.stdout);
   const app = render(createElement(Dashboard, props), { exitOnCtrlC: false });
+  // Ctrl-C reaches the dashboard as a key; a signal from elsewhere ends it the same way, screen restored.
+  const stop = () => app.unmount();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, stop);
   client.subscribe(wanted);
-  await app.waitUntilExit();
-  await finish();
+  try {
+    await app.waitUntilExit();
+  } finally {
+    for (const signal of signals) process.off(signal, stop);
+    leave();
+    await finish();
+  }
 }

@@ -48,14 +48,14 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
   const [scroll, setScrollState] = useState(0);
   const [input, setInputState] = useState<Input>(undefined);
   // Keys can arrive faster than renders: the key handler reads and writes refs, never a stale closure.
-  const refs = useRef<{ view: View; scroll: number; input: Input }>({ view: 'table', scroll: 0, input: undefined });
+  const refs = useRef<{ view: View; scroll: number; maxScroll: number; input: Input }>({ view: 'table', scroll: 0, maxScroll: 0, input: undefined });
   const setView = (value: View) => {
     refs.current.view = value;
     setViewState(value);
     setScroll(0);
   };
   const setScroll = (value: number) => {
-    refs.current.scroll = Math.max(0, value);
+    refs.current.scroll = Math.max(0, Math.min(refs.current.maxScroll, value));
     setScrollState(refs.current.scroll);
   };
   const setInput = (value: Input) => {
@@ -193,16 +193,23 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     alert: state.alert !== undefined,
   });
   const c = (color: string | undefined) => (colors ? color : undefined);
+  const page = view === 'help' ? helpLines(width) : view === 'detail' && selected ? detailLines(selected, width) : [];
+  // The last line of a view that does not fit says where it is: the lines above it scroll.
+  refs.current.maxScroll = page.length > heights.body ? page.length - (heights.body - 1) : 0;
   const logLines = heights.log >= 2 ? heights.log - 1 : heights.log;
 
   return (
     <Box flexDirection="column" width={width}>
       <Header state={state} colors={colors} width={width} />
       {state.alert && <AlertLine alert={state.alert} colors={colors} />}
-      {view === 'help' ? (
-        <Scrolled lines={helpLines(width)} offset={scroll} height={heights.body} colors={colors} hint="Esc or ? closes" />
-      ) : view === 'detail' && selected ? (
-        <Scrolled lines={detailLines(selected, width)} offset={scroll} height={heights.body} colors={colors} hint="Esc or Enter: back" />
+      {page.length > 0 ? (
+        <Scrolled
+          lines={page}
+          offset={scroll}
+          height={heights.body}
+          colors={colors}
+          hint={view === 'help' ? 'Esc or ? closes' : 'Esc or Enter: back'}
+        />
       ) : (
         <>
           <Table

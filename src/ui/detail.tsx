@@ -28,8 +28,6 @@ export function share(budget: number, wants: number[]): number[] {
 
 const voteColor = (signal: string) => (signal === 'WORKING' ? 'cyan' : (ACTION_COLOR[signal] ?? 'gray'));
 
-const REASON_AT = 46;
-
 /** Under the table: a title, then a line per agent with its first reason; `lines` beyond that show further reasons. */
 export function AgentPane({
   row,
@@ -51,19 +49,24 @@ export function AgentPane({
     lines - 1 - agents.length,
     agents.map((a) => Math.max(0, a.reasons.length - 1)),
   );
-  const reasonWidth = Math.max(0, width - REASON_AT);
+  // On a narrow terminal the reasons get the room: shorter names, and no bar.
+  const narrow = width < 80;
+  const nameWidth = narrow ? 12 : 18;
+  const numbersWidth = narrow ? 4 : 15;
+  const reasonAt = nameWidth + 1 + 10 + 1 + numbersWidth + 1;
+  const reasonWidth = Math.max(0, width - reasonAt);
   const out = agents.flatMap((a, i) => {
     const working = a.signal === 'WORKING';
     const vote = working ? `${SPINNER[frame % SPINNER.length]} working` : a.signal;
-    const numbers = working ? ' '.repeat(15) : `${right(a.confidence.toFixed(2), 4)} ${bar(a.confidence, 10)}`;
+    const numbers = working ? ' '.repeat(numbersWidth) : `${right(a.confidence.toFixed(2), 4)}${narrow ? '' : ` ${bar(a.confidence, 10)}`}`;
     return [
       <Text key={a.id} wrap="truncate">
-        {fit(a.name, 18)} <Text color={colors ? voteColor(a.signal) : undefined}>{fit(vote, 10)}</Text> {numbers}{' '}
+        {fit(a.name, nameWidth)} <Text color={colors ? voteColor(a.signal) : undefined}>{fit(vote, 10)}</Text> {numbers}{' '}
         {fit(a.reasons[0] ?? '', reasonWidth)}
       </Text>,
       ...a.reasons.slice(1, 1 + extra[i]!).map((r, j) => (
         <Text key={`${a.id}.${j}`} dimColor wrap="truncate">
-          {' '.repeat(REASON_AT)}
+          {' '.repeat(reasonAt)}
           {fit(r, reasonWidth)}
         </Text>
       )),

@@ -17,8 +17,11 @@ export const LEGEND: [string, string][] = [
   ['CHG%', 'change since the previous close, in percent'],
   ['TREND', 'the last prices received, lowest ▁ to highest █'],
   ['ACTION', 'the consensus: BUY, SELL or HOLD; NO_SIGNAL when the agents did not agree enough (Enter says why)'],
-  ['CONF', "the consensus's confidence, 0 to 1: the agreeing agents' confidences, each weighted by itself"],
-  ['STRENGTH', 'the weight behind the action, as a share of the agents that completed: STRONG ≥ 0.8, MODERATE ≥ 0.6, else WEAK'],
+  [
+    'CONF',
+    "the consensus's confidence, 0 to 1: the mean of the agreeing agents' confidences, weighted by each agent's weight and by its confidence, capped at 0.95",
+  ],
+  ['STRENGTH', "how much of the agents' weight backs the action (each vote counts weight × confidence): STRONG ≥ 0.8, MODERATE ≥ 0.6, else WEAK"],
   [
     'TRIGGER',
     'what started the analysis: price_move (the price moved past the threshold), manual (a), initial, connect, cli; snapshot is the latest one, sent on subscribing',

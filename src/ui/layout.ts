@@ -20,7 +20,7 @@ const SPECS: ColumnSpec[] = [
   { id: 'change', title: 'CHG%', width: 7, align: 'right', priority: 2 },
   { id: 'trend', title: 'TREND', width: 8, align: 'left', priority: 6 },
   { id: 'action', title: 'ACTION', width: 9, align: 'left', priority: 0 },
-  { id: 'conf', title: 'CONF', width: 4, align: 'right', priority: 3 },
+  { id: 'conf', title: 'CONF', width: 5, align: 'right', priority: 3 },
   { id: 'strength', title: 'STRENGTH', width: 8, align: 'left', priority: 5 },
   { id: 'age', title: 'AGE', width: 4, align: 'right', priority: 2 },
   { id: 'trigger', title: 'TRIGGER', width: 11, align: 'left', priority: 7 },

@@ -56,15 +56,30 @@ function agentUpdate(state: DashboardState, m: Extract<ServerMessage, { type: 'a
   };
 }
 
-/** The votes of a publication; an agent's indicators from its own update of the same analysis are kept. */
+type Indicators = Record<string, number | string | boolean | null>;
+
+/** A signal's indicators named `agent.name` (see orchestrator `qualified`) that belong to one agent, without the prefix. */
+function agentIndicators(all: Indicators, id: string): Indicators | undefined {
+  const prefix = `${id}.`;
+  const own = Object.entries(all).filter(([name]) => name.startsWith(prefix));
+  return own.length > 0 ? Object.fromEntries(own.map(([name, v]) => [name.slice(prefix.length), v])) : undefined;
+}
+
+/** The votes of a publication, each with its indicators: from the signal, or from the agent's update of the same analysis. */
 function publishedAgents(m: Publication, before: SymbolRow): AgentRow[] {
   const details =
     m.type === 'signal_update' ? m.data.agents_consensus.agent_details : m.data.decision.action === 'NO_SIGNAL' ? m.data.decision.agent_summary : {};
+  const signalIndicators = m.type === 'signal_update' ? m.data.metadata.indicators : {};
   const sameAnalysis = m.data.analysis_id !== undefined && m.data.analysis_id === before.analysisId;
   return Object.entries(details).map(([id, a]) => {
-    const indicators = sameAnalysis ? before.agents.find((x) => x.id === id)?.indicators : undefined;
+    const indicators = agentIndicators(signalIndicators, id) ?? (sameAnalysis ? before.agents.find((x) => x.id === id)?.indicators : undefined);
     return { id, name: a.name, signal: a.signal, confidence: a.confidence, reasons: a.reasoning ?? [], ...(indicators ? { indicators } : {}) };
   });
+}
+
+/** The signal's indicators that belong to no agent shown. */
+function consensusIndicators(all: Indicators, agents: AgentRow[]): Indicators {
+  return Object.fromEntries(Object.entries(all).filter(([name]) => !agents.some((a) => name.startsWith(`${a.id}.`))));
 }
 
 function publication(state: DashboardState, m: Publication, now: number): DashboardState {
@@ -96,7 +111,7 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
     target: signal?.metadata.target_price,
     stop: signal?.metadata.stop_loss,
     reasoning: signal?.metadata.reasoning,
-    indicators: signal?.metadata.indicators,
+    indicators: signal ? consensusIndicators(signal.metadata.indicators, agents) : undefined,
     noSignalReason: decision?.action === 'NO_SIGNAL' ? decision.reason : decision?.action === 'ERROR' ? decision.error : undefined,
     updatedAt: now,
     unseen: turned ? d.symbol !== state.selected : before.unseen,

@@ -36,14 +36,20 @@ export function initialState(url: string, symbols: string[]): DashboardState {
 
 const ACTION_ORDER: Record<string, number> = { BUY: 0, SELL: 1, HOLD: 2, NO_SIGNAL: 3, ERROR: 4 };
 
-/** Each key's natural order: biggest move, strongest call and highest confidence first; symbols A to Z. */
-const COMPARE: Record<SortKey, (a: SymbolRow, b: SymbolRow) => number> = {
+/** Each key's natural order, ascending: biggest move, BUY before SELL, highest confidence first; symbols A to Z. */
+const SORT_VALUE: Record<SortKey, (r: SymbolRow) => number | string | undefined> = {
   watchlist: () => 0,
-  change: (a, b) => Math.abs(b.changePercent ?? -1) - Math.abs(a.changePercent ?? -1),
-  action: (a, b) => (ACTION_ORDER[a.action ?? ''] ?? 5) - (ACTION_ORDER[b.action ?? ''] ?? 5),
-  confidence: (a, b) => (b.confidence ?? -1) - (a.confidence ?? -1),
-  symbol: (a, b) => a.symbol.localeCompare(b.symbol),
+  change: (r) => (r.changePercent === undefined ? undefined : -Math.abs(r.changePercent)),
+  action: (r) => ACTION_ORDER[r.action ?? ''],
+  confidence: (r) => (r.confidence === undefined ? undefined : -r.confidence),
+  symbol: (r) => r.symbol,
 };
+
+function compare(a: number | string | undefined, b: number | string | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  if (typeof a === 'string' || typeof b === 'string') return String(a).localeCompare(String(b));
+  return a - b;
+}
 
 /** Whether a row passes the filter: a part of its symbol, or its action (`buy`, `no_signal`). */
 export function matches(row: SymbolRow, filter: string): boolean {
@@ -51,14 +57,14 @@ export function matches(row: SymbolRow, filter: string): boolean {
   return f === '' || row.symbol.includes(f) || row.action === f;
 }
 
-/** The rows on screen: filtered, then sorted (ties keep the watchlist's order). */
+/** The rows on screen: filtered, then sorted; rows without the value last either way, ties in watchlist order. */
 export function visibleRows(state: DashboardState): SymbolRow[] {
-  const rows = state.rows.filter((r) => matches(r, state.filter));
-  const compare = COMPARE[state.sort];
+  const value = SORT_VALUE[state.sort];
   const sign = state.descending ? -1 : 1;
-  return rows
-    .map((row, i) => ({ row, i }))
-    .sort((a, b) => sign * compare(a.row, b.row) || a.i - b.i)
+  return state.rows
+    .filter((r) => matches(r, state.filter))
+    .map((row, i) => ({ row, i, v: value(row) }))
+    .sort((a, b) => (a.v === undefined || b.v === undefined ? compare(a.v, b.v) : sign * compare(a.v, b.v)) || a.i - b.i)
     .map((x) => x.row);
 }
 

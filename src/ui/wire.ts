@@ -15,10 +15,9 @@ export interface WireOptions {
   bell?: boolean;
   onWatchlist?: (symbols: string[]) => void;
   onExit?: () => void;
+  /** How often the server's status (the feed's and the market's state) is asked for while connected; default 10 s. */
+  statusEveryMs?: number;
 }
-
-/** How often the server's status (feed and market state) is asked for while connected. */
-const STATUS_EVERY_MS = 10_000;
 
 export function wireDashboard(client: SignalsClient, options: WireOptions): DashboardProps {
   const listeners = new Set<(e: DashboardEvent) => void>();
@@ -37,7 +36,7 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     statusTimer = undefined;
     if (!open) return;
     client.getStatus();
-    statusTimer = setInterval(() => client.getStatus(), STATUS_EVERY_MS).unref();
+    statusTimer = setInterval(() => client.getStatus(), options.statusEveryMs ?? 10_000).unref();
   };
   client.on('state', (state) => {
     watchStatus(state.status === 'open');

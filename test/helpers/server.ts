@@ -2,7 +2,7 @@
 import WebSocket from 'ws';
 import { defaultAgents } from '../../src/agents/index.js';
 import type { Agent } from '../../src/agents/agent.js';
-import type { MarketFeed, Tick } from '../../src/market/feed.js';
+import type { FeedStatus, MarketFeed, Tick } from '../../src/market/feed.js';
 import { MarketStore } from '../../src/market/store.js';
 import { Analyst } from '../../src/core/analyst.js';
 import { createLogger } from '../../src/core/log.js';
@@ -43,7 +43,14 @@ export class ManualFeed implements MarketFeed {
   marketState() {
     return 'open' as const;
   }
-  onStatus() {}
+  private status: ((status: FeedStatus) => void) | undefined;
+  onStatus(listener: (status: FeedStatus) => void) {
+    this.status = listener;
+  }
+  /** Runs out of data, as a replay does at the end of its history. */
+  end() {
+    this.status?.({ state: 'ended', reason: 'the manual feed has no more prices' });
+  }
   start() {}
   stop() {}
 

@@ -24,7 +24,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 async function dashboardOn(url: string, symbols: string[], options: { initialDelayMs?: number; maxDelayMs?: number } = {}) {
   const client = new SignalsClient({ url: `${url}/ws/signals`, ...options });
   const welcome = await client.connect();
-  const props = wireDashboard(client, { title: 'test', symbols, agents: welcome.agents, colors: false });
+  const props = wireDashboard(client, { title: 'test', symbols, agents: welcome.agents, colors: false, statusEveryMs: 200 });
   const app = render(<Dashboard {...props} fps={30} />);
   const close = () => {
     app.unmount();
@@ -49,6 +49,35 @@ describe('signals watch end to end', () => {
     app.stdin.write('a');
     await until(() => /signal #2/.test(plain(app.lastFrame())));
     expect(plain(app.lastFrame())).toMatch(/manual/);
+    close();
+    await ctx.stop();
+  });
+
+  it("Enter: the detail with the server's recent signals; a feed that ends dims the rows", async () => {
+    const ctx = await startServer();
+    const { client, app, close } = await dashboardOn(ctx.url, ['JPM']);
+    client.subscribe(['JPM']);
+    await until(async () => (await ctx.subscribers('JPM')) === 1);
+    for (const [i, price] of [101.5, 104, 99].entries()) {
+      ctx.feed.push('JPM', price);
+      await until(() => new RegExp(`signal #${i + 1}`).test(plain(app.lastFrame())));
+    }
+    app.stdin.write('\r');
+    await until(() => /^JPM {2}/m.test(plain(app.lastFrame())));
+    expect(plain(app.lastFrame())).toMatch(/^TechnicalAnalyst\s+(BUY|SELL|HOLD) \d\.\d\d/m);
+    // The history the server logged is at the end, newest first, with the triggers that started each analysis.
+    for (let i = 0; i < 3; i++) {
+      app.stdin.write('\u001B[6~');
+      await sleep(40);
+    }
+    await until(() => /recent signals\n {2}#3 .*price_move\n {2}#2 .*price_move\n {2}#1 .*initial/.test(plain(app.lastFrame())));
+    app.stdin.write('\u001B');
+    await until(() => /^SYMBOL/m.test(plain(app.lastFrame())));
+    expect(plain(app.lastFrame())).not.toMatch(/\bAGE\b/);
+    ctx.feed.end();
+    await until(() => /· feed ended ·/.test(plain(app.lastFrame())));
+    expect(plain(app.lastFrame())).toMatch(/^SYMBOL.*\bAGE\b/m);
+    expect(plain(app.lastFrame())).toMatch(/stale: feed ended/);
     close();
     await ctx.stop();
   });

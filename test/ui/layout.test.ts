@@ -1,0 +1,70 @@
+// Fitting the dashboard to a terminal: columns dropped by priority, lines shared between the parts.
+import { describe, expect, it } from 'vitest';
+import { columnsFor, heightsFor } from '../../src/ui/layout.js';
+
+const ids = (width: number, stale = false) => columnsFor(width, stale).map((c) => c.id);
+const used = (width: number, stale = false) => {
+  const columns = columnsFor(width, stale);
+  return columns.reduce((n, c) => n + c.width, 0) + columns.length - 1;
+};
+
+describe('columnsFor', () => {
+  it('drops the trigger, then the sparkline, the strength, the confidence, as the terminal narrows', () => {
+    expect(ids(120)).toEqual(['symbol', 'price', 'change', 'trend', 'action', 'conf', 'strength', 'trigger']);
+    expect(ids(60)).toEqual(['symbol', 'price', 'change', 'trend', 'action', 'conf', 'strength']);
+    expect(ids(51)).toEqual(['symbol', 'price', 'change', 'action', 'conf', 'strength']);
+    expect(ids(50)).toEqual(['symbol', 'price', 'change', 'action', 'conf']);
+    expect(ids(41)).toEqual(['symbol', 'price', 'change', 'action']);
+    expect(ids(30)).toEqual(['symbol', 'price', 'action']);
+    expect(ids(20)).toEqual(['symbol', 'action']);
+  });
+
+  it('never uses more than the width it is given, from 20 to 200 columns, stale or not', () => {
+    for (let width = 20; width <= 200; width++) {
+      expect(used(width)).toBeLessThanOrEqual(width);
+      expect(used(width, true)).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('shows AGE only while stale, ahead of the trigger and the sparkline', () => {
+    expect(ids(80)).not.toContain('age');
+    expect(ids(80, true)).toContain('age');
+    expect(ids(60, true)).toEqual(['symbol', 'price', 'change', 'action', 'conf', 'strength', 'age']);
+  });
+
+  it('adds the time to the trigger and widens the sparkline when there is room', () => {
+    const wide = columnsFor(120, false);
+    expect(wide.find((c) => c.id === 'trigger')).toMatchObject({ title: 'TRIGGER / AS OF', width: 26 });
+    expect(wide.find((c) => c.id === 'trend')?.width).toBe(23);
+    expect(columnsFor(80, false).find((c) => c.id === 'trigger')).toMatchObject({ title: 'TRIGGER', width: 11 });
+  });
+});
+
+describe('heightsFor', () => {
+  const content = { rows: 10, agents: 5, moreReasons: 20, logEntries: 30, alert: true };
+  const total = (h: ReturnType<typeof heightsFor>) => 1 + h.table + h.agents + h.log + h.gaps;
+
+  it('fills the body exactly, and leaves a line free below the frame', () => {
+    for (const rows of [15, 24, 40, 60]) {
+      const h = heightsFor(rows, content);
+      expect(h.body).toBe(rows - 1 - 3);
+      expect(total(h)).toBe(h.body);
+    }
+  });
+
+  it('60x15: some rows, every vote on one line each, one log line', () => {
+    expect(heightsFor(15, content)).toMatchObject({ table: 5, agents: 4, log: 1, gaps: 0 });
+  });
+
+  it('the extra height of a tall terminal goes to the reasons and the log, once every row shows', () => {
+    const h = heightsFor(40, content);
+    expect(h.table).toBe(10);
+    expect(h.agents).toBeGreaterThan(6);
+    expect(h.log).toBeGreaterThan(2);
+  });
+
+  it('takes no more than the content needs', () => {
+    const h = heightsFor(60, { rows: 2, agents: 3, moreReasons: 1, logEntries: 2, alert: false });
+    expect(h).toMatchObject({ table: 2, agents: 5, log: 3, gaps: 2 });
+  });
+});
