@@ -1,6 +1,7 @@
 // The selected symbol's votes: a compact pane under the table, and the full detail view (Enter) as scrollable lines.
 import { Text } from 'ink';
 import { bar, fit, right, SPINNER, wrap } from './format.js';
+import type { CallRecord } from '../protocol/messages.js';
 import type { SymbolRow } from './model.js';
 import { ACTION_COLOR } from './table.js';
 
@@ -98,6 +99,13 @@ function indicatorLines(indicators: Record<string, number | string | boolean | n
 const bullets = (reasons: string[], width: number, indent: string): Line[] =>
   reasons.flatMap((r) => wrap(r, width - indent.length - 2).map((t, i) => ({ text: `${indent}${i === 0 ? '• ' : '  '}${t}` })));
 
+/** `212 calls · right 60.9% · excess +0.41%`, or that there were none. */
+export function callRecord(r: CallRecord): string {
+  if (r.calls === 0 || r.hit_rate === null || r.mean_excess_return === null) return 'no past calls';
+  const excess = r.mean_excess_return * 100;
+  return `${r.calls} calls · right ${(r.hit_rate * 100).toFixed(1)}% · excess ${excess >= 0 ? '+' : ''}${excess.toFixed(2)}%`;
+}
+
 const percentFrom = (price: number | undefined, level: number) =>
   price === undefined || price === 0 ? '' : ` (${level >= price ? '+' : ''}${(((level - price) / price) * 100).toFixed(2)}%)`;
 
@@ -124,6 +132,12 @@ export function detailLines(row: SymbolRow, width: number): Line[] {
     lines.push(
       ...wrap(`${row.action === 'ERROR' ? 'failed' : 'no signal'}: ${row.noSignalReason}`, width).map((text) => ({ text, color: 'yellow' })),
     );
+  const record = row.trackRecord;
+  if (record) {
+    const since = record.since ? ` since ${record.since}` : '';
+    lines.push({ text: `track record${since}, each call judged over ${record.consensus.horizon_days} trading days`, bold: true });
+    lines.push({ text: `  consensus: ${callRecord(record.consensus)}` });
+  }
   if (row.reasoning && row.reasoning.length > 0) lines.push({ text: 'consensus', bold: true }, ...bullets(row.reasoning, width, '  '));
   lines.push(...indicatorLines(row.indicators, width, '  '));
   lines.push({ text: '' }, { text: 'agents', bold: true });
@@ -131,6 +145,8 @@ export function detailLines(row: SymbolRow, width: number): Line[] {
   for (const a of row.agents) {
     const numbers = a.signal === 'WORKING' ? '' : ` ${a.confidence.toFixed(2)} ${bar(a.confidence, 10)}`;
     lines.push({ text: `${fit(a.name, 18)} ${a.signal}${numbers}`, color: voteColor(a.signal) });
+    const agentRecord = row.trackRecord?.agents[a.id];
+    if (agentRecord) lines.push({ text: `  track record: ${callRecord(agentRecord)} · weight ${agentRecord.weight}`, dim: true });
     lines.push(...bullets(a.reasons, width, '  '), ...indicatorLines(a.indicators, width, '  '));
   }
   lines.push({ text: '' }, { text: 'recent signals', bold: true });

@@ -113,6 +113,7 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
     reasoning: signal?.metadata.reasoning,
     indicators: signal ? consensusIndicators(signal.metadata.indicators, agents) : undefined,
     noSignalReason: decision?.action === 'NO_SIGNAL' ? decision.reason : decision?.action === 'ERROR' ? decision.error : undefined,
+    trackRecord: d.track_record,
     updatedAt: now,
     unseen: turned ? d.symbol !== state.selected : before.unseen,
     history: before.history && entry ? mergeHistory(before.history, [entry]) : before.history,

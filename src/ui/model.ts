@@ -1,5 +1,6 @@
 // The dashboard's data: one row per watched symbol, the event log, and what the server said about its feed and market.
 import type { ClientState } from '../client/client.js';
+import type { TrackRecord } from '../protocol/messages.js';
 
 type IndicatorValue = number | string | boolean | null;
 
@@ -44,6 +45,8 @@ export interface SymbolRow {
   indicators?: Record<string, IndicatorValue>;
   /** Why the last analysis published no signal, or why it failed. */
   noSignalReason?: string;
+  /** The consensus's and each agent's past calls on the symbol, when the server sends them. */
+  trackRecord?: TrackRecord;
   /** Wall-clock ms of the last message about this symbol: how old the row is. */
   updatedAt?: number;
   /** Turned BUY or SELL since it was last selected. */

@@ -17,13 +17,33 @@ describe('detail view', () => {
     h.send(price('AAPL', 205, 1.5));
     h.send(update('AAPL', 'Orchestrator', undefined, 'ANALYZING'));
     for (const a of AGENTS) h.send(withIndicators(update('AAPL', a.name, a.id, 'BUY', 0.8, reasons), { rsi: 71.23456, trend: 'up' }));
-    h.send(signal('AAPL', 'BUY', { reasons, analysisId: 'a1', seq: 14 }));
+    const published = signal('AAPL', 'BUY', { reasons, analysisId: 'a1', seq: 14 });
+    if (published.type !== 'signal_update') throw new Error('a signal');
+    const record = (calls: number, hit: number | null, excess: number | null) => ({
+      horizon_days: 21,
+      calls,
+      hit_rate: hit,
+      mean_excess_return: excess,
+    });
+    published.data.track_record = {
+      symbol: 'AAPL',
+      since: '2007-01-31',
+      consensus: record(212, 0.6085, 0.0041),
+      agents: { technical: { ...record(224, 0.5938, -0.0022), weight: 1 }, momentum: { ...record(0, null, null), weight: 0 } },
+    };
+    h.send(published);
     await expect.poll(() => h.text()).toMatch(/signal #14/);
     await h.keys('\r');
     const f = await h.text();
     expect(f).toMatch(/^AAPL {2}BUY · 0\.83 · STRONG · price_move · as of 2025-07-08 14:00 · signal #14$/m);
     expect(f).toMatch(/^price 205\.00 {3}target 220\.00 \(\+7\.32%\) {3}stop 200\.00 \(-2\.44%\)$/m);
     expect(f).toMatch(/^ {2}• 3 of 3 agents agree$/m);
+    expect(f).toMatch(
+      /^track record since 2007-01-31, each call judged over 21 trading days\n {2}consensus: 212 calls · right 60\.9% · excess \+0\.41%$/m,
+    );
+    expect(f).toMatch(/^TechnicalAnalyst {3}BUY 0\.80 ████████░░\n {2}track record: 224 calls · right 59\.4% · excess -0\.22% · weight 1$/m);
+    expect(f).toMatch(/^Momentum {11}BUY 0\.80 ████████░░\n {2}track record: no past calls · weight 0$/m);
+    expect(f).not.toMatch(/NewsSentiment.*\n {2}track record/);
     expect(f.match(/• price > SMA20 > SMA50 > SMA200: uptrend/g)).toHaveLength(3);
     expect(f.match(/^ {2}rsi 71\.23 · trend up$/gm)).toHaveLength(3);
     // Asks for the publications before the one it has.
