@@ -71,8 +71,8 @@ export function visibleRows(state: DashboardState): SymbolRow[] {
 /** Why the rows may be out of date, or undefined while they are live. */
 export function staleReason(state: DashboardState): string | undefined {
   if (state.connection.status !== 'open') return 'disconnected';
-  if (state.feedState === 'ended') return 'feed ended';
-  if (state.feedState === 'stopped') return 'feed stopped';
+  // `ended`, `stopped`, and whatever else a feed that is not delivering calls itself (`stalled`, `reconnecting`).
+  if (state.feedState !== undefined && state.feedState !== 'running') return `feed ${state.feedState}`;
   if (state.marketState === 'closed') return 'market closed';
   return undefined;
 }
@@ -88,7 +88,14 @@ function connection(state: DashboardState, s: ClientState, at: number): Dashboar
   } else if (s.status === 'reconnecting') {
     // One line for the whole outage, counting its attempts, not a line per attempt.
     const tries = failed > 0 ? `; ${failed} attempt${failed === 1 ? '' : 's'} failed` : '';
-    entry = { time, text: `connection lost (${s.reason})${tries}; reconnecting in ${Math.ceil(s.inMs / 1000)}s`, kind: 'warning', key: 'reconnect' };
+    // Stamped with when the outage began.
+    const since = state.log.find((e) => e.key === 'reconnect')?.time ?? time;
+    entry = {
+      time: since,
+      text: `connection lost (${s.reason})${tries}; reconnecting in ${Math.ceil(s.inMs / 1000)}s`,
+      kind: 'warning',
+      key: 'reconnect',
+    };
   } else if (s.status === 'closed') {
     entry = { time, text: `disconnected: ${s.reason}`, kind: 'warning' };
   }
