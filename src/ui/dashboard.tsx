@@ -87,6 +87,15 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     return () => clearInterval(timer);
   }, [fps]);
 
+  // The watchlist is told of every change to the symbols shown: added, removed, or refused by the server.
+  const watchlist = state.rows.map((r) => r.symbol).join(',');
+  const told = useRef(watchlist);
+  useEffect(() => {
+    if (watchlist === told.current) return;
+    told.current = watchlist;
+    onWatchlist?.(watchlist === '' ? [] : watchlist.split(','));
+  }, [watchlist, onWatchlist]);
+
   useEffect(() => {
     if (state.alerts > rung.current && bell) stdout.write('\u0007');
     rung.current = state.alerts;
@@ -107,7 +116,6 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     current.current = reduce(current.current, event);
     setState(current.current);
   };
-  const symbols = () => current.current.rows.map((r) => r.symbol);
   const onInputKey = (text: string, key: Key, input: NonNullable<Input>) => {
     if (key.escape) {
       if (input.kind === 'filter') apply({ kind: 'filter', text: '' });
@@ -120,7 +128,6 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
       if (input.kind === 'add' && symbol !== '') {
         apply({ kind: 'add', symbol });
         actions.add(symbol);
-        onWatchlist?.(symbols());
       }
       return;
     }
@@ -165,7 +172,6 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     if (text === '-' && selected) {
       actions.remove(selected);
       apply({ kind: 'remove', symbol: selected });
-      onWatchlist?.(symbols());
     }
   };
   const quit = () => {

@@ -19,6 +19,17 @@ export interface WireOptions {
   statusEveryMs?: number;
 }
 
+/** A watchlist that cannot be saved (a config file that is not JSON, a folder without write access) is said, not fatal. */
+function saveWith(save: (symbols: string[]) => void, emit: (e: DashboardEvent) => void): (symbols: string[]) => void {
+  return (symbols) => {
+    try {
+      save(symbols);
+    } catch (error) {
+      emit({ kind: 'note', text: `watchlist not saved: ${error instanceof Error ? error.message : String(error)}`, level: 'error' });
+    }
+  };
+}
+
 export function wireDashboard(client: SignalsClient, options: WireOptions): DashboardProps {
   const listeners = new Set<(e: DashboardEvent) => void>();
   const emit = (e: DashboardEvent) => listeners.forEach((l) => l(e));
@@ -60,7 +71,7 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
     },
     colors: options.colors,
     bell: options.bell ?? false,
-    ...(options.onWatchlist ? { onWatchlist: options.onWatchlist } : {}),
+    ...(options.onWatchlist ? { onWatchlist: saveWith(options.onWatchlist, emit) } : {}),
     onExit: options.onExit ?? (() => undefined),
   };
 }

@@ -53,7 +53,8 @@ export function harness({ symbols = ['AAPL', 'MSFT'], colors = true, bell = fals
   const frame = async () => {
     // Several render intervals (20 ms at fps 50), so that a loaded machine still renders in time.
     await sleep(120);
-    return app.lastFrame() ?? '';
+    // The bell is written to the terminal too, but it is no frame.
+    return app.stdout.frames.findLast((f) => f !== '\u0007') ?? '';
   };
   /** The frame without colour codes, for matching text. */
   const text = async () => plain(await frame());

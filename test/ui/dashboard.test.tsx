@@ -72,9 +72,12 @@ describe('Dashboard', () => {
     const added = await h.frame();
     expect(h.actions.add).toHaveBeenCalledWith('AMD');
     expect(added).toMatch(/›AMD/);
+    expect(h.onWatchlist).toHaveBeenLastCalledWith(['AAPL', 'MSFT', 'AMD']);
     h.app.stdin.write('-');
     expect(await h.text()).not.toMatch(/^\s*›?AMD\s/m);
     expect(h.actions.remove).toHaveBeenCalledWith('AMD');
+    expect(h.onWatchlist).toHaveBeenLastCalledWith(['AAPL', 'MSFT']);
+    expect(h.onWatchlist).toHaveBeenCalledTimes(2);
     h.app.stdin.write('?');
     expect(await h.text()).toMatch(/^a\s+analyse the selected symbol now$/m);
     h.app.stdin.write('?');
