@@ -382,7 +382,7 @@ export const WATCH = {
   }),
   local: flag({ help: 'run the server in-process on the bundled data (no server needed)' }),
   json: flag({ help: 'print protocol events as JSON lines instead of the dashboard' }),
-  bell: flag({ help: 'ring the terminal bell when a symbol turns BUY or SELL' }),
+  bell: flag({ help: 'ring the terminal bell when a symbol turns BUY or SELL', configKey: 'bell' }),
   color,
   from: withDefault({
     arg: 'date',

@@ -1,6 +1,7 @@
 // `signals watch`: the live dashboard on a terminal, NDJSON protocol events otherwise.
 import { ConnectError, describeNotRecovered, SignalsClient } from '../client/client.js';
 import { SignalsError } from '../protocol/errors.js';
+import { configPath, saveWatchlist } from './config.js';
 import type { WatchOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
 import { buildService, type Service } from './serve.js';
@@ -104,6 +105,8 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
     agents: welcome.agents,
     colors: colorLevel(process.stdout, options.color) > 0,
     bell: options.bell ?? false,
+    // Symbols added with + or removed with - are the watchlist `signals watch` shows next time without symbols.
+    onWatchlist: (symbols) => saveWatchlist(symbols, configPath(options.config).path),
   });
   const leave = enterAlternateScreen(process.stdout);
   const app = render(createElement(Dashboard, props), { exitOnCtrlC: false });

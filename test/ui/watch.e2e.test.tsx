@@ -1,7 +1,11 @@
 // End to end: the dashboard on a real server (port 0) through the real client; the NDJSON mode as a real process.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { saveWatchlist } from '../../src/cli/config.js';
 import { SignalsClient } from '../../src/client/client.js';
 import { ServerMessage } from '../../src/protocol/messages.js';
 import { Dashboard } from '../../src/ui/dashboard.js';
@@ -21,10 +25,23 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 }
 
 /** The dashboard rendered on a real client connected to `url`, showing `symbols`. */
-async function dashboardOn(url: string, symbols: string[], options: { initialDelayMs?: number; maxDelayMs?: number } = {}) {
+interface DashboardOptions {
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  onWatchlist?: (symbols: string[]) => void;
+}
+
+async function dashboardOn(url: string, symbols: string[], { onWatchlist, ...options }: DashboardOptions = {}) {
   const client = new SignalsClient({ url: `${url}/ws/signals`, ...options });
   const welcome = await client.connect();
-  const props = wireDashboard(client, { title: 'test', symbols, agents: welcome.agents, colors: false, statusEveryMs: 200 });
+  const props = wireDashboard(client, {
+    title: 'test',
+    symbols,
+    agents: welcome.agents,
+    colors: false,
+    statusEveryMs: 200,
+    ...(onWatchlist ? { onWatchlist } : {}),
+  });
   const app = render(<Dashboard {...props} fps={30} />);
   const close = () => {
     app.unmount();
@@ -144,6 +161,24 @@ describe('adding a symbol from the dashboard', () => {
     const frame = plain(app.lastFrame());
     expect(frame).toMatch(/^\s*›?KO\s/m);
     expect(frame).not.toMatch(/^\s*›?ZZZ\s/m);
+    close();
+    await ctx.stop();
+  });
+});
+
+describe('saving the watchlist', () => {
+  it('a config file that cannot take it is a line in the event log, and the dashboard goes on', async () => {
+    const ctx = await startServer();
+    const config = join(mkdtempSync(join(tmpdir(), 'signals-config-')), 'config.json');
+    writeFileSync(config, '{ not json');
+    const { app, close } = await dashboardOn(ctx.url, ['AAPL'], { onWatchlist: (symbols) => saveWatchlist(symbols, config) });
+    for (const key of ['+', 'k', 'o', '\r']) {
+      app.stdin.write(key);
+      await sleep(40);
+    }
+    await until(() => /watchlist not saved: config file .*config\.json: is not JSON/.test(plain(app.lastFrame())));
+    await until(async () => (await ctx.subscribers('KO')) === 1);
+    expect(readFileSync(config, 'utf8')).toBe('{ not json');
     close();
     await ctx.stop();
   });
