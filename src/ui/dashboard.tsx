@@ -148,9 +148,9 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     if (input !== undefined) return onInputKey(text, key, input);
     const selected = current.current.selected;
     const page = Math.max(1, size.rows - 6);
-    if (key.ctrl && text === 'c') return quit();
+    if ((key.ctrl && text === 'c') || text === 'q') return quit();
     if (view !== 'table') {
-      if (key.escape || text === 'q' || (view === 'help' && text === '?') || (view === 'detail' && key.return)) return setView('table');
+      if (key.escape || (view === 'help' && text === '?') || (view === 'detail' && key.return)) return setView('table');
       if (key.upArrow) return setScroll(refs.current.scroll - 1);
       if (key.downArrow) return setScroll(refs.current.scroll + 1);
       if (key.pageUp) return setScroll(refs.current.scroll - page);
@@ -159,7 +159,7 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
       if (text === 'a' && view === 'detail' && selected) actions.analyze(selected);
       return;
     }
-    if (text === 'q' || key.escape) return quit();
+    if (key.escape) return quit();
     if (key.upArrow) return apply({ kind: 'select', delta: -1 });
     if (key.downArrow) return apply({ kind: 'select', delta: 1 });
     if (key.return && selected) return openDetail(selected);
@@ -278,7 +278,7 @@ function Footer({
       </Text>
     );
   }
-  if (view === 'help') return <Text dimColor>Esc or ? close the help · q quit from the table</Text>;
+  if (view === 'help') return <Text dimColor>Esc or ? close the help · q quit</Text>;
   if (view === 'detail')
     return (
       <Text dimColor wrap="truncate">
