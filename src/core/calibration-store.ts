@@ -48,9 +48,11 @@ const built = new WeakMap<HistorySource, { agents: readonly Agent[]; calibration
 /**
  * The calibration of the agents that speak to the consensus's horizon, from every symbol of the store. With the
  * built-in agents, the bundled symbols' calls come from the file the build saved and only a data folder's
- * symbols are run here; other agents are run over everything. Built once per store and agents.
+ * symbols are run here; other agents are run over everything. A source that names a `calibrationSource` (a
+ * provider's) is calibrated on that. Built once per store and agents.
  */
 export function calibrationOf(store: HistorySource, agents: readonly Agent[]): Promise<Calibration> {
+  if (store.calibrationSource) return calibrationOf(store.calibrationSource, agents);
   const calibrated = agents.filter((a) => a.horizon === CALL_HORIZON);
   const cached = built.get(store);
   if (cached && cached.agents.length === calibrated.length && cached.agents.every((a, i) => a === calibrated[i])) return cached.calibration;

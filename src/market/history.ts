@@ -17,6 +17,11 @@ export interface HistorySource {
   published(series: MacroSeries, date: string): string;
   /** Headlines ordered by publication. */
   headlines(symbol: string): Rows<Headline>;
+  /**
+   * The history the agents' calibration is fitted on, when it is not this source: a provider fetches only recent bars
+   * of the symbols asked for, too little to fit on, so it names the bundled data (whose calls all end before today).
+   */
+  readonly calibrationSource?: HistorySource;
   /** Fetches what a snapshot of `symbol` as of `asOf` needs (and the benchmark's); absent for data already at hand. */
   load?(symbol: string, asOf: string): Promise<void>;
 }

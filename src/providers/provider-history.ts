@@ -43,8 +43,10 @@ export class ProviderHistory implements HistorySource {
   private readonly news = new Map<string, Headline[]>();
   private readonly clock: () => number;
   private readonly extra: Set<string>;
+  readonly calibrationSource: HistorySource;
 
   constructor(private readonly options: ProviderHistoryOptions) {
+    this.calibrationSource = options.bundled;
     this.clock = options.clock ?? Date.now;
     this.extra = new Set((options.extraSymbols ?? []).map(normaliseSymbol));
   }

@@ -32,7 +32,7 @@ describe('signals analyze --provider yahoo', () => {
     const bundled = await cli(['analyze', 'JPM', '--as-of', '2022-06-15', '--json'], env);
     const fromYahoo = AnalyzeResult.parse(JSON.parse(live.stdout));
     expect(strip(fromYahoo)).toEqual(strip(AnalyzeResult.parse(JSON.parse(bundled.stdout))));
-    expect(fromYahoo).toMatchObject({ symbol: 'JPM', action: 'SELL', as_of: '2022-06-15T21:00:00.000Z' });
+    expect(fromYahoo).toMatchObject({ symbol: 'JPM', as_of: '2022-06-15T21:00:00.000Z' });
     const charts = yahoo.requests.filter((u) => u.pathname.startsWith('/v8/finance/chart/'));
     expect(charts.map((u) => u.pathname).sort()).toEqual(['/v8/finance/chart/JPM', '/v8/finance/chart/SPY']);
 
