@@ -35,6 +35,17 @@ export class Analyst {
     });
   }
 
+  /**
+   * Builds the agents' calibration and its monthly fits up to `asOf` (the month's, and every past call's, which
+   * track records read) now rather than in the first analysis, where the work (seconds, on one thread) would hold
+   * up every client and, in a cluster, the renewal of the node's leases.
+   */
+  async prepare(asOf: string): Promise<void> {
+    const calibration = await calibrationOf(this.options.store, this.options.agents);
+    for (const sample of calibration.samples) if (sample.date <= asOf) calibration.fitAt(sample.date);
+    calibration.fitAt(asOf);
+  }
+
   /** Every symbol that can be analysed, sorted. */
   symbols(): string[] {
     return this.options.store.symbols();
