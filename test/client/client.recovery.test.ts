@@ -64,49 +64,54 @@ function serve(args: string[]) {
 }
 
 describe('the client after a server restart', () => {
-  it('on the same state dir: recovers what was published while away, with no gap and no repeat, as the log holds it', async () => {
-    const dir = stateDir();
-    const first = serve(['--state-dir', dir, ...FAST]);
-    const url = await first.url;
-    // Its first reconnect comes 3 to 6 s after the loss: long enough for the restarted server to publish meanwhile.
-    const client = new SignalsClient({ url, initialDelayMs: 6_000, maxDelayMs: 6_000 });
-    cleanups.push(() => client.close());
-    const got = received(client);
-    const acks: { recovered?: boolean | undefined; seq?: number | undefined }[] = [];
-    client.on('subscribed', (m) => acks.push(m));
-    const lost: NotRecovered[] = [];
-    client.on('not_recovered', (n) => lost.push(n));
-    await client.connect();
-    client.subscribe(['AAPL']);
-    await until(() => got.length >= 3, 20_000, 'publications before the kill');
+  it(
+    'on the same state dir: recovers what was published while away, with no gap and no repeat, as the log holds it',
+    { timeout: 60_000 },
+    async () => {
+      const dir = stateDir();
+      const first = serve(['--state-dir', dir, ...FAST]);
+      const url = await first.url;
+      // Its first reconnect comes 7.5 to 15 s after the loss: long enough for the restarted server (which builds its
+      // calibration before it listens) to publish meanwhile.
+      const client = new SignalsClient({ url, initialDelayMs: 15_000, maxDelayMs: 15_000 });
+      cleanups.push(() => client.close());
+      const got = received(client);
+      const acks: { recovered?: boolean | undefined; seq?: number | undefined }[] = [];
+      client.on('subscribed', (m) => acks.push(m));
+      const lost: NotRecovered[] = [];
+      client.on('not_recovered', (n) => lost.push(n));
+      await client.connect();
+      client.subscribe(['AAPL']);
+      await until(() => got.length >= 3, 20_000, 'publications before the kill');
 
-    first.child.kill('SIGKILL');
-    await first.exited;
-    await until(() => client.state.status === 'reconnecting', 5_000, 'the client to notice');
-    const beforeKill = got.at(-1)!.data.seq!;
-    const second = serve(['--state-dir', dir, '--port', portOf(url), ...FAST]);
-    await second.url;
-    // Published while the client was away (the replay publishes by itself; an analysis makes sure).
-    const other = await TestClient.connect(url);
-    other.send({ type: 'analyze', symbol: 'AAPL' });
-    await until(async () => (await loggedSeqs(url, 'AAPL')).length >= beforeKill + 2, 10_000, 'publications while away');
-    other.close();
-    expect(client.state.status).toBe('reconnecting');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await until(() => client.state.status === 'reconnecting', 5_000, 'the client to notice');
+      const beforeKill = got.at(-1)!.data.seq!;
+      const second = serve(['--state-dir', dir, '--port', portOf(url), ...FAST]);
+      await second.url;
+      // Published while the client was away (the replay publishes by itself; an analysis makes sure).
+      const other = await TestClient.connect(url);
+      other.send({ type: 'analyze', symbol: 'AAPL' });
+      await until(async () => (await loggedSeqs(url, 'AAPL')).length >= beforeKill + 2, 10_000, 'publications while away');
+      other.close();
+      expect(client.state.status).toBe('reconnecting');
 
-    await until(() => acks.length === 2, 15_000, 'the resubscribe');
-    expect(acks[1]).toMatchObject({ recovered: true });
-    expect(acks[1]!.seq).toBeGreaterThan(beforeKill);
-    const head = acks[1]!.seq!;
-    await until(() => (got.at(-1)?.data.seq ?? 0) >= head + 2, 20_000, 'live publications after the replay');
+      await until(() => acks.length === 2, 20_000, 'the resubscribe');
+      expect(acks[1]).toMatchObject({ recovered: true });
+      expect(acks[1]!.seq).toBeGreaterThan(beforeKill);
+      const head = acks[1]!.seq!;
+      await until(() => (got.at(-1)?.data.seq ?? 0) >= head + 2, 20_000, 'live publications after the replay');
 
-    const seqs = got.map((m) => m.data.seq!);
-    const firstSeq = seqs[0]!;
-    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => firstSeq + i));
-    expect(new Set(got.map((m) => m.data.epoch)).size).toBe(1);
-    expect(lost).toEqual([]);
-    const logged = await loggedSeqs(url, 'AAPL');
-    expect(logged.filter((s) => s >= firstSeq && s <= seqs.at(-1)!)).toEqual(seqs);
-  });
+      const seqs = got.map((m) => m.data.seq!);
+      const firstSeq = seqs[0]!;
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => firstSeq + i));
+      expect(new Set(got.map((m) => m.data.epoch)).size).toBe(1);
+      expect(lost).toEqual([]);
+      const logged = await loggedSeqs(url, 'AAPL');
+      expect(logged.filter((s) => s >= firstSeq && s <= seqs.at(-1)!)).toEqual(seqs);
+    },
+  );
 
   it('on another state dir (another epoch): `not_recovered` says so, then the new log is followed from its head', async () => {
     const first = serve(['--state-dir', stateDir(), ...FAST]);
