@@ -54,6 +54,8 @@ const built = new WeakMap<HistorySource, { agents: readonly Agent[]; calibration
 export function calibrationOf(store: HistorySource, agents: readonly Agent[]): Promise<Calibration> {
   if (store.calibrationSource) return calibrationOf(store.calibrationSource, agents);
   const calibrated = agents.filter((a) => a.horizon === CALL_HORIZON);
+  // No agent to calibrate: nothing to run over the history.
+  if (calibrated.length === 0) return Promise.resolve(new Calibration([], [], CALL_HORIZON));
   const cached = built.get(store);
   if (cached && cached.agents.length === calibrated.length && cached.agents.every((a, i) => a === calibrated[i])) return cached.calibration;
   const calibration = (async () => {
