@@ -1,4 +1,5 @@
 // A typed client of the signals server: connect with a token, subscribe, analyze, typed events, reconnect and recover what it missed.
+import { backoffDelay } from '../backoff.js';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { CloseCode, type ErrorCode } from '../protocol/errors.js';
@@ -61,14 +62,7 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
 }
 
-/**
- * Delay before reconnect attempt `attempt` (0-based): exponential from `initial`, capped at `max`,
- * with "equal jitter" (half fixed, half random) so that many clients do not reconnect in step.
- */
-export function backoffDelay(attempt: number, initial: number, max: number, random: () => number = Math.random): number {
-  const base = Math.min(max, initial * 2 ** attempt);
-  return Math.round(base / 2 + (base / 2) * random());
-}
+export { backoffDelay } from '../backoff.js';
 
 /**
  * Remembers, per symbol, the seq and epoch of the newest publication it has, and after a reconnect subscribes

@@ -1,4 +1,5 @@
 // Alpaca's real-time market-data stream (v2) as a MarketFeed: auth, subscribe, trades and minute bars, reconnect and gap fill.
+import { backoffDelay } from '../backoff.js';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { marketState, tradingDateOf, type MarketState } from '../market/calendar.js';
@@ -325,22 +326,19 @@ export class AlpacaStream implements MarketFeed {
   /** Exponential backoff with jitter (half the delay fixed, half random), so many clients do not return at once. */
   private reconnectLater(): void {
     const { first, max } = this.options.backoffMs ?? { first: 1_000, max: 30_000 };
-    const delay = Math.min(max, first * 2 ** this.attempt);
+    const delay = backoffDelay(this.attempt, first, max);
     this.attempt += 1;
     clearTimeout(this.retry);
-    this.retry = setTimeout(
-      () => {
-        if (this.stopped) return;
-        this.connect().catch((error: unknown) => {
-          this.options.logger.warn('alpaca stream: reconnect failed', {
-            attempt: this.attempt,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          this.lost('is still down');
+    this.retry = setTimeout(() => {
+      if (this.stopped) return;
+      this.connect().catch((error: unknown) => {
+        this.options.logger.warn('alpaca stream: reconnect failed', {
+          attempt: this.attempt,
+          error: error instanceof Error ? error.message : String(error),
         });
-      },
-      delay / 2 + (Math.random() * delay) / 2,
-    );
+        this.lost('is still down');
+      });
+    }, delay);
   }
 
   /** Back after an outage: what traded meanwhile comes from the REST minute bars, then the stream goes on. */

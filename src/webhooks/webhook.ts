@@ -1,4 +1,5 @@
 // One webhook: POSTs logged publications to a URL in seq order, signed, retried with backoff, resumed from its cursor after a restart.
+import { backoffDelay } from '../backoff.js';
 import type { Publisher } from '../core/signal-core.js';
 import type { Logger } from '../core/log.js';
 import type { LogRecord, ReadOptions } from '../log/signal-log.js';
@@ -177,8 +178,7 @@ export class Webhook {
         }
         if (this.stopped) return false;
         metrics.failed.inc({ webhook: label, reason: failure.reason });
-        const ceiling = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(attempt, 30));
-        const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        const delay = backoffDelay(attempt, this.backoff.baseMs, this.backoff.maxMs);
         logger.warn('webhook delivery failed; retrying', {
           webhook: label,
           symbol,
