@@ -60,6 +60,9 @@ export const cents = (x: number) => round(x, 2);
 /** A fraction as percent text, for reasons (prose), never for indicators. */
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** The call an agent's own rule makes from its raw score, before any calibration: BUY at >= 0.2, SELL at <= -0.2. */
+export const callOfScore = (score: number): Action => (score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD');
+
 /**
  * Turns weighted evidence into a vote. The score s is the weighted mean of the sub-signals, in [-1, 1].
  * - BUY when s >= 0.2, SELL when s <= -0.2, otherwise HOLD.
@@ -73,7 +76,7 @@ export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote {
   const total = evidence.reduce((sum, e) => sum + e.weight, 0);
   const score = total === 0 ? 0 : evidence.reduce((sum, e) => sum + e.weight * clamp(e.value), 0) / total;
-  const signal: Action = score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD';
+  const signal = callOfScore(score);
   const confidence = signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
   const sign = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
   const reasons = evidence

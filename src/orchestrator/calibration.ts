@@ -39,7 +39,7 @@ export interface AgentFit {
   b: number;
   z: number;
   n: number;
-  /** Whether its record shows information: |z| >= INFORMATION_Z. Otherwise it speaks the base rate and weighs 0. */
+  /** Whether its record shows information: |z| >= INFORMATION_Z. Otherwise it makes no call (HOLD at the base rate) and weighs 0. */
   informative: boolean;
 }
 
@@ -67,16 +67,22 @@ export interface Reading {
  * @example callOf(0.62) // { signal: 'BUY', confidence: 0.62 }
  */
 export function callOf(probability: number): { signal: Action; confidence: number } {
-  const signal: Action = probability >= BUY_AT ? 'BUY' : probability <= 1 - BUY_AT ? 'SELL' : 'HOLD';
+  const signal: Action = probability >= BUY_AT ? 'BUY' : 'SELL';
   return { signal, confidence: Math.max(probability, 1 - probability) };
 }
 
-/** The calibrated reading of `score` from agent `id` under `fit`. */
+/**
+ * The calibrated reading of `score` from agent `id` under `fit`. An agent whose record shows no information
+ * makes no call: it says HOLD with the base rate as its probability, because the base rate is what the past says
+ * of every stock on every day (in a rising market a BUY), not something this agent saw in this one.
+ */
 export function readScore(fit: Fit, id: string, score: number): Reading {
   const agent = fit.agents[id];
-  const informative = agent?.informative ?? false;
-  const probability = informative ? sigmoid(agent!.a + agent!.b * score) : fit.baseRate;
-  return { probability, informative, ...callOf(probability) };
+  if (agent?.informative !== true) {
+    return { probability: fit.baseRate, informative: false, signal: 'HOLD', confidence: Math.max(fit.baseRate, 1 - fit.baseRate) };
+  }
+  const probability = sigmoid(agent.a + agent.b * score);
+  return { probability, informative: true, ...callOf(probability) };
 }
 
 /**

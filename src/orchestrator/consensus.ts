@@ -153,12 +153,13 @@ export function calibratedWeight(outcome: AgentOutcome, config: ConsensusConfig)
  * 1. Fewer completed agents than the quorum, or no calibration yet (`baseRate` null: fewer than 24 months of
  *    calls with known outcomes before the as-of month): no signal.
  * 2. Only agents whose record shows information weigh (see `calibratedWeight`).
- * 3. p = the weighted mean of their log-odds shifts from the base rate, added to the base rate's log-odds
- *    (`pooledProbability`); with no informative agent, p is the base rate itself: the share of past calls
- *    followed by a rise is then the best calibrated forecast there is.
- * 4. BUY when p >= 0.55, SELL when p <= 0.45, else HOLD; confidence is the probability of the likelier outcome.
- * 5. Consensus weight = the informative agents' share of the completed agents' weight; strength STRONG at
- *    confidence >= 0.7, MODERATE at >= 0.6, else WEAK.
+ * 3. With no informative agent: HOLD, no call, with the base rate as the probability. The base rate is the best
+ *    calibrated forecast there is then, but it is the same for every stock on every day (in a rising market a
+ *    BUY), so it is published as a probability, never as a call.
+ * 4. Otherwise p = the weighted mean of their log-odds shifts from the base rate, added to the base rate's
+ *    log-odds (`pooledProbability`): BUY when p >= 0.5, SELL under it (`callOf`); confidence is the probability of
+ *    the likelier outcome; strength STRONG at confidence >= 0.7, MODERATE at >= 0.6, else WEAK.
+ * 5. Consensus weight = the informative agents' share of the completed agents' weight.
  */
 export function calibratedConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, baseRate: number | null): ConsensusResult {
   const voted = outcomes.filter((o) => o.status === 'voted');
@@ -172,7 +173,11 @@ export function calibratedConsensus(outcomes: readonly AgentOutcome[], config: C
   const none = (reason: string): ConsensusResult => ({ kind: 'no_signal', action: 'HOLD', weight, completed, reason });
   if (completed < config.quorum) return none(`only ${completed} of ${outcomes.length} agents completed; the quorum is ${config.quorum}`);
   if (baseRate === null) return none(`too little history to calibrate: ${MIN_MONTHS} months of calls with known outcomes are needed`);
-  const probability = pooledProbability(baseRate, readings) ?? baseRate;
+  const probability = pooledProbability(baseRate, readings);
+  if (probability === null) {
+    const confidence = Math.max(baseRate, 1 - baseRate);
+    return { kind: 'signal', action: 'HOLD', confidence, weight, strength: 'WEAK', completed, probability: baseRate };
+  }
   const { signal, confidence } = callOf(probability);
   const strength = confidence >= 0.7 ? 'STRONG' : confidence >= 0.6 ? 'MODERATE' : 'WEAK';
   return { kind: 'signal', action: signal, confidence, weight, strength, completed, probability };

@@ -225,8 +225,8 @@ const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status 
 
 /**
  * An agent's outcome. A calibrated agent (one with a horizon, under a fit) publishes the call its calibrated
- * probability makes, with the probability of the likelier outcome as its confidence; its own reasons follow
- * the calibration's.
+ * probability makes (HOLD while its record shows no information), with the probability of the likelier outcome
+ * as its confidence; its own reasons follow the calibration's.
  */
 function toOutcome(s: Settled, fit: Fit | null): AgentOutcome {
   const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name };
@@ -242,7 +242,7 @@ function toOutcome(s: Settled, fit: Fit | null): AgentOutcome {
   const chance = `P(rise in ${horizon} days) ${reading.probability.toFixed(2)}`;
   const why = reading.informative
     ? `${chance} from its record (z ${agentFit!.z.toFixed(1)} over ${agentFit!.n} past calls)`
-    : `${chance}, the base rate: its record shows no information yet (z ${(agentFit?.z ?? 0).toFixed(1)})`;
+    : `${chance}, the base rate: its record shows no information yet (z ${(agentFit?.z ?? 0).toFixed(1)}), so no call; its own rule says ${vote.signal}`;
   return {
     ...base,
     status: 'voted',
@@ -270,7 +270,8 @@ function calibratedReasoning(
   const weighing = outcomes.filter((o) => calibratedWeight(o, config) > 0);
   const chance = `P(rise in ${CALL_HORIZON} days) ${result.probability!.toFixed(2)}`;
   const base = `the base rate of a rise is ${(fit.baseRate * 100).toFixed(0)}% over ${fit.calls} past calls`;
-  if (weighing.length === 0) return [`${result.action}: ${chance}, the base rate: no agent's record before this date shows information`, base];
+  if (weighing.length === 0)
+    return [`${result.action}: ${chance}, the base rate: no agent's record before this date shows information, so no call`, base];
   return [
     `${result.action}: ${chance} from ${weighing.map((o) => o.name).join(', ')}, whose records show information; ${base}`,
     ...weighing.map((o) => `${o.name}: ${o.reasons.slice(1, 2).join('') || o.reasons[0]}`),

@@ -16,7 +16,7 @@ function onTerminal(flags: string, env: Record<string, string> = {}): string {
 
 describe('signals analyze colour', () => {
   it.runIf(script)('NO_COLOR set but empty keeps colour on; NO_COLOR=1 turns it off', () => {
-    expect(onTerminal('', { NO_COLOR: '' })).toMatch(/\x1b\[32m.*BUY/);
+    expect(onTerminal('', { NO_COLOR: '' })).toMatch(/\x1b\[33m.*HOLD/);
     expect(onTerminal('', { NO_COLOR: '1' })).not.toMatch(COLOUR);
   });
 
@@ -26,6 +26,6 @@ describe('signals analyze colour', () => {
   });
 
   it('--color colours a pipe', () => {
-    expect(run(['analyze', 'JPM', '--as-of', '2022-06-15', '--color']).stdout).toMatch(/\x1b\[32m.*BUY/);
+    expect(run(['analyze', 'JPM', '--as-of', '2022-06-15', '--color']).stdout).toMatch(/\x1b\[33m.*HOLD/);
   });
 });

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnalyzeResult } from '../../src/cli/analyze-json.js';
 import { run } from '../helpers/cli.js';
+import { writeTrendingData } from '../helpers/trending-data.js';
 
 const AGENT_IDS = ['technical', 'momentum', 'volatility', 'economic', 'sentiment'];
 /** The seed's signal_update data fields, present in every result whatever its action. */
@@ -17,13 +18,14 @@ function analyze(args: string[]): { code: number | null; results: AnalyzeResult[
 }
 
 /**
- * JPM and MSFT BUY (the calibrated consensus), AAPL NO_SIGNAL (a quorum it cannot reach) and an unknown symbol.
- * SELL and HOLD share BUY's shape (the schema's Trade and Hold); the orchestrator's tests produce them.
+ * JPM HOLD (no agent's record shows information on the bundled data), SYN00 BUY and SYN03 SELL (a data folder in
+ * which trends persist, so two agents are informative), AAPL NO_SIGNAL (a quorum it cannot reach) and an unknown
+ * symbol.
  */
 function everyOutcome(): { results: AnalyzeResult[]; raw: unknown[] } {
   const runs = [
     analyze(['JPM', '--as-of', '2022-06-15']),
-    analyze(['MSFT', '--as-of', '2023-06-01']),
+    analyze(['SYN00', 'SYN03', '--data-dir', writeTrendingData()]),
     analyze(['AAPL', '--as-of', '2024-11-01', '--quorum', '6']),
     analyze(['ZZZ']),
   ];
@@ -35,8 +37,8 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
   let raw: unknown[] = [];
   beforeAll(() => ({ results, raw } = everyOutcome()), 60_000);
 
-  it('covers BUY, NO_SIGNAL and ERROR, each with the seed fields, reason, consensus_weight, bar_date and adjusted', () => {
-    expect(results.map((r) => r.action)).toEqual(['BUY', 'BUY', 'NO_SIGNAL', 'ERROR']);
+  it('covers HOLD, BUY, SELL, NO_SIGNAL and ERROR, each with the seed fields, reason, consensus_weight, bar_date and adjusted', () => {
+    expect(results.map((r) => r.action)).toEqual(['HOLD', 'BUY', 'SELL', 'NO_SIGNAL', 'ERROR']);
     for (const entry of raw) {
       expect(Object.keys(entry as object)).toEqual(expect.arrayContaining([...SEED_FIELDS, 'reason', 'consensus_weight', 'bar_date', 'adjusted']));
       expect((entry as { adjusted: unknown }).adjusted).toBe(true);
@@ -45,7 +47,7 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
 
   it('lists every agent in agent_details, also without a signal and for a symbol that could not be analysed', () => {
     for (const r of results) expect(Object.keys(r.agents_consensus.agent_details)).toEqual(AGENT_IDS);
-    const [, , noSignal, error] = results;
+    const [, , , noSignal, error] = results;
     expect(Object.values(noSignal!.agents_consensus.agent_details).map((a) => a.signal)).not.toContain('NOT_RUN');
     expect(Object.values(error!.agents_consensus.agent_details).map((a) => a.signal)).toEqual(AGENT_IDS.map(() => 'NOT_RUN'));
   });
@@ -55,29 +57,36 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
       const trade = r.action === 'BUY' || r.action === 'SELL';
       expect('target_price' in r.metadata, r.action).toBe(trade);
     }
-    const buy = results[0]!;
-    if (buy.action !== 'BUY') throw new Error('expected BUY');
-    expect(buy.metadata.target_price).toBeGreaterThan(buy.price);
-    expect(buy.metadata.stop_loss).toBeLessThan(buy.price);
+    const [, buy, sell] = results;
+    if (buy!.action !== 'BUY' || sell!.action !== 'SELL') throw new Error('expected BUY and SELL');
+    expect(buy!.metadata.target_price).toBeGreaterThan(buy!.price);
+    expect(buy!.metadata.stop_loss).toBeLessThan(buy!.price);
+    expect(sell!.metadata.target_price).toBeLessThan(sell!.price);
+    expect(sell!.metadata.stop_loss).toBeGreaterThan(sell!.price);
   });
 
   it('carries the track record from before the as-of, on a signal and on NO_SIGNAL', () => {
-    for (const r of results.slice(0, 3)) {
+    for (const r of results.slice(0, 4)) {
       if (r.action === 'ERROR') throw new Error('expected an analysis');
       expect(r.track_record!.symbol).toBe(r.symbol);
       expect(r.track_record!.agents.technical!.calls).toBeGreaterThan(50);
       expect(r.track_record!.since! < r.as_of.slice(0, 10)).toBe(true);
       expect(Object.keys(r.track_record!.agents)).toEqual(AGENT_IDS);
     }
-    expect(results[0]!.track_record!.consensus.calls).toBeGreaterThan(50);
+    // The consensus made calls only where agents were informative: on the trending data, not on JPM.
+    expect(results[0]!.track_record!.consensus.calls).toBe(0);
+    expect(results[1]!.track_record!.consensus.calls).toBeGreaterThan(50);
     // The record replays the consensus as configured: with a quorum of 6 it never spoke.
-    expect(results[2]!.track_record!.consensus.calls).toBe(0);
+    expect(results[3]!.track_record!.consensus.calls).toBe(0);
   });
 
-  it('says why in `reason`: the calibrated probability, the quorum, the error', () => {
-    expect(results[0]!.reason).toMatch(/^BUY: P\(rise in 21 days\) 0\.\d\d/);
-    expect(results[2]!.reason).toMatch(/the quorum is 6/);
-    expect(results[3]).toMatchObject({
+  it('says why in `reason`: the base rate without information, the calibrated probability, the quorum, the error', () => {
+    expect(results[0]!.reason).toMatch(
+      /^HOLD: P\(rise in 21 days\) 0\.\d\d, the base rate: no agent's record before this date shows information, so no call/,
+    );
+    expect(results[1]!.reason).toMatch(/^BUY: P\(rise in 21 days\) 0\.\d\d from TechnicalAnalyst, Momentum, whose records show information/);
+    expect(results[3]!.reason).toMatch(/the quorum is 6/);
+    expect(results[4]).toMatchObject({
       reason: 'unknown symbol ZZZ; `signals symbols` lists them',
       error: { code: 'UNKNOWN_SYMBOL', message: 'unknown symbol ZZZ; `signals symbols` lists them' },
       price: null,
@@ -106,7 +115,7 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
   });
 
   it("gives NO_SIGNAL its agents' indicators too", () => {
-    expect(Object.keys(results[2]!.metadata.indicators)).toEqual(
+    expect(Object.keys(results[3]!.metadata.indicators)).toEqual(
       expect.arrayContaining(['technical.nearness_52w_high', 'momentum.return_1m', 'economic.sahm_gap']),
     );
   });
@@ -121,10 +130,14 @@ describe('signals analyze: the bar analysed', () => {
 });
 
 describe('signals analyze, the table', () => {
-  it('shows target and stop for a trade, and the track record under the table', () => {
-    const table = run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout;
+  it('shows target and stop for a trade, none for HOLD, and the track record under the table', () => {
+    const table = run(['analyze', 'SYN00', '--data-dir', writeTrendingData()]).stdout;
     expect(table).toMatch(/^CONSENSUS {2}BUY .* target \d+\.\d\d {2}stop \d+\.\d\d$/m);
     expect(table).toMatch(/^TRACK RECORD before this date, calls at 21 days since \d{4}-\d\d-\d\d \(monthly\)$/m);
     expect(table).toMatch(/^consensus +\d+ +\d+\.\d% +[+-]\d+\.\d\d%$/m);
+    expect(table).toMatch(/^TechnicalAnalyst +\d+ +\d+\.\d% +[+-]\d+\.\d\d% +1\.00$/m);
+    const hold = run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout;
+    expect(hold).toMatch(/^CONSENSUS {2}HOLD {2}confidence 0\.\d\d {2}WEAK {2}\(4\/5 agents, weight 0\.00\)$/m);
+    expect(hold).toMatch(/^consensus +0 +- +-$/m);
   });
 });

@@ -4,7 +4,7 @@ import { defaultAgents } from '../../src/agents/index.js';
 import { perturbedView } from '../../src/backtest/lookahead.js';
 import { snapshotAt } from '../../src/market/snapshot.js';
 import { MarketStore } from '../../src/market/store.js';
-import { Calibration, callOf, collectSamples, MIN_MONTHS, pooledProbability } from '../../src/orchestrator/calibration.js';
+import { Calibration, callOf, collectSamples, MIN_MONTHS, pooledProbability, readScore } from '../../src/orchestrator/calibration.js';
 import { calibratedConsensus, DEFAULT_CONSENSUS, type AgentOutcome } from '../../src/orchestrator/consensus.js';
 import { fitLogistic, logit } from '../../src/orchestrator/logistic.js';
 import { TrackRecords } from '../../src/orchestrator/track-record.js';
@@ -61,9 +61,30 @@ describe('the calibrated consensus', () => {
     expect(result.kind === 'signal' && result.confidence).toBeCloseTo(0.7, 10);
   });
 
-  it('with no informative agent the call is the base rate; with a base rate under one half it is SELL', () => {
-    const outcomes = ['a', 'b', 'c'].map((id) => voted(id, 0.45, false));
-    expect(calibratedConsensus(outcomes, DEFAULT_CONSENSUS, 0.45)).toMatchObject({ kind: 'signal', action: 'SELL', probability: 0.45 });
+  it('with no informative agent makes no call: HOLD with the base rate as its probability, on either side of one half', () => {
+    for (const base of [0.45, 0.6]) {
+      const outcomes = ['a', 'b', 'c'].map((id) => voted(id, base, false));
+      expect(calibratedConsensus(outcomes, DEFAULT_CONSENSUS, base)).toMatchObject({
+        kind: 'signal',
+        action: 'HOLD',
+        probability: base,
+        weight: 0,
+        strength: 'WEAK',
+      });
+    }
+  });
+
+  it('an agent whose record shows no information says HOLD at the base rate; an informative one calls its probability', () => {
+    const fit = {
+      month: '2014-06',
+      months: 100,
+      calls: 3000,
+      baseRate: 0.6,
+      agents: { a: { a: 0.4, b: 2, z: 4, n: 3000, informative: true }, b: { a: 0.4, b: 2, z: 1, n: 3000, informative: false } },
+    };
+    expect(readScore(fit, 'b', -0.9)).toEqual({ probability: 0.6, informative: false, signal: 'HOLD', confidence: 0.6 });
+    expect(readScore(fit, 'a', -0.9)).toMatchObject({ informative: true, signal: 'SELL' });
+    expect(readScore(fit, 'a', 0.3)).toMatchObject({ informative: true, signal: 'BUY' });
   });
 
   it('gives no signal before there is a calibration, or without a quorum', () => {
@@ -97,7 +118,7 @@ describe('no look-ahead', () => {
     expect(fit!.months).toBeGreaterThanOrEqual(MIN_MONTHS);
     const outcomes = ids.map((id): AgentOutcome => ({ id, name: id, status: 'voted', signal: 'BUY', confidence: 0.6, reasons: [] }));
     const record = new TrackRecords(plain, DEFAULT_CONSENSUS, agents).at('AAPL', asOf, outcomes);
-    expect(record.consensus.calls).toBeGreaterThan(0);
+    expect(Math.max(...Object.values(record.agents).map((a) => a.calls))).toBeGreaterThan(0);
     for (const input of ['bars', 'macro'] as const) {
       const perturbed = await calibrationOn(memoised(perturbedView(store, asOf, input)));
       expect(perturbed.fitAt(asOf), input).toEqual(fit);

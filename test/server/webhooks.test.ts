@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SYMBOLS } from '../../src/cli/defaults.js';
 import { SegmentLog } from '../../src/log/segment-log.js';
 import { verify } from '../../src/webhooks/signature.js';
 import { run, spawnServe } from '../helpers/cli.js';
+import { TRENDING, writeTrendingData } from '../helpers/trending-data.js';
 
 const SECRET = 'whsec-test-1';
 
@@ -54,7 +54,7 @@ class Receiver {
 async function tradesInLog(dir: string): Promise<Set<string>> {
   const log = SegmentLog.open({ dir, readOnly: true });
   const ids = new Set<string>();
-  for (const symbol of DEFAULT_SYMBOLS) {
+  for (const symbol of TRENDING) {
     for (const record of await log.read(symbol, { limit: 100_000 })) {
       const m = JSON.parse(record.json) as { type: string; data: { action: string } };
       if (m.type === 'signal_update' && (m.data.action === 'BUY' || m.data.action === 'SELL')) ids.add(`${log.epoch}:${symbol}:${record.seq}`);
@@ -78,7 +78,9 @@ describe('signals serve --webhook', () => {
     const url = await receiver.start();
     const origin = new URL(url).origin;
     const stateDir = mkdtempSync(join(tmpdir(), 'signals-webhook-'));
-    const args = ['--webhook', url, '--webhook-secret', SECRET, '--webhook-timeout', '300', '--speed', '3900', '--threshold', '0.3'];
+    // Symbols whose agents' records show information, so the consensus makes calls (on the bundled data it says HOLD).
+    const data = ['--data-dir', writeTrendingData(), '--symbols', TRENDING.join(',')];
+    const args = [...data, '--webhook', url, '--webhook-secret', SECRET, '--webhook-timeout', '300', '--speed', '3900', '--threshold', '0.3'];
     const env = { SIGNALS_STATE_DIR: stateDir };
 
     const first = spawnServe(args, env);
