@@ -60,8 +60,15 @@ export const cents = (x: number) => round(x, 2);
 /** A fraction as percent text, for reasons (prose), never for indicators. */
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/** The call an agent's own rule makes from its raw score, before any calibration: BUY at >= 0.2, SELL at <= -0.2. */
-export const callOfScore = (score: number): Action => (score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD');
+/**
+ * The vote an agent's own rule makes from its raw score, before any calibration (see `scoreToVote`).
+ * @example ownVote(-0.4) // { signal: 'SELL', confidence: 0.7 }
+ */
+export function ownVote(score: number): { signal: Action; confidence: number } {
+  const signal: Action = score >= VOTE_THRESHOLD ? 'BUY' : score <= -VOTE_THRESHOLD ? 'SELL' : 'HOLD';
+  const confidence = signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
+  return { signal, confidence: round(clamp(confidence, 0, 1)) };
+}
 
 /**
  * Turns weighted evidence into a vote. The score s is the weighted mean of the sub-signals, in [-1, 1].
@@ -76,8 +83,7 @@ export const callOfScore = (score: number): Action => (score >= VOTE_THRESHOLD ?
 export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote {
   const total = evidence.reduce((sum, e) => sum + e.weight, 0);
   const score = total === 0 ? 0 : evidence.reduce((sum, e) => sum + e.weight * clamp(e.value), 0) / total;
-  const signal = callOfScore(score);
-  const confidence = signal === 'HOLD' ? 0.5 + (1 - Math.abs(score) / VOTE_THRESHOLD) / 2 : 0.5 + Math.abs(score) / 2;
+  const { signal, confidence } = ownVote(score);
   const sign = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
   const reasons = evidence
     .filter((e) => e.reason !== undefined && (sign === 0 || Math.sign(e.value) === sign))
@@ -86,7 +92,7 @@ export function scoreToVote(evidence: Evidence[], indicators: Indicators): Vote 
   return {
     kind: 'vote',
     signal,
-    confidence: round(clamp(confidence, 0, 1)),
+    confidence,
     reasons: reasons.length > 0 ? reasons : ['no single indicator stands out'],
     indicators: { ...indicators, score: round(score) },
     score: round(score),

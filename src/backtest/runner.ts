@@ -3,6 +3,7 @@ import { BENCHMARK } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import type { Bar, Rows } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
+import { ownVote } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
 import { checkLookahead, INPUTS, releaseDates, sampleDates } from './lookahead.js';
 import { figures, type Path } from './metrics.js';
@@ -120,13 +121,19 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     const { strategy, buyAndHold } = simulate(plan.bars, plan.steps, positions, options.costBps);
     const calls = decisions.map((d, k): Call => ({ date: d.date, action: d.action, confidence: d.confidence, forward: forward[k]! }));
     const agents = agentsOf(decisions);
+    // An agent is judged by its own rule where it has one (as its track record is): a calibrated agent without
+    // information publishes HOLD at the base rate, which would say nothing about its score.
     const agentCalls = (id: string) =>
-      decisions.map((d, k): Call => ({
-        date: d.date,
-        action: d.votes[id]?.signal ?? 'FAILED',
-        confidence: d.votes[id]?.confidence ?? 0,
-        forward: forward[k]!,
-      }));
+      decisions.map((d, k): Call => {
+        const vote = d.votes[id];
+        const own = vote?.score === undefined ? undefined : ownVote(vote.score);
+        return {
+          date: d.date,
+          action: own?.signal ?? vote?.signal ?? 'FAILED',
+          confidence: own?.confidence ?? vote?.confidence ?? 0,
+          forward: forward[k]!,
+        };
+      });
     decisions.forEach((d, k) =>
       rows.push({
         ...d,

@@ -83,7 +83,10 @@ export const SignalStats = z.object({
 });
 export type SignalStats = z.infer<typeof SignalStats>;
 
-/** One agent's own votes (from agent_details), scored the same way; abstentions and failures are left out of IC. */
+/**
+ * One agent's own votes, scored the same way: its own rule's vote from its raw score (`indicators[id.score]`) where
+ * it has one, else its vote in agent_details; abstentions and failures are left out of IC.
+ */
 export const AgentStats = z.object({
   name: z.string(),
   steps: Count,

@@ -15,8 +15,11 @@ export interface Decision {
   /** The consensus's confidence; 0 without a signal. */
   confidence: number;
   price: number;
-  /** Each agent's own vote by agent id: BUY, SELL, HOLD, ABSTAINED or FAILED, with its confidence. */
-  votes: Record<string, { name: string; signal: string; confidence: number }>;
+  /**
+   * Each agent's published vote by agent id: BUY, SELL, HOLD, ABSTAINED or FAILED, with its confidence; and the raw
+   * score its own rule reads (`indicators[id.score]`), when it has one.
+   */
+  votes: Record<string, { name: string; signal: string; confidence: number; score?: number }>;
 }
 
 /** Everything an analysis depends on, as plain data: what a worker thread needs to build the same analyst. */
@@ -46,21 +49,34 @@ export function decideWith(analyst: Analyst, store: MarketStore): Decide {
   return (symbol, date) => analyst.final(symbol, resolveAsOf(store, symbol, date), 'cli');
 }
 
+/** Each agent's vote, with the raw score of its own rule when the indicators carry one. */
+function votesOf(
+  agents: Record<string, { name: string; signal: string; confidence: number }>,
+  indicators: Readonly<Record<string, unknown>>,
+): Decision['votes'] {
+  return Object.fromEntries(
+    Object.entries(agents).map(([id, a]) => {
+      const score = indicators[`${id}.score`];
+      return [id, { name: a.name, signal: a.signal, confidence: a.confidence, ...(typeof score === 'number' ? { score } : {}) }];
+    }),
+  );
+}
+
 /** The decision and votes of an analysis's final event. */
 export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate): Decision {
   if (event.type === 'signal_update') {
     const d = event.data;
-    const votes = Object.fromEntries(
-      Object.entries(d.agents_consensus.agent_details).map(([id, a]) => [id, { name: a.name, signal: a.signal, confidence: a.confidence }]),
-    );
-    return { date, action: d.action, confidence: d.confidence, price: d.price, votes };
+    return {
+      date,
+      action: d.action,
+      confidence: d.confidence,
+      price: d.price,
+      votes: votesOf(d.agents_consensus.agent_details, d.metadata.indicators),
+    };
   }
   const decision = event.data.decision;
   if (decision.action === 'ERROR') throw new Error(decision.error);
-  const votes = Object.fromEntries(
-    Object.entries(decision.agent_summary).map(([id, a]) => [id, { name: a.name, signal: a.signal, confidence: a.confidence }]),
-  );
-  return { date, action: 'NO_SIGNAL', confidence: 0, price: event.data.price ?? 0, votes };
+  return { date, action: 'NO_SIGNAL', confidence: 0, price: event.data.price ?? 0, votes: votesOf(decision.agent_summary, {}) };
 }
 
 /** Analyses `symbol` as of each date in turn; `onStep` after each. */

@@ -49,7 +49,9 @@ function trackLines(record: TrackRecord, details: Record<string, { name: string 
   };
   const horizon = record.consensus.horizon_days;
   return [
-    chalk.dim(`TRACK RECORD before this date, calls at ${horizon} days${record.since ? ` since ${record.since}` : ''} (monthly)`),
+    chalk.dim(
+      `TRACK RECORD before this date, calls at ${horizon} days${record.since ? ` since ${record.since}` : ''} (monthly; an agent's are its own rule's)`,
+    ),
     chalk.dim(`${pad('', 20)} ${'CALLS'.padStart(6)} ${'HIT'.padStart(7)} ${'VS SPY'.padStart(9)}  ${'WEIGHT'.padStart(6)}`),
     row('consensus', record.consensus),
     ...Object.entries(record.agents).map(([id, a]) => row(details[id]?.name ?? id, a, a.weight)),

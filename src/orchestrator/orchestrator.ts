@@ -270,8 +270,12 @@ function calibratedReasoning(
   const weighing = outcomes.filter((o) => calibratedWeight(o, config) > 0);
   const chance = `P(rise in ${CALL_HORIZON} days) ${result.probability!.toFixed(2)}`;
   const base = `the base rate of a rise is ${(fit.baseRate * 100).toFixed(0)}% over ${fit.calls} past calls`;
-  if (weighing.length === 0)
-    return [`${result.action}: ${chance}, the base rate: no agent's record before this date shows information, so no call`, base];
+  if (weighing.length === 0) {
+    const why = outcomes.some((o) => o.informative === true)
+      ? 'no agent whose record before this date shows information weighs in this consensus'
+      : "no agent's record before this date shows information";
+    return [`${result.action}: ${chance}, the base rate: ${why}, so no call`, base];
+  }
   return [
     `${result.action}: ${chance} from ${weighing.map((o) => o.name).join(', ')}, whose records show information; ${base}`,
     ...weighing.map((o) => `${o.name}: ${o.reasons.slice(1, 2).join('') || o.reasons[0]}`),

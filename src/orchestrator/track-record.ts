@@ -1,5 +1,5 @@
 // The track record a signal carries: what the consensus and each agent called on the symbol before its as-of time, and how it turned out.
-import { callOfScore } from '../agents/agent.js';
+import { ownVote } from '../agents/agent.js';
 import type { CallRecord, TrackRecord } from '../protocol/messages.js';
 import { readScore, type Calibration, type CalibrationSample } from './calibration.js';
 import { calibratedWeight, consensus, type AgentOutcome, type ConsensusConfig } from './consensus.js';
@@ -48,7 +48,7 @@ function recordAt(tally: Tally | undefined, end: number, horizon: number): CallR
 /**
  * Replays each past call of a symbol as it was made: each month's calibration, each calibrated agent's reading
  * of its score, and the consensus (with this configuration) of those readings. The consensus's record is that of
- * its published calls. An agent's is that of its own rule (the call its raw score makes, `callOfScore`), which is
+ * its published calls. An agent's is that of its own rule (the call its raw score makes, `ownVote`), which is
  * what its calibration judges: an agent whose record shows no information publishes no call, and its record
  * shows why. Agents that are not calibrated have no past calls. Memoised per symbol; a record as of a time is a binary search.
  */
@@ -81,7 +81,7 @@ export class TrackRecords {
       push(history.consensus, result.kind === 'signal' ? result.action : undefined, sample);
       for (const a of this.agents) {
         const score = sample.scores[a.id];
-        push(history.agents.get(a.id)!, score === undefined ? undefined : callOfScore(score), sample);
+        push(history.agents.get(a.id)!, score === undefined ? undefined : ownVote(score).signal, sample);
       }
     }
     this.histories.set(symbol, history);

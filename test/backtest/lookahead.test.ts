@@ -134,7 +134,7 @@ describe('the release calendar in the look-ahead check', () => {
     const leaks = await checkLookahead(
       extra.map((date) => ({ symbol: 'AAPL', date })),
       // The economic agent alone and uncalibrated, so its raw vote shows what it read (calibrated without information,
-      // it speaks the base rate), and no calibration is fitted over the whole history for each perturbed view.
+      // it says HOLD at the base rate), and no calibration is fitted over the whole history for each perturbed view.
       {
         store: leaky,
         consensus: DEFAULT_CONSENSUS,

@@ -133,7 +133,7 @@ describe('signals analyze, the table', () => {
   it('shows target and stop for a trade, none for HOLD, and the track record under the table', () => {
     const table = run(['analyze', 'SYN00', '--data-dir', writeTrendingData()]).stdout;
     expect(table).toMatch(/^CONSENSUS {2}BUY .* target \d+\.\d\d {2}stop \d+\.\d\d$/m);
-    expect(table).toMatch(/^TRACK RECORD before this date, calls at 21 days since \d{4}-\d\d-\d\d \(monthly\)$/m);
+    expect(table).toMatch(/^TRACK RECORD before this date, calls at 21 days since \d{4}-\d\d-\d\d \(monthly; an agent's are its own rule's\)$/m);
     expect(table).toMatch(/^consensus +\d+ +\d+\.\d% +[+-]\d+\.\d\d%$/m);
     expect(table).toMatch(/^TechnicalAnalyst +\d+ +\d+\.\d% +[+-]\d+\.\d\d% +1\.00$/m);
     const hold = run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout;

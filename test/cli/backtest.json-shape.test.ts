@@ -55,6 +55,12 @@ describe('signals backtest --json', () => {
     }
     expect(result.settings.analyses).toBe(result.symbols[0]!.steps + result.symbols[1]!.steps);
     expect(result.portfolio.signals.steps).toBe(result.settings.analyses);
+    // No agent is informative here, so the consensus never calls; each calibrated agent is judged by its own rule,
+    // whose calls are in its figures (not the HOLD at the base rate it publishes).
+    expect(result.portfolio.signals.actions.HOLD).toBe(result.settings.analyses);
+    const technical = result.portfolio.agents.technical!;
+    expect(technical.actions.BUY + technical.actions.SELL).toBeGreaterThan(0);
+    expect(technical.horizons[1]!.ic.pooled.ic).not.toBeNull();
   });
 
   it('writes fractions to 4 places', () => {

@@ -8,6 +8,7 @@ import { Calibration, callOf, collectSamples, MIN_MONTHS, pooledProbability, rea
 import { calibratedConsensus, DEFAULT_CONSENSUS, type AgentOutcome } from '../../src/orchestrator/consensus.js';
 import { fitLogistic, logit } from '../../src/orchestrator/logistic.js';
 import { TrackRecords } from '../../src/orchestrator/track-record.js';
+import { writeTrendingData } from '../helpers/trending-data.js';
 
 describe('fitLogistic', () => {
   it('on a yes/no score, recovers the log-odds of each group: a = logit(p0), a + b = logit(p1)', () => {
@@ -125,6 +126,25 @@ describe('no look-ahead', () => {
       expect(new TrackRecords(perturbed, DEFAULT_CONSENSUS, agents).at('AAPL', asOf, outcomes), input).toEqual(record);
       // The perturbation reaches what is fitted later: the test would see a leak.
       expect(perturbed.fitAt('2016-06-15'), input).not.toEqual(plain.fitAt('2016-06-15'));
+    }
+  });
+
+  it('the same while agents are informative: the fit, the readings it gives and the track record of calls', { timeout: 120_000 }, async () => {
+    const trending = new MarketStore({ dataDir: writeTrendingData() });
+    const mine = ['SYN00', 'SYN01', 'SYN02', 'SYN03'];
+    const day = '2019-06-17T21:00:00.000Z';
+    const on = async (s: MarketStore) => new Calibration(await collectSamples(s, agents, 21, mine), ids, 21);
+    const plain = await on(trending);
+    const fit = plain.fitAt(day)!;
+    expect(Object.values(fit.agents).filter((a) => a.informative).length).toBeGreaterThan(0);
+    const outcomes = ids.map((id): AgentOutcome => ({ id, name: id, status: 'voted', reasons: [], ...readScore(fit, id, 0.5) }));
+    const record = new TrackRecords(plain, DEFAULT_CONSENSUS, agents).at('SYN00', day, outcomes);
+    expect(record.consensus.calls).toBeGreaterThan(0);
+    for (const input of ['bars', 'macro'] as const) {
+      const perturbed = await on(memoised(perturbedView(trending, day, input)));
+      expect(perturbed.fitAt(day), input).toEqual(fit);
+      expect(new TrackRecords(perturbed, DEFAULT_CONSENSUS, agents).at('SYN00', day, outcomes), input).toEqual(record);
+      expect(perturbed.fitAt('2022-06-15'), input).not.toEqual(plain.fitAt('2022-06-15'));
     }
   });
 
