@@ -1,5 +1,6 @@
 // The market feed interface: what the monitor and the server need from any price source (replay or live).
 import { FEED_STATES } from '../protocol/messages.js';
+import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketState } from './calendar.js';
 import type { Bar } from './types.js';
 
@@ -51,4 +52,41 @@ export interface MarketFeed {
   onStatus(listener: (status: FeedStatus) => void): void;
   start(): void;
   stop(): void;
+}
+
+/**
+ * What every feed keeps alike: the watched symbols, the latest quote of each, and the tick and status listeners.
+ * A feed decides when to watch, quote and announce; `publish` and `announce` tell the listeners.
+ */
+export abstract class QuotingFeed {
+  protected readonly watchedSymbols = new Set<string>();
+  protected readonly quotes = new Map<string, Tick>();
+  private readonly listeners: ((tick: Tick) => void)[] = [];
+  private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
+
+  watched(): string[] {
+    return [...this.watchedSymbols];
+  }
+
+  quote(symbol: string): Tick | undefined {
+    return this.quotes.get(normaliseSymbol(symbol));
+  }
+
+  onTick(listener: (tick: Tick) => void): void {
+    this.listeners.push(listener);
+  }
+
+  onStatus(listener: (status: FeedStatus) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Keeps `tick` as the quote of `symbol` (normalised) and tells every tick listener. */
+  protected publish(symbol: string, tick: Tick): void {
+    this.quotes.set(symbol, tick);
+    for (const listener of this.listeners) listener(tick);
+  }
+
+  protected announce(status: FeedStatus): void {
+    for (const listener of this.statusListeners) listener(status);
+  }
 }

@@ -1,7 +1,7 @@
 // The embedded market feed: the bundled daily history replayed as a live market, faster than real time.
 import { SignalsError } from '../protocol/errors.js';
 import { marketState, type MarketState } from './calendar.js';
-import type { FeedStatus, MarketFeed, Tick } from './feed.js';
+import { QuotingFeed, type MarketFeed, type Tick } from './feed.js';
 import { minuteOfSession, sessionOpen, SESSION_MINUTES } from './session.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketStore } from './store.js';
@@ -78,17 +78,13 @@ export function syntheticPath(bar: Bar, random: () => number): Float64Array {
   return bridge.map((b, i) => Math.min(bar.high, Math.max(bar.low, line(i) + (b > 0 ? kUp * b : kDown * b))));
 }
 
-export class ReplayFeed implements MarketFeed {
+export class ReplayFeed extends QuotingFeed implements MarketFeed {
   readonly name = 'replay';
   private clock: number;
   private readonly days: string[];
   private dayIndex: number;
-  private readonly watchedSymbols = new Set<string>();
-  private readonly quotes = new Map<string, Tick>();
   private readonly paths = new Map<string, DayPath | null>();
   private readonly failed = new Set<string>();
-  private readonly listeners: ((tick: Tick) => void)[] = [];
-  private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
   private readonly firstDay: number;
   private cycle = 1;
   private timer: NodeJS.Timeout | undefined;
@@ -99,6 +95,7 @@ export class ReplayFeed implements MarketFeed {
     private readonly store: MarketStore,
     private readonly options: ReplayOptions,
   ) {
+    super();
     this.stepMs = options.stepMs ?? 250;
     // The calendar: trading days of the benchmark (the broadest history) from `from` on.
     const calendar = store.bars('SPY').map((b) => b.date);
@@ -130,24 +127,8 @@ export class ReplayFeed implements MarketFeed {
     this.watchedSymbols.delete(normaliseSymbol(symbol));
   }
 
-  watched(): string[] {
-    return [...this.watchedSymbols];
-  }
-
-  quote(symbol: string): Tick | undefined {
-    return this.quotes.get(normaliseSymbol(symbol));
-  }
-
-  onTick(listener: (tick: Tick) => void): void {
-    this.listeners.push(listener);
-  }
-
   marketState(): MarketState {
     return marketState(this.clock);
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): void {
-    this.statusListeners.push(listener);
   }
 
   start(): void {
@@ -193,10 +174,6 @@ export class ReplayFeed implements MarketFeed {
     this.emitTicks();
   }
 
-  private announce(status: FeedStatus): void {
-    for (const listener of this.statusListeners) listener(status);
-  }
-
   private emitTicks(): void {
     const minute = (this.clock - sessionOpen(this.today())) / 60_000;
     for (const symbol of this.watchedSymbols) {
@@ -210,8 +187,7 @@ export class ReplayFeed implements MarketFeed {
         continue;
       }
       if (!tick) continue;
-      this.quotes.set(symbol, tick);
-      for (const listener of this.listeners) listener(tick);
+      this.publish(symbol, tick);
     }
   }
 

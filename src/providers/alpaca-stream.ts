@@ -3,7 +3,7 @@ import { backoffDelay } from '../backoff.js';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { marketState, tradingDateOf, type MarketState } from '../market/calendar.js';
-import type { FeedStatus, MarketFeed, Tick } from '../market/feed.js';
+import { QuotingFeed, type MarketFeed, type Tick } from '../market/feed.js';
 import type { Bar } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
@@ -61,14 +61,10 @@ const STREAM_ERRORS: Record<number, { code: 'PROVIDER_AUTH_FAILED' | 'PROVIDER_L
  * await feed.open();   // throws PROVIDER_AUTH_FAILED for a refused key
  * feed.start();
  */
-export class AlpacaStream implements MarketFeed {
+export class AlpacaStream extends QuotingFeed implements MarketFeed {
   readonly name = 'alpaca';
   private readonly clock: () => number;
-  private readonly watchedSymbols = new Set<string>();
   private readonly days = new Map<string, Day>();
-  private readonly quotes = new Map<string, Tick>();
-  private readonly listeners: ((tick: Tick) => void)[] = [];
-  private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
   private ws: WebSocket | undefined;
   private authenticated = false;
   private stopped = false;
@@ -78,6 +74,7 @@ export class AlpacaStream implements MarketFeed {
   private pinger: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AlpacaStreamOptions) {
+    super();
     this.clock = options.clock ?? Date.now;
   }
 
@@ -127,22 +124,6 @@ export class AlpacaStream implements MarketFeed {
     if (!this.watchedSymbols.delete(s)) return;
     this.days.delete(s);
     this.send({ action: 'unsubscribe', trades: [s], bars: [s] });
-  }
-
-  watched(): string[] {
-    return [...this.watchedSymbols];
-  }
-
-  quote(symbol: string): Tick | undefined {
-    return this.quotes.get(normaliseSymbol(symbol));
-  }
-
-  onTick(listener: (tick: Tick) => void): void {
-    this.listeners.push(listener);
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): void {
-    this.statusListeners.push(listener);
   }
 
   private send(message: object): void {
@@ -289,8 +270,7 @@ export class AlpacaStream implements MarketFeed {
       previousClose: day.previousClose,
       bar: { ...day.bar },
     };
-    this.quotes.set(symbol, tick);
-    for (const listener of this.listeners) listener(tick);
+    this.publish(symbol, tick);
   }
 
   /** Today's bar so far and the previous close, from the REST API, before the stream's trades are folded in. */
@@ -365,9 +345,5 @@ export class AlpacaStream implements MarketFeed {
         });
       }
     }
-  }
-
-  private announce(status: FeedStatus): void {
-    for (const listener of this.statusListeners) listener(status);
   }
 }

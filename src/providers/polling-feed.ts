@@ -1,6 +1,6 @@
 // A MarketFeed that polls a provider for each watched symbol's latest quote, politely, and only while the market is open.
 import { marketState, tradingDateOf, type MarketState } from '../market/calendar.js';
-import type { FeedStatus, MarketFeed, Tick } from '../market/feed.js';
+import { QuotingFeed, type MarketFeed, type Tick } from '../market/feed.js';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { ProviderLogger } from './provider.js';
@@ -22,18 +22,15 @@ export interface PollingFeedOptions {
  * quote that has not changed, no tick at all. A round that fails for want of the provider marks the feed
  * `stalled` until one succeeds again.
  */
-export class PollingFeed implements MarketFeed {
+export class PollingFeed extends QuotingFeed implements MarketFeed {
   readonly name: string;
   private readonly clock: () => number;
-  private readonly watchedSymbols = new Set<string>();
-  private readonly quotes = new Map<string, Tick>();
-  private readonly listeners: ((tick: Tick) => void)[] = [];
-  private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stalled = false;
 
   constructor(private readonly options: PollingFeedOptions) {
+    super();
     this.name = options.name;
     this.clock = options.clock ?? Date.now;
   }
@@ -54,22 +51,6 @@ export class PollingFeed implements MarketFeed {
 
   unwatch(symbol: string): void {
     this.watchedSymbols.delete(normaliseSymbol(symbol));
-  }
-
-  watched(): string[] {
-    return [...this.watchedSymbols];
-  }
-
-  quote(symbol: string): Tick | undefined {
-    return this.quotes.get(normaliseSymbol(symbol));
-  }
-
-  onTick(listener: (tick: Tick) => void): void {
-    this.listeners.push(listener);
-  }
-
-  onStatus(listener: (status: FeedStatus) => void): void {
-    this.statusListeners.push(listener);
   }
 
   start(): void {
@@ -122,11 +103,6 @@ export class PollingFeed implements MarketFeed {
     // Only today's trading, and only news: a quote from before today's open, or one already seen, is no tick.
     if (!tick || tick.bar.date !== tradingDateOf(this.clock()) || !this.watchedSymbols.has(symbol)) return;
     if (this.quotes.get(symbol)?.time === tick.time) return;
-    this.quotes.set(symbol, tick);
-    for (const listener of this.listeners) listener(tick);
-  }
-
-  private announce(status: FeedStatus): void {
-    for (const listener of this.statusListeners) listener(status);
+    this.publish(symbol, tick);
   }
 }
