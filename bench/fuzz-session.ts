@@ -7,6 +7,9 @@ import { startServe, type ServeProcess } from './fuzz-server.js';
 import { Tally } from './fuzz-tally.js';
 import { clientFrame } from './fuzz-wire.js';
 
+/** The server's default analyze burst per connection: what one connection's subscriptions may have analysed at once. */
+const ANALYZE_BURST = 5;
+
 /** RSS the server may use beyond one cap per attacking client: its own footprint plus transient garbage. */
 const FIXED_BUDGET_BYTES = 300 * 1024 * 1024;
 
@@ -172,19 +175,31 @@ export class Session {
   /**
    * Subscribes to every bundled symbol and waits for each one's first analysis: the server loads a
    * symbol's data on first use, a one-time cost that must not be charged to the first phase's attackers.
+   * Each connection subscribes to as many symbols as its analyze burst pays for, from an address of its own.
    */
   private async warmUp(server: ServeProcess): Promise<void> {
-    const client = await new Attackers(server.port, this.addresses).open();
-    await client.upgrade();
-    const symbols = (client.stream.messages.find((m) => m.type === 'connected')?.symbols ?? []) as string[];
-    client.write(clientFrame(JSON.stringify({ type: 'subscribe', symbols: symbols.slice(0, 100) })));
-    const analysed = () =>
-      new Set(
-        client.stream.messages
-          .filter((m) => m.type === 'signal_update' || m.type === 'decision_update')
-          .map((m) => (m.data as { symbol: string }).symbol),
-      );
-    await client.until(() => analysed().size >= Math.min(100, symbols.length), 20_000);
-    client.destroy();
+    const attackers = new Attackers(server.port, this.addresses);
+    const first = await attackers.open();
+    await first.upgrade();
+    const symbols = ((first.stream.messages.find((m) => m.type === 'connected')?.symbols ?? []) as string[]).slice(0, 100);
+    first.destroy();
+    const groups = Array.from({ length: Math.ceil(symbols.length / ANALYZE_BURST) }, (_, i) =>
+      symbols.slice(i * ANALYZE_BURST, (i + 1) * ANALYZE_BURST),
+    );
+    await Promise.all(
+      groups.map(async (group) => {
+        const client = await attackers.open();
+        await client.upgrade();
+        client.write(clientFrame(JSON.stringify({ type: 'subscribe', symbols: group })));
+        const analysed = () =>
+          new Set(
+            client.stream.messages
+              .filter((m) => m.type === 'signal_update' || m.type === 'decision_update')
+              .map((m) => (m.data as { symbol: string }).symbol),
+          );
+        await client.until(() => analysed().size >= group.length, 20_000);
+        client.destroy();
+      }),
+    );
   }
 }

@@ -154,6 +154,13 @@ export const SERVER = {
     parse: decimal(0.01, 1000),
     default: DEFAULT_LIMITS.analyzePerSecond,
   }),
+  analyzeRateTotal: withDefault({
+    arg: 'n',
+    help: 'analyses per second that clients cause, all connections together (analyze requests and subscriptions to symbols outside --symbols), burst five times that (0.01 to 100000)',
+    env: 'SIGNALS_ANALYZE_RATE_TOTAL',
+    parse: decimal(0.01, 100_000),
+    default: DEFAULT_LIMITS.analyzeTotalPerSecond,
+  }),
 };
 
 const REPLAY = {

@@ -26,6 +26,8 @@ function rateLimits(options: ServiceOptions) {
     messageBurst: Math.max(1, options.messageRate * 2),
     analyzePerSecond: options.analyzeRate,
     analyzeBurst: Math.max(1, options.analyzeRate * 5),
+    analyzeTotalPerSecond: options.analyzeRateTotal,
+    analyzeTotalBurst: Math.max(1, options.analyzeRateTotal * 5),
   };
 }
 

@@ -244,10 +244,23 @@ export class SignalCore {
     return this.analyst.agents();
   }
 
-  /** Someone wants `symbol`'s prices and analyses: the feed quotes it until every interest is released. Throws what the feed's `watch` throws. */
-  watch(symbol: string): void {
+  /**
+   * Whether a `watch` of `symbol` now would start an analysis (its first quote does): it is not configured and
+   * nobody watches it yet. Such analyses are what a client pays for with its analyze rate limit.
+   */
+  watchAnalyses(symbol: string): boolean {
+    return !this.configured.has(symbol) && !this.interest.has(symbol);
+  }
+
+  /**
+   * Someone wants `symbol`'s prices and analyses: the feed quotes it until every interest is released. With
+   * `analyse: false`, a symbol not yet watched starts no analysis of its own (its next price move does). Throws
+   * what the feed's `watch` throws.
+   */
+  watch(symbol: string, { analyse = true }: { analyse?: boolean } = {}): void {
     // First the feed, which may refuse (a provider's symbol limit): a refused symbol is no interest.
     this.options.feed.watch(symbol);
+    if (!analyse && this.watchAnalyses(symbol)) this.monitor.withoutInitial(symbol);
     this.interest.set(symbol, (this.interest.get(symbol) ?? 0) + 1);
   }
 

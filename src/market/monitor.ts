@@ -21,6 +21,8 @@ export class MarketMonitor {
   private readonly reference = new Map<string, number>();
   private readonly latest = new Map<string, Tick>();
   private readonly requested = new Set<string>();
+  /** Symbols whose first quote becomes the reference without an analysis (see `withoutInitial`). */
+  private readonly quiet = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,6 +39,14 @@ export class MarketMonitor {
     this.reference.set(symbol, price);
   }
 
+  /**
+   * The next first quote of `symbol` only sets its reference, starting no analysis: for a symbol watched again
+   * when the client that asked for it had no analysis left in its rate limit.
+   */
+  withoutInitial(symbol: string): void {
+    if (!this.reference.has(symbol)) this.quiet.add(symbol);
+  }
+
   referencePrice(symbol: string): number | undefined {
     return this.reference.get(symbol);
   }
@@ -45,6 +55,10 @@ export class MarketMonitor {
     this.latest.set(tick.symbol, tick);
     const ref = this.reference.get(tick.symbol);
     if (ref === undefined) {
+      if (this.quiet.delete(tick.symbol)) {
+        this.reference.set(tick.symbol, tick.price);
+        return;
+      }
       if (!this.requested.has(tick.symbol)) {
         this.requested.add(tick.symbol);
         this.handlers.trigger(tick.symbol, 'initial');
@@ -75,6 +89,7 @@ export class MarketMonitor {
   forget(symbol: string): void {
     this.reference.delete(symbol);
     this.requested.delete(symbol);
+    this.quiet.delete(symbol);
     this.latest.delete(symbol);
     this.feed.unwatch(symbol);
   }

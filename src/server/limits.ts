@@ -12,6 +12,12 @@ export interface Limits {
   analyzeBurst: number;
   analyzePerSecond: number;
   /**
+   * Token bucket across all connections for the analyses clients cause: `analyze` requests, and subscriptions
+   * that start watching a symbol outside the configured ones (whose first quote starts an analysis).
+   */
+  analyzeTotalBurst: number;
+  analyzeTotalPerSecond: number;
+  /**
    * Refused requests per address within about 10 s after which the connection is closed with 1008
    * and the address penalised; counted per remote address, so reconnecting does not reset it.
    */
@@ -41,6 +47,8 @@ export const DEFAULT_LIMITS: Limits = {
   messagesPerSecond: 20,
   analyzeBurst: 5,
   analyzePerSecond: 1,
+  analyzeTotalBurst: 500,
+  analyzeTotalPerSecond: 100,
   abuseThreshold: 50,
   abusePenaltyMs: 10_000,
   authFailureBurst: 10,

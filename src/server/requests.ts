@@ -9,7 +9,7 @@ import type { Connection } from './connection.js';
 import { historyPage, type HistoryQuery } from './history.js';
 import type { StatusData } from './http.js';
 import type { Hub } from './hub.js';
-import type { Limits } from './limits.js';
+import { TokenBucket, type Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
 
 export type RequestId = string | number | undefined;
@@ -30,8 +30,20 @@ export interface RequestContext {
 
 export class Requests {
   private readonly snapshots = new Map<string, { type: 'signal_update' | 'decision_update'; seq: number; json: string }>();
+  /** The analyses all clients together may cause (see `Limits.analyzeTotalBurst`). */
+  private readonly analysesTotal: TokenBucket;
 
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: RequestContext) {
+    this.analysesTotal = new TokenBucket(context.limits.analyzeTotalBurst, context.limits.analyzeTotalPerSecond);
+  }
+
+  /** Takes one analysis from the connection's analyze limit and the server's, if both have one. */
+  takeAnalysis(connection: Connection): boolean {
+    if (!connection.analyses.available() || !this.analysesTotal.available()) return false;
+    connection.analyses.take();
+    this.analysesTotal.take();
+    return true;
+  }
 
   /** Handles one frame from a client: never throws; an unexpected failure is answered with INTERNAL. */
   onMessage(connection: Connection, data: RawData, isBinary: boolean, pathSymbol: string | undefined): void {
@@ -117,9 +129,17 @@ export class Requests {
    * Joins the rooms of the distinct symbols asked for. Each is acknowledged once, with the symbol's
    * seq and the log's epoch; only a symbol the connection newly joins gets more: what it missed after
    * its `since` cursor (replayed from the log, then live), or else the latest signal as a snapshot.
-   * Repeating a subscribe costs the server little.
+   * Repeating a subscribe costs the server little. A symbol outside the configured ones that nobody watches
+   * yet is analysed on its first quote only if the connection's analyze limit (and the server's) has an
+   * analysis left (or `paid`: the caller took it): a subscribe and unsubscribe loop cannot flood the log.
    */
-  subscribe(connection: Connection, raw: string[], id: RequestId, since: (symbol: string) => SinceCursor | undefined = () => undefined): void {
+  subscribe(
+    connection: Connection,
+    raw: string[],
+    id: RequestId,
+    since: (symbol: string) => SinceCursor | undefined = () => undefined,
+    paid = false,
+  ): void {
     const core = this.context.core;
     const refused: string[] = [];
     for (const symbol of new Set(raw.map(normaliseSymbol))) {
@@ -136,7 +156,7 @@ export class Requests {
       // symbol limit may refuse it, and then this subscription fails alone.
       if (!already && this.context.hub.join(connection, symbol) === 1) {
         try {
-          core.watch(symbol);
+          core.watch(symbol, { analyse: paid || !core.watchAnalyses(symbol) || this.takeAnalysis(connection) });
         } catch (error) {
           this.context.hub.leave(connection, symbol);
           if (!(error instanceof SignalsError)) throw error;
@@ -262,8 +282,8 @@ export class Requests {
     if (!this.context.core.has(symbol)) {
       return this.error(connection, ErrorCode.UNKNOWN_SYMBOL, `unknown symbol ${symbol}; the connected message lists the symbols`, id);
     }
-    if (!connection.analyses.take()) return this.rateLimited(connection, id, 'too many analyze requests');
-    if (!connection.subscriptions.has(symbol)) this.subscribe(connection, [symbol], id);
+    if (!this.takeAnalysis(connection)) return this.rateLimited(connection, id, 'too many analyze requests');
+    if (!connection.subscriptions.has(symbol)) this.subscribe(connection, [symbol], id, undefined, true);
     this.alert(connection, 'analysis_started', `Analysis started for ${symbol}`, 'info', undefined, id);
     this.context.core.request(symbol, 'manual');
   }

@@ -304,8 +304,10 @@ export class SignalServer {
         connection.close(CloseCode.POLICY_VIOLATION, CloseReason.UNKNOWN_SYMBOL);
         return;
       }
-      this.requests.subscribe(connection, [pathSymbol], undefined);
-      this.core.request(pathSymbol, 'connect');
+      // A connection to a symbol's path asks for its analysis, within the analyze limits like any other request.
+      const analyse = this.requests.takeAnalysis(connection);
+      this.requests.subscribe(connection, [pathSymbol], undefined, undefined, analyse);
+      if (analyse) this.core.request(pathSymbol, 'connect');
     }
   }
 

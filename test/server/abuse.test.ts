@@ -84,3 +84,51 @@ describe('echoes', () => {
     await ctx.stop();
   });
 });
+
+describe('analyses caused by subscriptions', () => {
+  /** Subscribes to `symbol` (outside the configured set), quotes it once, waits for what that started, and unsubscribes. */
+  const cycle = async (ctx: Awaited<ReturnType<typeof startServer>>, client: TestClient, symbol: string, id: number) => {
+    client.send({ type: 'subscribe', symbol, id });
+    await client.next((m) => m.type === 'subscribed' && m.id === id);
+    ctx.feed.push(symbol, 100 + id / 100);
+    await ctx.core.idle();
+    client.send({ type: 'unsubscribe', symbol, id });
+    await client.next((m) => m.type === 'unsubscribed' && m.id === id);
+  };
+
+  it('a subscribe and unsubscribe loop starts no more analyses than the analyze limit allows', async () => {
+    const ctx = await startServer({ symbols: ['AAPL'], limits: { analyzeBurst: 3, analyzePerSecond: 0.01 } });
+    const c = await TestClient.connect(`${ctx.url}/ws/signals`);
+    for (let i = 1; i <= 10; i++) await cycle(ctx, c, 'MSFT', i);
+    expect(ctx.core.head('MSFT')).toBe(3);
+    // Past its limit the subscription still stands: the first quote is only the reference, a move past the threshold analyses.
+    c.send({ type: 'subscribe', symbol: 'MSFT', id: 'again' });
+    await c.next((m) => m.type === 'subscribed' && m.id === 'again');
+    ctx.feed.push('MSFT', 100);
+    await ctx.core.idle();
+    expect(ctx.core.head('MSFT')).toBe(3);
+    const from = c.messages.length;
+    ctx.feed.push('MSFT', 103);
+    await c.next((m) => (m.type === 'signal_update' || m.type === 'decision_update') && m.data.trigger === 'price_move', 5_000, from);
+    expect(ctx.core.head('MSFT')).toBe(4);
+    expect(c.messages.filter((m) => m.type === 'error')).toEqual([]);
+    c.close();
+    await ctx.stop();
+  });
+
+  it('connections together share the server-wide limit', async () => {
+    const ctx = await startServer({
+      symbols: ['AAPL'],
+      limits: { analyzeBurst: 5, analyzePerSecond: 0.01, analyzeTotalBurst: 4, analyzeTotalPerSecond: 0.01 },
+    });
+    const clients = await Promise.all([1, 2, 3].map(() => TestClient.connect(`${ctx.url}/ws/signals`)));
+    for (let i = 1; i <= 3; i++) for (const c of clients) await cycle(ctx, c, 'MSFT', i);
+    expect(ctx.core.head('MSFT')).toBe(4);
+    const refused = clients[0]!.messages.length;
+    clients[0]!.send({ type: 'analyze', symbol: 'AAPL', id: 'over' });
+    const error = await clients[0]!.next((m) => m.type === 'error', 5_000, refused);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', id: 'over' });
+    for (const c of clients) c.close();
+    await ctx.stop();
+  });
+});
