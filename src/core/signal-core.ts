@@ -1,4 +1,5 @@
 // The application, apart from any transport: feed -> monitor -> scheduler -> orchestrator -> publish, with per-symbol seq and failures.
+import { backoffDelay } from '../backoff.js';
 import type { MarketState } from '../market/calendar.js';
 import type { FeedState, FeedStatus, MarketFeed, Tick } from '../market/feed.js';
 import { MarketMonitor } from '../market/monitor.js';
@@ -41,7 +42,15 @@ export interface CoreOptions {
    * the other nodes hand it their requests and relay what it publishes.
    */
   cluster?: Cluster | undefined;
+  /** First delay before a publication the log refused (a full disk) is tried again; it doubles up to 30 s. Default 1 s. */
+  logRetryMs?: number;
 }
+
+/**
+ * Whether the log takes publications. `failing` from the first one it refused until each symbol's
+ * refused publication is logged (retried with backoff) or replaced by a newer one that is.
+ */
+export type LogHealth = { status: 'ok' } | { status: 'failing'; failing_since: string; error: string; unlogged: string[] };
 
 /** The state of the application, for status requests. */
 export interface CoreStatus {
@@ -92,6 +101,13 @@ export class SignalCore {
   private market: MarketState | undefined;
   private marketTimer: NodeJS.Timeout | undefined;
   private readonly feedListeners = new Set<(event: FeedEvent) => void>();
+  /** Per symbol, its newest publication the log refused: nothing was sent of it yet. */
+  private readonly unlogged = new Map<string, Publication>();
+  private logFailure: { since: string; error: string } | undefined;
+  private logRetry: NodeJS.Timeout | undefined;
+  private logAttempts = 0;
+  private stopped = false;
+  private readonly logFailureListeners = new Set<(symbol: string, error: string) => void>();
 
   constructor(private readonly options: CoreOptions) {
     this.analyst = options.analyst;
@@ -168,6 +184,18 @@ export class SignalCore {
     }
   }
 
+  /** Adds a listener of every append the log refused (retries included); returns its remover. */
+  onLogFailure(listener: (symbol: string, error: string) => void): () => void {
+    this.logFailureListeners.add(listener);
+    return () => this.logFailureListeners.delete(listener);
+  }
+
+  /** Whether the log takes publications now (what /healthz reports). */
+  logHealth(): LogHealth {
+    if (!this.logFailure) return { status: 'ok' };
+    return { status: 'failing', failing_since: this.logFailure.since, error: this.logFailure.error, unlogged: [...this.unlogged.keys()].sort() };
+  }
+
   /** Adds a publisher of what this node publishes (in a cluster each event is published by one node); returns its remover. */
   onPublish(publisher: Publisher): () => void {
     this.publishers.add(publisher);
@@ -221,6 +249,9 @@ export class SignalCore {
   async stop(): Promise<void> {
     this.monitor.stop();
     clearInterval(this.marketTimer);
+    this.stopped = true;
+    clearTimeout(this.logRetry);
+    this.logRetry = undefined;
     this.options.feed.stop();
     this.state = 'stopped';
     await this.scheduler.idle();
@@ -368,18 +399,67 @@ export class SignalCore {
     });
   }
 
-  /** Appends the publication to the log (which numbers it) and only then emits it: nothing is sent that is not logged. */
+  /**
+   * Appends the publication to the log (which numbers it) and only then emits it: nothing is sent that
+   * is not logged. One the log refuses is kept (the symbol's newest only) and tried again later.
+   */
   private async publish(symbol: string, publication: Publication): Promise<void> {
     try {
       await this.log.append(symbol, publication);
     } catch (error) {
-      this.options.logger.error('could not log a publication; it was not sent', {
+      const message = error instanceof Error ? error.message : String(error);
+      const replaced = this.unlogged.has(symbol);
+      this.unlogged.set(symbol, publication);
+      this.refused(symbol, message);
+      this.options.logger.error('could not log a publication; it is not sent until the log takes it', {
         symbol,
-        error: error instanceof Error ? error.message : String(error),
+        error: message,
+        ...(replaced ? { dropped: 'the older unlogged publication of the symbol, never sent' } : {}),
       });
       return;
     }
+    if (this.unlogged.delete(symbol)) {
+      this.options.logger.warn('a publication the log refused was replaced by a newer one; it was never sent', { symbol });
+    }
     this.emit(symbol, publication);
+    this.logRecovered();
+  }
+
+  private refused(symbol: string, error: string): void {
+    this.logFailure = { since: this.logFailure?.since ?? new Date().toISOString(), error };
+    for (const listener of this.logFailureListeners) listener(symbol, error);
+    if (this.logRetry !== undefined || this.stopped) return;
+    const delay = backoffDelay(this.logAttempts++, this.options.logRetryMs ?? 1_000, 30_000);
+    this.logRetry = setTimeout(() => {
+      this.logRetry = undefined;
+      void this.retryUnlogged();
+    }, delay);
+  }
+
+  /** Tries each symbol's refused publication again, in turn; the first refusal waits for the next retry. */
+  private async retryUnlogged(): Promise<void> {
+    for (const [symbol, publication] of [...this.unlogged]) {
+      if (this.unlogged.get(symbol) !== publication) continue;
+      try {
+        await this.log.append(symbol, publication);
+      } catch (error) {
+        this.refused(symbol, error instanceof Error ? error.message : String(error));
+        return;
+      }
+      if (this.unlogged.get(symbol) === publication) this.unlogged.delete(symbol);
+      this.options.logger.info('logged and sent a publication the log had refused', { symbol, seq: publication.data.seq });
+      this.emit(symbol, publication);
+    }
+    this.logRecovered();
+  }
+
+  private logRecovered(): void {
+    if (!this.logFailure || this.unlogged.size > 0) return;
+    this.options.logger.info('the signal log takes publications again', { failing_since: this.logFailure.since });
+    this.logFailure = undefined;
+    this.logAttempts = 0;
+    clearTimeout(this.logRetry);
+    this.logRetry = undefined;
   }
 
   private emit(symbol: string, event: CoreEvent): void {

@@ -7,6 +7,7 @@ import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
 import type { HistoryPage, HistoryQuery } from './history.js';
 import type { Hub } from './hub.js';
 import type { ClusterReport } from '../core/cluster.js';
+import type { LogHealth } from '../core/signal-core.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from './metrics.js';
 
@@ -34,6 +35,8 @@ export interface HttpContext {
   history(symbol: string, query: HistoryQuery): Promise<HistoryPage>;
   /** In a cluster, /healthz reports Redis (503 while it is unreachable) and /ws/status the nodes. */
   cluster?: ClusterReport | undefined;
+  /** /healthz answers 503 while the signal log refuses publications (a full disk). */
+  logHealth(): LogHealth;
   logger: Logger;
 }
 
@@ -78,12 +81,14 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
   if (path === '/healthz') {
     const redis = context.cluster?.health();
-    const healthy = redis === undefined || redis.status === 'up';
+    const log = context.logHealth();
+    const healthy = (redis === undefined || redis.status === 'up') && log.status === 'ok';
     return send(res, healthy ? 200 : 503, {
       status: healthy ? 'ok' : 'unhealthy',
       version: VERSION,
       uptime_s: Math.round((Date.now() - started) / 1000),
       ...(redis ? { redis } : {}),
+      ...(log.status === 'ok' ? {} : { log }),
     });
   }
   if (path === '/ws/status') {

@@ -97,9 +97,14 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    logWriteFailures: new Counter({
+      name: 'signals_log_write_failures_total',
+      help: 'Publications the signal log refused (a full disk, a write error), retries included; each is also an internal error',
+      registers: [registry],
+    }),
     internalErrors: new Counter({
       name: 'signals_internal_errors_total',
-      help: 'Requests that failed inside the server (answered with INTERNAL)',
+      help: 'Requests that failed inside the server (answered with INTERNAL), and publications the signal log refused',
       registers: [registry],
     }),
   };

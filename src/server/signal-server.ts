@@ -67,6 +67,7 @@ export class SignalServer {
   private readonly unsubscribeCore: () => void;
   private readonly unsubscribeFeed: () => void;
   private readonly unsubscribeRelay: () => void;
+  private readonly unsubscribeLog: () => void;
   private readonly requests: Requests;
   private heartbeat: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
@@ -94,6 +95,10 @@ export class SignalServer {
       if (options.cluster) this.metrics.relayLag.observe({ node: options.cluster.nodeId }, Math.max(0, lagMs) / 1000);
       this.hub.broadcast(symbol, event);
     });
+    this.unsubscribeLog = this.core.onLogFailure(() => {
+      this.metrics.logWriteFailures.inc();
+      this.metrics.internalErrors.inc();
+    });
     this.requests = new Requests({
       core: this.core,
       hub: this.hub,
@@ -119,6 +124,7 @@ export class SignalServer {
           if (options.cluster) this.metrics.observeCluster(options.cluster.status());
         },
         cluster: options.cluster,
+        logHealth: () => this.core.logHealth(),
         history: (symbol, query) => historyPage(this.core, symbol, query),
         logger: options.logger,
       }),
@@ -170,6 +176,7 @@ export class SignalServer {
     this.unsubscribeCore();
     this.unsubscribeFeed();
     this.unsubscribeRelay();
+    this.unsubscribeLog();
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const c of this.hub.connections) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTTING_DOWN);
     this.http.closeIdleConnections();

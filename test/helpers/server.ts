@@ -82,6 +82,8 @@ export interface TestServerOptions {
   port?: number;
   /** The feed (default: a new ManualFeed). */
   feed?: ManualFeed;
+  /** First delay before a publication the log refused is tried again (default the core's). */
+  logRetryMs?: number;
 }
 
 /** A real core and server on a free port; `stop` stops both. */
@@ -97,6 +99,7 @@ export async function startServer(options: TestServerOptions = {}) {
     thresholdPct: options.thresholdPct ?? 1,
     priceRate: options.priceRate ?? 20,
     logger,
+    ...(options.logRetryMs !== undefined ? { logRetryMs: options.logRetryMs } : {}),
   });
   const server = new SignalServer({
     host: '127.0.0.1',
