@@ -133,6 +133,13 @@ export const SERVER = {
     parse: wholeNumber(1, 1_000_000),
     default: DEFAULT_LIMITS.maxConnections,
   }),
+  maxConnectionsPerAddress: withDefault({
+    arg: 'n',
+    help: 'TCP connections (HTTP and WebSocket) from one address at once (1 to 1000000); raise it behind a proxy',
+    env: 'SIGNALS_MAX_CONNECTIONS_PER_ADDRESS',
+    parse: wholeNumber(1, 1_000_000),
+    default: DEFAULT_LIMITS.maxConnectionsPerAddress,
+  }),
   maxSubscriptions: withDefault({
     arg: 'n',
     help: 'subscriptions per connection (1 to 100000)',

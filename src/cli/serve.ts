@@ -21,6 +21,7 @@ import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 function rateLimits(options: ServiceOptions) {
   return {
     maxConnections: options.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress,
     maxSubscriptions: options.maxSubscriptions,
     messagesPerSecond: options.messageRate,
     messageBurst: Math.max(1, options.messageRate * 2),

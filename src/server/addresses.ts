@@ -7,9 +7,14 @@ export interface AddressState {
   readonly refusals: TokenBucket;
   /** Failed authentications: running out refuses further upgrades from the address (HTTP 429). */
   readonly authFailures: TokenBucket;
+  /** Reads of the log (history requests, WebSocket and HTTP): running out refuses them with `RATE_LIMITED`. */
+  readonly reads: TokenBucket;
   /** Until this time (ms) new upgrades from the address are refused with HTTP 429. */
   penalisedUntil: number;
+  /** WebSocket connections open from the address. */
   connections: number;
+  /** TCP connections open from the address (HTTP and WebSocket): at most `Limits.maxConnectionsPerAddress`. */
+  sockets: number;
   lastActive: number;
 }
 
@@ -35,8 +40,10 @@ export class AddressBook {
       state = {
         refusals: new TokenBucket(this.limits.abuseThreshold, this.limits.abuseThreshold / 10, this.now),
         authFailures: new TokenBucket(this.limits.authFailureBurst, this.limits.authFailuresPerMinute / 60, this.now),
+        reads: new TokenBucket(this.limits.readBurst, this.limits.readsPerSecond, this.now),
         penalisedUntil: 0,
         connections: 0,
+        sockets: 0,
         lastActive: this.now(),
       };
     }
@@ -56,7 +63,8 @@ export class AddressBook {
   sweep(quietMs = 60_000): void {
     const cutoff = this.now() - quietMs;
     for (const [address, state] of this.entries) {
-      if (state.connections === 0 && state.lastActive < cutoff && state.penalisedUntil < this.now()) this.entries.delete(address);
+      if (state.connections === 0 && state.sockets === 0 && state.lastActive < cutoff && state.penalisedUntil < this.now())
+        this.entries.delete(address);
     }
   }
 }

@@ -5,6 +5,7 @@ import { CloseCode, CloseReason } from '../protocol/errors.js';
 import type { AddressState } from './addresses.js';
 import { TokenBucket, type Limits } from './limits.js';
 import type { Outbound, OutboundPath } from './outbound.js';
+import { ByteBudget } from './read-budget.js';
 
 /**
  * Bytes a corked socket may gather before they are handed to the kernel (or a quarter of the cap, if
@@ -26,6 +27,11 @@ export class Connection {
    * meanwhile), each with the token of the replay under way: a later replay of the symbol replaces it.
    */
   readonly recovering = new Map<string, object>();
+  /** What this connection's reads of the log (history pages, replays) may send per second. */
+  readonly readBudget: ByteBudget;
+  /** History requests of this connection waiting or under way: they are answered one after another, in order. */
+  queuedReads = 0;
+  reads: Promise<void> = Promise.resolve();
   /** Price updates held back under pressure: only the latest per symbol. */
   private readonly pendingPrices = new Map<string, Outbound>();
   private corked = false;
@@ -58,6 +64,7 @@ export class Connection {
   ) {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
+    this.readBudget = new ByteBudget(limits.readBytesPerSecond);
     this.flushAt = Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
   }
 

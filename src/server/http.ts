@@ -4,7 +4,7 @@ import { ErrorCode } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { VERSION } from '../version.js';
 import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
-import type { HistoryPage, HistoryQuery } from './history.js';
+import type { HistoryQuery, HistoryResult } from './history.js';
 import type { Hub } from './hub.js';
 import type { ClusterReport } from '../core/cluster.js';
 import type { LogHealth } from '../core/signal-core.js';
@@ -31,8 +31,13 @@ export interface HttpContext {
   authorizeMetrics(req: IncomingMessage): boolean;
   /** Brings the gauges up to date just before a scrape. */
   beforeScrape(): void;
-  /** A page of a symbol's logged publications (GET /api/v1/signals/{symbol}). */
-  history(symbol: string, query: HistoryQuery): Promise<HistoryPage>;
+  /**
+   * Whether the client of `req` may read the log now (GET /api/v1/signals/{symbol}): 'limited' when its
+   * address has spent its reads, 'penalised' when it has also spent its refusals (then it is refused for a while).
+   */
+  mayRead(req: IncomingMessage): 'ok' | 'limited' | 'penalised';
+  /** Writes a page of a symbol's logged publications, chunk by chunk, paced by the read budgets of `req`'s connection. */
+  history(req: IncomingMessage, symbol: string, query: HistoryQuery, write: (chunk: string) => Promise<void>): Promise<HistoryResult>;
   /** In a cluster, /healthz reports Redis (503 while it is unreachable) and /ws/status the nodes. */
   cluster?: ClusterReport | undefined;
   /** /healthz answers 503 while the signal log refuses publications (a full disk). */
@@ -111,7 +116,7 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
     const verdict = await authorizeStatus(req);
     if (verdict === 'limited') return send(res, 429, { error: 'too many failed authentications; try later', code: ErrorCode.RATE_LIMITED });
     if (verdict === 'refused') return unauthorized(res);
-    return historyResponse(context, res, history[1]!, query);
+    return historyResponse(context, req, res, history[1]!, query);
   }
   if (path === '/metrics') {
     if (!authorizeMetrics(req)) return unauthorized(res);
@@ -125,7 +130,13 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
 }
 
 /** GET /api/v1/signals/{symbol}?since_seq=&from=&to=&limit=: one page, `next_seq` for the next. */
-async function historyResponse(context: HttpContext, res: ServerResponse, rawSymbol: string, query: URLSearchParams): Promise<void> {
+async function historyResponse(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawSymbol: string,
+  query: URLSearchParams,
+): Promise<void> {
   let symbol: string;
   try {
     symbol = decodeURIComponent(rawSymbol);
@@ -144,13 +155,39 @@ async function historyResponse(context: HttpContext, res: ServerResponse, rawSym
   if (sinceSeq === null || limit === null || limit === 0) {
     return send(res, 400, { error: `since_seq is a whole number and limit one from 1 to ${MAX_HISTORY_LIMIT}`, code: ErrorCode.INVALID_MESSAGE });
   }
-  const page = await context.history(normaliseSymbol(symbol), {
-    since_seq: sinceSeq,
-    limit,
-    from: query.get('from') ?? undefined,
-    to: query.get('to') ?? undefined,
-  });
+  const allowed = context.mayRead(req);
+  if (allowed !== 'ok') {
+    // An address that keeps asking past its limit is told to go: its keep-alive connection is closed.
+    const close: Record<string, string> = allowed === 'penalised' ? { connection: 'close' } : {};
+    return send(
+      res,
+      429,
+      { error: 'too many history requests from this address; slow down', code: ErrorCode.RATE_LIMITED },
+      { 'retry-after': '1', ...close },
+    );
+  }
+  const page = await context.history(
+    req,
+    normaliseSymbol(symbol),
+    { since_seq: sinceSeq, limit, from: query.get('from') ?? undefined, to: query.get('to') ?? undefined },
+    async (chunk) => {
+      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/json' });
+      if (!res.write(chunk)) await drained(res);
+    },
+  );
   if (!page.ok) return send(res, page.code === ErrorCode.UNKNOWN_SYMBOL ? 404 : 400, { error: page.message, code: page.code });
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(page.json);
+  res.end();
+}
+
+/** Resolves once `res` can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -27,6 +27,21 @@ export interface Limits {
   /** Failed authentications per address: burst, then refill per minute; beyond, upgrades get HTTP 429. */
   authFailureBurst: number;
   authFailuresPerMinute: number;
+  /** TCP connections (HTTP and WebSocket) from one address at once; beyond, HTTP 429 and the socket is closed. */
+  maxConnectionsPerAddress: number;
+  /** Reads of the log (`history` requests, WebSocket and HTTP) per address: burst, then refill per second. */
+  readBurst: number;
+  readsPerSecond: number;
+  /** Log reads queued on one connection; beyond, `RATE_LIMITED`. */
+  maxQueuedReads: number;
+  /** Pages of history being read at once, server-wide; more wait their turn. */
+  maxReadsInFlight: number;
+  /**
+   * What reading the log (history pages, recovery replays) may send, in bytes per second: per connection and
+   * server-wide, each with a burst of one second's worth. A read past its budget waits; live traffic does not.
+   */
+  readBytesPerSecond: number;
+  readBytesTotalPerSecond: number;
   /** Bytes waiting to be sent above which price updates are conflated. */
   conflateAtBytes: number;
   /** Bytes waiting to be sent above which the client is closed with 4008 "slow consumer". */
@@ -53,6 +68,13 @@ export const DEFAULT_LIMITS: Limits = {
   abusePenaltyMs: 10_000,
   authFailureBurst: 10,
   authFailuresPerMinute: 10,
+  maxConnectionsPerAddress: 1_024,
+  readBurst: 20,
+  readsPerSecond: 10,
+  maxQueuedReads: 4,
+  maxReadsInFlight: 32,
+  readBytesPerSecond: 2 * 1024 * 1024,
+  readBytesTotalPerSecond: 16 * 1024 * 1024,
   conflateAtBytes: 128 * 1024,
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 30_000,

@@ -102,6 +102,11 @@ export function createMetrics() {
       help: 'Publications the signal log refused (a full disk, a write error), retries included; each is also an internal error',
       registers: [registry],
     }),
+    connectionsRefused: new Counter({
+      name: 'signals_connections_refused_total',
+      help: 'TCP connections closed at once: their address already had --max-connections-per-address open',
+      registers: [registry],
+    }),
     internalErrors: new Counter({
       name: 'signals_internal_errors_total',
       help: 'Requests that failed inside the server (answered with INTERNAL), and publications the signal log refused',

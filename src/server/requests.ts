@@ -6,18 +6,17 @@ import { CloseCode, CloseReason, ErrorCode, SignalsError } from '../protocol/err
 import { clientMessageTypes, clientSchemas, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Connection } from './connection.js';
-import { historyPage, type HistoryQuery } from './history.js';
+import { historyPage, SLICE_RECORDS, type HistoryQuery } from './history.js';
 import type { StatusData } from './http.js';
 import type { Hub } from './hub.js';
 import { TokenBucket, type Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import { paid, type ByteBudget, type Slots } from './read-budget.js';
 
 export type RequestId = string | number | undefined;
 const now = () => new Date().toISOString();
 /** No request nests deeper than 4 levels (since cursors); 32 leaves room without letting JSON.parse recurse far. */
 const MAX_NESTING = 32;
-/** Publications read from the log per step of a recovery. */
-const REPLAY_BATCH = 500;
 
 export interface RequestContext {
   core: SignalCore;
@@ -26,6 +25,8 @@ export interface RequestContext {
   metrics: Metrics;
   logger: Logger;
   status(): StatusData;
+  /** What reads of the log may send per second server-wide, and how many history pages are read at once. */
+  reads: { total: ByteBudget; slots: Slots };
 }
 
 export class Requests {
@@ -109,20 +110,42 @@ export class Requests {
       case 'heartbeat':
         return this.context.hub.sendTo(connection, { type: 'heartbeat', timestamp: now(), ...(message.id !== undefined ? { id: message.id } : {}) });
       case 'history':
-        return void this.history(connection, normaliseSymbol(message.symbol), message, message.id);
+        return this.history(connection, normaliseSymbol(message.symbol), message, message.id);
     }
   }
 
-  private async history(connection: Connection, symbol: string, query: HistoryQuery, id: RequestId): Promise<void> {
-    try {
-      const page = await historyPage(this.context.core, symbol, query, '"type":"history",', id !== undefined ? `,"id":${JSON.stringify(id)}` : '');
+  /**
+   * Queues a history request behind the connection's earlier ones, within its address's read limit. Each
+   * page waits until the client has read what it was sent, and is read in slices within the read budgets.
+   */
+  private history(connection: Connection, symbol: string, query: HistoryQuery, id: RequestId): void {
+    const { limits, reads } = this.context;
+    if (connection.queuedReads >= limits.maxQueuedReads) return this.rateLimited(connection, id, 'too many history requests under way');
+    if (!connection.address.reads.take()) return this.rateLimited(connection, id, 'too many history requests from this address');
+    connection.queuedReads += 1;
+    const read = async () => {
+      await connection.hasRoom(limits.conflateAtBytes);
+      if (connection.closing) return;
+      const chunks: string[] = [];
+      const page = await reads.slots.run(() =>
+        historyPage(this.context.core, symbol, query, {
+          prefix: '"type":"history",',
+          suffix: id !== undefined ? `,"id":${JSON.stringify(id)}` : '',
+          write: (chunk) => void chunks.push(chunk),
+          paid: (bytes) => paid(bytes, [connection.readBudget, reads.total]),
+        }),
+      );
       if (!page.ok) return this.error(connection, page.code, page.message, id);
-      this.context.hub.sendJson(connection, 'history', page.json);
-    } catch (error) {
-      this.context.metrics.internalErrors.inc();
-      this.context.logger.error('history failed', { symbol, error: String(error) });
-      this.error(connection, ErrorCode.INTERNAL, 'the server could not read the history', id);
-    }
+      this.context.hub.sendJson(connection, 'history', chunks.join(''));
+    };
+    connection.reads = connection.reads
+      .then(read)
+      .catch((error: unknown) => {
+        this.context.metrics.internalErrors.inc();
+        this.context.logger.error('history failed', { symbol, error: String(error) });
+        this.error(connection, ErrorCode.INTERNAL, 'the server could not read the history', id);
+      })
+      .finally(() => (connection.queuedReads -= 1));
   }
 
   /**
@@ -222,12 +245,13 @@ export class Requests {
   }
 
   /**
-   * Sends the publications after `after` from the log, in order and paced by the client's reading,
-   * while live ones of the symbol skip it (they are in the log); it stops recovering in the same turn
-   * in which it finds itself at the log's head, so nothing falls between replay and live.
+   * Sends the publications after `after` from the log, in order and paced by the client's reading and the
+   * read budgets (slice by slice, each paid for before the next is read), while live ones of the symbol skip
+   * it (they are in the log); it stops recovering in the same turn in which it finds itself at the log's
+   * head, so nothing falls between replay and live.
    */
   private replay(connection: Connection, symbol: string, after: number): void {
-    const { core, hub, limits } = this.context;
+    const { core, hub, limits, reads } = this.context;
     const token = {};
     connection.recovering.set(symbol, token);
     connection.lastSeq.set(symbol, after);
@@ -237,12 +261,14 @@ export class Requests {
       let cursor = after;
       for (;;) {
         if (!current()) return;
-        const records = await core.history(symbol, { afterSeq: cursor, limit: REPLAY_BATCH });
+        const records = await core.history(symbol, { afterSeq: cursor, limit: SLICE_RECORDS });
+        let bytes = 0;
         for (const r of records) {
           // Never more than the conflation mark queued: a replay can be far larger than a client's cap.
           if (connection.buffered > limits.conflateAtBytes) await connection.hasRoom(limits.conflateAtBytes);
           if (!current() || !hub.sendJson(connection, publicationType(r.json), r.json)) return;
           cursor = r.seq;
+          bytes += r.json.length;
           connection.lastSeq.set(symbol, r.seq);
         }
         // At the head (or nothing left to read: trimmed meanwhile), synchronously with the check: a
@@ -251,6 +277,7 @@ export class Requests {
           if (current()) connection.recovering.delete(symbol);
           return;
         }
+        await paid(bytes, [connection.readBudget, reads.total]);
       }
     };
     run()

@@ -1,7 +1,7 @@
 // The real-time signal server: WebSocket endpoints, the market monitor, analyses streamed to symbol rooms.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -21,6 +21,7 @@ import { Hub } from './hub.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { OutboundPath } from './outbound.js';
+import { ByteBudget, paid, Slots } from './read-budget.js';
 import { Requests } from './requests.js';
 import { refuseUpgrade, route, type Route } from './upgrade.js';
 
@@ -69,6 +70,10 @@ export class SignalServer {
   private readonly unsubscribeRelay: () => void;
   private readonly unsubscribeLog: () => void;
   private readonly requests: Requests;
+  /** What reads of the log may send per second server-wide, and the pages read at once. */
+  private readonly reads: { total: ByteBudget; slots: Slots };
+  /** Each HTTP connection's read budget, as a WebSocket connection has its own. */
+  private readonly httpReadBudgets = new WeakMap<Socket, ByteBudget>();
   private heartbeat: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -99,7 +104,9 @@ export class SignalServer {
       this.metrics.logWriteFailures.inc();
       this.metrics.internalErrors.inc();
     });
+    this.reads = { total: new ByteBudget(this.limits.readBytesTotalPerSecond), slots: new Slots(this.limits.maxReadsInFlight) };
     this.requests = new Requests({
+      reads: this.reads,
       core: this.core,
       hub: this.hub,
       limits: this.limits,
@@ -125,7 +132,14 @@ export class SignalServer {
         },
         cluster: options.cluster,
         logHealth: () => this.core.logHealth(),
-        history: (symbol, query) => historyPage(this.core, symbol, query),
+        mayRead: (req) => this.mayRead(req),
+        history: (req, symbol, query, write) => {
+          const socket = req.socket;
+          let budget = this.httpReadBudgets.get(socket);
+          if (!budget) this.httpReadBudgets.set(socket, (budget = new ByteBudget(this.limits.readBytesPerSecond)));
+          const budgets = [budget, this.reads.total];
+          return this.reads.slots.run(() => historyPage(this.core, symbol, query, { write, paid: (bytes) => paid(bytes, budgets) }));
+        },
         logger: options.logger,
       }),
     );
@@ -133,6 +147,7 @@ export class SignalServer {
     this.http.headersTimeout = this.limits.handshakeTimeoutMs;
     this.http.requestTimeout = this.limits.handshakeTimeoutMs;
     this.http.maxConnections = this.limits.maxConnections + HANDSHAKE_HEADROOM;
+    this.http.on('connection', (socket: Socket) => this.admit(socket));
     // No permessage-deflate: every subscriber of a room is sent the same pre-built frame (outbound.ts).
     this.wss = new WebSocketServer({
       noServer: true,
@@ -207,6 +222,29 @@ export class SignalServer {
       this.metrics.analyses.inc({ trigger: event.data.trigger ?? 'unknown', outcome });
     }
     this.hub.broadcast(symbol, event);
+  }
+
+  /** Counts a TCP connection against its address's cap; one over the cap is closed at once. */
+  private admit(socket: Socket): void {
+    const address = this.addresses.get(socket.remoteAddress ?? 'unknown');
+    if (address.sockets >= this.limits.maxConnectionsPerAddress) {
+      this.metrics.connectionsRefused.inc();
+      socket.destroy();
+      return;
+    }
+    address.sockets += 1;
+    socket.once('close', () => (address.sockets -= 1));
+  }
+
+  /** A history request over HTTP spends one of its address's reads; past them it is refused, and counts as abuse. */
+  private mayRead(req: IncomingMessage): 'ok' | 'limited' | 'penalised' {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const address = this.addresses.get(ip);
+    if (!this.addresses.refused(ip) && address.reads.take()) return 'ok';
+    this.metrics.rateLimited.inc();
+    if (address.refusals.take()) return 'limited';
+    address.penalisedUntil = Math.max(address.penalisedUntil, Date.now() + this.limits.abusePenaltyMs);
+    return 'penalised';
   }
 
   // ---- WebSocket connections ----
