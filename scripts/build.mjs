@@ -47,6 +47,8 @@ await build({
     'scripts/train-sentiment': 'scripts/train-sentiment.ts',
     'scripts/eval-sentiment': 'scripts/eval-sentiment.ts',
     'scripts/bundle-data': 'scripts/bundle-data.ts',
+    'scripts/bundle-universe': 'scripts/bundle-universe.ts',
+    'scripts/universe-coverage': 'scripts/universe-coverage.ts',
     'bench/run': 'bench/run.ts',
     'bench/client-worker': 'bench/client-worker.ts',
     'bench/baseline-server': 'bench/baseline-server.ts',

@@ -1,0 +1,73 @@
+// The packed bars format: what goes in comes back (prices within half a quantum, dates and volumes exact), and a damaged file is refused.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ColumnRows, packBars, QUANTUM, unpackBars } from '../../src/market/packed-bars.js';
+import type { Bar } from '../../src/market/types.js';
+
+/** A seeded random walk of bars with gaps, so a failure can be replayed. */
+function walk(seed: number, from: string, days: number): Bar[] {
+  let state = seed;
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const bars: Bar[] = [];
+  let close = 1 + random() * 500;
+  let ms = Date.parse(`${from}T00:00:00Z`);
+  for (let i = 0; i < days; i++) {
+    ms += (random() < 0.1 ? 3 : 1) * 86_400_000;
+    const open = close * (1 + (random() - 0.5) * 0.04);
+    close = close * (1 + (random() - 0.5) * (random() < 0.01 ? 0.8 : 0.06));
+    const high = Math.max(open, close) * (1 + random() * 0.03);
+    const low = Math.min(open, close) * (1 - random() * 0.03);
+    bars.push({ date: new Date(ms).toISOString().slice(0, 10), open, high, low, close, volume: Math.round(random() * 5e9) });
+  }
+  return bars;
+}
+
+describe('packBars / unpackBars', () => {
+  const seed = 20_260_107;
+  const input = [
+    { symbol: 'AAA', bars: walk(seed, '2005-01-03', 3000) },
+    { symbol: 'BBB', bars: walk(seed + 1, '2012-06-01', 800) },
+    { symbol: 'CCC', bars: [{ date: '2020-01-02', open: 0.0012, high: 0.0013, low: 0.0011, close: 0.0012, volume: 0 }] },
+  ];
+  const packed = unpackBars(packBars(input), 'test.bin');
+
+  it(`gives back every bar: dates and volumes exactly, prices within half a quantum (seed ${seed})`, () => {
+    expect(packed.symbols).toEqual(['AAA', 'BBB', 'CCC']);
+    for (const { symbol, bars } of input) {
+      const rows = new ColumnRows(packed.columns(symbol)!, packed.dates);
+      expect(rows.length).toBe(bars.length);
+      bars.forEach((bar, i) => {
+        const got = rows.at(i)!;
+        expect(got.date).toBe(bar.date);
+        expect(got.volume).toBe(bar.volume);
+        for (const key of ['open', 'high', 'low', 'close'] as const) {
+          expect(Math.abs(got[key] / bar[key] - 1)).toBeLessThanOrEqual(QUANTUM / 2 + 1e-12);
+        }
+        expect(got.high).toBeGreaterThanOrEqual(Math.max(got.open, got.close));
+        expect(got.low).toBeLessThanOrEqual(Math.min(got.open, got.close));
+      });
+    }
+  });
+
+  it('reads rows as the store does: at() from either end, slice(), the same object twice', () => {
+    const rows = new ColumnRows(packed.columns('BBB')!, packed.dates);
+    expect(rows.at(-1)).toBe(rows.slice(-1)[0]);
+    expect(rows.at(rows.length)).toBeUndefined();
+    expect(rows.slice(10, 20).map((b) => b.date)).toEqual(input[1]!.bars.slice(10, 20).map((b) => b.date));
+    expect(packed.columns('ZZZ')).toBeUndefined();
+  });
+
+  it('refuses what is not a packed file, or one whose blocks do not match the header', () => {
+    expect(() => unpackBars(Buffer.from('not gzip'), 'x.bin')).toThrow(/x\.bin: not a packed bars file/);
+    expect(() => unpackBars(gzipSync('SGPC\u0001'), 'x.bin')).toThrow(/not a packed bars file of format 1/);
+    const body = gunzipSync(packBars(input.slice(0, 1)));
+    expect(() => unpackBars(gzipSync(body.subarray(0, body.length - 1)), 'x.bin')).toThrow(/where its header says/);
+    // The first bar's day made to run on into the next byte: the field no longer ends where the next begins.
+    const first = 9 + body.readUInt32LE(5);
+    body[first] = body[first]! | 0x80;
+    const damaged = unpackBars(gzipSync(body), 'x.bin');
+    expect(() => damaged.columns('AAA')).toThrow(
+      expect.objectContaining({ code: 'DATA_ERROR', message: 'x.bin: a block does not match its header' }),
+    );
+  });
+});
