@@ -1,14 +1,14 @@
 // Where the client's copy of each symbol's publications ends (seq and epoch): the `since` of a resubscribe, and repeats to drop.
-import type { DecisionUpdate, ServerMessage, SignalUpdate, SinceCursor } from '../protocol/messages.js';
+import type { DecisionUpdate, SeqRange, ServerMessage, SignalUpdate, SinceCursor } from '../protocol/messages.js';
 
 type Ack = Extract<ServerMessage, { type: 'subscribed' | 'unsubscribed' }>;
 
 /**
  * Why the server could not replay what a symbol missed (docs/protocol.md, "Recovery"): the cursor was from
  * another signal log (the server's state was reset or is another one), ahead of the log, or older than what
- * the log still retains.
+ * the log still retains; or the log lost publications after it (`lost`: a removed or damaged segment).
  */
-export type NotRecoveredReason = 'another_log' | 'ahead_of_log' | 'expired';
+export type NotRecoveredReason = 'another_log' | 'ahead_of_log' | 'expired' | 'lost';
 
 /** A symbol whose resubscribe came back `recovered: false`: what was published while away is lost to the client. */
 export interface NotRecovered {
@@ -18,6 +18,8 @@ export interface NotRecovered {
   had: SinceCursor;
   /** Where the server's log is; the client continues from here (its latest publication follows as a snapshot). */
   now: SinceCursor;
+  /** With `lost`: the seq ranges the server's log no longer has. */
+  missing?: SeqRange[];
 }
 
 /**
@@ -79,6 +81,7 @@ export class Cursors {
     const now = { seq: ack.seq, epoch: ack.epoch };
     this.bySymbol.set(ack.symbol, now);
     if (ack.recovered !== false || had === undefined) return undefined;
+    if (ack.missing !== undefined && had.epoch === now.epoch) return { symbol: ack.symbol, reason: 'lost', had, now, missing: ack.missing };
     const reason: NotRecoveredReason = had.epoch !== now.epoch ? 'another_log' : had.seq > now.seq ? 'ahead_of_log' : 'expired';
     return { symbol: ack.symbol, reason, had, now };
   }
@@ -103,6 +106,7 @@ const WHY: Record<NotRecoveredReason, string> = {
   another_log: "the server's signal log is another one: it was reset, or runs on another state dir",
   ahead_of_log: "the server's signal log ends before what this client had",
   expired: 'the server no longer keeps them (its --retention)',
+  lost: "the server's signal log lost some of them (a removed or damaged segment)",
 };
 
 /**

@@ -1,5 +1,6 @@
 // A signal log held in memory: the same numbering, reads and retention as the embedded log, gone when the process ends.
 import { randomUUID } from 'node:crypto';
+import type { SeqRange } from '../protocol/messages.js';
 import { DEFAULT_RETENTION, type LogRecord, type Publication, type ReadOptions, type Retention, type SignalLog } from './signal-log.js';
 import { selectRecords } from './select.js';
 
@@ -39,6 +40,11 @@ export class MemoryLog implements SignalLog {
 
   oldest(symbol: string): number {
     return this.symbols.get(symbol)?.[0]?.seq ?? 0;
+  }
+
+  /** Nothing is lost from memory but what retention trims from the start. */
+  gaps(): SeqRange[] {
+    return [];
   }
 
   latest(symbol: string): Publication | undefined {

@@ -1,6 +1,7 @@
 // The signal log in Redis, shared by the nodes of a cluster: one stream per symbol, each seq taken by a script that also relays it.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { SeqRange } from '../protocol/messages.js';
 import { LOG_PATTERN, redisChannels, redisKeys, symbolOfLog } from './redis-keys.js';
 import type { RedisLink } from './redis-link.js';
 import { DEFAULT_READ_LIMIT } from './select.js';
@@ -151,6 +152,11 @@ export class RedisLog implements SignalLog {
 
   oldest(symbol: string): number {
     return this.known.get(symbol)?.oldest ?? 0;
+  }
+
+  /** A stream loses entries only to trimming, from its start. */
+  gaps(): SeqRange[] {
+    return [];
   }
 
   latest(symbol: string): Publication | undefined {

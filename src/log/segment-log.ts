@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { SignalsError } from '../protocol/errors.js';
+import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
@@ -71,6 +72,8 @@ interface SymbolState {
   /** Written since the last fsync began. */
   dirty: boolean;
   head: number;
+  /** Jumps in seq between kept records, found when the log was opened (appends never make one). */
+  gaps: SeqRange[];
   latest: Publication | undefined;
   /** Appends of this symbol run one after another, in call order (each assigns the next seq). */
   queue: Promise<unknown>;
@@ -256,6 +259,12 @@ export class SegmentLog implements SignalLog {
     return this.symbols.get(symbol)?.segments[0]?.records[0]?.seq ?? 0;
   }
 
+  gaps(symbol: string): SeqRange[] {
+    const oldest = this.oldest(symbol);
+    // Retention may since have dropped the records before a gap: it is then no gap, but the log's start.
+    return (this.symbols.get(symbol)?.gaps ?? []).filter((g) => g.from > oldest);
+  }
+
   latest(symbol: string): Publication | undefined {
     return this.symbols.get(symbol)?.latest;
   }
@@ -295,6 +304,7 @@ export class SegmentLog implements SignalLog {
         fd: undefined,
         dirty: false,
         head: 0,
+        gaps: [],
         latest: undefined,
         queue: Promise.resolve(),
         syncing: undefined,
@@ -378,6 +388,7 @@ export class SegmentLog implements SignalLog {
         }
         for (const r of scan.records) {
           if (r.seq <= state.head) throw new SignalsError('STATE_CORRUPT', `the signal log ${path} repeats or reorders seq ${r.seq}`);
+          if (state.head > 0 && r.seq > state.head + 1) state.gaps.push({ from: state.head + 1, to: r.seq - 1 });
           state.head = r.seq;
         }
         state.segments.push({ path, records: scan.records, bytes: scan.end });

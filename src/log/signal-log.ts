@@ -1,5 +1,5 @@
 // The signal log: every published signal and decision, numbered per symbol, kept before it is sent; read back for recovery and history.
-import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { DecisionUpdate, SeqRange, SignalUpdate } from '../protocol/messages.js';
 
 /** What the log keeps: the publications clients may need to recover (prices and agent progress are not logged). */
 export type Publication = SignalUpdate | DecisionUpdate;
@@ -55,6 +55,11 @@ export interface SignalLog {
   head(symbol: string): number;
   /** The oldest retained seq of `symbol` (0 when it has none). */
   oldest(symbol: string): number;
+  /**
+   * Seqs of `symbol` the log lost between its oldest and its head, in order: what a removed or damaged
+   * segment took. Seqs are handed out one after another, so any jump between kept records is one.
+   */
+  gaps(symbol: string): SeqRange[];
   /** The newest publication of `symbol`, as it was sent. */
   latest(symbol: string): Publication | undefined;
   close(): Promise<void>;

@@ -27,6 +27,12 @@ export const MAX_HISTORY_LIMIT = 1_000;
 export const SinceCursor = z.object({ seq: z.number().int().min(0), epoch: z.string().min(1).max(64) });
 export type SinceCursor = z.infer<typeof SinceCursor>;
 
+/** Seqs `from` to `to` (inclusive) of a symbol that the signal log lost: a removed or damaged segment. */
+export const SeqRange = z.object({ from: z.number().int().min(1), to: z.number().int().min(1) });
+export type SeqRange = z.infer<typeof SeqRange>;
+/** A `missing` list names at most this many ranges, the first ones. */
+export const MAX_MISSING_RANGES = 64;
+
 /** subscribe and unsubscribe take one `symbol` (seed) or several `symbols` (addition). */
 const roomFields = <T extends 'subscribe' | 'unsubscribe'>(type: T) => ({
   type: z.literal(type),
@@ -110,6 +116,11 @@ export const SubscriptionAck = z.object({
   seq: z.number().int().optional().describe("on subscribed: the symbol's newest seq (0: nothing published yet)"),
   epoch: z.string().optional().describe('on subscribed: the signal log the seq belongs to'),
   recovered: z.boolean().optional().describe('on subscribed with `since`: whether everything after the cursor follows'),
+  missing: z
+    .array(SeqRange)
+    .max(MAX_MISSING_RANGES)
+    .optional()
+    .describe('on subscribed with `recovered: false`: the seq ranges after the cursor that the log lost'),
   id: RequestId.optional(),
 });
 
@@ -281,6 +292,11 @@ export const HistoryMessage = z.object({
   epoch: z.string(),
   items: z.array(z.union([SignalUpdateMessage, DecisionUpdateMessage])).describe('logged publications in seq order, as they were sent'),
   next_seq: z.number().int().optional().describe('more follow: ask again with since_seq set to this'),
+  missing: z
+    .array(SeqRange)
+    .max(MAX_MISSING_RANGES)
+    .optional()
+    .describe('seq ranges the log lost between since_seq and the last item (the end of the log without next_seq): the items skip them'),
   id: RequestId.optional(),
 });
 

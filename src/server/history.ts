@@ -36,7 +36,7 @@ const time = (text: string | undefined): number | undefined | null => {
 
 /**
  * Writes the page as JSON to `out`: symbol, epoch, items (the publications as they were sent, in seq order)
- * and, when more follow, next_seq. Read from the log slice by slice, so a page costs what it sends: a
+ * and, when more follow, next_seq (and missing: ranges the log lost that the items jump over). Read from the log slice by slice, so a page costs what it sends: a
  * `limit` of 1,000 stops reading once 256 KiB are written. Nothing is written when the query is refused.
  */
 export async function historyPage(core: SignalCore, symbol: string, query: HistoryQuery, out: PageOutput): Promise<HistoryResult> {
@@ -79,6 +79,9 @@ export async function historyPage(core: SignalCore, symbol: string, query: Histo
     after = last;
     if (count === limit) more = last < core.head(symbol);
   }
-  await out.write(`]${more ? `,"next_seq":${last}` : ''}${out.suffix ?? ''}}`);
+  // The ranges the items jump over, up to the last item (or the log's end on the last page).
+  const lost = core.missing(symbol, query.since_seq ?? 0, more ? last : core.head(symbol));
+  const missing = lost.length > 0 ? `,"missing":${JSON.stringify(lost)}` : '';
+  await out.write(`]${more ? `,"next_seq":${last}` : ''}${missing}${out.suffix ?? ''}}`);
   return { ok: true };
 }

@@ -188,7 +188,9 @@ export class Requests {
         }
       }
       const cursor = already ? undefined : since(symbol);
-      const recovered = cursor !== undefined ? this.recoverable(symbol, cursor) : undefined;
+      // What the log lost after the cursor (a removed or damaged segment): then it cannot be recovered either.
+      const missing = cursor?.epoch === core.epoch ? core.missing(symbol, cursor.seq, core.head(symbol)) : [];
+      const recovered = cursor !== undefined ? missing.length === 0 && this.recoverable(symbol, cursor) : undefined;
       this.context.hub.sendTo(connection, {
         type: 'subscribed',
         symbol,
@@ -197,6 +199,7 @@ export class Requests {
         seq: core.head(symbol),
         epoch: core.epoch,
         ...(recovered !== undefined ? { recovered } : {}),
+        ...(missing.length > 0 ? { missing } : {}),
         ...(id !== undefined ? { id } : {}),
       });
       if (already) continue;

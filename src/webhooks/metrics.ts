@@ -27,7 +27,7 @@ export function createWebhookMetrics(registry: Registry, lags: () => Map<string,
     }),
     dropped: new Counter({
       name: 'signals_webhook_dropped_total',
-      help: 'Publications that left the signal log (its retention) before a webhook had delivered them',
+      help: 'Publications a webhook skipped: they left the signal log (its retention) before delivery, or the log lost them',
       labelNames: ['webhook'] as const,
       registers,
     }),

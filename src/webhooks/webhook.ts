@@ -92,6 +92,18 @@ export class Webhook {
         webhook: label,
       });
     }
+    for (const symbol of cursor.symbols()) {
+      // A log that lost its tail numbers its next publications from its end again: they are new, deliver them.
+      const head = source.head(symbol);
+      if (cursor.get(symbol) <= head) continue;
+      logger.warn('the signal log ends before the webhook cursor (it lost its newest publications): delivering from its end on', {
+        webhook: label,
+        symbol,
+        cursor: cursor.get(symbol),
+        head,
+      });
+      cursor.set(symbol, head);
+    }
     for (const symbol of source.symbols()) if (source.head(symbol) > cursor.get(symbol)) this.pending.add(symbol);
     this.unsubscribe = source.onPublish((symbol, event) => {
       if (event.type !== 'signal_update' && event.type !== 'decision_update') return;
@@ -143,16 +155,21 @@ export class Webhook {
       const after = cursor.get(symbol);
       const records = await this.options.source.history(symbol, { afterSeq: after, limit: BATCH });
       if (records.length === 0) return;
-      const missed = records[0]!.seq - after - 1;
-      if (missed > 0) {
-        metrics.dropped.inc({ webhook: label }, missed);
-        logger.warn('webhook fell behind the signal log: publications left the log before they were delivered', {
-          webhook: label,
-          symbol,
-          missed,
-        });
-      }
+      let previous = after;
       for (const record of records) {
+        // Before the first record: retention dropped them before delivery; between two: the log lost them (a removed or damaged segment).
+        const missed = record.seq - previous - 1;
+        previous = record.seq;
+        if (missed > 0) {
+          metrics.dropped.inc({ webhook: label }, missed);
+          logger.warn('webhook skips publications the signal log no longer has', {
+            webhook: label,
+            symbol,
+            from: record.seq - missed,
+            to: record.seq - 1,
+            missed,
+          });
+        }
         if (wanted(record.json, this.options.every)) {
           if (!(await this.deliver(symbol, record))) return;
           cursor.set(symbol, record.seq);

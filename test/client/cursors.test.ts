@@ -67,6 +67,16 @@ describe('Cursors', () => {
     }
   });
 
+  it('names the ranges a damaged log lost after the cursor', () => {
+    const c = new Cursors();
+    c.accept(decision('AAPL', 5500));
+    c.reconnected();
+    const missing = [{ from: 5501, to: 6000 }];
+    const lost = c.acknowledged({ ...subscribed('AAPL', 6400, E, false), missing });
+    expect(lost).toEqual({ symbol: 'AAPL', reason: 'lost', had: { seq: 5500, epoch: E }, now: { seq: 6400, epoch: E }, missing });
+    expect(describeNotRecovered(lost!)).toMatch(/lost some of them/);
+  });
+
   it('forgets a symbol once it is unsubscribed, even after publications that were on their way', () => {
     const c = new Cursors();
     c.accept(decision('AAPL', 4));

@@ -1,0 +1,109 @@
+// A webhook whose log lost publications (a segment moved away, a lost tail) counts and logs what it skips, and delivers what follows.
+import { mkdtempSync, renameSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/log.js';
+import type { Publisher } from '../../src/core/signal-core.js';
+import { SegmentLog } from '../../src/log/segment-log.js';
+import type { Publication } from '../../src/log/signal-log.js';
+import { CursorFile } from '../../src/webhooks/cursor.js';
+import { createWebhookMetrics } from '../../src/webhooks/metrics.js';
+import { Webhook } from '../../src/webhooks/webhook.js';
+
+const decision = (n: number): Publication => ({
+  type: 'decision_update',
+  data: {
+    symbol: 'AAPL',
+    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
+    timestamp: new Date().toISOString(),
+    trigger: 'price_move',
+  },
+});
+
+async function receiver() {
+  const delivered: number[] = [];
+  const server = createServer((req, res) => {
+    delivered.push(Number(String(req.headers['signals-delivery']).split(':')[2]));
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, delivered, stop: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** A webhook over `log` from a cursor at `at`, with its warnings recorded. */
+function webhookFrom(log: SegmentLog, stateDir: string, url: string, at: number) {
+  const cursor = new CursorFile(stateDir, url, log.epoch, () => ({}));
+  cursor.set('AAPL', at);
+  cursor.save();
+  const warnings: Record<string, unknown>[] = [];
+  const logger: Logger = { debug() {}, info() {}, error() {}, warn: (msg, fields) => warnings.push({ msg, ...fields }) };
+  const registry = new Registry();
+  const metrics = createWebhookMetrics(registry, () => new Map());
+  let publisher: Publisher | undefined;
+  const source = {
+    epoch: log.epoch,
+    symbols: () => ['AAPL'],
+    head: (s: string) => log.head(s),
+    history: (s: string, o: Parameters<SegmentLog['read']>[1]) => log.read(s, o),
+    onPublish: (p: Publisher) => {
+      publisher = p;
+      return () => undefined;
+    },
+  };
+  const hook = new Webhook({ url, every: true, timeoutMs: 5_000, stateDir, source, metrics, logger, label: 'test' });
+  const dropped = async () => (await registry.getSingleMetric('signals_webhook_dropped_total')!.get()).values[0]?.value ?? 0;
+  return { hook, warnings, dropped, publish: (p: Publication) => publisher!('AAPL', p) };
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('a webhook over a log that lost publications', () => {
+  it('skips a removed segment, counting and logging the range, and delivers the rest in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signals-hook-hole-'));
+    const writer = SegmentLog.open({ dir });
+    for (let n = 1; n <= 2100; n++) await writer.append('AAPL', decision(n));
+    await writer.close();
+    renameSync(join(dir, 'log', 'AAPL', '000000001001.seg'), join(dir, 'moved-away.seg'));
+    const log = SegmentLog.open({ dir });
+    const r = await receiver();
+    const w = webhookFrom(log, dir, r.url, 950);
+    w.hook.start();
+    await until(() => r.delivered.at(-1) === 2100);
+    await w.hook.stop();
+    expect(r.delivered).toEqual([...Array.from({ length: 50 }, (_, i) => 951 + i), ...Array.from({ length: 100 }, (_, i) => 2001 + i)]);
+    expect(await w.dropped()).toBe(1000);
+    expect(w.warnings).toContainEqual(expect.objectContaining({ symbol: 'AAPL', from: 1001, to: 2000, missed: 1000 }));
+    await log.close();
+    await r.stop();
+  });
+
+  it('after a lost tail (its cursor past the log end), says so and delivers the next publications, which reuse those seqs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signals-hook-tail-'));
+    const log = SegmentLog.open({ dir });
+    for (let n = 1; n <= 5; n++) await log.append('AAPL', decision(n));
+    const r = await receiver();
+    const w = webhookFrom(log, dir, r.url, 9);
+    w.hook.start();
+    expect(w.warnings).toContainEqual(expect.objectContaining({ symbol: 'AAPL', cursor: 9, head: 5 }));
+    const next = decision(6);
+    await log.append('AAPL', next);
+    w.publish(next);
+    await until(() => r.delivered.includes(6));
+    await w.hook.stop();
+    expect(r.delivered).toEqual([6]);
+    await log.close();
+    await r.stop();
+  });
+});
