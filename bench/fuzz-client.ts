@@ -32,7 +32,7 @@ export class RawClient {
   constructor(
     readonly socket: Socket,
     readonly address: string,
-    skim: boolean,
+    private readonly skim: boolean,
   ) {
     this.stream = new ServerStream(skim);
     socket.on('data', (chunk: Buffer) => {
@@ -64,10 +64,14 @@ export class RawClient {
     });
   }
 
-  /** Sends an upgrade request and waits for its answer: the status, and on 101 the `connected` welcome. */
+  /**
+   * Sends an upgrade request and waits for its answer: the status, and on 101 the `connected` welcome (a skimming
+   * client skips that large message: it waits for the welcome heartbeat sent just before it).
+   */
   async upgrade(target = '/ws/signals', ms = 5_000): Promise<number | undefined> {
     this.write(upgradeRequest(target));
-    await this.until(() => this.closed || (this.stream.status !== undefined && (this.stream.status !== 101 || this.has('connected'))), ms);
+    const welcomed = () => this.has('connected') || (this.skim && this.has('heartbeat'));
+    await this.until(() => this.closed || (this.stream.status !== undefined && (this.stream.status !== 101 || welcomed())), ms);
     return this.stream.status;
   }
 

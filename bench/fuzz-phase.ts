@@ -25,9 +25,13 @@ export interface Sizes {
   subscribeBursts: number;
   /** f: clients that subscribe and never read. */
   stalledReaders: number;
-  /** g: addresses that flood, are closed and reconnect at once, for this long. */
+  /** g: addresses that flood, are closed and reconnect at once, for this long; h to k flood for as long. */
   floodAddresses: number;
   floodSeconds: number;
+  /** h: keep-alive HTTP connections asking for history pages of 1,000, from 8 addresses. */
+  httpReaders: number;
+  /** i: WebSocket connections from one address asking for history pages 20 times a second each. */
+  wsReaders: number;
   /** A phase still running after this is cut short (and fails). */
   phaseSeconds: number;
   /**
@@ -66,6 +70,8 @@ export interface PhaseContext {
 export interface Phase {
   id: string;
   title: string;
+  /** Also checks issue 24's criterion: the probe's p99 within `probeLimitMs` and no heartbeat left unanswered longer. */
+  bystander?: boolean;
   run(ctx: PhaseContext): Promise<void>;
 }
 

@@ -38,7 +38,7 @@ function take() {
   sent.clear();
   const all = [...rtts, ...pending].sort((a, b) => a - b);
   rtts = [];
-  return { rtts: all, unanswered: pending.length, disconnected };
+  return { rtts: all, pending, disconnected };
 }
 
 process.on('message', (m) => {

@@ -6,6 +6,8 @@ export interface ProbeStats {
   samples: number;
   /** Heartbeats unanswered when the figures were taken, counted at their age then. */
   unanswered: number;
+  /** Of those, the ones older than `take`'s `staleMs`: not just in flight, unanswered. */
+  stale: number;
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
@@ -32,12 +34,12 @@ export class Probe {
     return new Probe(child, symbols);
   }
 
-  /** The figures since the last call. */
-  async take(): Promise<ProbeStats> {
-    const gone = { rtts: [], unanswered: 0, disconnected: 'the probe process has exited' };
-    const { rtts, unanswered, disconnected } = await new Promise<{ rtts: number[]; unanswered: number; disconnected?: string }>((resolve) => {
+  /** The figures since the last call; a heartbeat unanswered for over `staleMs` counts as `stale`. */
+  async take(staleMs = Infinity): Promise<ProbeStats> {
+    const gone = { rtts: [], pending: [], disconnected: 'the probe process has exited' };
+    const { rtts, pending, disconnected } = await new Promise<{ rtts: number[]; pending: number[]; disconnected?: string }>((resolve) => {
       if (!this.child.connected) return resolve(gone);
-      const onMessage = (m: { stats?: { rtts: number[]; unanswered: number; disconnected?: string } }) => {
+      const onMessage = (m: { stats?: { rtts: number[]; pending: number[]; disconnected?: string } }) => {
         if (!m.stats) return;
         this.child.off('message', onMessage);
         resolve(m.stats);
@@ -47,7 +49,8 @@ export class Probe {
     });
     return {
       samples: rtts.length,
-      unanswered,
+      unanswered: pending.length,
+      stale: pending.filter((age) => age > staleMs).length,
       p50_ms: round(quantile(rtts, 0.5)),
       p99_ms: round(quantile(rtts, 0.99)),
       max_ms: round(rtts.at(-1) ?? 0),

@@ -4,7 +4,34 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SegmentLog } from '../src/log/segment-log.js';
+import type { Publication } from '../src/log/signal-log.js';
 import { inspector, processRss } from './processes.js';
+
+/** The symbol whose log the read floods read: it starts with this many publications of about 4 KB, a real signal's size. */
+export const READ_SYMBOL = 'AAPL';
+export const READ_RECORDS = 3_000;
+
+/** Fills a new state dir's log with READ_RECORDS publications of READ_SYMBOL. */
+async function prefill(stateDir: string): Promise<void> {
+  const log = SegmentLog.open({ dir: stateDir, fsync: 'never' });
+  const reasoning = Array.from({ length: 6 }, (_, i) => `reason ${i}: ${'the price is near its 10-month average, no call '.repeat(2)}`);
+  const agents = ['technical', 'momentum', 'volatility', 'economic', 'news'];
+  const summary = Object.fromEntries(agents.map((id) => [id, { name: id, signal: 'HOLD', confidence: 0.6, reasoning }]));
+  for (let i = 0; i < READ_RECORDS; i++) {
+    const publication: Publication = {
+      type: 'decision_update',
+      data: {
+        symbol: READ_SYMBOL,
+        decision: { action: 'NO_SIGNAL', reason: `no agent made a call (${i})`, agent_summary: summary },
+        timestamp: new Date().toISOString(),
+        trigger: 'price_move',
+      },
+    };
+    await log.append(READ_SYMBOL, publication);
+  }
+  await log.close();
+}
 
 /** `relative` (e.g. bin/signals.js) in the first folder above this module that has it: bench/ under vitest, dist/bench/ once built. */
 export function findUp(relative: string): string {
@@ -68,8 +95,9 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `signals serve --port 0 --log-level warn` on 127.0.0.1 with every other setting at its default; given
- * a Redis URL, as a node of the cluster on it (its signal log in Redis instead of a state dir).
+ * Starts `signals serve --port 0 --log-level warn` on 127.0.0.1 with every other setting at its default, its
+ * state dir's log prefilled (READ_SYMBOL); given a Redis URL, as a node of the cluster on it (its signal log in
+ * Redis instead of a state dir, not prefilled).
  */
 export async function startServe(redisUrl?: string): Promise<ServeProcess> {
   const env = { ...process.env };
@@ -77,6 +105,7 @@ export async function startServe(redisUrl?: string): Promise<ServeProcess> {
   for (const key of Object.keys(env)) if (key.startsWith('SIGNALS_')) delete env[key];
   // A signal log of its own, so that no run reads or grows the user's (~/.local/state/signals); removed on exit.
   const stateDir = mkdtempSync(join(tmpdir(), 'signals-fuzz-'));
+  if (redisUrl === undefined) await prefill(stateDir);
   const child: ChildProcess = spawn(
     process.execPath,
     [

@@ -2,7 +2,7 @@
 import { Addresses, Attackers } from './fuzz-client.js';
 import { Rng } from './fuzz-inputs.js';
 import { CLIENT_CAP_BYTES, type Check, type Phase, type PhaseContext, type PhaseReport, type Sizes } from './fuzz-phase.js';
-import { Probe } from './fuzz-probe.js';
+import { Probe, type ProbeStats } from './fuzz-probe.js';
 import { startServe, type ServeProcess } from './fuzz-server.js';
 import { Tally } from './fuzz-tally.js';
 import { clientFrame } from './fuzz-wire.js';
@@ -33,7 +33,7 @@ export function notRun(phase: Phase, why: string): PhaseReport {
     peak_clients: 0,
     answers: {},
     rss_mib: { before: 0, after: 0, max: 0, bound: 0 },
-    probe: { samples: 0, unanswered: 0, p50_ms: 0, p99_ms: 0, max_ms: 0, disconnected: null },
+    probe: { samples: 0, unanswered: 0, stale: 0, p50_ms: 0, p99_ms: 0, max_ms: 0, disconnected: null },
     checks: [{ name: 'time', ok: false, detail: `not run: ${why}` }],
     ok: false,
   };
@@ -97,7 +97,7 @@ export class Session {
     if (Date.now() > until && server.exit() === undefined) {
       checks.push({ name: 'time', ok: false, detail: `cut short after ${Math.round((Date.now() - started) / 1000)} s` });
     }
-    const stats = await probe.take();
+    const stats = await probe.take(this.sizes.probeLimitMs);
     clearInterval(sampler);
     attackers.closeAll();
     const after = server.rss();
@@ -129,6 +129,13 @@ export class Session {
         detail: tally.mismatches === 0 ? 'every input got its documented answer' : `${tally.mismatches} wrong: ${tally.examples.join(' || ')}`,
       },
     ];
+    if (phase.bystander) {
+      shared.push({
+        name: 'bystander',
+        ok: !stats.disconnected && stats.samples > 0 && stats.p99_ms <= this.sizes.probeLimitMs && stats.stale === 0,
+        detail: `heartbeat p99 ${stats.p99_ms} ms (limit ${this.sizes.probeLimitMs} ms), ${stats.stale} of ${stats.samples} unanswered after ${this.sizes.probeLimitMs} ms`,
+      });
+    }
     if (exit !== undefined || max > bound) await this.restart();
     else if (stats.disconnected) {
       this.probe?.stop();
@@ -148,6 +155,14 @@ export class Session {
       checks: all,
       ok: all.every((c) => c.ok),
     };
+  }
+
+  /** The probe's round trips over `ms` with no attack: the baseline the phases' figures compare with. */
+  async baseline(ms: number): Promise<ProbeStats> {
+    const { probe } = await this.ready();
+    await probe.take();
+    await new Promise((r) => setTimeout(r, ms));
+    return probe.take(this.sizes.probeLimitMs);
   }
 
   async stop(): Promise<void> {
@@ -194,7 +209,7 @@ export class Session {
         const analysed = () =>
           new Set(
             client.stream.messages
-              .filter((m) => m.type === 'signal_update' || m.type === 'decision_update')
+              .filter((m) => (m.type === 'signal_update' || m.type === 'decision_update') && (m.data as { trigger?: string }).trigger !== 'snapshot')
               .map((m) => (m.data as { symbol: string }).symbol),
           );
         await client.until(() => analysed().size >= group.length, 20_000);

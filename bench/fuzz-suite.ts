@@ -3,12 +3,25 @@ import { bursts } from './fuzz-bursts.js';
 import { floods } from './fuzz-floods.js';
 import { randomFrames } from './fuzz-frames.js';
 import { paths } from './fuzz-paths.js';
+import { httpHistory, replayLoops, replayLoopsWide, wsHistory } from './fuzz-reads.js';
 import { protocolViolations } from './fuzz-protocol.js';
 import { resets } from './fuzz-resets.js';
 import type { Phase, Sizes } from './fuzz-phase.js';
 import { stalledReaders } from './fuzz-stalled.js';
 
-export const PHASES: Phase[] = [randomFrames, paths, protocolViolations, resets, bursts, stalledReaders, floods];
+export const PHASES: Phase[] = [
+  randomFrames,
+  paths,
+  protocolViolations,
+  resets,
+  bursts,
+  stalledReaders,
+  floods,
+  httpHistory,
+  wsHistory,
+  replayLoops,
+  replayLoopsWide,
+];
 
 export const FULL: Sizes = {
   frames: 100_000,
@@ -21,6 +34,8 @@ export const FULL: Sizes = {
   stalledReaders: 100,
   floodAddresses: 8,
   floodSeconds: 15,
+  httpReaders: 64,
+  wsReaders: 50,
   phaseSeconds: 120,
   probeLimitMs: 250,
 };
@@ -36,6 +51,8 @@ export const SMALL: Sizes = {
   stalledReaders: 12,
   floodAddresses: 3,
   floodSeconds: 3,
+  httpReaders: 16,
+  wsReaders: 20,
   phaseSeconds: 20,
   probeLimitMs: 3_000,
 };

@@ -41,6 +41,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+/** How long the probe is timed with no attack before the first phase. */
+const BASELINE_MS = 5_000;
 const started = Date.now();
 const deadline = started + seconds * 1000;
 const session = new Session(sizes, seed, deadline, values['redis-url']);
@@ -56,6 +58,11 @@ setTimeout(
 console.log(
   `hostile clients against signals serve${values['redis-url'] ? ' as a cluster node' : ''} (${small ? 'small' : 'full'} run, seed ${seed}, at most ${seconds} s)`,
 );
+// The probe with no attack, in this run: what the phases' probe figures compare with on a shared machine.
+const baseline = await session.baseline(BASELINE_MS);
+console.log(
+  `baseline, no attack (${BASELINE_MS / 1000} s): probe ms p50/p99/max ${baseline.p50_ms}/${baseline.p99_ms}/${baseline.max_ms} over ${baseline.samples}`,
+);
 console.log(header());
 const reports: PhaseReport[] = [];
 for (const phase of PHASES.filter((p) => ids.includes(p.id))) {
@@ -69,6 +76,6 @@ const ok = reports.every((r) => r.ok);
 console.log(`${ok ? 'all checks pass' : 'some checks FAIL'} (${Math.round((Date.now() - started) / 1000)} s)`);
 if (values.json) {
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
-  writeFileSync(values.json, `${JSON.stringify({ machine, seed, small, sizes, seconds, ok, phases: reports }, null, 2)}\n`);
+  writeFileSync(values.json, `${JSON.stringify({ machine, seed, small, sizes, seconds, ok, baseline, phases: reports }, null, 2)}\n`);
 }
 process.exit(ok ? 0 : 1);
