@@ -72,6 +72,8 @@ export interface Phase {
   title: string;
   /** Also checks issue 24's criterion: the probe's p99 within `probeLimitMs` and no heartbeat left unanswered longer. */
   bystander?: boolean;
+  /** Also checks that once its clients are gone (and after a garbage collection) the server's RSS is within twice what it was before. */
+  memoryReturns?: boolean;
   run(ctx: PhaseContext): Promise<void>;
 }
 

@@ -136,6 +136,16 @@ export class Session {
         detail: `heartbeat p99 ${stats.p99_ms} ms (limit ${this.sizes.probeLimitMs} ms), ${stats.stale} of ${stats.samples} unanswered after ${this.sizes.probeLimitMs} ms`,
       });
     }
+    if (phase.memoryReturns && exit === undefined) {
+      await server.settle(1, 10_000);
+      await server.collectGarbage();
+      const settled = server.rss();
+      shared.push({
+        name: 'memory returns',
+        ok: settled !== undefined && settled <= 2 * before,
+        detail: `RSS ${mib(settled ?? 0)} MiB once the phase's clients were gone and after a garbage collection: ${(settled ?? 0) / before < 10 ? ((settled ?? 0) / before).toFixed(2) : 'over 10'} times the ${mib(before)} MiB before it (limit 2)`,
+      });
+    }
     if (exit !== undefined || max > bound) await this.restart();
     else if (stats.disconnected) {
       this.probe?.stop();

@@ -27,6 +27,7 @@ async function drive(ctx: PhaseContext, symbols: readonly string[]): Promise<voi
 export const stalledReaders: Phase = {
   id: 'f',
   title: 'stalled readers',
+  memoryReturns: true,
   async run(ctx) {
     const symbols = ctx.symbols.slice(0, 100);
     const subscribe = Buffer.concat([upgradeRequest('/ws/signals'), clientFrame(JSON.stringify({ type: 'subscribe', symbols }))]);

@@ -140,6 +140,13 @@ export const SERVER = {
     parse: wholeNumber(1, 1_000_000),
     default: DEFAULT_LIMITS.maxConnectionsPerAddress,
   }),
+  maxQueuedMib: withDefault({
+    arg: 'n',
+    help: 'MiB waiting to be sent to all clients together; past it, clients holding more than their share are closed as slow consumers (1 to 1048576)',
+    env: 'SIGNALS_MAX_QUEUED_MIB',
+    parse: wholeNumber(1, 1_048_576),
+    default: DEFAULT_LIMITS.maxQueuedBytes / 1024 / 1024,
+  }),
   maxSubscriptions: withDefault({
     arg: 'n',
     help: 'subscriptions per connection (1 to 100000)',

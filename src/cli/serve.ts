@@ -22,6 +22,7 @@ function rateLimits(options: ServiceOptions) {
   return {
     maxConnections: options.maxConnections,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+    maxQueuedBytes: options.maxQueuedMib * 1024 * 1024,
     maxSubscriptions: options.maxSubscriptions,
     messagesPerSecond: options.messageRate,
     messageBurst: Math.max(1, options.messageRate * 2),

@@ -13,6 +13,8 @@ import { ByteBudget } from './read-budget.js';
  * does not cannot make us hold more than the cap, however much is sent to it in one turn.
  */
 const CORK_FLUSH_BYTES = 64 * 1024;
+/** A client holding less than this is never closed for the server-wide budget: its socket is only busy, not stalled. */
+export const SHARE_FLOOR_BYTES = 16 * 1024;
 
 export class Connection {
   readonly subscriptions = new Set<string>();
@@ -60,6 +62,8 @@ export class Connection {
       onCork(connection: Connection): void;
       /** The connection now holds back price updates; `flushPending` must be called later. */
       onPending(connection: Connection): void;
+      /** Whether the bytes queued for all clients are past their budget and this one (holding `bytes`) is to go. */
+      overBudget(connection: Connection, bytes: number): boolean;
     },
   ) {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
@@ -99,7 +103,8 @@ export class Connection {
   send(message: Outbound, conflateKey?: string): boolean {
     if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
     const buffered = this.ws.bufferedAmount + this.heldBytes;
-    if (buffered + message.bytes > this.limits.maxBufferedBytes) {
+    const after = buffered + message.bytes;
+    if (after > this.limits.maxBufferedBytes || (buffered > SHARE_FLOOR_BYTES && this.events.overBudget(this, after))) {
       this.closeSlow();
       return false;
     }

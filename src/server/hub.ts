@@ -1,6 +1,6 @@
 // Rooms of connections per symbol, and fan-out: each message serialised once, the same buffer to every subscriber.
 import type { ServerMessage } from '../protocol/messages.js';
-import type { Connection } from './connection.js';
+import { SHARE_FLOOR_BYTES, type Connection } from './connection.js';
 import type { Metrics } from './metrics.js';
 import type { OutboundPath } from './outbound.js';
 
@@ -11,11 +11,43 @@ export class Hub {
   private corked: Connection[] = [];
   /** Connections holding back conflated price updates: the only ones the periodic flush visits. */
   private readonly behind = new Set<Connection>();
+  /** Connections that held more than SHARE_FLOOR_BYTES at their last send: the ones the server-wide budget counts. */
+  private readonly backlogged = new Set<Connection>();
+  /** Their sum, computed at most once per turn of the event loop (undefined: not yet this turn). */
+  private queuedThisTurn: number | undefined;
 
   constructor(
     private readonly metrics: Metrics,
     private readonly path: OutboundPath,
+    /** Bytes queued for all clients together before the ones holding more than their share are closed. */
+    private readonly maxQueuedBytes = Infinity,
   ) {}
+
+  /**
+   * Whether the bytes queued for all clients are past the budget and `connection`, which would hold `bytes`,
+   * holds more than its share (the budget divided among the connections): then it is the one to close.
+   */
+  overBudget(connection: Connection, bytes: number): boolean {
+    this.backlogged.add(connection);
+    return this.queued() > this.maxQueuedBytes && bytes > Math.max(SHARE_FLOOR_BYTES, this.maxQueuedBytes / this.connections.size);
+  }
+
+  /**
+   * Bytes queued for the clients that hold more than SHARE_FLOOR_BYTES (the others hold less than that each).
+   * Summed once per turn: within a fan-out the figure is the one from its start.
+   */
+  queued(): number {
+    if (this.queuedThisTurn !== undefined) return this.queuedThisTurn;
+    let total = 0;
+    for (const c of this.backlogged) {
+      const bytes = c.closing ? 0 : c.buffered;
+      if (bytes <= SHARE_FLOOR_BYTES) this.backlogged.delete(c);
+      else total += bytes;
+    }
+    this.queuedThisTurn = total;
+    process.nextTick(() => (this.queuedThisTurn = undefined));
+    return total;
+  }
 
   /**
    * Called when a connection corks. Every corked connection is uncorked at the end of the current
@@ -65,6 +97,7 @@ export class Hub {
   remove(connection: Connection): string[] {
     this.connections.delete(connection);
     this.behind.delete(connection);
+    this.backlogged.delete(connection);
     const emptied: string[] = [];
     for (const symbol of [...connection.subscriptions]) {
       if (this.leave(connection, symbol) === 0) emptied.push(symbol);

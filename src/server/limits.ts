@@ -46,6 +46,11 @@ export interface Limits {
   conflateAtBytes: number;
   /** Bytes waiting to be sent above which the client is closed with 4008 "slow consumer". */
   maxBufferedBytes: number;
+  /**
+   * Bytes waiting to be sent to all clients together. Past it, a client holding more than its share (this
+   * divided among the connections, at least 16 KiB) is closed with 4008 "slow consumer" on its next send.
+   */
+  maxQueuedBytes: number;
   /** Heartbeat and ping interval; a peer silent for two intervals is terminated. */
   heartbeatMs: number;
   /** After a close frame is sent, how long the peer has to answer before its socket is destroyed. */
@@ -77,6 +82,7 @@ export const DEFAULT_LIMITS: Limits = {
   readBytesTotalPerSecond: 16 * 1024 * 1024,
   conflateAtBytes: 128 * 1024,
   maxBufferedBytes: 1024 * 1024,
+  maxQueuedBytes: 256 * 1024 * 1024,
   heartbeatMs: 30_000,
   closeGraceMs: 1_000,
   handshakeTimeoutMs: 10_000,

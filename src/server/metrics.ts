@@ -49,6 +49,11 @@ export function createMetrics() {
       if (status.redis.roundtrip_ms !== undefined) redisRoundtrip.set(node, status.redis.roundtrip_ms / 1000);
       leasesHeld.set(node, Object.values(status.owners).filter((owner) => owner === status.node_id).length);
     },
+    queuedBytes: new Gauge({
+      name: 'signals_queued_bytes',
+      help: 'Bytes waiting to be sent to clients that each hold over 16 KiB (the sum --max-queued-mib bounds)',
+      registers: [registry],
+    }),
     feedState: new Gauge({
       name: 'signals_feed_state',
       help: 'The market feed: 1 for its current state (running, reconnecting, stalled, ended, stopped), 0 for the others',

@@ -88,7 +88,7 @@ export class SignalServer {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.metrics = createMetrics();
     this.path = new OutboundPath(options.fastPath ?? true);
-    this.hub = new Hub(this.metrics, this.path);
+    this.hub = new Hub(this.metrics, this.path, this.limits.maxQueuedBytes);
     this.addresses = new AddressBook(this.limits);
     this.authenticate = createAuthenticator(options.auth ?? {});
     this.authOn = authEnabled(options.auth ?? {});
@@ -124,6 +124,7 @@ export class SignalServer {
         authorizeMetrics: options.metricsToken ? staticTokenCheck(options.metricsToken) : () => true,
         beforeScrape: () => {
           this.metrics.connections.set(this.hub.connections.size);
+          this.metrics.queuedBytes.set(this.hub.queued());
           const state = this.core.feedState;
           for (const s of FEED_STATES) this.metrics.feedState.set({ state: s }, s === state ? 1 : 0);
           const market = this.core.status().market_state;
@@ -311,6 +312,7 @@ export class SignalServer {
       onConflate: () => this.metrics.conflated.inc(),
       onCork: (c) => this.hub.corkedThisTurn(c),
       onPending: (c) => this.hub.heldBack(c),
+      overBudget: (c, bytes) => this.hub.overBudget(c, bytes),
     });
     address.connections += 1;
     this.hub.connections.add(connection);

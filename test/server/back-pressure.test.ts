@@ -29,7 +29,7 @@ const price = (p: number): ServerMessage => ({
 async function hubServer(fast: boolean, overrides: Partial<Limits>) {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   const path = new OutboundPath(fast);
-  const hub = new Hub(createMetrics(), path);
+  const hub = new Hub(createMetrics(), path, limits.maxQueuedBytes);
   const addresses = new AddressBook(limits);
   const counts = { slow: 0, conflated: 0 };
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
@@ -40,6 +40,7 @@ async function hubServer(fast: boolean, overrides: Partial<Limits>) {
       onConflate: () => (counts.conflated += 1),
       onCork: (conn) => hub.corkedThisTurn(conn),
       onPending: (conn) => hub.heldBack(conn),
+      overBudget: (conn, bytes) => hub.overBudget(conn, bytes),
     });
     ws.on('close', () => {
       c.closed();
@@ -99,6 +100,27 @@ for (const fast of [true, false]) {
       stalled.resume();
       await new Promise((r) => stalled.once('close', r));
       expect(closeCode(Buffer.concat(received))).toBe(4008);
+    });
+
+    it('past the server-wide budget, clients holding more than their share are closed as slow; a reader is kept', async () => {
+      const ctx = await hubServer(fast, { maxBufferedBytes: 64 * 1024 * 1024, conflateAtBytes: 64 * 1024 * 1024, maxQueuedBytes: 1024 * 1024 });
+      cleanup.push(ctx.close);
+      const reader = new TestClient(ctx.url);
+      const stalled = await Promise.all([1, 2, 3].map(() => rawWebSocket(ctx.port, '/')));
+      await ctx.until(4);
+      for (const s of stalled) s.pause();
+      const big = 'q'.repeat(64 * 1024);
+      // Turn by turn, until the kernel's buffers for the stalled ones are full and their backlogs add up past the budget.
+      let sent = 0;
+      for (; sent < 400 && ctx.counts.slow < 3; sent++) {
+        ctx.hub.broadcast('AAPL', alert(big));
+        await sleep(1);
+      }
+      expect(ctx.counts.slow).toBe(3);
+      await reader.next(() => reader.messages.filter((m) => m.type === 'alert').length === sent, 10_000);
+      expect(reader.closed).toBeUndefined();
+      for (const s of stalled) s.destroy();
+      reader.close();
     });
 
     it('prices to a client that is behind are conflated to the latest, and sent once it catches up', async () => {
