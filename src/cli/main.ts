@@ -8,7 +8,7 @@ import { configKeys, configPath, readConfig, type ConfigFile } from './config.js
 import { ExitCode } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
 import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, BACKTEST, CONFIG, HISTORY, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
+import { ANALYZE, BACKTEST, CONFIG, HISTORY, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
 
 /**
  * A command whose options are all declared in `spec`, completed from the config file and checked against `rules`
@@ -189,6 +189,23 @@ Exit codes: 0 ok, 2 bad argument or date, 3 unknown symbol, 5 no signal log in t
 at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 14 signal log damaged.`,
     )
     .action(run(async (list: string[]) => (await import('./history.js')).runHistory(list, history.opts())));
+
+  const repair = command(root, 'repair', REPAIR);
+  repair
+    .description('keep every intact record of a damaged signal log (STATE_CORRUPT) and say what was dropped')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals repair                                   the default state dir (as for serve); stop the server first
+  signals repair --state-dir /var/lib/signals --json
+
+Each damaged segment is rewritten with its intact records; the original is kept in <state dir>/damaged/.
+Clients whose cursor crosses what was dropped are told so (recovered: false, with the missing seqs).
+Exit codes: 0 repaired (or nothing to repair), 5 no signal log in the state dir, 12 a server holds the state dir,
+13 state dir not writable.`,
+    )
+    .action(run(async () => (await import('./repair.js')).runRepair(repair.opts())));
 
   const config = addOptions(root.command('config'), CONFIG);
   config

@@ -530,8 +530,23 @@ export const HISTORY = {
 };
 export type HistoryOptions = Values<typeof HISTORY>;
 
+export const REPAIR = {
+  stateDir: { ...SERVE.stateDir, help: 'the state dir whose signal log to repair (its server stopped)' },
+  json: flag({ help: 'print the report as JSON' }),
+  ...CONFIG,
+};
+export type RepairOptions = Values<typeof REPAIR>;
+
 /** Every command's option table by command name: what the config file, `signals config` and completion know of. */
-export const TABLES: Record<string, Spec> = { analyze: ANALYZE, backtest: BACKTEST, symbols: SYMBOLS, serve: SERVE, watch: WATCH, history: HISTORY };
+export const TABLES: Record<string, Spec> = {
+  analyze: ANALYZE,
+  backtest: BACKTEST,
+  symbols: SYMBOLS,
+  serve: SERVE,
+  watch: WATCH,
+  history: HISTORY,
+  repair: REPAIR,
+};
 
 export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
   const preset = options.referenceConsensus ? REFERENCE_CONSENSUS : DEFAULT_CONSENSUS;

@@ -59,3 +59,49 @@ export function scanRecords(bytes: Buffer): Scan {
 export function recordJson(record: Buffer): string {
   return record.toString('utf8', HEADER + BODY_FIXED);
 }
+
+/** The record at `at` when it is whole, its checksum holds and its seq is above `after`; undefined otherwise. */
+function intactAt(bytes: Buffer, at: number, after: number): ScannedRecord | undefined {
+  if (bytes.length - at < HEADER + BODY_FIXED) return undefined;
+  const bodyLength = bytes.readUInt32LE(at);
+  const next = at + HEADER + bodyLength;
+  if (bodyLength < BODY_FIXED || bodyLength > MAX_RECORD_BYTES || next > bytes.length) return undefined;
+  // Cheap tests first: a candidate offset inside garbage rarely has a plausible seq, time and JSON start.
+  const seq = bytes.readUInt32LE(at + HEADER);
+  const time = bytes.readDoubleLE(at + HEADER + 4);
+  if (seq <= after || !(time > 0) || (bodyLength > BODY_FIXED && bytes[at + HEADER + BODY_FIXED] !== 0x7b)) return undefined;
+  if (crc32(bytes.subarray(at + HEADER, next)) !== bytes.readUInt32LE(at + 4)) return undefined;
+  return { seq, time, offset: at, length: next - at };
+}
+
+export interface Salvage {
+  /** Every intact record, in order, with seqs increasing from above `after`. */
+  records: ScannedRecord[];
+  /** Byte ranges that held no intact record: damage, or records repeating an earlier seq. */
+  dropped: { offset: number; length: number }[];
+}
+
+/**
+ * The intact records of a damaged segment: past a bad record, the next offset where a whole record with a
+ * valid checksum begins. `after` is the last seq kept before this segment: a record at or below it is dropped.
+ */
+export function salvageRecords(bytes: Buffer, after = 0): Salvage {
+  const records: ScannedRecord[] = [];
+  const dropped: Salvage['dropped'] = [];
+  let last = after;
+  let at = 0;
+  while (at < bytes.length) {
+    const record = intactAt(bytes, at, last);
+    if (record) {
+      records.push(record);
+      last = record.seq;
+      at += record.length;
+      continue;
+    }
+    let next = at + 1;
+    while (next < bytes.length && !intactAt(bytes, next, last)) next += 1;
+    dropped.push({ offset: at, length: next - at });
+    at = next;
+  }
+  return { records, dropped };
+}

@@ -55,8 +55,8 @@ export interface SegmentLogOptions {
 /** Records per segment file: retention drops whole segments, so it keeps up to two segments' worth beyond its count. */
 const SEGMENT_RECORDS = 1_000;
 const SEGMENT_BYTES = 16 * 1024 * 1024;
-const SEGMENT_NAME = /^(\d{12})\.seg$/;
-const META = 'meta.json';
+export const SEGMENT_NAME = /^(\d{12})\.seg$/;
+export const META = 'meta.json';
 
 interface Segment {
   path: string;
@@ -93,7 +93,7 @@ const stateError = (error: unknown, dir: string): SignalsError => {
   return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} cannot be used: ${(error as Error).message}`);
 };
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
@@ -370,7 +370,7 @@ export class SegmentLog implements SignalLog {
         if (scan.damage === 'corrupt' || (scan.damage === 'torn' && !last)) {
           throw new SignalsError(
             'STATE_CORRUPT',
-            `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); move the file away to start without it`,
+            `the signal log is damaged in ${path} at byte ${scan.end} (not a torn last record); run \`signals repair --state-dir ${this.options.dir}\` to keep every intact record of it (it says what it drops)`,
           );
         }
         if (scan.damage === 'torn' && !readOnly) {
@@ -387,7 +387,12 @@ export class SegmentLog implements SignalLog {
           });
         }
         for (const r of scan.records) {
-          if (r.seq <= state.head) throw new SignalsError('STATE_CORRUPT', `the signal log ${path} repeats or reorders seq ${r.seq}`);
+          if (r.seq <= state.head) {
+            throw new SignalsError(
+              'STATE_CORRUPT',
+              `the signal log ${path} repeats or reorders seq ${r.seq}; run \`signals repair --state-dir ${this.options.dir}\` to drop what is out of order`,
+            );
+          }
           if (state.head > 0 && r.seq > state.head + 1) state.gaps.push({ from: state.head + 1, to: r.seq - 1 });
           state.head = r.seq;
         }
@@ -427,6 +432,12 @@ function readOrCreateEpoch(dir: string): string {
     }
     throw new SignalsError('STATE_CORRUPT', `${path} is not a signals state file; move it away or pick another --state-dir`);
   }
+  return newEpoch(dir);
+}
+
+/** Gives the log in `dir` a new epoch (meta.json written atomically): cursors of the old one no longer recover. */
+export function newEpoch(dir: string): string {
+  const path = join(dir, META);
   const epoch = randomUUID();
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ epoch, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
