@@ -5,7 +5,8 @@
 // - prices: CarlosGBerreteaga/trading-ai `data/<TICKER>.csv` at PRICES_COMMIT (yfinance, auto_adjust=True), every
 //   symbol but those bundled in data/daily, which stay the CSVs they are;
 // - membership: fja05680/sp500 `sp500_ticker_start_end.csv` (intervals from its historical components file) and,
-//   for the days after its last change, `sp500_changes_since_2019.csv`, at MEMBERS_COMMIT.
+//   for the days after its last change, `sp500_changes_since_2019.csv`, at MEMBERS_COMMIT; companies that changed
+//   ticker filed under today's ticker (RENAMES).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,54 @@ for (const change of rows(show(membersRepo, MEMBERS_COMMIT, 'sp500_changes_since
   }
   for (const added of change.add!.split(',').filter(Boolean)) intervals.push({ symbol: normaliseSymbol(added), start: change.date!, end: '' });
 }
+
+/**
+ * Companies that changed ticker (the same company, so the same prices): their stretches of membership before the
+ * change are filed under today's ticker, whose price history covers them (checked against the prices below, by
+ * first bar and, for DOC, by price level: Healthpeak's, not Physicians Realty's). Companies that merged into another
+ * are not here: the survivor's prices are not theirs.
+ */
+const RENAMES: [from: string, to: string, on: string][] = [
+  ['FB', 'META', '2022-06-09'],
+  ['ANTM', 'ELV', '2022-06-28'],
+  ['ABC', 'COR', '2023-08-30'],
+  ['PKI', 'RVTY', '2023-05-16'],
+  ['BLL', 'BALL', '2022-05-10'],
+  ['FISV', 'FI', '2023-06-07'],
+  ['SYMC', 'GEN', '2019-11-05'],
+  ['NLOK', 'GEN', '2022-11-08'],
+  ['UTX', 'RTX', '2020-04-03'],
+  ['BBT', 'TFC', '2019-12-09'],
+  ['BHGE', 'BKR', '2019-10-18'],
+  ['WLTW', 'WTW', '2022-01-20'],
+  ['COG', 'CTRA', '2021-10-04'],
+  ['FLT', 'CPAY', '2024-03-25'],
+  ['HCP', 'DOC', '2019-11-05'],
+  ['PEAK', 'DOC', '2024-03-04'],
+  ['DISCA', 'WBD', '2022-04-11'],
+  ['TMK', 'GL', '2019-08-08'],
+  ['RE', 'EG', '2023-06-10'],
+  ['ARNC', 'HWM', '2020-04-06'],
+  ['JEC', 'J', '2019-12-10'],
+  ['HRS', 'LHX', '2019-07-01'],
+  ['DWDP', 'DD', '2019-06-03'],
+];
+for (const [from, to, on] of RENAMES) {
+  const renamed = intervals.filter((i) => i.symbol === from && i.start < on);
+  if (renamed.length === 0) throw new Error(`no membership of ${from} before ${on} to file under ${to}`);
+  for (const i of renamed) i.symbol = to;
+}
+// A stretch under the old ticker that ends the day one under the new begins is one stretch.
 intervals.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.start < b.start ? -1 : 1));
+for (let k = intervals.length - 1; k > 0; k--) {
+  const [prev, cur] = [intervals[k - 1]!, intervals[k]!];
+  if (prev.symbol !== cur.symbol) continue;
+  if (prev.end === '' || prev.end > cur.start) throw new Error(`${cur.symbol}: stretches overlap at ${cur.start}`);
+  if (prev.end === cur.start) {
+    prev.end = cur.end;
+    intervals.splice(k, 1);
+  }
+}
 mkdirSync(join(target, 'universe'), { recursive: true });
 const membersCsv = 'symbol,start,end\n' + intervals.map((i) => `${i.symbol},${i.start},${i.end}`).join('\n') + '\n';
 writeFileSync(join(target, 'universe', 'sp500-members.csv.gz'), gzipSync(membersCsv, { level: 9 }));

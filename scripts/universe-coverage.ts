@@ -83,10 +83,11 @@ const doc = `# The S&P 500 universe: membership, prices and the survivorship lef
 \`data/universe/sp500-members.csv.gz\`, bars from the bundled CSVs and \`data/universe/sp500-daily.bin\` through
 \`UniverseHistory\` (src/market/universe-history.ts). Origins and licences: data/SOURCES.md.
 
-Public end-of-day data has prices only for symbols still listed under the same ticker: members that were later
-acquired, went bankrupt or changed ticker have none here, so a member-day counts as priced only when the member's
-symbol has a bar that day. A backtest over the universe counts a stock only on the days it was a member and had a
-price, and the rest is what it could not count.
+The prices are those of the members of October 2025 (public end-of-day data keeps only listed symbols): members that
+were acquired, went bankrupt or were dropped before then have none, and a member-day counts as priced only when the
+member's symbol has a bar that day. Companies that changed ticker are filed under today's ticker (FB as META, UTX as
+RTX; the list is \`RENAMES\` in scripts/bundle-universe.ts), whose history covers them. A backtest over the universe
+counts a stock only on the days it was a member and had a price; the rest is what it could not count.
 
 Made by \`npm run build && node dist/scripts/universe-coverage.js docs/universe.md\` over the trading days of the
 bundled data, ${first} to ${last} (membership itself covers every day of 2005-2025).
@@ -101,8 +102,8 @@ ${table.join('\n')}
 ## Members without prices
 
 ${missingDays.size} symbols were members on some day of the span and have no bar on at least one of those days,
-most member-days first (the stretches are those of membership inside the span; "on" is still a member). Names are
-the index's tickers of the day: a company that later changed ticker (FB, now META) is listed under the old one.
+most member-days first (the stretches are those of membership inside the span; "on" is still a member). Three of
+today's members (ZBH, ZBRA, ZTS) are missing from the price snapshot itself; the rest left the index before it.
 
 | symbol | member-days without prices | membership |
 | --- | ---: | --- |

@@ -21,11 +21,12 @@ describe('the S&P 500 universe', () => {
     for (const day of ['2005-01-03', '2025-12-31']) expect(sp500.members(day).length).toBeGreaterThanOrEqual(490);
   });
 
-  // Each checked against the index's announcements: S&P Dow Jones Indices press releases of the day.
+  // Dates as the source has them; the additions of TSLA, SMCI and PLTR are those S&P Dow Jones Indices announced
+  // (effective before the open of the day given), GOOGL's the first trading day after its 2006-03-31 inclusion.
   const changes: [symbol: string, lastDayOut: string, firstDayIn: string][] = [
     ['GOOGL', '2006-03-31', '2006-04-03'],
     ['TSLA', '2020-12-18', '2020-12-21'],
-    ['META', '2022-06-08', '2022-06-09'],
+    ['META', '2013-12-20', '2013-12-23'],
     ['SMCI', '2024-03-15', '2024-03-18'],
     ['PLTR', '2024-09-20', '2024-09-23'],
   ];
@@ -39,7 +40,7 @@ describe('the S&P 500 universe', () => {
     ['BSC', '2008-05-30', '2008-06-02'],
     ['LEHMQ', '2008-09-16', '2008-09-17'],
     ['WAMUQ', '2008-09-29', '2008-09-30'],
-    ['FB', '2022-06-08', '2022-06-09'],
+    ['RTN', '2020-04-03', '2020-04-06'],
   ];
   for (const [symbol, during, after] of removals) {
     it(`removes ${symbol} on ${after}`, () => {
@@ -47,6 +48,12 @@ describe('the S&P 500 universe', () => {
       expect(sp500.isMember(symbol, after)).toBe(false);
     });
   }
+
+  it('files a company that changed ticker under the ticker its prices have today', () => {
+    expect(sp500.memberships().filter((m) => m.symbol === 'FB')).toEqual([]);
+    expect(sp500.memberships().filter((m) => m.symbol === 'META')).toEqual([{ symbol: 'META', start: '2013-12-23', end: undefined }]);
+    expect(sp500.isMember('RTX', '2010-06-01')).toBe(true);
+  });
 
   it('ends with the members of the current list, the dotted class shares in file form', () => {
     const members = sp500.members('2025-10-08');
