@@ -7,6 +7,7 @@ import { LEVELS, type Level } from '../core/log.js';
 import { defaultStateDir } from '../log/state-dir.js';
 import { DEFAULT_RETENTION, FSYNC_POLICIES, type FsyncPolicy } from '../log/signal-log.js';
 import { SESSION_MINUTES } from '../market/session.js';
+import { UNIVERSES, type UniverseName } from '../market/universe.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../orchestrator/orchestrator.js';
 import { DEFAULT_ALPACA_DATA_URL, ALPACA_FEEDS, type AlpacaFeedName } from '../providers/alpaca-rest.js';
@@ -438,7 +439,31 @@ export const ANALYZE = {
 };
 export type AnalyzeOptions = Values<typeof ANALYZE>;
 
-export const SYMBOLS = { json: flag({ help: 'print JSON' }), ...DATA, ...CONFIG };
+/** Which symbols a command works over (src/market/universe.ts); also the config key `universe`. */
+export const UNIVERSE = {
+  universe: withDefault<UniverseName>({
+    arg: 'name',
+    help: 'bundled: the bundled symbols, members every day; sp500: the S&P 500 as it was on each day',
+    env: 'SIGNALS_UNIVERSE',
+    choices: UNIVERSES,
+    parse: oneOf(UNIVERSES),
+    default: 'bundled',
+  }),
+};
+
+export const SYMBOLS = {
+  json: flag({ help: 'print JSON' }),
+  asOf: optional({
+    arg: 'date',
+    help: "list the universe's members on this day (YYYY-MM-DD); default: the last day of data",
+    env: 'SIGNALS_AS_OF',
+    parse: calendarDate(),
+  }),
+  ...UNIVERSE,
+  ...DATA,
+  ...CONFIG,
+};
+export type SymbolsOptions = Values<typeof SYMBOLS>;
 
 /**
  * Forward-return horizons in trading days: a comma-separated list of whole numbers 1 to 1000, returned ascending

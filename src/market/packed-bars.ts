@@ -43,6 +43,8 @@ export interface PackedBars {
   symbols: string[];
   /** A symbol's bars, or undefined when the file has none of it. */
   columns(symbol: string): BarColumns | undefined;
+  /** A symbol's first and last date and number of bars, read from its dates alone (a listing need not decode prices). */
+  span(symbol: string): { first: string; last: string; bars: number } | undefined;
 }
 
 /** One symbol's bars as columns (`day` indexes `PackedBars.dates`), oldest first. */
@@ -162,6 +164,23 @@ export function unpackBars(packed: Buffer, file: string): PackedBars {
       let columns = decoded.get(symbol);
       if (!columns) decoded.set(symbol, (columns = decodeBlock(body, block.starts, block.bars, file)));
       return columns;
+    },
+    span(symbol) {
+      const block = blocks.get(symbol);
+      if (!block || block.bars === 0) return undefined;
+      // The day field: the first day absolute, then steps, so the last day is their sum.
+      let pos = block.starts[0]!;
+      let day = 0;
+      let first = 0;
+      for (let i = 0; i < block.bars; i++) {
+        let byte = body[pos++]!;
+        let v = byte & 0x7f;
+        for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
+        day += v % 2 === 1 ? -(v + 1) / 2 : v / 2;
+        if (i === 0) first = day;
+      }
+      if (pos !== block.starts[1]) throw new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
+      return { first: dates[first]!, last: dates[day]!, bars: block.bars };
     },
   };
 }

@@ -5,7 +5,7 @@ import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
 import { ColumnRows, unpackBars, type PackedBars } from './packed-bars.js';
-import type { MarketStore } from './store.js';
+import type { MarketStore, SymbolRange } from './store.js';
 import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
 
 export const SP500_BARS_FILE = 'universe/sp500-daily.bin';
@@ -60,6 +60,15 @@ export class UniverseHistory implements HistorySource {
       this.rows.set(s, (rows = new ColumnRows(columns, this.bars().dates)));
     }
     return rows;
+  }
+
+  /** A symbol's range of bars, as `MarketStore.range` gives it (a packed symbol's source is 'bundled'). */
+  range(symbol: string): SymbolRange {
+    const s = normaliseSymbol(symbol);
+    if (this.store.has(s)) return this.store.range(s);
+    const span = this.bars().span(s);
+    if (!span) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
+    return { symbol: s, ...span, source: 'bundled' };
   }
 
   macro(series: MacroSeries): Rows<Observation> {

@@ -55,6 +55,8 @@ describe('packBars / unpackBars', () => {
     expect(rows.at(rows.length)).toBeUndefined();
     expect(rows.slice(10, 20).map((b) => b.date)).toEqual(input[1]!.bars.slice(10, 20).map((b) => b.date));
     expect(packed.columns('ZZZ')).toBeUndefined();
+    expect(packed.span('AAA')).toEqual({ first: input[0]!.bars[0]!.date, last: input[0]!.bars.at(-1)!.date, bars: 3000 });
+    expect(packed.span('ZZZ')).toBeUndefined();
   });
 
   it('refuses what is not a packed file, or one whose blocks do not match the header', () => {
