@@ -59,7 +59,7 @@ await build({
 // The pre-parsed cache of the bundled market data (dist/market-cache, see src/market/cache.ts), so that `analyze`
 // reads the few hundred rows it needs instead of parsing whole CSV files. Bundled and run here, apart from the above.
 await build({
-  entryPoints: { 'scripts/build-market-cache': 'scripts/build-market-cache.ts', 'scripts/build-calibration': 'scripts/build-calibration.ts' },
+  entryPoints: { 'scripts/build-market-cache': 'scripts/build-market-cache.ts', 'scripts/build-evidence': 'scripts/build-evidence.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',
@@ -68,6 +68,6 @@ await build({
   logLevel: 'warning',
 });
 await import('../dist/scripts/build-market-cache.js');
-// Then the calibrated agents' monthly calls over the bundled history (dist/calibration-samples.json, see
-// src/core/calibration-store.ts), read from that cache, so that an analysis need not run them all first.
-await import('../dist/scripts/build-calibration.js');
+// Then the built-in agents' monthly record over the bundled history and its evidence book (dist/evidence.json, see
+// src/core/evidence-store.ts), read from that cache, so that an analysis only looks its month up.
+await import('../dist/scripts/build-evidence.js');

@@ -14,7 +14,7 @@ import ts from 'typescript';
 /**
  * What each layer may import directly besides itself; a layer may also import whatever those may (so `server`, which
  * names `core`, may import `orchestrator`, `agents`, `market`, `log` and `protocol` too). From the bottom up:
- * protocol <- market <- agents <- orchestrator <- core <- server <- cli, with the market-data providers (on market) and the signal log beside the core's other
+ * protocol <- market <- agents <- evidence <- orchestrator <- core <- server <- cli, with the market-data providers (on market) and the signal log beside the core's other
  * collaborators, the backtest and the webhooks beside the server (the backtest runs the core's analyses, the webhooks
  * send its publications), and the cluster's Broker beside them too (it connects a node's core to the others); the client
  * speaks only the protocol, and the UI shows what the client receives.
@@ -23,7 +23,8 @@ const LAYERS = {
   protocol: [],
   market: ['protocol'],
   agents: ['market'],
-  orchestrator: ['agents'],
+  evidence: ['agents'],
+  orchestrator: ['evidence'],
   log: ['protocol'],
   providers: ['market'],
   core: ['orchestrator', 'log', 'providers'],

@@ -35,6 +35,12 @@ export interface Agent {
    * and weighs nothing in the calibrated consensus.
    */
   readonly horizon?: number;
+  /**
+   * 'market' for an agent whose score is the same for every stock on a day (the macro-economic one): it says
+   * nothing about one stock against another, so its evidence is that of a market-timing signal and it weighs
+   * nothing in the consensus of a stock's call against SPY. Default 'stock'.
+   */
+  readonly scope?: 'stock' | 'market';
   analyze(snapshot: MarketSnapshot, signal: AbortSignal): Vote | Promise<Vote>;
 }
 

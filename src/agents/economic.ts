@@ -134,5 +134,6 @@ export const economicIndicator: Agent = {
   id: 'economic',
   name: 'EconomicIndicator',
   horizon: CALL_HORIZON,
+  scope: 'market',
   analyze: economicAnalysis,
 };

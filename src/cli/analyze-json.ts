@@ -1,7 +1,7 @@
 // The one shape of `signals analyze --json` whatever the outcome: its zod schema and the type inferred from it (built by analyze-result.ts).
 import { z } from 'zod';
 import { ErrorCode } from '../protocol/errors.js';
-import { Strength, TrackRecord } from '../protocol/messages.js';
+import { EvidenceData, RegimeData, Strength, TrackRecord } from '../protocol/messages.js';
 
 const AgentEntry = z.object({
   name: z.string(),
@@ -9,6 +9,8 @@ const AgentEntry = z.object({
   signal: z.enum(['BUY', 'SELL', 'HOLD', 'ABSTAINED', 'FAILED', 'NOT_RUN']),
   confidence: z.number().min(0).max(1),
   reasoning: z.array(z.string()),
+  /** The agent's record before as_of and its weight in this consensus (docs/evidence.md); absent when it did not vote. */
+  evidence: EvidenceData.optional(),
 });
 
 const Confidence = z.number().min(0).max(1);
@@ -41,6 +43,10 @@ const tail = {
   adjusted: z.literal(true),
   /** What the consensus and each agent called on this symbol before as_of, and how it turned out (docs/protocol.md). */
   track_record: TrackRecord.optional(),
+  /** The consensus's record before as_of and its verdict (`evidence.label`); on a signal. */
+  evidence: EvidenceData.optional(),
+  /** The market regime at as_of, each signal with its own record. */
+  regime: RegimeData.optional(),
 };
 
 /** In an ERROR, what was not reached is null (each key keeps its place in the object). */

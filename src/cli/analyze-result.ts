@@ -37,6 +37,8 @@ export function fromOutcome(outcome: SignalUpdate | DecisionUpdate, context: Ana
     bar_date: context.barDate,
     adjusted: true as const,
     ...(s.track_record ? { track_record: s.track_record } : {}),
+    ...(s.evidence ? { evidence: s.evidence } : {}),
+    ...(s.regime ? { regime: s.regime } : {}),
   };
   const head = { symbol: s.symbol, signal_id: s.signal_id };
   if (s.action === 'HOLD') {
@@ -95,6 +97,7 @@ function fromDecision(outcome: DecisionUpdate, context: AnalysisContext): Analyz
     bar_date: context.barDate,
     adjusted: true,
     ...(d.track_record ? { track_record: d.track_record } : {}),
+    ...(d.regime ? { regime: d.regime } : {}),
   };
 }
 

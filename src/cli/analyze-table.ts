@@ -1,7 +1,9 @@
 // The human-readable form of one `signals analyze` result: a row per agent, then the consensus line.
 import type { ChalkInstance } from 'chalk';
-import type { CallRecord, TrackRecord } from '../protocol/messages.js';
+import type { CallRecord, RegimeData, TrackRecord } from '../protocol/messages.js';
 import type { AnalyzeResult } from './analyze-json.js';
+
+type AgentEntry = AnalyzeResult['agents_consensus']['agent_details'][string];
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
@@ -12,18 +14,43 @@ function colourAction(action: string, chalk: ChalkInstance): string {
   return chalk.dim(action);
 }
 
+const fixed = (x: number | null | undefined, digits: number, width: number) =>
+  (x === null || x === undefined ? '-' : x.toFixed(digits)).padStart(width);
+
+/** An agent's row: its call, the chance it is right, its weight and record, and its own first reason. */
+function agentRow(a: AgentEntry, chalk: ChalkInstance): string {
+  const vote = colourAction(a.signal, chalk) + ' '.repeat(Math.max(0, 9 - a.signal.length));
+  const e = a.evidence;
+  // Under the evidence consensus an agent's first reason is its calibrated chance, which the columns show.
+  const reason = e && a.reasoning.length > 1 ? a.reasoning[1] : a.reasoning[0];
+  const record = e
+    ? `${fixed(e.weight, 3, 6)} ${fixed(e.ic, 3, 6)} ${fixed(e.t, 1, 5)} ${(e.edge ? 'yes' : 'no').padStart(4)}`
+    : `${'-'.padStart(6)} ${'-'.padStart(6)} ${'-'.padStart(5)} ${'-'.padStart(4)}`;
+  return `${pad(a.name, 18)} ${vote} ${a.confidence.toFixed(2).padStart(5)} ${record}  ${reason ?? ''}`;
+}
+
+/** The regime in one line: each signal's state and reading, and whether its record shows an edge. */
+function regimeLine(regime: RegimeData): string {
+  const parts = Object.entries(regime).map(([id, r]) => {
+    // The trend's value is a distance, as a percent; the others are read as published (VIX points, percentage points).
+    const value = id === 'trend' ? `${r.value >= 0 ? '+' : ''}${(r.value * 100).toFixed(1)}%` : String(r.value);
+    return `${id} ${r.state} (${r.label} ${value}${r.evidence?.edge ? ', edge' : ''})`;
+  });
+  return `REGIME  ${parts.join(' · ')}`;
+}
+
 /** The table of an analysed symbol (an ERROR result has no table: its message goes to stderr). */
 export function formatTable(result: Exclude<AnalyzeResult, { action: 'ERROR' }>, chalk: ChalkInstance): string {
   const day = result.as_of.slice(0, 10);
   const bar = result.bar_date === day ? '' : ` (last bar ${result.bar_date})`;
+  const details = Object.values(result.agents_consensus.agent_details);
   const lines = [
     chalk.bold(`${result.symbol}  as of ${day}${bar}  close ${result.price.toFixed(2)}`),
-    chalk.dim(`${pad('AGENT', 20)} ${pad('VOTE', 10)} ${pad('CONF', 5)}  REASON`),
+    chalk.dim(
+      `${pad('AGENT', 18)} ${pad('VOTE', 9)} ${'CONF'.padStart(5)} ${'WEIGHT'.padStart(6)} ${'IC'.padStart(6)} ${'T'.padStart(5)} ${'EDGE'.padStart(4)}  REASON`,
+    ),
   ];
-  for (const a of Object.values(result.agents_consensus.agent_details)) {
-    const vote = colourAction(a.signal, chalk) + ' '.repeat(Math.max(0, 10 - a.signal.length));
-    lines.push(`${pad(a.name, 20)} ${vote} ${a.confidence.toFixed(2).padStart(5)}  ${a.reasoning[0] ?? ''}`);
-  }
+  for (const a of details) lines.push(agentRow(a, chalk));
   const head = `${chalk.bold('CONSENSUS')}  ${colourAction(result.action, chalk)}`;
   if (result.action === 'NO_SIGNAL') {
     lines.push(`${head}  ${result.reason}`);
@@ -36,6 +63,17 @@ export function formatTable(result: Exclude<AnalyzeResult, { action: 'ERROR' }>,
         `(${c.completed_agents}/${c.total_agents} agents, weight ${result.consensus_weight.toFixed(2)})${levels}`,
     );
   }
+  if (result.evidence) lines.push(`${result.evidence.label}; consensus on ${result.evidence.universe}`);
+  if (details.some((a) => a.evidence)) {
+    const universe = details.find((a) => a.evidence)!.evidence!.universe;
+    lines.push(
+      chalk.dim(
+        `CONF: chance the call is right in 21 days (beats SPY; market-wide: the market beats cash), from its record.\n` +
+          `IC, T: monthly rank IC and t before this date on ${universe}; EDGE: t >= 2 (docs/evidence.md)`,
+      ),
+    );
+  }
+  if (result.regime && Object.keys(result.regime).length > 0) lines.push(regimeLine(result.regime));
   if (result.track_record) lines.push(...trackLines(result.track_record, result.agents_consensus.agent_details, chalk));
   return `${lines.join('\n')}\n`;
 }
@@ -45,7 +83,7 @@ function trackLines(record: TrackRecord, details: Record<string, { name: string 
   const row = (label: string, r: CallRecord, weight?: number) => {
     const hit = r.hit_rate === null ? '-' : `${(r.hit_rate * 100).toFixed(1)}%`;
     const excess = r.mean_excess_return === null ? '-' : `${r.mean_excess_return >= 0 ? '+' : ''}${(r.mean_excess_return * 100).toFixed(2)}%`;
-    return `${pad(label, 20)} ${String(r.calls).padStart(6)} ${hit.padStart(7)} ${excess.padStart(9)}${weight === undefined ? '' : `  ${weight.toFixed(2).padStart(6)}`}`;
+    return `${pad(label, 20)} ${String(r.calls).padStart(6)} ${hit.padStart(7)} ${excess.padStart(9)}${weight === undefined ? '' : `  ${weight.toFixed(3).padStart(6)}`}`;
   };
   const horizon = record.consensus.horizon_days;
   return [

@@ -91,8 +91,13 @@ export const ANALYSIS = {
     parse: weights(),
   }),
   referenceConsensus: flag({
-    help: "use the old service's vote formula unchanged instead of the calibrated consensus",
+    help: "use the old service's vote formula unchanged, on the agents' own votes, instead of the evidence consensus",
     configKey: 'referenceConsensus',
+  }),
+  strict: flag({
+    help: 'call only on a demonstrated edge: an agent weighs in the consensus only while its record passes the edge test (t >= 2), so without one every call is HOLD',
+    configKey: 'strict',
+    conflicts: ['referenceConsensus'],
   }),
   llmUrl: optional({
     arg: 'url',
@@ -581,6 +586,7 @@ export function consensusConfig(options: AnalysisOptions): ConsensusConfig {
     gate: options.gate ?? preset.gate,
     quorum: options.quorum ?? preset.quorum,
     weights: options.weights ?? {},
+    strict: options.strict ?? false,
   };
 }
 

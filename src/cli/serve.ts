@@ -155,7 +155,7 @@ export function buildService(options: ServiceOptions): Service {
     log,
     node: cluster?.broker.nodeId,
     async start() {
-      await analyst.prepare(feed.now());
+      await analyst.prepare();
       await cluster?.open();
       let port: number;
       try {

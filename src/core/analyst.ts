@@ -2,7 +2,7 @@
 import type { Agent } from '../agents/agent.js';
 import { snapshotAt } from '../market/snapshot.js';
 import type { HistorySource } from '../market/history.js';
-import { calibrationOf } from './calibration-store.js';
+import { evidenceOf } from './evidence-store.js';
 import type { Bar } from '../market/types.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
@@ -28,22 +28,19 @@ export class Analyst {
   constructor(private readonly options: AnalystOptions) {
     this.orchestrator = new Orchestrator({
       agents: options.agents,
-      // Built on the first analysis, from every symbol of the store, and kept for the process's life.
-      calibration: () => calibrationOf(options.store, options.agents),
+      // Loaded on the first analysis (with a data folder's own symbols' samples run then) and kept for the process's life.
+      evidence: () => evidenceOf(options.store, options.agents),
       ...(options.consensus ? { consensus: options.consensus } : {}),
       ...(options.agentTimeoutMs ? { timeoutMs: options.agentTimeoutMs } : {}),
     });
   }
 
   /**
-   * Builds the agents' calibration and its monthly fits up to `asOf` (the month's, and every past call's, which
-   * track records read) now rather than in the first analysis, where the work (seconds, on one thread) would hold
-   * up every client and, in a cluster, the renewal of the node's leases.
+   * Loads the evidence now rather than in the first analysis: with a data folder, its symbols' monthly samples are
+   * run (seconds, on one thread), which would hold up every client and, in a cluster, the renewal of the node's leases.
    */
-  async prepare(asOf: string): Promise<void> {
-    const calibration = await calibrationOf(this.options.store, this.options.agents);
-    for (const sample of calibration.samples) if (sample.date <= asOf) calibration.fitAt(sample.date);
-    calibration.fitAt(asOf);
+  async prepare(): Promise<void> {
+    await evidenceOf(this.options.store, this.options.agents);
   }
 
   /** Every symbol that can be analysed, sorted. */

@@ -1,13 +1,17 @@
-// The consensus: calibrated probabilities pooled as shrunk log-odds (default), or the seed's weighted, confidence-gated votes.
-import type { Action } from '../protocol/messages.js';
-import { callOf, MIN_MONTHS, pooledProbability } from './calibration.js';
+// The consensus: the agents' own calls weighed by their evidence (default), or the seed's weighted, confidence-gated votes.
+import { probabilityOf, type MonthEvidence } from '../evidence/book.js';
+import { priorOf } from '../evidence/priors.js';
+import { agreement, callOf, CONSENSUS_GATE, weightOf } from '../evidence/weights.js';
+import type { Action, EvidenceData } from '../protocol/messages.js';
 
 export interface ConsensusConfig {
   /**
-   * 'calibrated': the agents' calibrated probabilities of a rise pooled as shrunk log-odds (see
-   * `calibratedConsensus`); 'votes': the seed's weighted vote formula below, on the agents' calls.
+   * 'evidence': the agents' own calls weighed by their evidence (see `evidenceConsensus`); 'votes': the seed's
+   * weighted vote formula below, on the agents' own calls and confidences.
    */
-  method: 'calibrated' | 'votes';
+  method: 'evidence' | 'votes';
+  /** 'evidence' only: an agent weighs only when its record passes the edge test, so calls need a demonstrated edge. */
+  strict: boolean;
   /** Weight per agent id; agents not listed weigh `defaultWeight`. */
   weights: Record<string, number>;
   defaultWeight: number;
@@ -39,6 +43,7 @@ export const REFERENCE_CONSENSUS: ConsensusConfig = {
   confidenceCap: 0.95,
   denominator: 'all',
   quorum: 1,
+  strict: false,
 };
 
 /**
@@ -53,20 +58,22 @@ export const VOTE_CONSENSUS: ConsensusConfig = {
   quorum: 3,
 };
 
-/** Our default: the calibrated consensus, with the same quorum (--min-confidence and --gate apply to the vote formula only). */
-export const DEFAULT_CONSENSUS: ConsensusConfig = { ...VOTE_CONSENSUS, method: 'calibrated' };
+/** Our default: the evidence-weighted consensus, with the same quorum (--min-confidence and --gate apply to the vote formula only). */
+export const DEFAULT_CONSENSUS: ConsensusConfig = { ...VOTE_CONSENSUS, method: 'evidence' };
 
 export interface AgentOutcome {
   id: string;
   name: string;
   status: 'voted' | 'abstained' | 'failed';
+  /** The agent's own call. */
   signal?: Action;
+  /** As published: under 'evidence' the calibrated probability that the call is right (see `callConfidence`), under 'votes' the agent's own. */
   confidence: number;
   reasons: string[];
-  /** The calibrated probability of a rise over the horizon, when the agent is calibrated. */
-  probability?: number;
-  /** Whether the agent's record before the as-of time shows information; only then does it weigh in the calibrated consensus. */
-  informative?: boolean;
+  /** 'market' for an agent whose score is the same for every stock: it weighs nothing in a stock's call. */
+  scope?: 'stock' | 'market';
+  /** Its record before the as-of time, as published. */
+  evidence?: EvidenceData;
 }
 
 export type ConsensusResult =
@@ -77,7 +84,8 @@ export type ConsensusResult =
       weight: number;
       strength: 'STRONG' | 'MODERATE' | 'WEAK';
       completed: number;
-      /** The calibrated consensus's probability of a rise over the horizon. */
+      /** 'evidence' only: the votes' weighted agreement in [-1, 1], and the calibrated probability of beating SPY. */
+      agreement?: number;
       probability?: number;
     }
   | { kind: 'no_signal'; action: Action; weight: number; completed: number; reason: string };
@@ -98,9 +106,9 @@ export type ConsensusResult =
 export function consensus(
   outcomes: readonly AgentOutcome[],
   config: ConsensusConfig = DEFAULT_CONSENSUS,
-  baseRate: number | null = null,
+  evidence: MonthEvidence | null = null,
 ): ConsensusResult {
-  if (config.method === 'calibrated') return calibratedConsensus(outcomes, config, baseRate);
+  if (config.method === 'evidence') return evidenceConsensus(outcomes, config, evidence);
   const weightOf = (id: string) => config.weights[id] ?? config.defaultWeight;
   const counts = (o: AgentOutcome) => config.denominator === 'all' || o.status === 'voted';
   const total = outcomes.reduce((sum, o) => sum + (counts(o) ? weightOf(o.id) : 0), 0);
@@ -142,43 +150,69 @@ export function consensus(
   return { kind: 'signal', action, confidence, weight, strength, completed };
 }
 
-/** The weight the calibrated consensus gives an agent: its configured weight while its record shows information, else 0. */
-export function calibratedWeight(outcome: AgentOutcome, config: ConsensusConfig): number {
-  if (outcome.status !== 'voted' || outcome.informative !== true || outcome.probability === undefined) return 0;
-  return config.weights[outcome.id] ?? config.defaultWeight;
+/**
+ * The confidence published with a call whose probability of beating SPY (or, market-wide, cash) is `p`: p for
+ * BUY, 1 - p for SELL (the probability that the call is right), and the likelier side's for HOLD, which is no call.
+ * @example callConfidence('SELL', 0.45) // 0.55
+ */
+export function callConfidence(signal: Action, p: number): number {
+  return signal === 'BUY' ? p : signal === 'SELL' ? 1 - p : Math.max(p, 1 - p);
 }
 
 /**
- * The calibrated consensus, a probability of a rise over the next 21 trading days:
- * 1. Fewer completed agents than the quorum, or no calibration yet (`baseRate` null: fewer than 24 months of
- *    calls with known outcomes before the as-of month): no signal.
- * 2. Only agents whose record shows information weigh (see `calibratedWeight`).
- * 3. With no informative agent: HOLD, no call, with the base rate as the probability. The base rate is the best
- *    calibrated forecast there is then, but it is the same for every stock on every day (in a rising market a
- *    BUY), so it is published as a probability, never as a call.
- * 4. Otherwise p = the weighted mean of their log-odds shifts from the base rate, added to the base rate's
- *    log-odds (`pooledProbability`): BUY when p >= 0.5, SELL under it (`callOf`); confidence is the probability of
- *    the likelier outcome; strength STRONG at confidence >= 0.7, MODERATE at >= 0.6, else WEAK.
- * 5. Consensus weight = the informative agents' share of the completed agents' weight.
+ * An agent's weight in the evidence consensus: its shrunk IC (at least WEIGHT_FLOOR; in strict mode 0 without an
+ * edge) times its configured weight; 0 for a market-wide agent or one that did not vote. An agent the book has no
+ * record of weighs its prior's mean.
  */
-export function calibratedConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, baseRate: number | null): ConsensusResult {
-  const voted = outcomes.filter((o) => o.status === 'voted');
-  const completed = voted.length;
-  const total = voted.reduce((s, o) => s + (config.weights[o.id] ?? config.defaultWeight), 0);
-  const readings = voted.flatMap((o) => {
-    const weight = calibratedWeight(o, config);
-    return weight > 0 ? [{ probability: o.probability!, weight }] : [];
-  });
-  const weight = total === 0 ? 0 : readings.reduce((s, r) => s + r.weight, 0) / total;
-  const none = (reason: string): ConsensusResult => ({ kind: 'no_signal', action: 'HOLD', weight, completed, reason });
-  if (completed < config.quorum) return none(`only ${completed} of ${outcomes.length} agents completed; the quorum is ${config.quorum}`);
-  if (baseRate === null) return none(`too little history to calibrate: ${MIN_MONTHS} months of calls with known outcomes are needed`);
-  const probability = pooledProbability(baseRate, readings);
-  if (probability === null) {
-    const confidence = Math.max(baseRate, 1 - baseRate);
-    return { kind: 'signal', action: 'HOLD', confidence, weight, strength: 'WEAK', completed, probability: baseRate };
+export function evidenceWeight(outcome: AgentOutcome, config: ConsensusConfig, evidence: MonthEvidence | null): number {
+  if (outcome.status !== 'voted' || outcome.scope === 'market') return 0;
+  const weighable = evidence?.agents[outcome.id] ?? { shrunk: priorOf(outcome.id, 'stock').mean, edge: false };
+  return weightOf(weighable, config.strict) * (config.weights[outcome.id] ?? config.defaultWeight);
+}
+
+/** Strength of an evidence consensus from its agreement's size. */
+const strengthOf = (size: number) => (size >= 0.8 ? 'STRONG' : size >= 0.65 ? 'MODERATE' : 'WEAK');
+
+/**
+ * The evidence consensus, a call on the stock against SPY over the next 21 trading days:
+ * 1. Fewer completed agents than the quorum: no signal.
+ * 2. Each stock agent that voted weighs its evidence (`evidenceWeight`); market-wide agents weigh nothing here
+ *    (they say nothing of one stock against SPY; they are read in the regime).
+ * 3. The weighted agreement A of the agents' own calls (`agreement`): BUY at A >= 0.5, SELL at A <= -0.5
+ *    (CONSENSUS_GATE), HOLD between. With nothing weighing (strict mode without an edge): HOLD.
+ * 4. Confidence: the probability that the call is right, from the consensus's own record of A (a logistic fit of
+ *    beating SPY on A, on outcomes known before the month; the base rate before there is one); see `callConfidence`.
+ * 5. Consensus weight |A|; strength STRONG at |A| >= 0.8, MODERATE at >= 0.65, else WEAK.
+ */
+export function evidenceConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, evidence: MonthEvidence | null): ConsensusResult {
+  const completed = outcomes.filter((o) => o.status === 'voted').length;
+  if (completed < config.quorum) {
+    return {
+      kind: 'no_signal',
+      action: 'HOLD',
+      weight: 0,
+      completed,
+      reason: `only ${completed} of ${outcomes.length} agents completed; the quorum is ${config.quorum}`,
+    };
   }
-  const { signal, confidence } = callOf(probability);
-  const strength = confidence >= 0.7 ? 'STRONG' : confidence >= 0.6 ? 'MODERATE' : 'WEAK';
-  return { kind: 'signal', action: signal, confidence, weight, strength, completed, probability };
+  const votes = outcomes.flatMap((o) => {
+    const weight = evidenceWeight(o, config, evidence);
+    return weight > 0 ? [{ signal: o.signal!, weight }] : [];
+  });
+  const a = agreement(votes);
+  const record = config.strict ? evidence?.strict : evidence?.consensus;
+  const p = probabilityOf(record, a ?? 0, evidence?.baseRate ?? null);
+  if (a === null)
+    return { kind: 'signal', action: 'HOLD', confidence: Math.max(p, 1 - p), weight: 0, strength: 'WEAK', completed, agreement: 0, probability: p };
+  const action = callOf(a, CONSENSUS_GATE);
+  return {
+    kind: 'signal',
+    action,
+    confidence: callConfidence(action, p),
+    weight: Math.abs(a),
+    strength: strengthOf(Math.abs(a)),
+    completed,
+    agreement: a,
+    probability: p,
+  };
 }

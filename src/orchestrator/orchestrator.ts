@@ -1,11 +1,31 @@
 // Runs the agents for one symbol concurrently, each with a timeout, and yields progress, votes and the consensus.
 import { randomUUID } from 'node:crypto';
 import { CALL_HORIZON, cents, round, type Agent, type Indicators, type Vote } from '../agents/agent.js';
+import { regimeOf, type Regime } from '../agents/regime.js';
 import { atr } from '../agents/technical.js';
+import { evidenceAt, probabilityOf, type BookFile, type EvidenceSet, type MonthEvidence } from '../evidence/book.js';
+import { presentEvidence } from '../evidence/present.js';
+import { priorOf } from '../evidence/priors.js';
 import type { MarketSnapshot } from '../market/types.js';
-import type { AgentUpdate, AnalysisEvent, DecisionUpdate, SignalUpdate, TrackRecord, Trigger } from '../protocol/messages.js';
-import { readScore, type Calibration, type Fit } from './calibration.js';
-import { calibratedWeight, consensus, DEFAULT_CONSENSUS, type AgentOutcome, type ConsensusConfig } from './consensus.js';
+import type {
+  AgentUpdate,
+  AnalysisEvent,
+  DecisionUpdate,
+  EvidenceData,
+  RegimeData,
+  SignalUpdate,
+  TrackRecord,
+  Trigger,
+} from '../protocol/messages.js';
+import {
+  callConfidence,
+  consensus,
+  DEFAULT_CONSENSUS,
+  evidenceWeight,
+  type AgentOutcome,
+  type ConsensusConfig,
+  type ConsensusResult,
+} from './consensus.js';
 import { levels } from './targets.js';
 import { TrackRecords } from './track-record.js';
 
@@ -19,10 +39,10 @@ export interface OrchestratorOptions {
   timeoutMs?: number;
   now?: () => Date;
   /**
-   * The calibration of the agents that declare a horizon (built once, on first use). Without one, votes are
-   * published raw, the calibrated consensus gives no signal and signals carry no track record.
+   * The evidence (loaded once, on first use). Without it, every agent weighs its prior, confidences are 0.5 and
+   * signals carry no evidence or track record.
    */
-  calibration?: () => Promise<Calibration>;
+  evidence?: () => Promise<EvidenceSet>;
 }
 
 type Settled = { agent: Agent; vote?: Vote; error?: string; ms: number };
@@ -37,7 +57,7 @@ export class Orchestrator {
   readonly config: ConsensusConfig;
   readonly timeoutMs: number;
   private readonly now: () => Date;
-  private readonly calibration: (() => Promise<Calibration>) | undefined;
+  private readonly evidence: (() => Promise<EvidenceSet>) | undefined;
   private records: TrackRecords | undefined;
   activeAnalyses = 0;
   activeAgents = 0;
@@ -47,11 +67,11 @@ export class Orchestrator {
     this.config = options.consensus ?? DEFAULT_CONSENSUS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
     this.now = options.now ?? (() => new Date());
-    this.calibration = options.calibration;
+    this.evidence = options.evidence;
   }
 
-  private trackRecords(calibration: Calibration): TrackRecords {
-    this.records ??= new TrackRecords(calibration, this.config, this.agents);
+  private trackRecords(source: EvidenceSet): TrackRecords {
+    this.records ??= new TrackRecords(source, this.config, this.agents);
     return this.records;
   }
 
@@ -99,8 +119,8 @@ export class Orchestrator {
     try {
       yield progress('Orchestrator', 'ANALYZING');
       for (const agent of this.agents) yield progress(agent.name, 'PROCESSING', agent.id);
-      const calibration = this.calibration ? await this.calibration() : null;
-      const fit = calibration?.fitAt(snapshot.asOf) ?? null;
+      const source = this.evidence ? await this.evidence() : null;
+      const month = source === null ? null : evidenceAt(source.book, snapshot.asOf);
 
       const pending = new Map(this.agents.map((a) => [a.id, this.runAgent(a, snapshot).then((s) => ({ id: a.id, s }))]));
       const outcomes = new Map<string, AgentOutcome>();
@@ -108,9 +128,11 @@ export class Orchestrator {
       while (pending.size > 0) {
         const { id, s } = await Promise.race(pending.values());
         pending.delete(id);
-        const outcome = toOutcome(s, fit);
+        const outcome = toOutcome(s, month, this.config);
+        const evidence = source !== null && outcome.status === 'voted' ? agentEvidence(outcome, month, source.book, this.config) : undefined;
+        if (evidence) outcome.evidence = evidence;
         outcomes.set(id, outcome);
-        const agentIndicators = s.vote?.kind === 'vote' ? withReading(s.vote.indicators, outcome) : s.vote?.indicators;
+        const agentIndicators = s.vote?.indicators;
         if (s.vote?.kind === 'vote') Object.assign(indicators, qualified(id, agentIndicators!));
         yield {
           type: 'agent_update',
@@ -127,12 +149,13 @@ export class Orchestrator {
             ...(s.vote ? { indicators: agentIndicators ?? {} } : {}),
             ...(s.error ? { error: s.error } : {}),
             duration_ms: Math.round(s.ms * 1000) / 1000,
+            ...(evidence ? { evidence } : {}),
           },
         };
       }
       const ordered = this.agents.map((a) => outcomes.get(a.id)!);
-      const record = calibration ? this.trackRecords(calibration).at(symbol, snapshot.asOf, ordered) : undefined;
-      yield this.decide(snapshot, ordered, indicators, analysisId, trigger, stamp(), fit, record);
+      const record = source ? this.trackRecords(source).at(symbol, snapshot.asOf, ordered) : undefined;
+      yield this.decide(snapshot, ordered, indicators, { analysisId, trigger, timestamp: stamp() }, source?.book ?? null, month, record);
     } finally {
       this.activeAnalyses -= 1;
     }
@@ -149,17 +172,24 @@ export class Orchestrator {
     snapshot: MarketSnapshot,
     outcomes: AgentOutcome[],
     indicators: Indicators,
-    analysisId: string,
-    trigger: Trigger,
-    timestamp: string,
-    fit: Fit | null,
+    stamp: { analysisId: string; trigger: Trigger; timestamp: string },
+    book: BookFile | null,
+    month: MonthEvidence | null,
     record: TrackRecord | undefined,
   ): SignalUpdate | DecisionUpdate {
     const symbol = snapshot.symbol;
     // To the cent at the source, so the wire and every client show a price as a person would write it.
     const price = cents(snapshot.bars.at(-1)?.close ?? 0);
-    const result = consensus(outcomes, this.config, fit?.baseRate ?? null);
-    const common = { timestamp, as_of: snapshot.asOf, trigger, analysis_id: analysisId, ...(record ? { track_record: roundRecord(record) } : {}) };
+    const result = consensus(outcomes, this.config, month);
+    const regime = book === null ? undefined : presentRegime(regimeOf(snapshot), month, book);
+    const common = {
+      timestamp: stamp.timestamp,
+      as_of: snapshot.asOf,
+      trigger: stamp.trigger,
+      analysis_id: stamp.analysisId,
+      ...(record ? { track_record: roundRecord(record) } : {}),
+      ...(regime ? { regime } : {}),
+    };
     if (result.kind === 'no_signal') {
       return {
         type: 'decision_update',
@@ -182,10 +212,18 @@ export class Orchestrator {
       };
     }
     const agreeing = outcomes.filter((o) => o.status === 'voted' && o.signal === result.action);
+    const consensusEvidence =
+      book === null || this.config.method !== 'evidence'
+        ? undefined
+        : presentEvidence(
+            this.config.strict ? month?.strict : month?.consensus,
+            { kind: 'cross_section', prior: priorOf('consensus', 'stock') },
+            book,
+          );
     const reasoning =
-      result.probability === undefined
+      result.agreement === undefined
         ? voteReasoning(result.action, result.weight, outcomes, agreeing)
-        : calibratedReasoning(result, outcomes, fit!, this.config);
+        : evidenceReasoning(result, outcomes, this.config, month, consensusEvidence, regime);
     return {
       type: 'signal_update',
       data: {
@@ -202,12 +240,16 @@ export class Orchestrator {
           agent_details: Object.fromEntries(
             this.agents.map((a, i) => {
               const o = outcomes[i]!;
-              return [a.id, { name: o.name, signal: label(o), confidence: o.confidence, reasoning: o.reasons }];
+              return [
+                a.id,
+                { name: o.name, signal: label(o), confidence: o.confidence, reasoning: o.reasons, ...(o.evidence ? { evidence: o.evidence } : {}) },
+              ];
             }),
           ),
         },
         metadata: { reasoning, indicators, ...levels(result.action, price, atr(snapshot.bars)) },
         ...common,
+        ...(consensusEvidence ? { evidence: consensusEvidence } : {}),
       },
     };
   }
@@ -224,34 +266,45 @@ export function qualified(agentId: string, indicators: Indicators): Indicators {
 const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
 
 /**
- * An agent's outcome. A calibrated agent (one with a horizon, under a fit) publishes the call its calibrated
- * probability makes (HOLD while its record shows no information), with the probability of the likelier outcome
- * as its confidence; its own reasons follow the calibration's.
+ * An agent's outcome: its own call, always. Under the evidence consensus its confidence is the probability that
+ * the call is right, from its record's calibration (`callConfidence`); its first reason says so. Under the vote
+ * formula it keeps its own confidence, as the seed's agents did.
  */
-function toOutcome(s: Settled, fit: Fit | null): AgentOutcome {
-  const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name };
+function toOutcome(s: Settled, month: MonthEvidence | null, config: ConsensusConfig): AgentOutcome {
+  const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name, scope: s.agent.scope ?? ('stock' as const) };
   if (s.error !== undefined) return { ...base, status: 'failed', confidence: 0, reasons: [`failed: ${s.error}`] };
   const vote = s.vote!;
   if (vote.kind === 'abstain') return { ...base, status: 'abstained', confidence: 0, reasons: [vote.reason] };
-  const horizon = s.agent.horizon;
-  if (horizon === undefined || fit === null || vote.score === undefined) {
+  if (config.method !== 'evidence')
     return { ...base, status: 'voted', signal: vote.signal, confidence: round(vote.confidence), reasons: vote.reasons };
-  }
-  const reading = readScore(fit, s.agent.id, vote.score);
-  const agentFit = fit.agents[s.agent.id];
-  const chance = `P(rise in ${horizon} days) ${reading.probability.toFixed(2)}`;
-  const why = reading.informative
-    ? `${chance} from its record (z ${agentFit!.z.toFixed(1)} over ${agentFit!.n} past calls)`
-    : `${chance}, the base rate: its record shows no information yet (z ${(agentFit?.z ?? 0).toFixed(1)}), so no call; its own rule says ${vote.signal}`;
+  const record = month?.agents[s.agent.id];
+  const p = probabilityOf(record, vote.score ?? 0, month?.baseRate ?? null);
+  const against = base.scope === 'market' ? 'the market beats cash' : 'it beats SPY';
+  const source = record?.fit ? 'from its record' : month?.baseRate != null ? 'the base rate (no record to calibrate on)' : 'no record';
   return {
     ...base,
     status: 'voted',
-    signal: reading.signal,
-    confidence: round(reading.confidence),
-    probability: reading.probability,
-    informative: reading.informative,
-    reasons: [why, ...vote.reasons],
+    signal: vote.signal,
+    confidence: round(callConfidence(vote.signal, p)),
+    reasons: [`${vote.signal} by its own rule; P(${against} in ${CALL_HORIZON} days) ${p.toFixed(2)}, ${source}`, ...vote.reasons],
   };
+}
+
+/** An agent's evidence on the wire, with its weight in this consensus. */
+function agentEvidence(outcome: AgentOutcome, month: MonthEvidence | null, book: BookFile, config: ConsensusConfig): EvidenceData {
+  const kind = outcome.scope === 'market' ? 'market_timing' : 'cross_section';
+  const weight = config.method === 'evidence' ? evidenceWeight(outcome, config, month) : (config.weights[outcome.id] ?? config.defaultWeight);
+  return presentEvidence(month?.agents[outcome.id], { kind, prior: priorOf(outcome.id, outcome.scope ?? 'stock') }, book, weight);
+}
+
+/** The regime's readings, each with its record as a market-timing signal. */
+function presentRegime(regime: Regime, month: MonthEvidence | null, book: BookFile): RegimeData {
+  return Object.fromEntries(
+    Object.entries(regime).map(([id, reading]) => [
+      id,
+      { ...reading, evidence: presentEvidence(month?.regime[id], { kind: 'market_timing', prior: priorOf(id, 'market') }, book) },
+    ]),
+  );
 }
 
 function voteReasoning(action: string, weight: number, outcomes: AgentOutcome[], agreeing: AgentOutcome[]): string[] {
@@ -261,31 +314,37 @@ function voteReasoning(action: string, weight: number, outcomes: AgentOutcome[],
   ];
 }
 
-function calibratedReasoning(
-  result: { action: string; probability?: number },
+/** The evidence consensus's reasons: the weighted agreement and who carried it, the calibrated chance, the verdict, the regime. */
+function evidenceReasoning(
+  result: Extract<ConsensusResult, { kind: 'signal' }>,
   outcomes: AgentOutcome[],
-  fit: Fit,
   config: ConsensusConfig,
+  month: MonthEvidence | null,
+  evidence: EvidenceData | undefined,
+  regime: RegimeData | undefined,
 ): string[] {
-  const weighing = outcomes.filter((o) => calibratedWeight(o, config) > 0);
-  const chance = `P(rise in ${CALL_HORIZON} days) ${result.probability!.toFixed(2)}`;
-  const base = `the base rate of a rise is ${(fit.baseRate * 100).toFixed(0)}% over ${fit.calls} past calls`;
+  const weighing = outcomes.map((o) => ({ o, w: evidenceWeight(o, config, month) })).filter((x) => x.w > 0);
+  const total = weighing.reduce((s, x) => s + x.w, 0);
+  const chance = `P(beats SPY in ${CALL_HORIZON} days) ${result.probability!.toFixed(2)}`;
+  const lines: string[] = [];
   if (weighing.length === 0) {
-    const why = outcomes.some((o) => o.informative === true)
-      ? 'no agent whose record before this date shows information weighs in this consensus'
-      : "no agent's record before this date shows information";
-    return [`${result.action}: ${chance}, the base rate: ${why}, so no call`, base];
+    lines.push(`${result.action}: no agent's record passes the edge test (strict mode), so no call; ${chance}`);
+  } else {
+    const shares = weighing
+      .sort((x, y) => y.w - x.w)
+      .map((x) => `${x.o.name} ${x.o.signal} ${(x.w / total).toFixed(2)}`)
+      .join(', ');
+    const gate = result.action === 'HOLD' ? ', short of the 0.5 a call needs' : '';
+    lines.push(`${result.action}: weighted agreement ${result.agreement!.toFixed(2)}${gate} (${shares}); ${chance}`);
   }
-  return [
-    `${result.action}: ${chance} from ${weighing.map((o) => o.name).join(', ')}, whose records show information; ${base}`,
-    ...weighing.map((o) => `${o.name}: ${o.reasons.slice(1, 2).join('') || o.reasons[0]}`),
-  ];
-}
-
-/** An agent's indicators with its calibrated reading, when it has one. */
-function withReading(indicators: Indicators, outcome: AgentOutcome): Indicators {
-  if (outcome.probability === undefined) return indicators;
-  return { ...indicators, probability_up: round(outcome.probability), informative: outcome.informative ?? false };
+  if (evidence) lines.push(`${evidence.label}; consensus on ${evidence.universe}`);
+  if (regime && Object.keys(regime).length > 0)
+    lines.push(
+      `regime: ${Object.entries(regime)
+        .map(([id, r]) => `${id} ${r.state}`)
+        .join(', ')}`,
+    );
+  return lines;
 }
 
 /** A track record's shares and returns to 4 places, like every fraction on the wire. */

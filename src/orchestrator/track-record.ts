@@ -1,8 +1,9 @@
 // The track record a signal carries: what the consensus and each agent called on the symbol before its as-of time, and how it turned out.
 import { ownVote } from '../agents/agent.js';
+import { evidenceAt, type EvidenceSet } from '../evidence/book.js';
+import type { StockSample } from '../evidence/samples.js';
 import type { CallRecord, TrackRecord } from '../protocol/messages.js';
-import { readScore, type Calibration, type CalibrationSample } from './calibration.js';
-import { calibratedWeight, consensus, type AgentOutcome, type ConsensusConfig } from './consensus.js';
+import { consensus, evidenceWeight, type AgentOutcome, type ConsensusConfig } from './consensus.js';
 
 /** Running totals of one caller's directional calls, in the order their outcomes became known. */
 interface Tally {
@@ -22,15 +23,16 @@ interface SymbolHistory {
 
 const emptyTally = (): Tally => ({ calls: [], hits: [], excessSum: [], excessCount: [] });
 
-function push(tally: Tally, signal: string | undefined, sample: CalibrationSample): void {
+/** Adds a call to a tally: a BUY or SELL counts once SPY's return over its days is known, and is right when it beat (BUY) or trailed (SELL) SPY. */
+function push(tally: Tally, signal: string | undefined, sample: StockSample): void {
   const k = tally.calls.length;
   const before = (xs: number[]) => (k === 0 ? 0 : xs[k - 1]!);
   const direction = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
-  tally.calls.push(before(tally.calls) + (direction === 0 ? 0 : 1));
-  tally.hits.push(before(tally.hits) + (direction !== 0 && direction * sample.forward > 0 ? 1 : 0));
-  const excess = direction !== 0 && sample.excess !== null;
-  tally.excessSum.push(before(tally.excessSum) + (excess ? direction * sample.excess! : 0));
-  tally.excessCount.push(before(tally.excessCount) + (excess ? 1 : 0));
+  const counted = direction !== 0 && sample.excess !== null;
+  tally.calls.push(before(tally.calls) + (counted ? 1 : 0));
+  tally.hits.push(before(tally.hits) + (counted && direction * sample.excess! > 0 ? 1 : 0));
+  tally.excessSum.push(before(tally.excessSum) + (counted ? direction * sample.excess! : 0));
+  tally.excessCount.push(before(tally.excessCount) + (counted ? 1 : 0));
 }
 
 function recordAt(tally: Tally | undefined, end: number, horizon: number): CallRecord {
@@ -46,36 +48,33 @@ function recordAt(tally: Tally | undefined, end: number, horizon: number): CallR
 }
 
 /**
- * Replays each past call of a symbol as it was made: each month's calibration, each calibrated agent's reading
- * of its score, and the consensus (with this configuration) of those readings. The consensus's record is that of
- * its published calls. An agent's is that of its own rule (the call its raw score makes, `ownVote`), which is
- * what its calibration judges: an agent whose record shows no information publishes no call, and its record
- * shows why. Agents that are not calibrated have no past calls. Memoised per symbol; a record as of a time is a binary search.
+ * Replays each past call of a symbol as it was made: each agent's own call (`ownVote` of its score), and the
+ * consensus (with this configuration) of those calls under the evidence of that month. Agents without a record
+ * over the history (no horizon) have no past calls. Memoised per symbol; a record as of a time is a binary search.
  */
 export class TrackRecords {
   private readonly histories = new Map<string, SymbolHistory>();
 
   constructor(
-    private readonly calibration: Calibration,
+    private readonly source: EvidenceSet,
     private readonly config: ConsensusConfig,
-    private readonly agents: readonly { id: string; name: string }[],
+    private readonly agents: readonly { id: string; name: string; scope?: 'stock' | 'market' }[],
   ) {}
 
   private history(symbol: string): SymbolHistory {
     const cached = this.histories.get(symbol);
     if (cached) return cached;
-    const samples = this.calibration.samples.filter((s) => s.symbol === symbol).sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
+    const samples = this.source.samples.filter((s) => s.symbol === symbol).sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
     const history: SymbolHistory = { known: [], first: [], consensus: emptyTally(), agents: new Map(this.agents.map((a) => [a.id, emptyTally()])) };
     for (const sample of samples) {
-      const fit = this.calibration.fitAt(sample.date);
-      if (fit === null) continue;
+      const month = evidenceAt(this.source.book, sample.date);
       const outcomes = this.agents.map((a): AgentOutcome => {
         const score = sample.scores[a.id];
-        if (score === undefined) return { id: a.id, name: a.name, status: 'abstained', confidence: 0, reasons: [] };
-        const reading = readScore(fit, a.id, score);
-        return { id: a.id, name: a.name, status: 'voted', reasons: [], ...reading };
+        const base = { id: a.id, name: a.name, scope: a.scope ?? 'stock', reasons: [] };
+        if (score === undefined) return { ...base, status: 'abstained', confidence: 0 };
+        return { ...base, status: 'voted', ...ownVote(score) };
       });
-      const result = consensus(outcomes, this.config, fit.baseRate);
+      const result = consensus(outcomes, this.config, month);
       history.known.push(sample.known);
       history.first.push(history.first.at(-1) ?? sample.date);
       push(history.consensus, result.kind === 'signal' ? result.action : undefined, sample);
@@ -102,9 +101,10 @@ export class TrackRecords {
       if (history.known[mid]! <= day) lo = mid + 1;
       else hi = mid;
     }
-    const horizon = this.calibration.horizon;
+    const horizon = this.source.book.horizon;
+    const month = evidenceAt(this.source.book, asOf);
     const weightOf = (o: AgentOutcome) =>
-      this.config.method === 'calibrated' ? calibratedWeight(o, this.config) : (this.config.weights[o.id] ?? this.config.defaultWeight);
+      this.config.method === 'evidence' ? evidenceWeight(o, this.config, month) : (this.config.weights[o.id] ?? this.config.defaultWeight);
     return {
       symbol,
       since: lo === 0 ? null : history.first[lo - 1]!,

@@ -135,6 +135,43 @@ export const PriceUpdateData = z.object({
 });
 export const PriceUpdateMessage = z.object({ type: z.literal('price_update'), data: PriceUpdateData });
 
+/**
+ * (addition) What a method's record showed before the as-of time, computed only from outcomes known by then. A
+ * stock-picking method ('cross_section') is judged by its monthly rank IC across the universe's stocks (its score,
+ * demeaned across them, against each stock's forward return in excess of SPY); a market-wide one ('market_timing')
+ * by the rank correlation over time of its score with SPY's forward return over cash.
+ */
+export const EvidenceData = z.object({
+  kind: z.enum(['cross_section', 'market_timing']),
+  universe: z.string().describe('the universe whose stocks the record pools, e.g. "bundled (29 stocks)"'),
+  horizon_days: z.number().int().min(1),
+  months: z.number().int().min(0).describe('months of known outcomes in the IC series'),
+  since: z.string().nullable().describe('YYYY-MM-DD of the first call counted'),
+  until: z.string().nullable().describe('YYYY-MM-DD of the last call counted'),
+  ic: z.number().nullable().describe('mean monthly IC; null under 24 months'),
+  t: z.number().nullable().describe('its Newey-West t'),
+  interval: z.tuple([z.number(), z.number()]).nullable().describe('95% interval of the mean IC'),
+  calls: z.number().int().min(0).describe("the method's own BUY and SELL calls with a known outcome"),
+  hit_rate: z.number().min(0).max(1).nullable().describe('share of those that were right: beat SPY (or, market-wide, cash) in their direction'),
+  prior_ic: z.number().describe('the IC expected before any record (docs/evidence.md)'),
+  shrunk_ic: z.number().describe('the prior updated by the record'),
+  edge: z.boolean().describe("whether the record passes the one-sided test: t >= 2 in the method's published direction"),
+  weight: z.number().min(0).optional().describe("an agent's weight in this consensus"),
+  label: z.string().describe('the verdict in words, e.g. "edge: none demonstrated (IC 0.03, t 1.5 over 145 months)"'),
+});
+export type EvidenceData = z.infer<typeof EvidenceData>;
+
+/** (addition) One signal of the market regime: its reading, the state it names, and its own record as a market-timing signal. */
+export const RegimeReadingData = z.object({
+  state: z.string(),
+  value: z.number(),
+  label: z.string().describe('what the value is'),
+  score: z.number().min(-1).max(1).describe('risk-on positive'),
+  evidence: EvidenceData.optional(),
+});
+export const RegimeData = z.record(z.string(), RegimeReadingData).describe('trend, volatility, curve, recession: each present when its data is');
+export type RegimeData = z.infer<typeof RegimeData>;
+
 export const AgentUpdateData = z.object({
   symbol: z.string(),
   agent: z.string(),
@@ -148,6 +185,7 @@ export const AgentUpdateData = z.object({
   indicators: Indicators.optional(),
   error: z.string().optional(),
   duration_ms: z.number().optional(),
+  evidence: EvidenceData.optional().describe("(addition) on a vote: the agent's record before the as-of time"),
 });
 export const AgentUpdateMessage = z.object({ type: z.literal('agent_update'), data: AgentUpdateData });
 
@@ -156,6 +194,7 @@ export const AgentDetail = z.object({
   signal: z.union([Action, z.enum(['ABSTAINED', 'FAILED'])]),
   confidence: z.number().min(0).max(1),
   reasoning: z.array(z.string()),
+  evidence: EvidenceData.optional(),
 });
 
 /**
@@ -165,7 +204,12 @@ export const AgentDetail = z.object({
 export const CallRecord = z.object({
   horizon_days: z.number().int().min(1).describe('trading days a call is judged over'),
   calls: z.number().int().min(0).describe('past BUY and SELL calls with a known outcome'),
-  hit_rate: z.number().min(0).max(1).nullable().describe('share of those calls that were right (BUY: a rise, SELL: a fall); null without calls'),
+  hit_rate: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('share of those calls that were right (BUY: beat SPY over the horizon, SELL: trailed it); null without calls'),
   mean_excess_return: z
     .number()
     .nullable()
@@ -184,7 +228,10 @@ export const TrackRecord = z.object({
   agents: z.record(
     z.string(),
     CallRecord.extend({
-      weight: z.number().min(0).describe("the agent's weight in this consensus: 0 while its past record shows no information"),
+      weight: z
+        .number()
+        .min(0)
+        .describe("the agent's weight in this consensus (its shrunk IC; 0 for a market-wide agent, or in strict mode without an edge)"),
     }),
   ),
 });
@@ -216,6 +263,8 @@ export const SignalData = z.object({
   epoch: z.string().optional().describe('the signal log this seq belongs to'),
   analysis_id: z.string().optional(),
   track_record: TrackRecord.optional(),
+  evidence: EvidenceData.optional().describe("(addition) the consensus's record before the as-of time, and its verdict in `label`"),
+  regime: RegimeData.optional().describe('(addition) the market regime at the as-of time'),
 });
 export type SignalData = z.infer<typeof SignalData>;
 export const SignalUpdateMessage = z.object({ type: z.literal('signal_update'), data: SignalData });
@@ -238,6 +287,7 @@ export const DecisionData = z.object({
   epoch: z.string().optional(),
   analysis_id: z.string().optional(),
   track_record: TrackRecord.optional().describe('on NO_SIGNAL only'),
+  regime: RegimeData.optional().describe('(addition) on NO_SIGNAL only'),
 });
 export type DecisionData = z.infer<typeof DecisionData>;
 export const DecisionUpdateMessage = z.object({ type: z.literal('decision_update'), data: DecisionData });

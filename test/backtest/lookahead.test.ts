@@ -30,7 +30,9 @@ function peekingAgent(view: MarketStore, read: 'bars' | 'macro' | 'headlines'): 
           .headlines(snapshot.symbol)
           .slice()
           .filter((h) => h.published > snapshot.asOf).length;
-      return { kind: 'vote', signal: 'HOLD', confidence: Math.min(1, (later % 100) / 100), reasons: ['peeked'], indicators: {} };
+      // Through its raw score, which the evidence consensus reads (its own confidence is not published under it).
+      const score = Math.min(1, (later % 100) / 100);
+      return { kind: 'vote', signal: 'HOLD', confidence: 0.5, score, reasons: ['peeked'], indicators: { score } };
     },
   };
 }

@@ -2,7 +2,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnalyzeResult } from '../../src/cli/analyze-json.js';
 import { run } from '../helpers/cli.js';
-import { writeTrendingData } from '../helpers/trending-data.js';
 
 const AGENT_IDS = ['technical', 'momentum', 'volatility', 'economic', 'sentiment'];
 /** The seed's signal_update data fields, present in every result whatever its action. */
@@ -18,14 +17,14 @@ function analyze(args: string[]): { code: number | null; results: AnalyzeResult[
 }
 
 /**
- * JPM HOLD (no agent's record shows information on the bundled data), SYN00 BUY and SYN03 SELL (a data folder in
- * which trends persist, so two agents are informative), AAPL NO_SIGNAL (a quorum it cannot reach) and an unknown
- * symbol.
+ * On the bundled data: AAPL HOLD (the agents' weighted agreement short of the gate), NVDA BUY and JPM SELL, AAPL
+ * NO_SIGNAL (a quorum it cannot reach) and an unknown symbol.
  */
 function everyOutcome(): { results: AnalyzeResult[]; raw: unknown[] } {
   const runs = [
+    analyze(['AAPL']),
+    analyze(['NVDA', '--as-of', '2024-06-14']),
     analyze(['JPM', '--as-of', '2022-06-15']),
-    analyze(['SYN00', 'SYN03', '--data-dir', writeTrendingData()]),
     analyze(['AAPL', '--as-of', '2024-11-01', '--quorum', '6']),
     analyze(['ZZZ']),
   ];
@@ -73,18 +72,18 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
       expect(r.track_record!.since! < r.as_of.slice(0, 10)).toBe(true);
       expect(Object.keys(r.track_record!.agents)).toEqual(AGENT_IDS);
     }
-    // The consensus made calls only where agents were informative: on the trending data, not on JPM.
-    expect(results[0]!.track_record!.consensus.calls).toBe(0);
-    expect(results[1]!.track_record!.consensus.calls).toBeGreaterThan(50);
+    // The consensus calls on the bundled data.
+    for (const r of results.slice(0, 3)) expect(r.track_record!.consensus.calls, r.symbol).toBeGreaterThan(50);
     // The record replays the consensus as configured: with a quorum of 6 it never spoke.
     expect(results[3]!.track_record!.consensus.calls).toBe(0);
   });
 
-  it('says why in `reason`: the base rate without information, the calibrated probability, the quorum, the error', () => {
+  it('says why in `reason`: the weighted agreement and the calibrated probability, the quorum, the error', () => {
     expect(results[0]!.reason).toMatch(
-      /^HOLD: P\(rise in 21 days\) 0\.\d\d, the base rate: no agent's record before this date shows information, so no call/,
+      /^HOLD: weighted agreement -?0\.\d\d, short of the 0\.5 a call needs \(Momentum HOLD 0\.\d\d, .*\); P\(beats SPY in 21 days\) 0\.\d\d$/,
     );
-    expect(results[1]!.reason).toMatch(/^BUY: P\(rise in 21 days\) 0\.\d\d from TechnicalAnalyst, Momentum, whose records show information/);
+    expect(results[1]!.reason).toMatch(/^BUY: weighted agreement 0\.\d\d \(Momentum BUY 0\.\d\d, .*\); P\(beats SPY in 21 days\) 0\.\d\d$/);
+    expect(results[2]!.reason).toMatch(/^SELL: weighted agreement -\d\.\d\d \(Momentum SELL/);
     expect(results[3]!.reason).toMatch(/the quorum is 6/);
     expect(results[4]).toMatchObject({
       reason: 'unknown symbol ZZZ; `signals symbols` lists them',
@@ -107,7 +106,7 @@ describe('signals analyze --json: one shape whatever the outcome', () => {
       for (const a of Object.values(r.agents_consensus.agent_details)) expect(places(a.confidence)).toBeLessThanOrEqual(4);
       for (const value of Object.values(r.metadata.indicators)) expect(typeof value).not.toBe('string');
     }
-    const jpm = results[0]!.metadata.indicators;
+    const jpm = results[2]!.metadata.indicators;
     expect(jpm['technical.price_vs_sma_10m']).toBeLessThan(0);
     expect(places(jpm['technical.sma_10m'] as number)).toBeLessThanOrEqual(2);
     // Rates are fractions, not FRED's percent: a 0.77% fed funds rate is 0.0077.
@@ -130,14 +129,18 @@ describe('signals analyze: the bar analysed', () => {
 });
 
 describe('signals analyze, the table', () => {
-  it('shows target and stop for a trade, none for HOLD, and the track record under the table', () => {
-    const table = run(['analyze', 'SYN00', '--data-dir', writeTrendingData()]).stdout;
+  it('shows each agent with its record, target and stop for a trade, none for HOLD, the verdict, the regime and the track record', () => {
+    const table = run(['analyze', 'NVDA', '--as-of', '2024-06-14']).stdout;
+    expect(table).toMatch(/^AGENT +VOTE +CONF +WEIGHT +IC +T +EDGE +REASON$/m);
+    expect(table).toMatch(/^Momentum +BUY +0\.\d\d +0\.\d{3} +-?0\.\d{3} +-?\d\.\d +(yes|no) +12-1 month return/m);
     expect(table).toMatch(/^CONSENSUS {2}BUY .* target \d+\.\d\d {2}stop \d+\.\d\d$/m);
+    expect(table).toMatch(/^edge: .*; consensus on bundled \(29 stocks\)$/m);
+    expect(table).toMatch(/^REGIME {2}trend (up|down) \(SPY vs its 10-month average [+-]\d+\.\d%\) · volatility \w+ \(VIX \d+(\.\d+)?\)/m);
     expect(table).toMatch(/^TRACK RECORD before this date, calls at 21 days since \d{4}-\d\d-\d\d \(monthly; an agent's are its own rule's\)$/m);
     expect(table).toMatch(/^consensus +\d+ +\d+\.\d% +[+-]\d+\.\d\d%$/m);
-    expect(table).toMatch(/^TechnicalAnalyst +\d+ +\d+\.\d% +[+-]\d+\.\d\d% +1\.00$/m);
-    const hold = run(['analyze', 'JPM', '--as-of', '2022-06-15']).stdout;
-    expect(hold).toMatch(/^CONSENSUS {2}HOLD {2}confidence 0\.\d\d {2}WEAK {2}\(4\/5 agents, weight 0\.00\)$/m);
-    expect(hold).toMatch(/^consensus +0 +- +-$/m);
+    expect(table).toMatch(/^Momentum +\d+ +\d+\.\d% +[+-]\d+\.\d\d% +0\.0\d\d$/m);
+    const hold = run(['analyze', 'AAPL']).stdout;
+    expect(hold).toMatch(/^CONSENSUS {2}HOLD {2}confidence 0\.\d\d {2}WEAK {2}\(5\/5 agents, weight 0\.\d\d\)$/m);
+    expect(hold).not.toMatch(/target/);
   });
 });

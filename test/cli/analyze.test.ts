@@ -14,7 +14,7 @@ describe('signals analyze --json', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const data = AnalyzeResult.parse(JSON.parse(r.stdout));
-    expect(data).toMatchObject({ symbol: 'JPM', action: 'HOLD', as_of: '2022-06-15T21:00:00.000Z' });
+    expect(data).toMatchObject({ symbol: 'JPM', action: 'SELL', as_of: '2022-06-15T21:00:00.000Z' });
     expect(Object.keys(data.agents_consensus.agent_details)).toEqual(['technical', 'momentum', 'volatility', 'economic', 'sentiment']);
   });
 

@@ -96,26 +96,37 @@ describe('Orchestrator', () => {
     expect(sell.data.agents_consensus.agent_details.sentiment).toMatchObject({ signal: 'ABSTAINED' });
   });
 
-  it('with a calibration, agents publish calibrated calls and the signal carries its track record from before its as-of', async () => {
-    const { calibrationOf } = await import('../../src/core/calibration-store.js');
-    const o = new Orchestrator({ agents, calibration: () => calibrationOf(store, agents) });
-    const last = (await collect(o, snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'))).at(-1)!;
-    expect(last.type).toBe('signal_update');
-    if (last.type !== 'signal_update') return;
+  it('with evidence, agents publish their own calls with calibrated confidences, and the signal carries evidence, regime and track record from before its as-of', async () => {
+    const { evidenceOf } = await import('../../src/core/evidence-store.js');
+    const o = new Orchestrator({ agents, evidence: () => evidenceOf(store, agents) });
+    const events = await collect(o, snapshotAt(store, 'JPM', '2022-06-15T21:00:00.000Z'));
+    const last = events.at(-1)!;
+    if (last.type !== 'signal_update') throw new Error(`expected a signal, got ${last.type}`);
     const record = last.data.track_record!;
     expect(record.since! < '2022-06-15').toBe(true);
-    // No agent's record shows information by then: each agent and the consensus make no call, at the base rate.
-    expect(last.data.action).toBe('HOLD');
-    expect(last.data.agents_consensus.consensus_weight).toBe(0);
-    expect(record.consensus.calls).toBe(0);
-    const technical = last.data.agents_consensus.agent_details.technical!;
-    expect(technical.signal).toBe('HOLD');
-    expect(technical.reasoning[0]).toMatch(/P\(rise in 21 days\) 0\.\d\d, the base rate: .*so no call; its own rule says (BUY|SELL|HOLD)/);
-    expect(last.data.metadata.indicators['technical.probability_up']).toBeCloseTo(last.data.confidence, 4);
-    // An agent's record is its own rule's calls, which its calibration judges.
-    expect(record.agents.technical!.weight).toBe(0);
+    // Each agent's call is its own rule's: the raw score's call, never rewritten to HOLD for lack of evidence.
+    const votes = events.filter((e) => e.type === 'agent_update' && e.data.status === 'voted');
+    for (const vote of votes) {
+      if (vote.type !== 'agent_update' || vote.data.agent_id === 'sentiment') continue;
+      const score = vote.data.indicators!.score as number;
+      expect(vote.data.signal).toBe(score >= 0.2 ? 'BUY' : score <= -0.2 ? 'SELL' : 'HOLD');
+      expect(vote.data.reasoning![0]).toMatch(/by its own rule; P\((it beats SPY|the market beats cash) in 21 days\) 0\.\d\d, from its record/);
+      // Its evidence is only of calls whose outcome was known before the as-of month.
+      expect(vote.data.evidence!.until! < '2022-06-01').toBe(true);
+      expect(vote.data.evidence!.months).toBeGreaterThan(100);
+    }
+    const momentum = last.data.agents_consensus.agent_details.momentum!.evidence!;
+    expect(momentum).toMatchObject({ kind: 'cross_section', universe: 'bundled (29 stocks)', horizon_days: 21 });
+    expect(momentum.label).toMatch(/^edge: /);
+    expect(last.data.agents_consensus.agent_details.economic!.evidence!.kind).toBe('market_timing');
+    expect(last.data.evidence!.label).toMatch(/^edge: /);
+    expect(Object.keys(last.data.regime!).sort()).toEqual(['curve', 'recession', 'trend', 'volatility']);
+    expect(last.data.metadata.reasoning[0]).toMatch(/^(BUY|SELL|HOLD): weighted agreement -?\d\.\d\d/);
+    // An agent's record is its own rule's calls; the market-wide agent weighs nothing in a stock's consensus.
+    expect(record.agents.economic!.weight).toBe(0);
+    expect(record.agents.technical!.weight).toBeGreaterThan(0);
     expect(record.agents.technical!.calls).toBeGreaterThan(20);
-    expect(record.agents.technical!.hit_rate).toBeGreaterThan(0);
+    expect(record.consensus.calls).toBeGreaterThan(20);
   });
 
   it('writes prices to the cent and confidences to 4 places at the source, so the wire carries them so', async () => {
