@@ -6,7 +6,7 @@ import { fitLogistic, sigmoid } from './logistic.js';
 import { priorOf } from './priors.js';
 import type { StockSample, TimingSample } from './samples.js';
 import { shrink, type Prior } from './stats.js';
-import { agreement, callOf, CONSENSUS_GATE, weightOf } from './weights.js';
+import { agreement, callOf, CONSENSUS_GATE, weightOf, type Weighable } from './weights.js';
 import type { Action } from '../protocol/messages.js';
 
 /** 'cross_section': a stock-picking record (IC across stocks each month); 'market_timing': a record over time. */
@@ -55,10 +55,10 @@ export interface BookAgent {
   scope: 'stock' | 'market';
 }
 
-/** The evidence a process reads: the book, and the monthly samples of the symbols it can analyse (track records replay them). */
+/** The evidence a process reads: the book, and a symbol's monthly samples (which its track record replays). */
 export interface EvidenceSet {
-  book: BookFile;
-  samples: readonly StockSample[];
+  book: Book;
+  samplesOf(symbol: string): readonly StockSample[];
 }
 
 /** The book as the build saves it. */
@@ -258,21 +258,94 @@ export function buildBook(
   return { version: 1, horizon, universe, agents: [...agents], months };
 }
 
+/** What the consensus reads of a month's evidence: the agents' weights and, for its confidence, its calibrations. */
+export interface Weights {
+  baseRate: number | null;
+  agents: Record<string, Weighable>;
+  consensus?: Pick<MethodRecord, 'fit'>;
+  strict?: Pick<MethodRecord, 'fit'>;
+}
+
 /** P(beat) under a record's calibration, or the base rate without one (0.5 without either). */
-export function probabilityOf(record: MethodRecord | undefined, score: number, baseRate: number | null): number {
+export function probabilityOf(record: Pick<MethodRecord, 'fit'> | undefined, score: number, baseRate: number | null): number {
   if (record?.fit) return sigmoid(record.fit.a + record.fit.b * score);
   return baseRate ?? 0.5;
 }
 
-/** The evidence of a book in force at `asOf` (an ISO date or time): its month's, or the last month's after the book ends; null before it begins. */
-export function evidenceAt(book: BookFile, asOf: string): MonthEvidence | null {
-  const month = monthOf(asOf);
-  let lo = 0;
-  let hi = book.months.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (book.months[mid]!.month <= month) lo = mid + 1;
-    else hi = mid;
+type Header = Omit<BookFile, 'months'> & { months: string[]; weights: Record<string, [number, 0 | 1]>[] };
+
+/**
+ * A book as a process reads it. Saved as a header line (the months, and each month's agent weights, which track
+ * records replay for every past month) and one line per month, parsed only when an analysis asks for that month:
+ * an analysis reads one month, not twenty years.
+ */
+export class Book {
+  private readonly parsed = new Map<number, MonthEvidence>();
+
+  private constructor(
+    private readonly header: Header,
+    private readonly month: (index: number) => MonthEvidence,
+  ) {}
+
+  get horizon(): number {
+    return this.header.horizon;
   }
-  return lo === 0 ? null : book.months[lo - 1]!;
+
+  get universe(): BookFile['universe'] {
+    return this.header.universe;
+  }
+
+  /** The saved form of a built book. */
+  static serialize(file: BookFile, replacer?: (key: string, value: unknown) => unknown): string {
+    const header: Header = {
+      ...file,
+      months: file.months.map((m) => m.month),
+      weights: file.months.map((m) => Object.fromEntries(Object.entries(m.agents).map(([id, r]) => [id, [r.shrunk, r.edge ? 1 : 0]]))),
+    };
+    return [header, ...file.months].map((line) => JSON.stringify(line, replacer)).join('\n');
+  }
+
+  static parse(text: string): Book {
+    const first = text.indexOf('\n');
+    const header = JSON.parse(first < 0 ? text : text.slice(0, first)) as Header;
+    const starts: number[] = [];
+    for (let at = first; at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    return new Book(header, (i) => JSON.parse(text.slice(starts[i], i + 1 < starts.length ? starts[i + 1]! - 1 : undefined)) as MonthEvidence);
+  }
+
+  static of(file: BookFile): Book {
+    return new Book({ ...file, months: file.months.map((m) => m.month), weights: [] }, (i) => file.months[i]!);
+  }
+
+  /** The index of the month in force at `asOf`: its own, or the last after the book ends; -1 before it begins. */
+  private indexAt(asOf: string): number {
+    const month = asOf.slice(0, 7);
+    const months = this.header.months;
+    let lo = 0;
+    let hi = months.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (months[mid]! <= month) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** The evidence in force at `asOf` (an ISO date or time); null before the book begins. */
+  at(asOf: string): MonthEvidence | null {
+    const i = this.indexAt(asOf);
+    if (i < 0) return null;
+    let month = this.parsed.get(i);
+    if (month === undefined) this.parsed.set(i, (month = this.month(i)));
+    return month;
+  }
+
+  /** The agents' weights in force at `asOf`, without the month's other evidence (null before the book begins). */
+  weightsAt(asOf: string): Weights | null {
+    const i = this.indexAt(asOf);
+    if (i < 0) return null;
+    const saved = this.header.weights[i];
+    if (saved === undefined) return this.at(asOf);
+    return { baseRate: null, agents: Object.fromEntries(Object.entries(saved).map(([id, [shrunk, edge]]) => [id, { shrunk, edge: edge === 1 }])) };
+  }
 }

@@ -1,7 +1,7 @@
 // A record as the wire carries it: rounded figures, the universe named, and the verdict in words.
 import { round } from '../agents/agent.js';
 import type { EvidenceData } from '../protocol/messages.js';
-import type { BookFile, EvidenceKind, MethodRecord } from './book.js';
+import type { Book, EvidenceKind, MethodRecord } from './book.js';
 import { EDGE_T, MIN_MONTHS } from './edge-test.js';
 import type { Prior } from './stats.js';
 
@@ -18,19 +18,20 @@ export function edgeLabel(record: Pick<MethodRecord, 'edge' | 'ic' | 't' | 'sinc
 }
 
 /** The universe a book pools, for people: "bundled (29 stocks)". */
-export const universeLabel = (book: BookFile) => `${book.universe.name} (${book.universe.symbols.length} stocks)`;
+export const universeLabel = (book: Book) => `${book.universe.name} (${book.universe.symbols.length} stocks)`;
 
 /** A record on the wire; without a record (an agent the book does not know, or before it begins), its prior alone. */
 export function presentEvidence(
   record: MethodRecord | undefined,
   fallback: { kind: EvidenceKind; prior: Prior },
-  book: BookFile,
+  book: Book,
   weight?: number,
 ): EvidenceData {
   const r4 = (x: number | null) => (x === null ? null : round(x));
+  const kind = record?.kind ?? fallback.kind;
   return {
-    kind: record?.kind ?? fallback.kind,
-    universe: universeLabel(book),
+    kind,
+    universe: kind === 'market_timing' ? 'SPY against cash' : universeLabel(book),
     horizon_days: book.horizon,
     months: record?.months ?? 0,
     since: record?.since ?? null,

@@ -1,5 +1,5 @@
 // The consensus: the agents' own calls weighed by their evidence (default), or the seed's weighted, confidence-gated votes.
-import { probabilityOf, type MonthEvidence } from '../evidence/book.js';
+import { probabilityOf, type Weights } from '../evidence/book.js';
 import { priorOf } from '../evidence/priors.js';
 import { agreement, callOf, CONSENSUS_GATE, weightOf } from '../evidence/weights.js';
 import type { Action, EvidenceData } from '../protocol/messages.js';
@@ -106,7 +106,7 @@ export type ConsensusResult =
 export function consensus(
   outcomes: readonly AgentOutcome[],
   config: ConsensusConfig = DEFAULT_CONSENSUS,
-  evidence: MonthEvidence | null = null,
+  evidence: Weights | null = null,
 ): ConsensusResult {
   if (config.method === 'evidence') return evidenceConsensus(outcomes, config, evidence);
   const weightOf = (id: string) => config.weights[id] ?? config.defaultWeight;
@@ -164,7 +164,7 @@ export function callConfidence(signal: Action, p: number): number {
  * edge) times its configured weight; 0 for a market-wide agent or one that did not vote. An agent the book has no
  * record of weighs its prior's mean.
  */
-export function evidenceWeight(outcome: AgentOutcome, config: ConsensusConfig, evidence: MonthEvidence | null): number {
+export function evidenceWeight(outcome: AgentOutcome, config: ConsensusConfig, evidence: Weights | null): number {
   if (outcome.status !== 'voted' || outcome.scope === 'market') return 0;
   const weighable = evidence?.agents[outcome.id] ?? { shrunk: priorOf(outcome.id, 'stock').mean, edge: false };
   return weightOf(weighable, config.strict) * (config.weights[outcome.id] ?? config.defaultWeight);
@@ -184,7 +184,7 @@ const strengthOf = (size: number) => (size >= 0.8 ? 'STRONG' : size >= 0.65 ? 'M
  *    beating SPY on A, on outcomes known before the month; the base rate before there is one); see `callConfidence`.
  * 5. Consensus weight |A|; strength STRONG at |A| >= 0.8, MODERATE at >= 0.65, else WEAK.
  */
-export function evidenceConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, evidence: MonthEvidence | null): ConsensusResult {
+export function evidenceConsensus(outcomes: readonly AgentOutcome[], config: ConsensusConfig, evidence: Weights | null): ConsensusResult {
   const completed = outcomes.filter((o) => o.status === 'voted').length;
   if (completed < config.quorum) {
     return {

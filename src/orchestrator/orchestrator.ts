@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CALL_HORIZON, cents, round, type Agent, type Indicators, type Vote } from '../agents/agent.js';
 import { regimeOf, type Regime } from '../agents/regime.js';
 import { atr } from '../agents/technical.js';
-import { evidenceAt, probabilityOf, type BookFile, type EvidenceSet, type MonthEvidence } from '../evidence/book.js';
+import { probabilityOf, type Book, type EvidenceSet, type MonthEvidence } from '../evidence/book.js';
 import { presentEvidence } from '../evidence/present.js';
 import { priorOf } from '../evidence/priors.js';
 import type { MarketSnapshot } from '../market/types.js';
@@ -120,7 +120,7 @@ export class Orchestrator {
       yield progress('Orchestrator', 'ANALYZING');
       for (const agent of this.agents) yield progress(agent.name, 'PROCESSING', agent.id);
       const source = this.evidence ? await this.evidence() : null;
-      const month = source === null ? null : evidenceAt(source.book, snapshot.asOf);
+      const month = source === null ? null : source.book.at(snapshot.asOf);
 
       const pending = new Map(this.agents.map((a) => [a.id, this.runAgent(a, snapshot).then((s) => ({ id: a.id, s }))]));
       const outcomes = new Map<string, AgentOutcome>();
@@ -173,7 +173,7 @@ export class Orchestrator {
     outcomes: AgentOutcome[],
     indicators: Indicators,
     stamp: { analysisId: string; trigger: Trigger; timestamp: string },
-    book: BookFile | null,
+    book: Book | null,
     month: MonthEvidence | null,
     record: TrackRecord | undefined,
   ): SignalUpdate | DecisionUpdate {
@@ -291,14 +291,14 @@ function toOutcome(s: Settled, month: MonthEvidence | null, config: ConsensusCon
 }
 
 /** An agent's evidence on the wire, with its weight in this consensus. */
-function agentEvidence(outcome: AgentOutcome, month: MonthEvidence | null, book: BookFile, config: ConsensusConfig): EvidenceData {
+function agentEvidence(outcome: AgentOutcome, month: MonthEvidence | null, book: Book, config: ConsensusConfig): EvidenceData {
   const kind = outcome.scope === 'market' ? 'market_timing' : 'cross_section';
   const weight = config.method === 'evidence' ? evidenceWeight(outcome, config, month) : (config.weights[outcome.id] ?? config.defaultWeight);
   return presentEvidence(month?.agents[outcome.id], { kind, prior: priorOf(outcome.id, outcome.scope ?? 'stock') }, book, weight);
 }
 
 /** The regime's readings, each with its record as a market-timing signal. */
-function presentRegime(regime: Regime, month: MonthEvidence | null, book: BookFile): RegimeData {
+function presentRegime(regime: Regime, month: MonthEvidence | null, book: Book): RegimeData {
   return Object.fromEntries(
     Object.entries(regime).map(([id, reading]) => [
       id,

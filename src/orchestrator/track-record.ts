@@ -1,6 +1,6 @@
 // The track record a signal carries: what the consensus and each agent called on the symbol before its as-of time, and how it turned out.
 import { ownVote } from '../agents/agent.js';
-import { evidenceAt, type EvidenceSet } from '../evidence/book.js';
+import type { EvidenceSet } from '../evidence/book.js';
 import type { StockSample } from '../evidence/samples.js';
 import type { CallRecord, TrackRecord } from '../protocol/messages.js';
 import { consensus, evidenceWeight, type AgentOutcome, type ConsensusConfig } from './consensus.js';
@@ -64,10 +64,10 @@ export class TrackRecords {
   private history(symbol: string): SymbolHistory {
     const cached = this.histories.get(symbol);
     if (cached) return cached;
-    const samples = this.source.samples.filter((s) => s.symbol === symbol).sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
+    const samples = [...this.source.samplesOf(symbol)].sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
     const history: SymbolHistory = { known: [], first: [], consensus: emptyTally(), agents: new Map(this.agents.map((a) => [a.id, emptyTally()])) };
     for (const sample of samples) {
-      const month = evidenceAt(this.source.book, sample.date);
+      const month = this.source.book.weightsAt(sample.date);
       const outcomes = this.agents.map((a): AgentOutcome => {
         const score = sample.scores[a.id];
         const base = { id: a.id, name: a.name, scope: a.scope ?? 'stock', reasons: [] };
@@ -102,7 +102,7 @@ export class TrackRecords {
       else hi = mid;
     }
     const horizon = this.source.book.horizon;
-    const month = evidenceAt(this.source.book, asOf);
+    const month = this.source.book.weightsAt(asOf);
     const weightOf = (o: AgentOutcome) =>
       this.config.method === 'evidence' ? evidenceWeight(o, this.config, month) : (this.config.weights[o.id] ?? this.config.defaultWeight);
     return {

@@ -143,7 +143,7 @@ export const PriceUpdateMessage = z.object({ type: z.literal('price_update'), da
  */
 export const EvidenceData = z.object({
   kind: z.enum(['cross_section', 'market_timing']),
-  universe: z.string().describe('the universe whose stocks the record pools, e.g. "bundled (29 stocks)"'),
+  universe: z.string().describe('the universe whose stocks the record pools, e.g. "bundled (29 stocks)"; "SPY against cash" for market timing'),
   horizon_days: z.number().int().min(1),
   months: z.number().int().min(0).describe('months of known outcomes in the IC series'),
   since: z.string().nullable().describe('YYYY-MM-DD of the first call counted'),

@@ -1,7 +1,9 @@
 // The consensus formula, table-driven: ties, the gate, abstentions, failures, weights.
 import { describe, expect, it } from 'vitest';
+import type { Weights } from '../../src/evidence/book.js';
 import {
   consensus as formula,
+  DEFAULT_CONSENSUS,
   REFERENCE_CONSENSUS,
   VOTE_CONSENSUS,
   type AgentOutcome,
@@ -206,5 +208,65 @@ describe('consensus, our settings of the vote formula', () => {
       ]),
     );
     expect(r.action).toBe('HOLD');
+  });
+});
+
+describe('consensus, the evidence-weighted default', () => {
+  /** A month's evidence: momentum's record shrinks to 0.024, technical's to 0.006, volatility's below zero. */
+  const month: Weights = {
+    baseRate: 0.53,
+    agents: { momentum: { shrunk: 0.024, edge: true }, technical: { shrunk: 0.006, edge: false }, volatility: { shrunk: -0.002, edge: false } },
+    consensus: { fit: { a: 0.1, b: 0.2 } },
+    strict: { fit: null },
+  };
+  const votes = (m: string, t: string, v: string, extra: AgentOutcome[] = []): AgentOutcome[] => [
+    ...outcomes([
+      ['momentum', m as Row[1], 0.5],
+      ['technical', t as Row[1], 0.5],
+      ['volatility', v as Row[1], 0.5],
+    ]),
+    ...extra,
+  ];
+  const economic: AgentOutcome = { id: 'economic', name: 'economic', status: 'voted', signal: 'SELL', confidence: 0.5, reasons: [], scope: 'market' };
+
+  it('calls with the weighted agreement of the own calls once it reaches 0.5, its confidence from the consensus record', () => {
+    const buy = formula(votes('BUY', 'SELL', 'SELL'), DEFAULT_CONSENSUS, month);
+    // (0.024 - 0.006 - 0.001) / 0.031: momentum carries it against the other two.
+    expect(buy).toMatchObject({ kind: 'signal', action: 'BUY', strength: 'WEAK' });
+    if (buy.kind !== 'signal') return;
+    expect(buy.agreement).toBeCloseTo(0.017 / 0.031, 6);
+    expect(buy.confidence).toBeCloseTo(1 / (1 + Math.exp(-(0.1 + 0.2 * buy.agreement!))), 6);
+    const hold = formula(votes('HOLD', 'BUY', 'BUY'), DEFAULT_CONSENSUS, month);
+    expect(hold).toMatchObject({ kind: 'signal', action: 'HOLD' });
+    const sell = formula(votes('SELL', 'SELL', 'HOLD'), DEFAULT_CONSENSUS, month);
+    expect(sell).toMatchObject({ kind: 'signal', action: 'SELL', strength: 'STRONG' });
+    // A SELL is right when the stock trails SPY: its confidence is 1 - P(beat).
+    if (sell.kind === 'signal') expect(sell.confidence).toBeCloseTo(1 - sell.probability!, 6);
+  });
+
+  it('never weighs nothing: an agent whose record points the wrong way keeps a token weight, so a consensus without any edge still votes', () => {
+    const noEdge: Weights = {
+      baseRate: 0.5,
+      agents: { momentum: { shrunk: -0.01, edge: false }, technical: { shrunk: -0.02, edge: false }, volatility: { shrunk: 0, edge: false } },
+    };
+    expect(formula(votes('BUY', 'BUY', 'HOLD'), DEFAULT_CONSENSUS, noEdge)).toMatchObject({ action: 'BUY', weight: 2 / 3 });
+    // Without any evidence at all, each agent weighs its prior.
+    expect(formula(votes('SELL', 'SELL', 'BUY'), DEFAULT_CONSENSUS, null)).toMatchObject({ action: 'HOLD' });
+  });
+
+  it("gives a market-wide agent no weight in a stock's call", () => {
+    const withMarket = formula(votes('HOLD', 'HOLD', 'HOLD', [economic]), DEFAULT_CONSENSUS, month);
+    expect(withMarket).toMatchObject({ action: 'HOLD', weight: 0 });
+  });
+
+  it('in strict mode, weighs only agents whose record passes the edge test, and says HOLD without one', () => {
+    const strict = { ...DEFAULT_CONSENSUS, strict: true };
+    expect(formula(votes('BUY', 'SELL', 'SELL'), strict, month)).toMatchObject({ action: 'BUY', weight: 1 });
+    const none: Weights = { ...month, agents: { ...month.agents, momentum: { shrunk: 0.024, edge: false } } };
+    expect(formula(votes('BUY', 'BUY', 'BUY'), strict, none)).toMatchObject({ kind: 'signal', action: 'HOLD', weight: 0 });
+  });
+
+  it('needs its quorum', () => {
+    expect(formula(votes('BUY', 'ABSTAIN', 'FAIL'), DEFAULT_CONSENSUS, month)).toMatchObject({ kind: 'no_signal' });
   });
 });

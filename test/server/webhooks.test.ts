@@ -78,7 +78,7 @@ describe('signals serve --webhook', () => {
     const url = await receiver.start();
     const origin = new URL(url).origin;
     const stateDir = mkdtempSync(join(tmpdir(), 'signals-webhook-'));
-    // Symbols whose agents' records show information, so the consensus makes calls (on the bundled data it says HOLD).
+    // A data folder of its own, whose persistent trends make the agents call on every symbol.
     const data = ['--data-dir', writeTrendingData(), '--symbols', TRENDING.join(',')];
     const args = [...data, '--webhook', url, '--webhook-secret', SECRET, '--webhook-timeout', '300', '--speed', '3900', '--threshold', '0.3'];
     const env = { SIGNALS_STATE_DIR: stateDir };
@@ -141,6 +141,31 @@ describe('signals serve --webhook', () => {
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
   }, 120_000);
+});
+
+describe('signals serve --webhook, with every other setting at its default', () => {
+  const receiver = new Receiver();
+  afterAll(() => receiver.stop());
+
+  it('a signed BUY or SELL reaches the webhook within 2 minutes of the start, on the bundled replay', async () => {
+    receiver.mode = 'ok';
+    const url = await receiver.start();
+    const started = Date.now();
+    const serve = spawnServe(['--webhook', url, '--webhook-secret', SECRET], {
+      SIGNALS_STATE_DIR: mkdtempSync(join(tmpdir(), 'signals-webhook-default-')),
+    });
+    await serve.url;
+    await expect.poll(() => receiver.accepted.length, { timeout: 120_000 - (Date.now() - started), interval: 100 }).toBeGreaterThan(0);
+    const { body, headers } = receiver.accepted[0]!;
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['signals-signature']))!;
+    expect(createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')).toBe(v1);
+    const m = JSON.parse(body) as { type: string; data: { action: string; evidence?: { label: string } } };
+    expect(m.type).toBe('signal_update');
+    expect(['BUY', 'SELL']).toContain(m.data.action);
+    expect(m.data.evidence!.label).toMatch(/^edge: /);
+    serve.child.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
+  }, 150_000);
 });
 
 describe('webhooks from the config file', () => {
