@@ -58,7 +58,8 @@ export function spawnServe(args: string[], env: Record<string, string> = {}) {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 10_000);
+    // A data folder's own symbols are run over their history before the server listens (seconds; more on a loaded machine).
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${log}`)), 30_000);
     child.stderr.on('data', () => {
       const m = /"url":"(ws:\/\/[^"]+)"/.exec(log);
       if (m) {
