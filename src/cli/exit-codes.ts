@@ -24,6 +24,7 @@ export const ExitCode: Record<ErrorCode, number> = {
   PROVIDER_AUTH_FAILED: 16,
   PROVIDER_UNAVAILABLE: 17,
   PROVIDER_LIMIT: 18,
+  STATE_UNSAFE: 19,
   INTERNAL: 1,
 };
 

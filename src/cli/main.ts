@@ -203,7 +203,7 @@ Examples:
 Each damaged segment is rewritten with its intact records; the original is kept in <state dir>/damaged/.
 Clients whose cursor crosses what was dropped are told so (recovered: false, with the missing seqs).
 Exit codes: 0 repaired (or nothing to repair), 5 no signal log in the state dir, 12 a server holds the state dir,
-13 state dir not writable.`,
+13 state dir not writable, 19 state dir writable by other users.`,
     )
     .action(run(async () => (await import('./repair.js')).runRepair(repair.opts())));
 

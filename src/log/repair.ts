@@ -1,11 +1,12 @@
 // `signals repair`: keeps every intact record of a damaged signal log, sets the damaged files aside, and says what was dropped.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignalsError } from '../protocol/errors.js';
 import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { salvageRecords, scanRecords } from './record.js';
+import { checkOwnFolder, checkPlainFile, ownSubfolder } from './safe-dir.js';
 import { fsyncDir, META, newEpoch, SEGMENT_NAME, SegmentLog } from './segment-log.js';
 
 export interface SegmentRepair {
@@ -52,6 +53,7 @@ export function repairStateDir(dir: string): RepairReport {
   if (!existsSync(join(dir, META))) {
     throw new SignalsError('DATA_ERROR', `no signal log in ${dir}: \`signals serve\` keeps one in its --state-dir (SIGNALS_STATE_DIR)`);
   }
+  checkOwnFolder(dir);
   const release = lockStateDir(dir);
   try {
     const report: RepairReport = { segments: 0, repaired: [], gaps: {} };
@@ -65,6 +67,7 @@ export function repairStateDir(dir: string): RepairReport {
       names.forEach((name, i) => {
         report.segments += 1;
         const path = join(root, symbol, name);
+        checkPlainFile(path);
         const bytes = readFileSync(path);
         const scan = scanRecords(bytes);
         const newest = i === names.length - 1;
@@ -76,7 +79,8 @@ export function repairStateDir(dir: string): RepairReport {
         }
         const salvage = salvageRecords(bytes, last);
         const damaged = join(dir, 'damaged', symbol);
-        mkdirSync(damaged, { recursive: true });
+        ownSubfolder(join(dir, 'damaged'));
+        ownSubfolder(damaged);
         const setAside = join(damaged, name);
         if (existsSync(setAside)) throw new SignalsError('STATE_UNWRITABLE', `${setAside} exists already: move it away, then repair again`);
         const rewritten = `${path}.repair`;

@@ -16,7 +16,6 @@ import {
   readSync,
   renameSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { SignalsError } from '../protocol/errors.js';
 import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
+import { checkOwnFolder, checkPlainFile, OPEN_APPEND, OPEN_REPLACE, OPEN_UPDATE, ownSubfolder } from './safe-dir.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
 import { DEFAULT_READ_LIMIT, selectRecords } from './select.js';
 import {
@@ -90,6 +90,9 @@ const stateError = (error: unknown, dir: string): SignalsError => {
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') return new SignalsError('STATE_UNWRITABLE', `no space left for the state dir ${dir} (${code})`);
   if (code === 'ENOTDIR' || code === 'EEXIST') return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} is not a folder`);
+  if (code === 'ELOOP') {
+    return new SignalsError('STATE_UNSAFE', `a file the server writes in the state dir ${dir} is a symlink (${(error as Error).message}); remove it`);
+  }
   return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} cannot be used: ${(error as Error).message}`);
 };
 
@@ -144,8 +147,10 @@ export class SegmentLog implements SignalLog {
       return log;
     }
     try {
-      mkdirSync(join(dir, 'log'), { recursive: true });
+      mkdirSync(join(dir, 'log'), { recursive: true, mode: 0o755 });
       accessSync(dir, constants.W_OK);
+      checkOwnFolder(dir);
+      ownSubfolder(join(dir, 'log'));
       release = lockStateDir(dir);
       const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
       log.load();
@@ -176,7 +181,7 @@ export class SegmentLog implements SignalLog {
     try {
       if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES)
         segment = await this.roll(state, seq);
-      const fd = (state.fd ??= openSync(segment.path, 'a'));
+      const fd = (state.fd ??= openSync(segment.path, OPEN_APPEND, 0o644));
       try {
         for (let written = 0; written < record.length;) written += writeSync(fd, record, written);
       } catch (error) {
@@ -297,7 +302,7 @@ export class SegmentLog implements SignalLog {
     if (!state) {
       if (!isSymbol(symbol)) throw new SignalsError('BAD_ARGUMENT', `not a symbol: ${symbol}`);
       const dir = join(this.options.dir, 'log', symbol);
-      if (!this.options.readOnly) mkdirSync(dir, { recursive: true });
+      if (!this.options.readOnly) ownSubfolder(dir);
       state = {
         dir,
         segments: [],
@@ -326,7 +331,7 @@ export class SegmentLog implements SignalLog {
     }
     const segment: Segment = { path: join(state.dir, `${String(seq).padStart(12, '0')}.seg`), records: [], bytes: 0 };
     // 'a', not 'wx': a roll that failed after creating the file (say, its directory fsync) can be retried.
-    closeSync(openSync(segment.path, 'a'));
+    closeSync(openSync(segment.path, OPEN_APPEND, 0o644));
     // The new file's name must survive a crash as well as its records.
     fsyncDir(state.dir);
     state.segments.push(segment);
@@ -364,6 +369,7 @@ export class SegmentLog implements SignalLog {
         const path = join(state.dir, name);
         // Read only, beside a running server: a segment its retention deleted since the listing is simply gone.
         if (readOnly && !existsSync(path)) return;
+        checkPlainFile(path);
         const bytes = readFileSync(path);
         const scan = scanRecords(bytes);
         const last = i === names.length - 1;
@@ -374,7 +380,7 @@ export class SegmentLog implements SignalLog {
           );
         }
         if (scan.damage === 'torn' && !readOnly) {
-          const fd = openSync(path, 'r+');
+          const fd = openSync(path, OPEN_UPDATE);
           try {
             ftruncateSync(fd, scan.end);
             fdatasyncSync(fd);
@@ -440,10 +446,13 @@ export function newEpoch(dir: string): string {
   const path = join(dir, META);
   const epoch = randomUUID();
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ epoch, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
+  const fd = openSync(tmp, OPEN_REPLACE, 0o644);
+  try {
+    writeSync(fd, `${JSON.stringify({ epoch, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
   fsyncDir(dir);
   return epoch;

@@ -18,6 +18,8 @@ export const ErrorCode = {
   STATE_LOCKED: 'STATE_LOCKED',
   STATE_UNWRITABLE: 'STATE_UNWRITABLE',
   STATE_CORRUPT: 'STATE_CORRUPT',
+  /** The state dir could be written by another user (its owner or mode), or holds a symlink where the server keeps a file. */
+  STATE_UNSAFE: 'STATE_UNSAFE',
   CONNECTION_FAILED: 'CONNECTION_FAILED',
   CONFIG_INVALID: 'CONFIG_INVALID',
   /** A market-data provider refused the API key. */

@@ -1,8 +1,9 @@
 // A webhook's delivery cursor, kept with the signal log in the state dir: the last seq delivered (or passed over) per symbol.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { OPEN_REPLACE, ownSubfolder } from '../log/safe-dir.js';
 
 const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: z.record(z.string(), z.number().int().nonnegative()) });
 
@@ -29,7 +30,7 @@ export class CursorFile {
     heads: () => Record<string, number>,
   ) {
     const dir = join(stateDir, 'webhooks');
-    mkdirSync(dir, { recursive: true });
+    ownSubfolder(dir);
     this.path = join(dir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.json`);
     this.origin = new URL(url).origin;
     const saved = this.read();
@@ -73,7 +74,12 @@ export class CursorFile {
 
   save(): void {
     const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors }));
+    const fd = openSync(temporary, OPEN_REPLACE, 0o644);
+    try {
+      writeSync(fd, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors }));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, this.path);
   }
 }
