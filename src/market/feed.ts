@@ -2,6 +2,7 @@
 import { FEED_STATES } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketState } from './calendar.js';
+import { QuoteCheck } from './quote-check.js';
 import type { Bar } from './types.js';
 
 /** The latest quote of one symbol, with today's bar so far. */
@@ -63,6 +64,9 @@ export abstract class QuotingFeed {
   protected readonly quotes = new Map<string, Tick>();
   private readonly listeners: ((tick: Tick) => void)[] = [];
   private readonly statusListeners: ((status: FeedStatus) => void)[] = [];
+  private readonly check = new QuoteCheck();
+  /** Told of each quote the check refuses: a feed with a logger logs it. */
+  protected onRefused: ((symbol: string, why: string) => void) | undefined;
 
   watched(): string[] {
     return [...this.watchedSymbols];
@@ -80,8 +84,13 @@ export abstract class QuotingFeed {
     this.statusListeners.push(listener);
   }
 
-  /** Keeps `tick` as the quote of `symbol` (normalised) and tells every tick listener. */
+  /**
+   * Keeps `tick` as the quote of `symbol` (normalised) and tells every tick listener, unless the quote check
+   * refuses it (see quote-check.ts): then `onRefused` is told why, and nothing else happens.
+   */
   protected publish(symbol: string, tick: Tick): void {
+    const why = this.check.refuse(tick);
+    if (why !== undefined) return this.onRefused?.(symbol, why);
     this.quotes.set(symbol, tick);
     for (const listener of this.listeners) listener(tick);
   }

@@ -76,6 +76,7 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
   constructor(private readonly options: AlpacaStreamOptions) {
     super();
     this.clock = options.clock ?? Date.now;
+    this.onRefused = (symbol, why) => options.logger.warn('quote refused', { feed: this.name, symbol, why });
   }
 
   now(): string {

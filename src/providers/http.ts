@@ -1,4 +1,4 @@
-// JSON over HTTP from a market-data provider: a time limit, HTTP 429 honoured as Retry-After says, errors with stable codes.
+// JSON over HTTP from a market-data provider: a time limit, a cap on the body, HTTP 429 honoured per host as Retry-After says, errors with stable codes.
 import type { z } from 'zod';
 import { SignalsError } from '../protocol/errors.js';
 
@@ -15,10 +15,28 @@ export interface HttpOptions {
   onRateLimited?: (waitMs: number) => void;
   /** Statuses answered with their body instead of an error (e.g. 404 for an unknown symbol). */
   accept?: number[];
+  /** The largest body read (default MAX_BODY_BYTES); a larger one is DATA_ERROR, and is not read further. */
+  maxBodyBytes?: number;
 }
 
 /** Wait when a 429 carries no Retry-After. */
 const DEFAULT_WAIT_MS = 1_000;
+/** The largest answer read from a provider: a page of 10,000 Alpaca bars is about 1 MiB. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A host that answered 429: no request goes to it before `until` (ms since the epoch). */
+export class RateLimitedError extends SignalsError {
+  constructor(
+    readonly host: string,
+    readonly until: number,
+    message: string,
+  ) {
+    super('PROVIDER_UNAVAILABLE', message);
+  }
+}
+
+/** Per host (origin), the time before which it asked not to be called again (its last Retry-After). */
+const heldUntil = new Map<string, number>();
 
 /** Retry-After as milliseconds from now: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -42,7 +60,14 @@ const shown = (url: URL) => `${url.origin}${url.pathname}`;
  */
 export async function getJson<T>(url: URL, schema: z.ZodType<T>, options: HttpOptions): Promise<{ status: number; body: T }> {
   const retries = options.retries ?? 3;
+  const maxWaitMs = options.maxWaitMs ?? 60_000;
   for (let attempt = 0; ; attempt++) {
+    // A host that asked us to wait is waited for (or, without retries left, not asked at all), whoever asked it last.
+    const held = (heldUntil.get(url.origin) ?? 0) - Date.now();
+    if (held > 0) {
+      if (attempt >= retries || held > maxWaitMs) throw rateLimited(options.provider, url, held);
+      await sleep(held);
+    }
     let response: Response;
     try {
       response = await fetch(url, {
@@ -53,11 +78,14 @@ export async function getJson<T>(url: URL, schema: z.ZodType<T>, options: HttpOp
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
       throw new SignalsError('PROVIDER_UNAVAILABLE', `${options.provider} is unreachable at ${url.origin} (${cause})`);
     }
-    if (response.status === 429 && attempt < retries) {
+    if (response.status === 429) {
       await response.body?.cancel();
-      const wait = Math.min(options.maxWaitMs ?? 60_000, retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_WAIT_MS * 2 ** attempt);
-      options.onRateLimited?.(wait);
-      await sleep(wait);
+      const asked = retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_WAIT_MS * 2 ** attempt;
+      heldUntil.set(url.origin, Math.max(heldUntil.get(url.origin) ?? 0, Date.now() + asked));
+      if (attempt >= retries || asked > maxWaitMs) throw rateLimited(options.provider, url, asked);
+      options.onRateLimited?.(asked);
+      await sleep(asked);
+      heldUntil.delete(url.origin);
       continue;
     }
     if (response.status === 401 || response.status === 403) {
@@ -67,14 +95,21 @@ export async function getJson<T>(url: URL, schema: z.ZodType<T>, options: HttpOp
         `${options.provider} refused the API key (HTTP ${response.status} from ${shown(url)}); check it`,
       );
     }
+    const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
     if (!response.ok && !(options.accept ?? []).includes(response.status)) {
-      const text = (await response.text().catch(() => '')).slice(0, 200);
-      const why = response.status === 429 ? `still rate limited after ${retries} retries` : `HTTP ${response.status}`;
-      throw new SignalsError('PROVIDER_UNAVAILABLE', `${options.provider} answered ${why} from ${shown(url)}${text ? `: ${text}` : ''}`);
+      const text = ((await readCapped(response, 4_096).catch(() => undefined)) ?? '').slice(0, 200);
+      throw new SignalsError(
+        'PROVIDER_UNAVAILABLE',
+        `${options.provider} answered HTTP ${response.status} from ${shown(url)}${text ? `: ${text}` : ''}`,
+      );
+    }
+    const text = await readCapped(response, maxBody).catch(() => '');
+    if (text === undefined) {
+      throw new SignalsError('DATA_ERROR', `${options.provider} answered ${shown(url)} with more than ${maxBody} bytes; not read further`);
     }
     let json: unknown;
     try {
-      json = await response.json();
+      json = JSON.parse(text);
     } catch {
       throw new SignalsError('DATA_ERROR', `${options.provider} answered ${shown(url)} with a body that is not JSON`);
     }
@@ -88,4 +123,31 @@ export async function getJson<T>(url: URL, schema: z.ZodType<T>, options: HttpOp
     }
     return { status: response.status, body: parsed.data };
   }
+}
+
+function rateLimited(provider: string, url: URL, waitMs: number): RateLimitedError {
+  const until = Date.now() + waitMs;
+  return new RateLimitedError(
+    url.origin,
+    until,
+    `${provider} rate limited us (HTTP 429): no requests to ${url.origin} until ${new Date(until).toISOString()}`,
+  );
+}
+
+/** The body as text, or undefined when it is longer than `max` bytes (then it is not read further). */
+async function readCapped(response: Response, max: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > max || !response.body) {
+    await response.body?.cancel();
+    return declared > max ? undefined : '';
+  }
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    // Leaving the loop cancels the stream: the rest is never read.
+    if (bytes > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

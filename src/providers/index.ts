@@ -101,10 +101,12 @@ function parts(config: ProviderConfig): { history: HistorySource; feed: () => Ma
       clock,
     });
     const history = withMacro(base, config, cache);
+    // Quotes never wait on a 429: the feed holds its polls back itself, and says so (see PollingFeed).
+    const quotes = new YahooChart({ baseUrl: config.urls.yahoo, http: { ...http, retries: 0 } });
     const feed = () =>
       new PollingFeed({
         name: 'yahoo',
-        fetchQuote: (s) => chart.quote(s),
+        fetchQuote: (s) => quotes.quote(s),
         has: (s) => history.has(s),
         intervalMs: config.pollMs,
         logger: config.logger,

@@ -77,14 +77,21 @@ function bundledBars(symbol: string, from: string, to: string) {
   return store.has(symbol) ? store.bars(symbol).filter((b) => b.date >= from && b.date <= to) : [];
 }
 
-/** Yahoo's chart endpoint: daily bars from the bundled data (period1/period2), and `quotes` set by the test (range=1d). */
+/**
+ * Yahoo's chart endpoint: daily bars from the bundled data (period1/period2), and `quotes` set by the test (range=1d).
+ * Quotes of a symbol in `hanging` are never answered; of one in `failing`, answered with HTTP 500.
+ */
 export async function startYahoo() {
   const quotes = new Map<string, { price: number; time: string; previousClose: number; volume: number }>();
+  const hanging = new Set<string>();
+  const failing = new Set<string>();
   const local = await listen((url, _req, res) => {
     const m = /^\/v8\/finance\/chart\/([^/]+)$/.exec(url.pathname);
     const symbol = m ? decodeURIComponent(m[1]!) : '';
     if (!m || !store.has(symbol)) return json(res, 404, fixture('yahoo-chart-not-found.json'));
     const q = url.searchParams;
+    if (q.get('range') === '1d' && hanging.has(symbol)) return;
+    if (q.get('range') === '1d' && failing.has(symbol)) return json(res, 500, { finance: { error: 'internal' } });
     if (q.get('range') === '1d') {
       const quote = quotes.get(symbol);
       const body = structuredClone(fixture('yahoo-chart-quote.json')) as { chart: { result: { meta: Record<string, unknown> }[] } };
@@ -124,7 +131,7 @@ export async function startYahoo() {
       },
     });
   });
-  return { ...local, quotes };
+  return { ...local, quotes, hanging, failing };
 }
 
 export interface AlpacaKeys {

@@ -25,9 +25,9 @@ async function until(check: () => boolean, what: string, ms = 5_000): Promise<vo
   }
 }
 
-function polling(s: Server, clock: number) {
+function polling(s: Server, clock: number, http: { timeoutMs?: number } = {}) {
   const warnings: string[] = [];
-  const chart = new YahooChart({ baseUrl: s.url, http: { retries: 0 } });
+  const chart = new YahooChart({ baseUrl: s.url, http: { retries: 0, ...http } });
   const f = new PollingFeed({
     name: 'yahoo',
     fetchQuote: (symbol) => chart.quote(symbol),
@@ -35,6 +35,7 @@ function polling(s: Server, clock: number) {
     intervalMs: 20,
     logger: { info: () => undefined, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) },
     clock: () => clock,
+    stateSpacingMs: 0,
   });
   const ticks: Tick[] = [];
   const statuses: FeedStatus[] = [];
@@ -140,5 +141,63 @@ describe('polling feed on yahoo', () => {
     server.faults.malformed = false;
     await until(() => p.ticks.length === 1, 'a tick after recovery');
     expect(p.statuses.map((s) => s.state)).toEqual(['stalled', 'running']);
+  });
+
+  it('one symbol that hangs or fails delays and stalls only itself: the others keep ticking, the feed keeps running', async () => {
+    server = await startYahoo();
+    server.quotes.set('AAPL', { price: 256.1, time: '2025-10-07T15:00:00Z', previousClose: 256.69, volume: 1 });
+    server.hanging.add('MSFT');
+    server.failing.add('NVDA');
+    const p = polling(server, Date.parse('2025-10-07T15:00:30Z'), { timeoutMs: 60_000 });
+    feed = p.feed;
+    for (const s of ['MSFT', 'NVDA', 'AAPL']) feed.watch(s);
+    feed.start();
+    await until(() => p.ticks.length === 1, 'the first tick of AAPL');
+    for (let i = 1; i <= 3; i++) {
+      server.quotes.set('AAPL', { price: 256.1 + i, time: `2025-10-07T15:00:0${i}Z`, previousClose: 256.69, volume: 1 + i });
+      await until(() => p.ticks.length === 1 + i, `tick ${1 + i} of AAPL while MSFT hangs`);
+    }
+    expect(p.statuses).toEqual([]);
+    expect(p.warnings.some((w) => /quote failed/.test(w))).toBe(true);
+  });
+
+  it('a 429 with Retry-After holds every poll back until then, and the feed says so; then it runs again', async () => {
+    server = await startYahoo();
+    server.quotes.set('AAPL', { price: 256.1, time: '2025-10-07T15:00:00Z', previousClose: 256.69, volume: 1 });
+    server.faults.status429 = 1;
+    server.faults.retryAfter = '1';
+    const p = polling(server, Date.parse('2025-10-07T15:00:30Z'));
+    feed = p.feed;
+    feed.watch('AAPL');
+    feed.watch('MSFT');
+    feed.start();
+    await until(() => p.statuses.length === 1, 'stalled');
+    const refusedAt = Date.now();
+    expect(p.statuses[0]).toMatchObject({
+      state: 'stalled',
+      reason: expect.stringMatching(/rate limited us \(HTTP 429\): no requests to .* until /),
+    });
+    const before = server.requests.length;
+    await until(() => p.statuses.length === 2, 'running again after the wait');
+    // Polled every 20 ms, two symbols would have asked about a hundred times in that second: they asked once each
+    // after it (and at most one request more was already on its way when the 429 came).
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(900);
+    expect(server.requests.length - before).toBeLessThanOrEqual(3);
+    expect(p.statuses.map((s) => s.state)).toEqual(['stalled', 'running']);
+  });
+
+  it('a body past the cap is DATA_ERROR and is not read further; a negative, zero or 1e308 price is no tick', async () => {
+    server = await startYahoo();
+    const capped = new YahooChart({ baseUrl: server.url, http: { retries: 0, maxBodyBytes: 200 } });
+    await expect(capped.dailyBars('AAPL', '2025-01-02', '2025-03-01')).rejects.toMatchObject({ code: 'DATA_ERROR', message: /more than 200 bytes/ });
+    const p = polling(server, Date.parse('2025-10-07T15:00:30Z'));
+    feed = p.feed;
+    feed.watch('AAPL');
+    feed.start();
+    for (const [i, price] of [-48.98, 0, 1e308].entries()) {
+      server.quotes.set('AAPL', { price, time: `2025-10-07T15:00:0${i}Z`, previousClose: 256.69, volume: 1 });
+      await until(() => p.warnings.filter((w) => w === 'quote refused').length === i + 1, `price ${price} refused`);
+    }
+    expect(p.ticks).toEqual([]);
   });
 });
