@@ -70,7 +70,13 @@ function fromDecision(outcome: DecisionUpdate, context: AnalysisContext): Analyz
     Object.entries(decision.agent_summary).map(([id, a]): [string, AgentEntry] => [
       id,
       // The wire's summary types the vote as any text; the orchestrator writes an agent's state there.
-      { name: a.name, signal: a.signal as AgentEntry['signal'], confidence: a.confidence, reasoning: a.reasoning ?? [] },
+      {
+        name: a.name,
+        signal: a.signal as AgentEntry['signal'],
+        confidence: a.confidence,
+        reasoning: a.reasoning ?? [],
+        ...(a.evidence ? { evidence: a.evidence } : {}),
+      },
     ]),
   );
   const weight = decision.consensus_weight ?? 0;

@@ -22,7 +22,7 @@ function agentRow(a: AgentEntry, chalk: ChalkInstance): string {
   const vote = colourAction(a.signal, chalk) + ' '.repeat(Math.max(0, 9 - a.signal.length));
   const e = a.evidence;
   // Under the evidence consensus an agent's first reason is its calibrated chance, which the columns show.
-  const reason = e && a.reasoning.length > 1 ? a.reasoning[1] : a.reasoning[0];
+  const reason = a.reasoning[0]?.includes(' by its own rule; P(') ? a.reasoning[1] : a.reasoning[0];
   const record = e
     ? `${fixed(e.weight, 3, 6)} ${fixed(e.ic, 3, 6)} ${fixed(e.t, 1, 5)} ${(e.edge ? 'yes' : 'no').padStart(4)}`
     : `${'-'.padStart(6)} ${'-'.padStart(6)} ${'-'.padStart(5)} ${'-'.padStart(4)}`;
@@ -64,8 +64,9 @@ export function formatTable(result: Exclude<AnalyzeResult, { action: 'ERROR' }>,
     );
   }
   if (result.evidence) lines.push(`${result.evidence.label}; consensus on ${result.evidence.universe}`);
-  if (details.some((a) => a.evidence)) {
-    const universe = details.find((a) => a.evidence)!.evidence!.universe;
+  // The footnote of the evidence consensus, whose confidences are chances (the vote formula's are the agents' own).
+  if (result.evidence) {
+    const universe = result.evidence.universe;
     lines.push(
       chalk.dim(
         `CONF: chance the call is right in 21 days (beats SPY; market-wide: the market beats cash), from its record.\n` +

@@ -202,7 +202,13 @@ export class Orchestrator {
             agent_summary: Object.fromEntries(
               this.agents.map((a, i) => [
                 a.id,
-                { name: outcomes[i]!.name, signal: label(outcomes[i]!), confidence: outcomes[i]!.confidence, reasoning: outcomes[i]!.reasons },
+                {
+                  name: outcomes[i]!.name,
+                  signal: label(outcomes[i]!),
+                  confidence: outcomes[i]!.confidence,
+                  reasoning: outcomes[i]!.reasons,
+                  ...(outcomes[i]!.evidence ? { evidence: outcomes[i]!.evidence } : {}),
+                },
               ]),
             ),
           },

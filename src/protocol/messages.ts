@@ -271,7 +271,13 @@ export const SignalUpdateMessage = z.object({ type: z.literal('signal_update'), 
 
 export const AgentSummary = z.record(
   z.string(),
-  z.object({ name: z.string(), signal: z.string(), confidence: z.number(), reasoning: z.array(z.string()).optional() }),
+  z.object({
+    name: z.string(),
+    signal: z.string(),
+    confidence: z.number(),
+    reasoning: z.array(z.string()).optional(),
+    evidence: EvidenceData.optional(),
+  }),
 );
 export const DecisionData = z.object({
   symbol: z.string(),
