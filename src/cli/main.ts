@@ -8,7 +8,7 @@ import { configKeys, configPath, readConfig, type ConfigFile } from './config.js
 import { ExitCode } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
 import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, BACKTEST, CONFIG, HISTORY, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
+import { ANALYZE, BACKTEST, CONFIG, DATA_COMMAND, HISTORY, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
 
 /**
  * A command whose options are all declared in `spec`, completed from the config file and checked against `rules`
@@ -130,6 +130,18 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
   symbols
     .description('list the symbols that can be analysed, with their date ranges')
     .action(run(async () => (await import('./symbols.js')).runSymbols(symbols.opts())));
+
+  const data = command(root, 'data', DATA_COMMAND);
+  data
+    .description("fetch the universe's daily bars from Yahoo into a data folder (cached), for --data-dir")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals data --from 2005-01-03 --out ~/signals-data      # every S&P 500 member of the span Yahoo still has
+  signals symbols --universe sp500 --data-dir ~/signals-data`,
+    )
+    .action(run(async () => (await import('./data.js')).runData(data.opts())));
 
   const serve = command(root, 'serve', SERVE, SERVE_RULES, SERVE_CHECKS);
   serve

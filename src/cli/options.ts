@@ -470,6 +470,23 @@ export const SYMBOLS = {
 };
 export type SymbolsOptions = Values<typeof SYMBOLS>;
 
+/** `signals data` builds the S&P 500 universe's file: the one universe whose bars are not all bundled as CSVs. */
+export const DATA_COMMAND = {
+  from: withDefault({ arg: 'date', help: 'first day of bars to fetch', parse: calendarDate(), default: '2005-01-03' }),
+  to: optional({ arg: 'date', help: 'last day of bars to fetch (default: today)', parse: calendarDate() }),
+  out: withDefault({
+    arg: 'dir',
+    help: 'where to write universe/sp500-daily.bin and the membership beside it (then: --data-dir DIR)',
+    parse: nonBlank(),
+    default: 'signals-data',
+  }),
+  offline: PROVIDER.offline,
+  cacheDir: PROVIDER.cacheDir,
+  yahooUrl: PROVIDER.yahooUrl,
+  ...CONFIG,
+};
+export type DataOptions = Values<typeof DATA_COMMAND>;
+
 /**
  * Forward-return horizons in trading days: a comma-separated list of whole numbers 1 to 1000, returned ascending
  * without repeats. @example horizonList()('63,5,21') // [5, 21, 63]
@@ -572,6 +589,7 @@ export const TABLES: Record<string, Spec> = {
   analyze: ANALYZE,
   backtest: BACKTEST,
   symbols: SYMBOLS,
+  data: DATA_COMMAND,
   serve: SERVE,
   watch: WATCH,
   history: HISTORY,

@@ -10,38 +10,45 @@ import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
 
 export const SP500_BARS_FILE = 'universe/sp500-daily.bin';
 
+/** The packed files a store's universe reads, first first: the data folder's (`signals data` writes it), then the bundled one. */
+export function packedFiles(store: MarketStore): string[] {
+  const own = store.dataDir === undefined ? undefined : join(store.dataDir, SP500_BARS_FILE);
+  return [...(own !== undefined && existsSync(own) ? [own] : []), join(store.bundledDir, SP500_BARS_FILE)];
+}
+
 /**
- * Bars of every symbol the store has (bundled CSVs, a user's data folder) and, for the others, of the packed file
- * (data/universe/sp500-daily.bin); macro series and headlines from the store. The packed file is read on the first
- * question that needs it (about 0.3 s) and each symbol decoded when first asked for (about 1 ms).
+ * Bars of every symbol the store has (bundled CSVs, a user's data folder) and, for the others, of the packed files
+ * (the data folder's universe/sp500-daily.bin, then data/universe/sp500-daily.bin); macro series and headlines from
+ * the store. A packed file is read on the first question that needs it (about 0.3 s) and each symbol decoded when
+ * first asked for (about 1 ms).
  * @example new UniverseHistory(new MarketStore()).barRows('LOW')
  */
 export class UniverseHistory implements HistorySource {
   /** Calibration stays fitted on the bundled history, as for the store itself. */
   readonly calibrationSource: HistorySource;
-  private packed: PackedBars | undefined;
+  private packed: PackedBars[] | undefined;
   private readonly rows = new Map<string, Rows<Bar>>();
   private all: string[] | undefined;
   private known: Set<string> | undefined;
 
   constructor(
     private readonly store: MarketStore,
-    private readonly file = join(store.bundledDir, SP500_BARS_FILE),
+    private readonly files = packedFiles(store),
   ) {
     this.calibrationSource = store;
   }
 
-  /** The packed file's contents (dates and columns), read once. */
-  bars(): PackedBars {
-    if (!this.packed) {
-      if (!existsSync(this.file)) throw new SignalsError('DATA_ERROR', `${this.file} not found; reinstall signals`);
-      this.packed = unpackBars(readFileSync(this.file), this.file);
-    }
+  /** The packed files' contents (dates and columns), each read once, first first. */
+  bars(): PackedBars[] {
+    this.packed ??= this.files.map((file) => {
+      if (!existsSync(file)) throw new SignalsError('DATA_ERROR', `${file} not found; reinstall signals`);
+      return unpackBars(readFileSync(file), file);
+    });
     return this.packed;
   }
 
   symbols(): string[] {
-    this.all ??= [...new Set([...this.store.symbols(), ...this.bars().symbols])].sort();
+    this.all ??= [...new Set([...this.store.symbols(), ...this.bars().flatMap((p) => p.symbols)])].sort();
     return this.all;
   }
 
@@ -55,20 +62,23 @@ export class UniverseHistory implements HistorySource {
     if (this.store.has(s)) return this.store.barRows(s);
     let rows = this.rows.get(s);
     if (!rows) {
-      const columns = this.bars().columns(s);
-      if (!columns) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
-      this.rows.set(s, (rows = new ColumnRows(columns, this.bars().dates)));
+      const packed = this.bars().find((p) => p.span(s));
+      if (!packed) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
+      this.rows.set(s, (rows = new ColumnRows(packed.columns(s)!, packed.dates)));
     }
     return rows;
   }
 
-  /** A symbol's range of bars, as `MarketStore.range` gives it (a packed symbol's source is 'bundled'). */
+  /** A symbol's range of bars, as `MarketStore.range` gives it: a packed symbol's source is where its file is. */
   range(symbol: string): SymbolRange {
     const s = normaliseSymbol(symbol);
     if (this.store.has(s)) return this.store.range(s);
-    const span = this.bars().span(s);
-    if (!span) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
-    return { symbol: s, ...span, source: 'bundled' };
+    const packed = this.bars();
+    for (const [i, p] of packed.entries()) {
+      const span = p.span(s);
+      if (span) return { symbol: s, ...span, source: this.files[i] === join(this.store.bundledDir, SP500_BARS_FILE) ? 'bundled' : 'data-dir' };
+    }
+    throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
   }
 
   macro(series: MacroSeries): Rows<Observation> {
