@@ -10,6 +10,7 @@ import { startBaseline, startSignals } from './processes.js';
 import { benchLogThroughput, benchRecovery } from './log.js';
 import { benchStartup } from './startup.js';
 import { benchUniverseLoad } from './universe.js';
+import { benchEvidenceSamples } from './evidence.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -48,6 +49,13 @@ results.universe_load = universe;
 row(
   `universe load: ${universe.symbols} symbols, ${universe.rows} bars`,
   `${universe.load_all_ms} ms (open ${universe.open_ms} ms) = ${universe.packed_ns_per_row} ns/bar vs 30 CSVs ${universe.csv_ns_per_row} ns/bar  (goal < 1000 ms)`,
+);
+
+const record = await benchEvidenceSamples(smoke ? 2 : 30, smoke ? 1 : 3);
+results.evidence_samples = record;
+row(
+  `monthly record: ${record.symbols} symbols, ${record.samples} samples`,
+  `${record.bars_ms} ms vs ${record.snapshots_ms} ms with a snapshot per step = ${record.speedup}x faster`,
 );
 
 const logCost = await benchLogThroughput(smoke ? 0.6 : quick ? 6 : 15);

@@ -1,6 +1,6 @@
 // The Agent interface every analysis agent implements, and the shared score-to-vote rule.
 import type { Action } from '../protocol/messages.js';
-import type { MarketSnapshot } from '../market/types.js';
+import type { Bar, MarketSnapshot } from '../market/types.js';
 
 /**
  * What an agent measured, as numbers (booleans for yes/no states, null for not available): prices to the cent,
@@ -42,6 +42,12 @@ export interface Agent {
    */
   readonly scope?: 'stock' | 'market';
   analyze(snapshot: MarketSnapshot, signal: AbortSignal): Vote | Promise<Vote>;
+  /**
+   * The same analysis from the snapshot's closed bars and the benchmark's alone, for an agent that reads nothing
+   * else: `fromBars(s.bars, s.benchmark)` must equal `analyze(s)`. A history is then walked on bar windows, without
+   * a snapshot (macro series, headlines) per step (src/evidence/samples.ts).
+   */
+  readonly fromBars?: (bars: Bar[], benchmark: Bar[]) => Vote;
 }
 
 /** One piece of evidence: a sub-signal in [-1, 1] (bullish positive) and its weight. */

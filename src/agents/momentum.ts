@@ -61,4 +61,5 @@ export const momentumAgent: Agent = {
   name: 'Momentum',
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => momentumVote(snapshot.bars),
+  fromBars: momentumVote,
 };

@@ -63,4 +63,5 @@ export const technicalAnalyst: Agent = {
   name: 'TechnicalAnalyst',
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => technicalVote(snapshot.bars),
+  fromBars: technicalVote,
 };

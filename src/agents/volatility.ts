@@ -64,4 +64,5 @@ export const volatilityRisk: Agent = {
   name: 'VolatilityRisk',
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => volatilityVote(snapshot.bars, snapshot.benchmark),
+  fromBars: volatilityVote,
 };

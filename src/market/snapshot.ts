@@ -20,7 +20,8 @@ export interface SnapshotOptions {
   newsDays?: number;
 }
 
-function closedBars(bars: Rows<Bar>, asOf: string): Bar[] {
+/** The last BAR_WINDOW bars of `bars` closed by `asOf`: what a snapshot as of then holds. */
+export function closedBars(bars: Rows<Bar>, asOf: string): Bar[] {
   // A daily bar is known once its day has closed.
   const day = asOf.slice(0, 10);
   let end = upperBound(bars, day, (b) => b.date);
