@@ -9,6 +9,8 @@ import { clientFrame, upgradeRequest } from './fuzz-wire.js';
 const PER_CONNECTION = 40;
 /** The analyze limit's burst: valid analyze requests per connection stay within it. */
 const ANALYZE_BURST = 5;
+/** The server's default for `history` requests waiting on one connection: more are refused, a refusal depending on timing. */
+const QUEUED_READS = 4;
 /** Error codes whose every occurrence the oracle predicts; any other code, beyond UNKNOWN_SYMBOL where allowed, is wrong. */
 const EXACT = ['INVALID_JSON', 'UNKNOWN_TYPE', 'INVALID_MESSAGE', 'BINARY_NOT_SUPPORTED'];
 const END = JSON.stringify({ type: 'heartbeat', id: 'end' });
@@ -34,6 +36,7 @@ function plan(rng: Rng, n: number, symbols: readonly string[], known: ReadonlySe
   const p: Plan = { frames: [], exact: new Map(EXACT.map((c) => [c, 0])), unknown: { min: 0, max: 0 }, close: undefined, histories: 0 };
   const closing = rng.chance(0.1);
   let analyses = 0;
+  let reads = 0;
   while (p.frames.length < n - 1) {
     const frame = fuzzFrame(rng, symbols);
     const answer = expectedAnswer(frame.opcode, frame.payload, known);
@@ -41,6 +44,8 @@ function plan(rng: Rng, n: number, symbols: readonly string[], known: ReadonlySe
     if ('served' in answer && answer.analysis && ++analyses > ANALYZE_BURST) continue;
     const late = ('error' in answer && answer.late) || ('served' in answer && answer.history);
     if (closing && late) continue;
+    // Every history request (late answers are history's) waits in the connection's queue of reads.
+    if (late && ++reads > QUEUED_READS) continue;
     if ('served' in answer && answer.history) p.histories += 1;
     p.frames.push(frame);
     if ('error' in answer) {
