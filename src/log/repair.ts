@@ -6,8 +6,8 @@ import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { salvageRecords, scanRecords } from './record.js';
-import { checkOwnFolder, checkPlainFile, ownSubfolder } from './safe-dir.js';
-import { fsyncDir, META, newEpoch, SEGMENT_NAME, SegmentLog } from './segment-log.js';
+import { checkOwnFolder, checkPlainFile, fsyncDir, ownSubfolder } from './safe-dir.js';
+import { META, newEpoch, SEGMENT_NAME, SegmentLog } from './segment-log.js';
 
 export interface SegmentRepair {
   symbol: string;

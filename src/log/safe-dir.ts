@@ -1,5 +1,5 @@
 // The state dir is the server's own: refused when another user could write to it, and its files never opened through a symlink.
-import { constants, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
 import { SignalsError } from '../protocol/errors.js';
 
 /** open(2) flags for the files the server writes in the state dir: a symlink planted in a file's place fails with ELOOP. */
@@ -40,6 +40,16 @@ export function ownSubfolder(path: string): void {
     );
   }
   checkOwnFolder(path, stats);
+}
+
+/** Flushes a folder's entries (a new or renamed file's name) to the disk. */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Refuses a file of the state dir that is a symlink (or anything but a plain file) before it is read. */

@@ -23,7 +23,8 @@ import { SignalsError } from '../protocol/errors.js';
 import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
-import { checkOwnFolder, checkPlainFile, OPEN_APPEND, OPEN_REPLACE, OPEN_UPDATE, ownSubfolder } from './safe-dir.js';
+import { checkOwnFolder, checkPlainFile, fsyncDir, OPEN_APPEND, OPEN_REPLACE, OPEN_UPDATE, ownSubfolder } from './safe-dir.js';
+import { lostTail, markNewest, markRun, newestMarked } from './tail-guard.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
 import { DEFAULT_READ_LIMIT, selectRecords } from './select.js';
 import {
@@ -96,15 +97,6 @@ const stateError = (error: unknown, dir: string): SignalsError => {
   return new SignalsError('STATE_UNWRITABLE', `the state dir ${dir} cannot be used: ${(error as Error).message}`);
 };
 
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * @example
  * const log = SegmentLog.open({ dir: '/var/lib/signals' });
@@ -112,7 +104,7 @@ export function fsyncDir(dir: string): void {
  * for (const r of await log.read('AAPL', { afterSeq: 41 })) send(r.json);
  */
 export class SegmentLog implements SignalLog {
-  readonly epoch: string;
+  private currentEpoch: string;
   private readonly symbols = new Map<string, SymbolState>();
   private readonly retention: Retention;
   private readonly fsync: FsyncPolicy;
@@ -125,7 +117,7 @@ export class SegmentLog implements SignalLog {
     private readonly release: () => void,
     epoch: string,
   ) {
-    this.epoch = epoch;
+    this.currentEpoch = epoch;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.fsync = options.fsync ?? 'interval';
     this.now = options.now ?? Date.now;
@@ -152,14 +144,29 @@ export class SegmentLog implements SignalLog {
       checkOwnFolder(dir);
       ownSubfolder(join(dir, 'log'));
       release = lockStateDir(dir);
+      const lost = lostTail(dir);
       const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
-      log.load();
+      const removed = log.load();
+      if (lost !== undefined || removed.length > 0) {
+        // Publications clients may have received are gone: numbering on in the same epoch would hand their seqs out again.
+        log.currentEpoch = newEpoch(dir);
+        options.warn?.('the signal log lost its newest publications: it takes a new epoch, so that no client takes new ones for them', {
+          reason: lost ?? `the newest segment of ${removed.join(', ')} is gone`,
+          epoch: log.currentEpoch,
+        });
+      }
+      markRun(dir, log.fsync, false);
       log.startTimers();
       return log;
     } catch (error) {
       release();
       throw stateError(error, dir);
     }
+  }
+
+  /** The log's id; a new one after the log lost its newest publications (see `open`). */
+  get epoch(): string {
+    return this.currentEpoch;
   }
 
   append(symbol: string, publication: Publication): Promise<number> {
@@ -287,6 +294,7 @@ export class SegmentLog implements SignalLog {
       closeSync(state.fd);
       state.fd = undefined;
     }
+    if (!this.options.readOnly) markRun(this.options.dir, this.fsync, true);
     this.release();
   }
 
@@ -332,8 +340,9 @@ export class SegmentLog implements SignalLog {
     const segment: Segment = { path: join(state.dir, `${String(seq).padStart(12, '0')}.seg`), records: [], bytes: 0 };
     // 'a', not 'wx': a roll that failed after creating the file (say, its directory fsync) can be retried.
     closeSync(openSync(segment.path, OPEN_APPEND, 0o644));
-    // The new file's name must survive a crash as well as its records.
+    // The new file's name must survive a crash as well as its records; then it is marked the newest.
     fsyncDir(state.dir);
+    markNewest(state.dir, segment.path);
     state.segments.push(segment);
     this.applyRetention(state);
     return segment;
@@ -354,16 +363,23 @@ export class SegmentLog implements SignalLog {
     }
   }
 
-  private load(): void {
+  /** Reads every segment; returns the symbols whose newest segment (as marked when it was made) is gone. */
+  private load(): string[] {
     const root = join(this.options.dir, 'log');
     const readOnly = this.options.readOnly === true;
-    if (readOnly && !existsSync(root)) return;
+    const removed: string[] = [];
+    if (readOnly && !existsSync(root)) return removed;
     for (const symbol of readdirSync(root)) {
       if (!isSymbol(symbol)) continue;
       const state = this.state(symbol);
       const names = readdirSync(state.dir)
         .filter((n) => SEGMENT_NAME.test(n))
         .sort();
+      const marked = readOnly ? undefined : newestMarked(state.dir);
+      if (marked !== undefined && !names.includes(marked)) {
+        removed.push(symbol);
+        if (names.length > 0) markNewest(state.dir, join(state.dir, names.at(-1)!));
+      }
       let newestJson: string | undefined;
       names.forEach((name, i) => {
         const path = join(state.dir, name);
@@ -409,6 +425,7 @@ export class SegmentLog implements SignalLog {
       if (newestJson !== undefined) state.latest = JSON.parse(newestJson) as Publication;
       if (!readOnly) this.applyRetention(state);
     }
+    return removed;
   }
 
   private startTimers(): void {

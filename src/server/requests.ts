@@ -233,7 +233,8 @@ export class Requests {
     const seq = last.data.seq ?? 0;
     const cached = this.snapshots.get(symbol);
     if (cached?.seq === seq) return cached;
-    const json = JSON.stringify({ ...last, data: { ...last.data, trigger: 'snapshot' } });
+    // Under the log's epoch now: after a lost tail the log took a new one, which its older records belong to as well.
+    const json = JSON.stringify({ ...last, data: { ...last.data, trigger: 'snapshot', epoch: this.context.core.epoch } });
     const fresh = { type: last.type, seq, json };
     this.snapshots.set(symbol, fresh);
     return fresh;

@@ -35,6 +35,7 @@ const decision = (symbol: string, n: number): Publication => ({
 const seqs = async (log: SignalLog, symbol: string, afterSeq = 0, limit = 100_000) => (await log.read(symbol, { afterSeq, limit })).map((r) => r.seq);
 const segmentFiles = (dir: string, symbol: string) =>
   readdirSync(join(dir, 'log', symbol))
+    .filter((f) => f.endsWith('.seg'))
     .sort()
     .map((f) => join(dir, 'log', symbol, f));
 
