@@ -56,12 +56,15 @@ export function csv(rows: HistoryRow[]): string {
 const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 
 /**
- * The table: one line per publication, columns padded to their widest value, the reason last and whole.
- * @example table([row]) // "SYMBOL  TIME                  SEQ  ACTION  CONF  PRICE  TRIGGER  REASON\nAAPL  …"
+ * The table: one line per publication, columns padded to their widest value, the reason last and whole. MARKET TIME is
+ * the time of the market data the analysis saw (`as_of`): for a replay of July 2025 that is July 2025, not the day it
+ * was replayed. LOGGED is when the analysis ran, on the server's clock (what --from and --to select by).
+ * @example table([row]) // "SYMBOL  MARKET TIME           LOGGED                SEQ  ACTION  CONF  PRICE  TRIGGER  REASON\nAAPL  …"
  */
 export function table(rows: HistoryRow[]): string {
   const cells = rows.map((r) => [
     r.symbol,
+    r.as_of === null ? '-' : shortTime(r.as_of),
     shortTime(r.time),
     r.seq === null ? '' : String(r.seq),
     r.action,
@@ -70,9 +73,9 @@ export function table(rows: HistoryRow[]): string {
     r.trigger ?? '',
     r.reason,
   ]);
-  const header = ['SYMBOL', 'TIME', 'SEQ', 'ACTION', 'CONF', 'PRICE', 'TRIGGER', 'REASON'];
+  const header = ['SYMBOL', 'MARKET TIME', 'LOGGED', 'SEQ', 'ACTION', 'CONF', 'PRICE', 'TRIGGER', 'REASON'];
   /** Numbers are right-aligned. */
-  const numeric = new Set([2, 4, 5]);
+  const numeric = new Set([3, 5, 6]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) =>
     c

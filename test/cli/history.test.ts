@@ -16,9 +16,12 @@ const STEP = 20 * 60_000;
 const start = Math.floor(Date.now() / DAY) * DAY - 30 * DAY;
 const day = (n: number) => new Date(start + n * DAY).toISOString().slice(0, 10);
 const REASON = 'consensus weight 0.41, "under" the 0.6 gate';
+/** The publications are of a replay: the market time they saw (`as_of`) is 500 days before they were logged. */
+const REPLAY_LAG = 500 * DAY;
 
 function publication(symbol: string, i: number, time: number): Publication {
   const timestamp = new Date(time).toISOString();
+  const asOf = new Date(time - REPLAY_LAG).toISOString();
   if (i % 10 === 0) {
     return {
       type: 'signal_update',
@@ -31,7 +34,7 @@ function publication(symbol: string, i: number, time: number): Publication {
         agents_consensus: { total_agents: 5, completed_agents: 5, consensus_strength: 'STRONG', agent_details: {} },
         timestamp,
         metadata: { reasoning: [`BUY: 4 of 5 agents agree (${i})`], indicators: {}, target_price: 64, stop_loss: 59 },
-        as_of: timestamp,
+        as_of: asOf,
         trigger: 'price_move',
       },
     };
@@ -49,7 +52,7 @@ function publication(symbol: string, i: number, time: number): Publication {
       decision: { action: 'NO_SIGNAL', reason: REASON, agent_summary: {} },
       timestamp,
       price: 60.25,
-      as_of: timestamp,
+      as_of: asOf,
       trigger: 'price_move',
     },
   };
@@ -87,18 +90,18 @@ beforeAll(async () => {
 });
 
 describe('signals history from a state dir', () => {
-  it('prints a table by default: time, seq, action, confidence, price, trigger, reason', () => {
+  it('prints a table by default: market time (of a replay: the replayed day), logged time, seq, action, confidence, price, trigger, reason', () => {
     const r = history(['KO', '--state-dir', dir, '--last', '3']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^SYMBOL\s+TIME\s+SEQ\s+ACTION\s+CONF\s+PRICE\s+TRIGGER\s+REASON$/);
+    expect(lines[0]).toMatch(/^SYMBOL\s+MARKET TIME\s+LOGGED\s+SEQ\s+ACTION\s+CONF\s+PRICE\s+TRIGGER\s+REASON$/);
     expect(lines).toHaveLength(4);
-    const last = new Date(start + (KO_COUNT - 1) * STEP).toISOString();
-    expect(lines[3]).toBe(
-      `KO      ${last.slice(0, 10)} ${last.slice(11, 19)}Z  1500  BUY        0.81  61.50  price_move  BUY: 4 of 5 agents agree (1500)`,
-    );
-    expect(lines[2]).toMatch(/^KO\s+\S+ \S+Z\s+1499\s+NO_SIGNAL\s+60\.25\s+price_move\s+consensus weight 0\.41, "under" the 0\.6 gate$/);
+    const logged = new Date(start + (KO_COUNT - 1) * STEP).toISOString();
+    const market = new Date(start + (KO_COUNT - 1) * STEP - REPLAY_LAG).toISOString();
+    const short = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+    expect(lines[3]).toBe(`KO      ${short(market)}  ${short(logged)}  1500  BUY        0.81  61.50  price_move  BUY: 4 of 5 agents agree (1500)`);
+    expect(lines[2]).toMatch(/^KO\s+\S+ \S+Z\s+\S+ \S+Z\s+1499\s+NO_SIGNAL\s+60\.25\s+price_move\s+consensus weight 0\.41, "under" the 0\.6 gate$/);
   });
 
   it('--jsonl: one publication per line as it was sent, in seq order; --json: the same as one array', () => {
