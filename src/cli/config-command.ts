@@ -18,8 +18,10 @@ function mask(text: string): string {
   return url && (url.protocol === 'http:' || url.protocol === 'https:') ? `${url.origin}/${MASK}` : MASK;
 }
 
-function show(value: unknown, secret: boolean): string {
+/** A value as the user would type it: the option's own `format`, a list comma-separated, a secret masked. */
+function show(value: unknown, secret: boolean, format?: (value: never) => string): string {
   if (value === undefined) return '-';
+  if (format && !secret && typeof value !== 'string') return format(value as never);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return secret ? mask(String(value)) : String(value);
   if (Array.isArray(value)) return value.map((v) => show(v, secret)).join(',');
   if (secret) return MASK;
@@ -58,7 +60,7 @@ export function effectiveRows(command: Command, spec: Spec, file: ConfigFile, na
               : source === 'default'
                 ? 'default'
                 : 'unset';
-      return { name: named === 'key' ? name : flag, value: show(command.getOptionValue(name), option.secret === true), source: where };
+      return { name: named === 'key' ? name : flag, value: show(command.getOptionValue(name), option.secret === true, option.format), source: where };
     });
 }
 

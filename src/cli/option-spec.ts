@@ -26,6 +26,8 @@ export interface OptionSpec<T, Required extends boolean = boolean> {
   configKey?: string | false;
   /** Masked wherever the value is shown (`signals config`). */
   secret?: boolean;
+  /** The value in the form the flag takes, where the parsed value reads otherwise (`signals config`): `10000,90d`, not ms. */
+  format?(value: T): string;
   /** Phantom: the value type and whether a value is always there. */
   readonly type?: [T, Required];
 }

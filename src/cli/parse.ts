@@ -189,6 +189,17 @@ export function dateOrTime(edge: 'start' | 'end'): Parser<number> {
   };
 }
 
+/**
+ * The inverse of `dateOrTime(edge)`: a day when the moment is one (for an `end`, the day before the moment), else the ISO time.
+ * @example formatDateOrTime('end')(Date.parse('2025-07-09')) // '2025-07-08'
+ */
+export function formatDateOrTime(edge: 'start' | 'end'): (ms: number) => string {
+  return (ms) => {
+    if (ms % 86_400_000 !== 0) return new Date(ms).toISOString();
+    return new Date(ms - (edge === 'end' ? 86_400_000 : 0)).toISOString().slice(0, 10);
+  };
+}
+
 /** A symbol in canonical form (`brk.b` is `BRK-B`). */
 export function symbol(raw: string): string {
   const s = normaliseSymbol(raw);
@@ -242,6 +253,12 @@ export function weights(): Parser<Record<string, number>> {
   };
 }
 
+/** The inverse of `weights()`. @example formatWeights({ technical: 1.5 }) // 'technical=1.5' */
+export const formatWeights = (value: Record<string, number>): string =>
+  Object.entries(value)
+    .map(([id, weight]) => `${id}=${weight}`)
+    .join(',');
+
 /** An existing folder (a file, or nothing there, is a data error naming the option). */
 export function folder(): Parser<string> {
   return (raw) => {
@@ -268,4 +285,10 @@ export function retention(defaults: Retention): Parser<Retention> {
     }
     return result;
   };
+}
+
+/** The inverse of `retention()`: a count and an age, the age in days when it is whole days. @example formatRetention(DEFAULT_RETENTION) // '10000,90d' */
+export function formatRetention(value: Retention): string {
+  const hours = value.maxAgeMs / 3_600_000;
+  return `${value.maxCount},${hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`}`;
 }
