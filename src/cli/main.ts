@@ -1,14 +1,31 @@
 // The `signals` program: commander set-up, one lazily loaded module per command, errors to exit codes.
 import { Argument, Command, CommanderError } from 'commander';
-import { SignalsError } from '../protocol/errors.js';
+import { SignalsError, type ErrorCode } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
 import { configKeys, configPath, readConfig, type ConfigFile } from './config.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodesHelp } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
 import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
 import { ANALYZE, BACKTEST, CONFIG, DATA_COMMAND, HISTORY, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
+
+/** Commander's errors start `error: `; the CLI's own start `signals: `, and so do commander's here. */
+const SIGNALS_OUTPUT = { outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'signals: ')) };
+
+/** Exit codes several commands share, named once for their --help. */
+const PROVIDER_EXITS = ['PROVIDER_AUTH_FAILED', 'PROVIDER_UNAVAILABLE'] as const satisfies ErrorCode[];
+const SERVER_EXITS = ['CONNECTION_FAILED', 'AUTH_FAILED', 'RATE_LIMITED', 'SERVER_BUSY'] as const satisfies ErrorCode[];
+const ANALYZE_EXITS = [
+  'UNKNOWN_SYMBOL',
+  'DATE_OUT_OF_RANGE',
+  'DATA_ERROR',
+  'ANALYSIS_FAILED',
+  ...PROVIDER_EXITS,
+  'CONFIG_INVALID',
+] as const satisfies ErrorCode[];
+const NO_LOG = { DATA_ERROR: 'no signal log in the state dir' };
+const ALL_EXITS = Object.keys(ExitCode) as ErrorCode[];
 
 /**
  * A command whose options are all declared in `spec`, completed from the config file and checked against `rules`
@@ -40,7 +57,9 @@ function configFile(command: Command): ConfigFile {
 /** `signals config` without a command: every setting the config file can hold, from the environment, the file or the default. */
 async function printSettings(given: string | undefined): Promise<void> {
   const spec = settingsSpec(Object.values(TABLES));
-  const settings = addOptions(new Command('config'), { ...spec, ...CONFIG }).exitOverride();
+  const settings = addOptions(new Command('config'), { ...spec, ...CONFIG })
+    .exitOverride()
+    .configureOutput(SIGNALS_OUTPUT);
   await settings.parseAsync(given === undefined ? [] : ['--config', given], { from: 'user' });
   const file = configFile(settings);
   await checkOptions(settings, [], {}, { file, spec });
@@ -75,6 +94,8 @@ function program(inspect = false): { root: Command; exitCode: () => number } {
     .description('Trading signals from several analysis agents voting side by side, live over WebSocket.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    // Before the subcommands, which copy it: the parser's errors read like every other error (`signals: ...`).
+    .configureOutput(SIGNALS_OUTPUT)
     .enablePositionalOptions()
     .exitOverride()
     .addHelpText(
@@ -84,7 +105,10 @@ Examples:
   signals analyze AAPL                 the agents' votes and the consensus for AAPL's last bundled day
   signals analyze AAPL MSFT --json     JSON for scripts
   signals serve                        WebSocket server on 127.0.0.1:8000 replaying the bundled data
-  signals watch AAPL MSFT --local      live terminal dashboard, no server needed`,
+  signals watch AAPL MSFT --local      live terminal dashboard, no server needed
+
+${exitCodesHelp(ALL_EXITS, { partial: true })}
+Each command's --help lists its own.`,
     );
 
   const analyze = command(root, 'analyze', ANALYZE, ANALYZE_RULES);
@@ -101,9 +125,8 @@ Examples:
   signals analyze MYCO --data-dir ./my-csvs      (reads ./my-csvs/MYCO.csv)
   signals analyze AAPL --provider yahoo --json   (as of now, from Yahoo; cached)
 
-Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 data error, 10 analysis failed,
-11 some symbols failed (the others are printed), 16 provider refused the key, 17 provider unavailable,
-1 internal error. With several symbols that all fail: the first one's code.`,
+${exitCodesHelp(ANALYZE_EXITS, { partial: true })}
+With several symbols that all fail: the first one's code.`,
     )
     .action(run(async (symbols: string[]) => (await import('./analyze.js')).runAnalyze(symbols, analyze.opts())));
 
@@ -121,14 +144,14 @@ Examples:
   signals backtest AAPL --reference-consensus --weights technical=2
 
 Each step is what \`signals analyze SYMBOL --as-of DATE\` prints, traded at the next open (docs/backtest.md).
-Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 data error, 10 analysis failed,
-1 internal error.`,
+${exitCodesHelp(['UNKNOWN_SYMBOL', 'DATE_OUT_OF_RANGE', 'DATA_ERROR', 'ANALYSIS_FAILED', 'CONFIG_INVALID'])}`,
     )
     .action(run(async (list: string[]) => (await import('./backtest.js')).runBacktestCommand(list, backtest.opts())));
 
   const symbols = command(root, 'symbols', SYMBOLS);
   symbols
     .description('list the symbols that can be analysed, with their date ranges')
+    .addHelpText('after', `\n${exitCodesHelp(['DATE_OUT_OF_RANGE', 'DATA_ERROR', 'CONFIG_INVALID'])}`)
     .action(run(async () => (await import('./symbols.js')).runSymbols(symbols.opts())));
 
   const data = command(root, 'data', DATA_COMMAND);
@@ -139,7 +162,9 @@ Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 4 date outside the data, 5 d
       `
 Examples:
   signals data --from 2005-01-03 --out ~/signals-data      # every S&P 500 member of the span Yahoo still has
-  signals symbols --universe sp500 --data-dir ~/signals-data`,
+  signals symbols --universe sp500 --data-dir ~/signals-data
+
+${exitCodesHelp(['DATA_ERROR', 'PROVIDER_UNAVAILABLE', 'CONFIG_INVALID'])}`,
     )
     .action(run(async () => (await import('./data.js')).runData(data.opts())));
 
@@ -157,7 +182,9 @@ Examples:
   signals serve --webhook https://alerts.example/hook --webhook-secret "$SECRET"    BUY/SELL signals POSTed, signed
   signals serve --provider alpaca                 live prices (APCA_API_KEY_ID, APCA_API_SECRET_KEY)
 
-Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics (docs/protocol.md).`,
+Endpoints: /ws/signals, /ws/symbols/{symbol}, GET /ws/status, /healthz, /metrics (docs/protocol.md).
+
+${exitCodesHelp(['UNKNOWN_SYMBOL', 'DATA_ERROR', 'STATE_LOCKED', 'STATE_UNWRITABLE', 'STATE_CORRUPT', 'STATE_UNSAFE', ...PROVIDER_EXITS, 'PROVIDER_LIMIT', 'CONFIG_INVALID'])}`,
     )
     .action(run(async () => (await import('./serve.js')).runServe(serve.opts())));
 
@@ -176,8 +203,8 @@ Examples:
 The analysis, replay and limit options apply only with --local; --url and --token only without it.
 Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Esc/Ctrl-C quit.
 
-Exit codes: 0 ok, 2 bad argument, 3 unknown symbol, 6 no signals server at the URL, 7 token refused,
-8 address refused for now (HTTP 429), 9 server full (try again later).`,
+${exitCodesHelp(['UNKNOWN_SYMBOL', ...SERVER_EXITS, ...PROVIDER_EXITS, 'CONFIG_INVALID'])}
+Provider errors only with --local.`,
     )
     .action(run(async (list?: string[]) => (await import('./watch.js')).runWatch(watchlist(list, watch.opts()), watch.opts())));
 
@@ -197,8 +224,7 @@ Examples:
 Reads the --state-dir (default as for serve) read only, so a running server's too; or asks a server with --url.
 --from and --to are when a publication was logged (the server's clock), not the market time of the analysis.
 
-Exit codes: 0 ok, 2 bad argument or date, 3 unknown symbol, 5 no signal log in the state dir, 6 no signals server
-at the URL, 7 token refused, 8 address refused for now, 9 server unavailable, 14 signal log damaged.`,
+${exitCodesHelp(['UNKNOWN_SYMBOL', 'DATA_ERROR', ...SERVER_EXITS, 'STATE_CORRUPT', 'CONFIG_INVALID'], { say: NO_LOG })}`,
     )
     .action(run(async (list: string[]) => (await import('./history.js')).runHistory(list, history.opts())));
 
@@ -214,8 +240,8 @@ Examples:
 
 Each damaged segment is rewritten with its intact records; the original is kept in <state dir>/damaged/.
 Clients whose cursor crosses what was dropped are told so (recovered: false, with the missing seqs).
-Exit codes: 0 repaired (or nothing to repair), 5 no signal log in the state dir, 12 a server holds the state dir,
-13 state dir not writable, 19 state dir writable by other users.`,
+${exitCodesHelp(['DATA_ERROR', 'STATE_LOCKED', 'STATE_UNWRITABLE', 'STATE_UNSAFE', 'CONFIG_INVALID'], { say: NO_LOG })}
+0 also when there was nothing to repair.`,
     )
     .action(run(async () => (await import('./repair.js')).runRepair(repair.opts())));
 
@@ -236,7 +262,7 @@ Examples:
 
 Precedence: flags > environment > config file > defaults. The config file is JSON: $XDG_CONFIG_HOME/signals/config.json
 (~/.config/signals/config.json), or --config FILE, or SIGNALS_CONFIG; its keys are listed by \`signals config\`.
-Exit codes: 0 ok, 2 bad argument, 15 config file invalid.`,
+${exitCodesHelp(['CONFIG_INVALID'])}`,
     )
     .action(
       run(async (name: string | undefined, rest: string[]) => {
@@ -258,7 +284,9 @@ Exit codes: 0 ok, 2 bad argument, 15 config file invalid.`,
 Install:
   bash   echo 'source <(signals completion bash)' >> ~/.bashrc
   zsh    signals completion zsh > "\${fpath[1]}/_signals"      (or: source <(signals completion zsh) in ~/.zshrc)
-  fish   signals completion fish > ~/.config/fish/completions/signals.fish`,
+  fish   signals completion fish > ~/.config/fish/completions/signals.fish
+
+${exitCodesHelp([])}`,
     )
     .action(
       run(async (shell: Shell) => {
@@ -269,6 +297,7 @@ Install:
   root
     .command('schema')
     .description('print the JSON Schema of every protocol message (generated from the zod schemas)')
+    .addHelpText('after', `\n${exitCodesHelp([])}`)
     .action(run(async () => (await import('./schema.js')).runSchema()));
 
   return { root, exitCode: () => status };
