@@ -221,7 +221,11 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
           <Table
             rows={rows}
             selected={state.selected}
-            columns={columnsFor(width, stale !== undefined)}
+            columns={columnsFor(
+              width,
+              stale !== undefined,
+              state.rows.some((r) => r.evidence !== undefined),
+            )}
             height={heights.table}
             sort={state.sort}
             descending={state.descending}

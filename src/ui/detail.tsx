@@ -1,7 +1,8 @@
 // The selected symbol's votes: a compact pane under the table, and the full detail view (Enter) as scrollable lines.
 import { Text } from 'ink';
 import { bar, fit, right, SPINNER, wrap } from './format.js';
-import type { CallRecord } from '../protocol/messages.js';
+import type { CallRecord, EvidenceData } from '../protocol/messages.js';
+import { confidenceName, evidenceSegments, flow, regimeReadings } from './evidence.js';
 import type { SymbolRow } from './model.js';
 import { ACTION_COLOR } from './table.js';
 
@@ -99,31 +100,57 @@ function indicatorLines(indicators: Record<string, number | string | boolean | n
 const bullets = (reasons: string[], width: number, indent: string): Line[] =>
   reasons.flatMap((r) => wrap(r, width - indent.length - 2).map((t, i) => ({ text: `${indent}${i === 0 ? '• ' : '  '}${t}` })));
 
-/** `212 calls · right 60.9% · excess +0.41%`, or that there were none. */
-export function callRecord(r: CallRecord): string {
-  if (r.calls === 0 || r.hit_rate === null || r.mean_excess_return === null) return 'no past calls';
+/** A track record as segments: `212 calls`, `right 60.9%`, `vs SPY +0.41%`; or that there were none. */
+export function callRecord(r: CallRecord): string[] {
+  if (r.calls === 0 || r.hit_rate === null || r.mean_excess_return === null) return ['no past calls'];
   const excess = r.mean_excess_return * 100;
-  return `${r.calls} calls · right ${(r.hit_rate * 100).toFixed(1)}% · excess ${excess >= 0 ? '+' : ''}${excess.toFixed(2)}%`;
+  return [`${r.calls} calls`, `right ${(r.hit_rate * 100).toFixed(1)}%`, `vs SPY ${excess >= 0 ? '+' : ''}${excess.toFixed(2)}%`];
 }
 
 const percentFrom = (price: number | undefined, level: number) =>
   price === undefined || price === 0 ? '' : ` (${level >= price ? '+' : ''}${(((level - price) / price) * 100).toFixed(2)}%)`;
 
+/** Texts as lines, each starting with `indent`. */
+const indented = (texts: string[], indent: string, line: Omit<Line, 'text'> = {}): Line[] =>
+  texts.map((text) => ({ ...line, text: `${indent}${text}` }));
+
+/** A record as indented lines: its figures, then its verdict in words unless `verdict` is false. */
+function evidenceBlock(e: EvidenceData, width: number, indent: string, verdict = true): Line[] {
+  const figures = indented(flow(evidenceSegments(e), width - indent.length), indent, { dim: true });
+  return verdict ? [...figures, ...indented(wrap(e.label, width - indent.length), indent)] : figures;
+}
+
+/** What the consensus's confidence means for this call, in words. */
+function consensusChance(row: SymbolRow, horizon: number): string | undefined {
+  if (row.confidence === undefined || row.evidence === undefined) return undefined;
+  const p = row.confidence.toFixed(2);
+  if (row.action === 'BUY') return `chance the BUY is right ${p} (${row.symbol} beats SPY in ${horizon} trading days)`;
+  if (row.action === 'SELL') return `chance the SELL is right ${p} (${row.symbol} trails SPY in ${horizon} trading days)`;
+  return `HOLD, no call: the likelier side's chance ${p} (${row.symbol} vs SPY in ${horizon} trading days)`;
+}
+
 /**
- * Everything known about a symbol, as lines of at most `width`: the consensus with its target and stop or why there
- * was no signal, every agent's reasons and indicators, and the recent publications from the server's history.
+ * Everything known about a symbol, as lines of at most `width`: the consensus with the chance it is right, its
+ * evidence, target and stop or why there was no signal; the market regime; every agent's call, evidence, own-rule
+ * track record, reasons and indicators; and the recent publications from the server's history.
  */
 export function detailLines(row: SymbolRow, width: number): Line[] {
   const lines: Line[] = [];
+  // P(right) only where the server's consensus says so: the vote formula (--reference-consensus) sends no evidence.
+  const calibrated = row.evidence !== undefined;
+  const named = (signal: string, confidence: number) => `${calibrated ? `${confidenceName(signal)} ` : ''}${confidence.toFixed(2)}`;
   const head = [
     row.action ?? 'no analysis yet',
-    row.confidence?.toFixed(2),
+    row.confidence !== undefined && named(row.action ?? '', row.confidence),
     row.strength,
     row.trigger,
     row.signalTime && `as of ${row.signalTime.slice(0, 16).replace('T', ' ')}`,
     row.seq !== undefined && `signal #${row.seq}`,
   ];
-  lines.push({ text: `${row.symbol}  ${head.filter(Boolean).join(' · ')}`, bold: true, color: ACTION_COLOR[row.action ?? ''] });
+  const color = ACTION_COLOR[row.action ?? ''];
+  lines.push(
+    ...flow([`${row.symbol}  ${head[0]}`, ...head.slice(1).filter((x) => typeof x === 'string')], width).map((text) => ({ text, bold: true, color })),
+  );
   const levels = [`price ${row.price?.toFixed(2) ?? '—'}`];
   if (row.target !== undefined) levels.push(`target ${row.target.toFixed(2)}${percentFrom(row.price, row.target)}`);
   if (row.stop !== undefined) levels.push(`stop ${row.stop.toFixed(2)}${percentFrom(row.price, row.stop)}`);
@@ -133,21 +160,42 @@ export function detailLines(row: SymbolRow, width: number): Line[] {
       ...wrap(`${row.action === 'ERROR' ? 'failed' : 'no signal'}: ${row.noSignalReason}`, width).map((text) => ({ text, color: 'yellow' })),
     );
   const record = row.trackRecord;
-  if (record) {
-    const since = record.since ? ` since ${record.since}` : '';
-    lines.push({ text: `track record${since}, each call judged over ${record.consensus.horizon_days} trading days`, bold: true });
-    lines.push({ text: `  consensus: ${callRecord(record.consensus)}` });
+  const horizon = row.evidence?.horizon_days ?? record?.consensus.horizon_days ?? 21;
+  const chance = consensusChance(row, horizon);
+  if (chance || (row.reasoning && row.reasoning.length > 0) || row.evidence || record) {
+    lines.push(...wrap(chance ? `consensus: ${chance}` : 'consensus', width).map((text) => ({ text, bold: true })));
+    lines.push(...bullets(row.reasoning ?? [], width, '  '));
+    // The server's reasons usually repeat the verdict: then the figures alone.
+    if (row.evidence) lines.push(...evidenceBlock(row.evidence, width, '  ', !row.reasoning?.some((r) => r.startsWith(row.evidence!.label))));
+    if (record) {
+      const since = record.since ? ` since ${record.since}` : '';
+      const [first, ...more] = callRecord(record.consensus);
+      const title = `track record on ${row.symbol}${since} (${record.consensus.horizon_days} days): ${first}`;
+      lines.push(...indented(flow([title, ...more], width - 2), '  '));
+    }
   }
-  if (row.reasoning && row.reasoning.length > 0) lines.push({ text: 'consensus', bold: true }, ...bullets(row.reasoning, width, '  '));
   lines.push(...indicatorLines(row.indicators, width, '  '));
   lines.push({ text: '' }, { text: 'agents', bold: true });
   if (row.agents.length === 0) lines.push({ text: '  no votes yet', dim: true });
   for (const a of row.agents) {
-    const numbers = a.signal === 'WORKING' ? '' : ` ${a.confidence.toFixed(2)} ${bar(a.confidence, 10)}`;
+    const voted = a.signal === 'BUY' || a.signal === 'SELL' || a.signal === 'HOLD';
+    const numbers = voted ? ` ${named(a.signal, a.confidence)} ${bar(a.confidence, 10)}` : '';
     lines.push({ text: `${fit(a.name, 18)} ${a.signal}${numbers}`, color: voteColor(a.signal) });
+    if (a.evidence) lines.push(...evidenceBlock(a.evidence, width, '  '));
     const agentRecord = row.trackRecord?.agents[a.id];
-    if (agentRecord) lines.push({ text: `  track record: ${callRecord(agentRecord)} · weight ${agentRecord.weight}`, dim: true });
+    if (agentRecord) {
+      const weight = a.evidence?.weight === undefined ? [`weight ${agentRecord.weight.toFixed(3)}`] : [];
+      const [first, ...more] = callRecord(agentRecord);
+      lines.push(...indented(flow([`own rule on ${row.symbol}: ${first}`, ...more, ...weight], width - 2), '  '));
+    }
     lines.push(...bullets(a.reasons, width, '  '), ...indicatorLines(a.indicators, width, '  '));
+  }
+  if (row.regime && Object.keys(row.regime).length > 0) {
+    lines.push({ text: '' }, { text: 'market regime', bold: true });
+    for (const r of regimeReadings(row.regime)) {
+      lines.push({ text: fit(`  ${r.reading}`, width) });
+      if (r.verdict) lines.push(...indented(wrap(r.verdict, width - 4), '    ', { dim: true }));
+    }
   }
   lines.push({ text: '' }, { text: 'recent signals', bold: true });
   if (row.history === undefined) lines.push({ text: '  asking the server…', dim: true });

@@ -1,9 +1,12 @@
-// The dashboard's first lines: connection, feed and market state, the market clock; and the latest BUY/SELL alert.
+// The dashboard's first lines: connection, feed and market state, the market clock, the regime; and the latest BUY/SELL alert.
 import { Text } from 'ink';
+import { regimeForms } from './evidence.js';
 import type { Alert, DashboardState } from './model.js';
 
 interface Piece {
   text: string;
+  /** Shorter forms of the text, tried in turn when it does not fit. */
+  shorter?: string[];
   color?: string | undefined;
   bold?: boolean;
   /** Pieces are taken in this order while they fit, and shown in the order of the list. */
@@ -23,7 +26,10 @@ function connectionText(state: DashboardState, narrow: boolean): string {
   return `● reconnecting in ${inS}s${n > 0 ? ` (${n} failed)` : ''}`;
 }
 
-/** Taken first: the connection, the market state and the market clock; then the feed, the title, the last update, the server. */
+/**
+ * Taken first: the connection, the market state and the market clock; then the feed, the market regime, the title, the
+ * last update, the server.
+ */
 function pieces(state: DashboardState, width: number): Piece[] {
   const wide = width >= 100;
   const narrow = width < 80;
@@ -38,8 +44,10 @@ function pieces(state: DashboardState, width: number): Piece[] {
   const fs = state.feedState;
   const feed = fs && fs !== 'running' ? { text: `feed ${fs}`, color: 'yellow', priority: 3 } : undefined;
   const updated = state.lastUpdate ? { text: `${wide ? 'updated' : 'upd'} ${state.lastUpdate.slice(11, 19)}`, priority: 5 } : undefined;
+  const [full, ...shorter] = regimeForms(state.regime);
+  const regime = full ? { text: full, shorter, priority: 3.5 } : undefined;
   const title = { text: narrow ? 'signals' : 'signals watch', bold: true, priority: 4 };
-  return [title, connection, market, feed, clock, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
+  return [title, connection, market, feed, clock, regime, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
 }
 
 /** One line, never wrapped: pieces that do not fit are left out; the server's location is cut to what is left. */
@@ -48,10 +56,12 @@ export function Header({ state, colors, width }: { state: DashboardState; colors
   const taken = new Set<Piece>();
   let used = 0;
   for (const piece of [...all].sort((a, b) => a.priority - b.priority)) {
-    const need = (taken.size > 0 ? 3 : 0) + piece.text.length;
-    if (used + need <= width) {
+    const room = width - used - (taken.size > 0 ? 3 : 0);
+    const text = [piece.text, ...(piece.shorter ?? [])].find((t) => t.length <= room);
+    if (text !== undefined) {
+      piece.text = text;
       taken.add(piece);
-      used += need;
+      used = width - room + text.length;
     } else if (piece.text === state.url && width - used > 13) {
       piece.text = `${piece.text.slice(0, width - used - 4)}…`;
       taken.add(piece);

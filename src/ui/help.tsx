@@ -1,10 +1,10 @@
-// The help overlay (`?`): every key, and a legend for the columns, the bars and the marks.
+// The help overlay (`?`): every key, and a legend for the columns, the confidences, the evidence, the regime and the marks.
 import type { Line } from './detail.js';
 import { fit, wrap } from './format.js';
 
 export const KEYS: [string, string][] = [
   ['↑/↓', 'select a symbol (in the detail and help: scroll; PgUp/PgDn a page)'],
-  ['Enter', "the selected symbol's detail: every agent's reasons and indicators, target, stop, history"],
+  ['Enter', "the selected symbol's detail: the calls, their chance of being right, their evidence, reasons, target, stop, regime, history"],
   ['s / S', 'sort by the next key (watchlist, change, action, confidence, symbol) / reverse it'],
   ['/', 'filter: part of a symbol, or an action (buy, sell, hold, no_signal); Enter keeps it, Esc clears it'],
   ['a', 'analyse the selected symbol now'],
@@ -16,18 +16,38 @@ export const KEYS: [string, string][] = [
 export const LEGEND: [string, string][] = [
   ['CHG%', 'change since the previous close, in percent'],
   ['TREND', 'the last prices received, lowest ▁ to highest █'],
-  ['ACTION', 'the consensus: BUY, SELL or HOLD; NO_SIGNAL when the agents did not agree enough (Enter says why)'],
+  [
+    'ACTION',
+    "the consensus's call: BUY or SELL when the agents' calls, each weighted by its evidence, agree by 0.5 or more net of dissent; HOLD otherwise; NO_SIGNAL when too few agents completed (Enter says why)",
+  ],
   [
     'CONF',
-    "the consensus's confidence, 0 to 1: the mean of the agreeing agents' confidences, weighted by each agent's weight and by its confidence, capped at 0.95",
+    "P(right): the chance, calibrated on the consensus's own record before the signal, that the call is right over 21 trading days: a BUY beats SPY, a SELL trails it. HOLD is no call: its CONF is the likelier side's chance. (With --reference-consensus: the vote formula's confidence.)",
   ],
-  ['STRENGTH', "how much of the agents' weight backs the action (each vote counts weight × confidence): STRONG ≥ 0.8, MODERATE ≥ 0.6, else WEAK"],
+  ['EDGE', "whether the consensus's record passes the edge test (one-sided, t ≥ 2 on its monthly IC): ✓ yes, - not demonstrated"],
+  ['STRENGTH', 'how far the agents agree (the size of their weighted agreement): STRONG ≥ 0.8, MODERATE ≥ 0.65, else WEAK'],
   [
     'TRIGGER',
     'what started the analysis: price_move (the price moved past the threshold), manual (a), initial, connect, cli; snapshot is the latest one, sent on subscribing',
   ],
   ['AGE', 'while the data may be out of date (disconnected, feed ended, market closed): how long ago the row last changed; the rows are dimmed'],
-  ['█░ bars', "an agent's confidence, ten cells for 1.00"],
+  [
+    'agents',
+    "each agent's own rule's call, never rewritten, and P(right): the chance its call is right at 21 days (a stock agent's: the stock beats SPY in the call's direction; a market-wide one's: the market beats cash)",
+  ],
+  ['█░ bars', "an agent's P(right), ten cells for 1.00"],
+  [
+    'evidence',
+    "(Enter) each record before the as-of time, pooled over the universe named (e.g. bundled (29 stocks)), or for a market-wide method the market over time: months of record; IC, the monthly rank correlation of the score with the return in excess of SPY, with its 95% interval; its t (Newey-West); hit, the share of its BUY and SELL calls that were right; shrunk IC, the prior updated by the record; weight, the agent's weight in the consensus (its shrunk IC, at least 0.001; 0 for a market-wide agent); and the verdict in words",
+  ],
+  [
+    'own rule',
+    "(Enter) the agent's own past calls on this symbol: how many, the share right (beat SPY in the call's direction), the mean return against SPY",
+  ],
+  [
+    'regime',
+    '(header; Enter for the readings and their records) the market: SPY vs its 10-month average (trend up/down), the VIX (calm < 20, elevated ≤ 30, stressed), the 10y-2y yield curve (normal/inverted), the Sahm rule (clear/triggered); from the latest signal received',
+  ],
   ['marks', '› the selected row · ! turned BUY or SELL since you last selected it · ▼/▲ the sorted column, in its natural order or reversed'],
 ];
 

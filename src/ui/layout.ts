@@ -1,6 +1,6 @@
 // Fitting the dashboard to the terminal: which columns show at a width, how many lines each part gets at a height.
 
-export type ColumnId = 'symbol' | 'price' | 'change' | 'trend' | 'action' | 'conf' | 'strength' | 'age' | 'trigger';
+export type ColumnId = 'symbol' | 'price' | 'change' | 'trend' | 'action' | 'conf' | 'edge' | 'strength' | 'age' | 'trigger';
 
 export interface Column {
   id: ColumnId;
@@ -21,6 +21,8 @@ const SPECS: ColumnSpec[] = [
   { id: 'trend', title: 'TREND', width: 8, align: 'left', priority: 6 },
   { id: 'action', title: 'ACTION', width: 9, align: 'left', priority: 0 },
   { id: 'conf', title: 'CONF', width: 5, align: 'right', priority: 3 },
+  // The same for every row analysed in a month (the consensus's record pools the universe): the first to go.
+  { id: 'edge', title: 'EDGE', width: 4, align: 'left', priority: 8 },
   { id: 'strength', title: 'STRENGTH', width: 8, align: 'left', priority: 5 },
   { id: 'age', title: 'AGE', width: 4, align: 'right', priority: 2 },
   { id: 'trigger', title: 'TRIGGER', width: 11, align: 'left', priority: 7 },
@@ -33,12 +35,13 @@ const TRIGGER_WITH_TIME = 26;
 const used = (columns: Column[]) => columns.reduce((sum, c) => sum + c.width, 0) + Math.max(0, columns.length - 1);
 
 /**
- * The table's columns at a width: the lowest-priority columns are dropped until the rest fit, then the room
- * left widens the sparkline and adds the signal's time to the trigger. AGE shows only while the rows are stale.
+ * The table's columns at a width: the lowest-priority columns (the edge first) are dropped until the rest fit, then the room
+ * left widens the sparkline and adds the signal's time to the trigger. AGE shows only while the rows are stale, EDGE only
+ * when some row's consensus carries evidence.
  * @example columnsFor(60, false).map((c) => c.id) // ['symbol', 'price', 'change', 'trend', 'action', 'conf', 'strength']
  */
-export function columnsFor(width: number, stale: boolean): Column[] {
-  let specs = SPECS.filter((s) => stale || s.id !== 'age');
+export function columnsFor(width: number, stale: boolean, edge = false): Column[] {
+  let specs = SPECS.filter((s) => (stale || s.id !== 'age') && (edge || s.id !== 'edge'));
   while (used(specs) > width && specs.some((s) => s.priority > 0)) {
     const drop = specs.reduce((a, b) => (b.priority > a.priority ? b : a));
     specs = specs.filter((s) => s !== drop);

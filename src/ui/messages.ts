@@ -1,5 +1,5 @@
 // How each server message changes the dashboard's state: prices, votes, consensus, decisions, status and history.
-import type { ServerMessage } from '../protocol/messages.js';
+import type { EvidenceData, ServerMessage } from '../protocol/messages.js';
 import { appendLog, clock, updateRow, type AgentRow, type DashboardState, type HistoryEntry, type SymbolRow } from './model.js';
 
 const SPARK_POINTS = 40;
@@ -44,6 +44,7 @@ function agentUpdate(state: DashboardState, m: Extract<ServerMessage, { type: 'a
     confidence: d.confidence,
     reasons,
     ...(d.indicators ? { indicators: d.indicators } : {}),
+    ...(d.evidence ? { evidence: d.evidence } : {}),
   };
   return {
     ...state,
@@ -65,15 +66,28 @@ function agentIndicators(all: Indicators, id: string): Indicators | undefined {
   return own.length > 0 ? Object.fromEntries(own.map(([name, v]) => [name.slice(prefix.length), v])) : undefined;
 }
 
-/** The votes of a publication, each with its indicators: from the signal, or from the agent's update of the same analysis. */
+/**
+ * The votes of a publication, each with its indicators and evidence: from the signal, or from the agent's update of the
+ * same analysis (a NO_SIGNAL's summary carries neither).
+ */
 function publishedAgents(m: Publication, before: SymbolRow): AgentRow[] {
-  const details =
+  const details: Record<string, { name: string; signal: string; confidence: number; reasoning?: string[]; evidence?: EvidenceData }> =
     m.type === 'signal_update' ? m.data.agents_consensus.agent_details : m.data.decision.action === 'NO_SIGNAL' ? m.data.decision.agent_summary : {};
   const signalIndicators = m.type === 'signal_update' ? m.data.metadata.indicators : {};
   const sameAnalysis = m.data.analysis_id !== undefined && m.data.analysis_id === before.analysisId;
   return Object.entries(details).map(([id, a]) => {
-    const indicators = agentIndicators(signalIndicators, id) ?? (sameAnalysis ? before.agents.find((x) => x.id === id)?.indicators : undefined);
-    return { id, name: a.name, signal: a.signal, confidence: a.confidence, reasons: a.reasoning ?? [], ...(indicators ? { indicators } : {}) };
+    const earlier = sameAnalysis ? before.agents.find((x) => x.id === id) : undefined;
+    const indicators = agentIndicators(signalIndicators, id) ?? earlier?.indicators;
+    const evidence = a.evidence ?? earlier?.evidence;
+    return {
+      id,
+      name: a.name,
+      signal: a.signal,
+      confidence: a.confidence,
+      reasons: a.reasoning ?? [],
+      ...(indicators ? { indicators } : {}),
+      ...(evidence ? { evidence } : {}),
+    };
   });
 }
 
@@ -93,8 +107,10 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
   const trigger = d.trigger ?? '';
   const time = d.as_of ?? d.timestamp;
   const entry = historyEntry(m);
+  // With evidence the confidence is the chance the call is right, and says so; the vote formula's stays a percent.
+  const confidence = signal && (signal.evidence ? `P(right) ${signal.confidence.toFixed(2)}` : `${(signal.confidence * 100).toFixed(0)}%`);
   const text = signal
-    ? `${d.symbol} ${action} ${(signal.confidence * 100).toFixed(0)}% ${signal.agents_consensus.consensus_strength} (${trigger})`
+    ? `${d.symbol} ${action} ${confidence} ${signal.agents_consensus.consensus_strength} (${trigger})`
     : `${d.symbol} no signal (${trigger})`;
   // A turn to BUY or SELL is news; the first snapshot on subscribing only says where things stand.
   const turned = (action === 'BUY' || action === 'SELL') && action !== before.action && !(trigger === 'snapshot' && before.action === undefined);
@@ -114,13 +130,15 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
     indicators: signal ? consensusIndicators(signal.metadata.indicators, agents) : undefined,
     noSignalReason: decision?.action === 'NO_SIGNAL' ? decision.reason : decision?.action === 'ERROR' ? decision.error : undefined,
     trackRecord: d.track_record,
+    evidence: signal?.evidence,
+    regime: d.regime,
     updatedAt: now,
     unseen: turned ? d.symbol !== state.selected : before.unseen,
     history: before.history && entry ? mergeHistory(before.history, [entry]) : before.history,
   };
   const alertText =
     turned && signal
-      ? `${d.symbol} turned ${action} ${(signal.confidence * 100).toFixed(0)}% ${signal.agents_consensus.consensus_strength} at ${signal.price.toFixed(2)}`
+      ? `${d.symbol} turned ${action} ${confidence} ${signal.agents_consensus.consensus_strength} at ${signal.price.toFixed(2)}`
       : undefined;
   const alert =
     alertText && (action === 'BUY' || action === 'SELL') ? { time: clock(d.timestamp), symbol: d.symbol, action, text: alertText } : undefined;
@@ -128,6 +146,7 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
     ...state,
     lastUpdate: new Date(now).toISOString(),
     marketTime: d.as_of ?? state.marketTime,
+    regime: d.regime ?? state.regime,
     rows: updateRow(state.rows, d.symbol, () => row),
     ...(alert ? { alert, alerts: state.alerts + 1 } : {}),
     // At the time it was published: one recovered after a reconnect shows when it happened, not when it arrived.

@@ -1,6 +1,6 @@
 // The dashboard's data: one row per watched symbol, the event log, and what the server said about its feed and market.
 import type { ClientState } from '../client/client.js';
-import type { TrackRecord } from '../protocol/messages.js';
+import type { EvidenceData, RegimeData, TrackRecord } from '../protocol/messages.js';
 
 type IndicatorValue = number | string | boolean | null;
 
@@ -13,6 +13,8 @@ export interface AgentRow {
   reasons: string[];
   /** From the agent's own update; a snapshot's consensus carries reasons only. */
   indicators?: Record<string, IndicatorValue>;
+  /** The agent's record before the as-of time, when the server sends it. */
+  evidence?: EvidenceData;
 }
 
 /** One logged publication of a symbol, as the detail view lists it. */
@@ -47,6 +49,10 @@ export interface SymbolRow {
   noSignalReason?: string;
   /** The consensus's and each agent's past calls on the symbol, when the server sends them. */
   trackRecord?: TrackRecord;
+  /** The consensus's record before the as-of time and its verdict (the evidence consensus only). */
+  evidence?: EvidenceData;
+  /** The market regime at the publication's as-of time. */
+  regime?: RegimeData;
   /** Wall-clock ms of the last message about this symbol: how old the row is. */
   updatedAt?: number;
   /** Turned BUY or SELL since it was last selected. */
@@ -95,6 +101,8 @@ export interface DashboardState {
   /** Counts alerts: each increase rings the bell when asked to. */
   alerts: number;
   agentNames: { id: string; name: string }[];
+  /** The market regime of the latest signal or decision that carried one. */
+  regime?: RegimeData;
 }
 
 const LOG_LINES = 50;

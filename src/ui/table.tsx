@@ -33,6 +33,8 @@ function cell(row: SymbolRow, column: Column, selected: boolean, stale: boolean,
     }
     case 'conf':
       return { text: row.confidence?.toFixed(2) ?? '' };
+    case 'edge':
+      return row.evidence === undefined ? { text: '' } : row.evidence.edge ? { text: '✓', color: 'green' } : { text: '-' };
     case 'strength':
       return { text: row.strength ?? '' };
     case 'age':

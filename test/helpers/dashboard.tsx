@@ -1,7 +1,7 @@
 // The dashboard rendered with ink-testing-library at a terminal size, driven by scripted protocol messages.
 import { render } from 'ink-testing-library';
 import { vi } from 'vitest';
-import type { ServerMessage } from '../../src/protocol/messages.js';
+import type { EvidenceData, RegimeData, ServerMessage, TrackRecord } from '../../src/protocol/messages.js';
 import { Dashboard } from '../../src/ui/dashboard.js';
 import { initialState, type DashboardEvent } from '../../src/ui/state.js';
 
@@ -99,7 +99,43 @@ export interface SignalShape {
   seq?: number;
   reasons?: string[];
   analysisId?: string;
+  /** The consensus's record; each agent's by id; the regime; the track record. */
+  evidence?: EvidenceData;
+  agentEvidence?: Record<string, EvidenceData>;
+  regime?: RegimeData;
+  trackRecord?: TrackRecord;
+  /** Every agent's call (the consensus's action by default). */
+  votes?: 'BUY' | 'SELL' | 'HOLD';
 }
+
+/** A record as the server sends it (NVDA's momentum agent on 2024-06-14), with `fields` changed. */
+export const evidence = (fields: Partial<EvidenceData> = {}): EvidenceData => ({
+  kind: 'cross_section',
+  universe: 'bundled (29 stocks)',
+  horizon_days: 21,
+  months: 211,
+  since: '2006-10-31',
+  until: '2024-04-30',
+  ic: 0.0192,
+  t: 1.11,
+  interval: [-0.0146, 0.053],
+  calls: 4582,
+  hit_rate: 0.5168,
+  prior_ic: 0.02,
+  shrunk_ic: 0.0195,
+  edge: false,
+  weight: 0.0195,
+  label: 'edge: none demonstrated (IC 0.02, t 1.1 over 211 months; t 2 needed)',
+  ...fields,
+});
+
+/** The regime on 2024-06-14 as the server sends it, without each reading's record. */
+export const REGIME: RegimeData = {
+  trend: { score: 0.9919, state: 'up', value: 0.1375, label: 'SPY vs its 10-month average' },
+  volatility: { score: 0.806, state: 'calm', value: 11.94, label: 'VIX' },
+  curve: { score: -0.44, state: 'inverted', value: -0.44, label: '10y-2y (pp)' },
+  recession: { score: 0.0425, state: 'clear', value: 0.43, label: 'Sahm gap (pp)' },
+};
 
 export const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', shape: SignalShape = {}): ServerMessage => ({
   type: 'signal_update',
@@ -114,7 +150,16 @@ export const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', shape: S
       completed_agents: 3,
       consensus_strength: 'STRONG',
       agent_details: Object.fromEntries(
-        AGENTS.map((a) => [a.id, { name: a.name, signal: action, confidence: 0.8, reasoning: shape.reasons ?? [`${a.name} says ${action}`] }]),
+        AGENTS.map((a) => [
+          a.id,
+          {
+            name: a.name,
+            signal: shape.votes ?? action,
+            confidence: 0.8,
+            reasoning: shape.reasons ?? [`${a.name} says ${action}`],
+            ...(shape.agentEvidence?.[a.id] ? { evidence: shape.agentEvidence[a.id] } : {}),
+          },
+        ]),
       ),
     },
     timestamp: T,
@@ -123,6 +168,9 @@ export const signal = (symbol: string, action: 'BUY' | 'SELL' | 'HOLD', shape: S
     trigger: shape.trigger ?? 'price_move',
     seq: shape.seq ?? 4,
     ...(shape.analysisId ? { analysis_id: shape.analysisId } : {}),
+    ...(shape.evidence ? { evidence: shape.evidence } : {}),
+    ...(shape.regime ? { regime: shape.regime } : {}),
+    ...(shape.trackRecord ? { track_record: shape.trackRecord } : {}),
   },
 });
 

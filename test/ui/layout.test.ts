@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { columnsFor, heightsFor } from '../../src/ui/layout.js';
 
-const ids = (width: number, stale = false) => columnsFor(width, stale).map((c) => c.id);
-const used = (width: number, stale = false) => {
-  const columns = columnsFor(width, stale);
+const ids = (width: number, stale = false, edge = false) => columnsFor(width, stale, edge).map((c) => c.id);
+const used = (width: number, stale = false, edge = false) => {
+  const columns = columnsFor(width, stale, edge);
   return columns.reduce((n, c) => n + c.width, 0) + columns.length - 1;
 };
 
@@ -23,6 +23,7 @@ describe('columnsFor', () => {
     for (let width = 20; width <= 200; width++) {
       expect(used(width)).toBeLessThanOrEqual(width);
       expect(used(width, true)).toBeLessThanOrEqual(width);
+      expect(used(width, true, true)).toBeLessThanOrEqual(width);
     }
   });
 
@@ -30,6 +31,14 @@ describe('columnsFor', () => {
     expect(ids(80)).not.toContain('age');
     expect(ids(80, true)).toContain('age');
     expect(ids(60, true)).toEqual(['symbol', 'price', 'change', 'action', 'conf', 'strength', 'age']);
+  });
+
+  it('shows EDGE only when a consensus carries evidence, and drops it first as the terminal narrows', () => {
+    expect(ids(80)).not.toContain('edge');
+    expect(ids(80, false, true)).toEqual(['symbol', 'price', 'change', 'trend', 'action', 'conf', 'edge', 'strength', 'trigger']);
+    expect(columnsFor(80, false, true).find((c) => c.id === 'trend')?.width).toBe(11);
+    expect(ids(80, true, true)).toEqual(['symbol', 'price', 'change', 'trend', 'action', 'conf', 'strength', 'age', 'trigger']);
+    expect(ids(60, false, true)).toEqual(ids(60));
   });
 
   it('adds the time to the trigger and widens the sparkline when there is room', () => {

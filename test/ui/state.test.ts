@@ -1,8 +1,8 @@
-// The dashboard's pure reducer: sorting, filtering, alerts, the outage line, staleness and each agent's indicators.
+// The dashboard's pure reducer: sorting, filtering, alerts, the outage line, staleness, each agent's indicators and evidence.
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/protocol/messages.js';
 import { initialState, reduce, staleReason, visibleRows, type DashboardEvent, type DashboardState } from '../../src/ui/state.js';
-import { price, signal, status } from '../helpers/dashboard.js';
+import { evidence, noSignal, price, REGIME, signal, status, update } from '../helpers/dashboard.js';
 
 const open = (symbols: string[]): DashboardState => ({ ...initialState('ws://x', symbols), connection: { status: 'open', clientId: 'c' } });
 const apply = (state: DashboardState, ...messages: ServerMessage[]) =>
@@ -78,5 +78,27 @@ describe('dashboard state', () => {
     expect(row.agents.find((a) => a.id === 'sentiment')?.indicators).toBeUndefined();
     expect(row.indicators).toEqual({ weight: 0.8 });
     expect(row).toMatchObject({ target: 220, stop: 200, updatedAt: 1_000 });
+  });
+
+  it("keeps the consensus's and each agent's evidence and the regime; a NO_SIGNAL keeps the evidence its agents sent", () => {
+    const record = evidence();
+    let s = apply(open(['A', 'B']), signal('A', 'BUY', { evidence: record, agentEvidence: { technical: record }, regime: REGIME }));
+    expect(s.rows[0]).toMatchObject({ evidence: record, regime: REGIME });
+    expect(s.rows[0]!.agents.find((a) => a.id === 'technical')?.evidence).toEqual(record);
+    expect(s.regime).toEqual(REGIME);
+    // A signal without a regime (an older server) leaves the header's as it was.
+    s = apply(s, signal('B', 'HOLD'));
+    expect(s.regime).toEqual(REGIME);
+    expect(s.rows[1]!.evidence).toBeUndefined();
+    // The decision's summary carries no evidence: the agents' own updates of that analysis do.
+    const voted = update('B', 'TechnicalAnalyst', 'technical', 'SELL', 0.55, ['its own rule']);
+    if (voted.type !== 'agent_update') throw new Error('an agent update');
+    voted.data.evidence = record;
+    const decided = noSignal('B', 'only 2 of 5 agents completed; the quorum is 3');
+    if (decided.type !== 'decision_update') throw new Error('a decision');
+    decided.data.analysis_id = 'a1';
+    s = apply(s, update('B', 'Orchestrator', undefined, 'ANALYZING'), voted, decided);
+    expect(s.rows[1]!.agents.find((a) => a.id === 'technical')?.evidence).toEqual(record);
+    expect(s.rows[1]!.evidence).toBeUndefined();
   });
 });

@@ -81,7 +81,11 @@ describe('signals watch end to end', () => {
     }
     app.stdin.write('\r');
     await until(() => /^JPM {2}/m.test(plain(app.lastFrame())));
-    expect(plain(app.lastFrame())).toMatch(/^TechnicalAnalyst\s+(BUY|SELL|HOLD) \d\.\d\d/m);
+    // The real server's evidence: each agent's call with the chance it is right, and its record.
+    expect(plain(app.lastFrame())).toMatch(
+      /^TechnicalAnalyst\s+(BUY|SELL) P\(right\) \d\.\d\d|^TechnicalAnalyst\s+HOLD P\(likelier side\) \d\.\d\d/m,
+    );
+    expect(plain(app.lastFrame())).toMatch(/^ {2}evidence on bundled \(\d+ stocks\), \d+ months/m);
     // The history the server logged is at the end, newest first, with the triggers that started each analysis.
     // PgDn until it shows: the server's answer may arrive after the first presses, and add lines below them.
     await until(() => {
