@@ -2,7 +2,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
-import { AgentPane, detailLines, Scrolled } from './detail.js';
+import { AgentPane, detailLines, paneReasons, Scrolled } from './detail.js';
 import { AlertLine, Header } from './header.js';
 import { helpLines } from './help.js';
 import { columnsFor, heightsFor } from './layout.js';
@@ -194,7 +194,7 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
   const heights = heightsFor(size.rows, {
     rows: rows.length,
     agents: selected?.agents.length ?? 0,
-    moreReasons: selected?.agents.reduce((n, a) => n + Math.max(0, a.reasons.length - 1), 0) ?? 0,
+    moreReasons: selected?.agents.reduce((n, a) => n + Math.max(0, paneReasons(a).length - 1), 0) ?? 0,
     logEntries: state.log.length,
     alert: state.alert !== undefined,
   });

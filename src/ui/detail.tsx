@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import { bar, fit, right, SPINNER, wrap } from './format.js';
 import type { CallRecord, EvidenceData } from '../protocol/messages.js';
 import { confidenceName, evidenceSegments, flow, regimeReadings } from './evidence.js';
-import type { SymbolRow } from './model.js';
+import type { AgentRow, SymbolRow } from './model.js';
 import { ACTION_COLOR } from './table.js';
 
 export interface Line {
@@ -30,6 +30,13 @@ export function share(budget: number, wants: number[]): number[] {
 
 const voteColor = (signal: string) => (signal === 'WORKING' ? 'cyan' : (ACTION_COLOR[signal] ?? 'gray'));
 
+/**
+ * The reasons the pane under the table shows: under the evidence consensus an agent's first reason restates its call
+ * and the probability its number already shows (`BUY by its own rule; P(it beats SPY in 21 days) 0.52, ...`), so the
+ * pane starts at the rule's own reasons; the detail view shows them all.
+ */
+export const paneReasons = (a: AgentRow) => (/^(BUY|SELL|HOLD) by its own rule;/.test(a.reasons[0] ?? '') ? a.reasons.slice(1) : a.reasons);
+
 /** Under the table: a title, then a line per agent with its first reason; `lines` beyond that show further reasons. */
 export function AgentPane({
   row,
@@ -49,7 +56,7 @@ export function AgentPane({
   const agents = (row?.agents ?? []).slice(0, lines - 1);
   const extra = share(
     lines - 1 - agents.length,
-    agents.map((a) => Math.max(0, a.reasons.length - 1)),
+    agents.map((a) => Math.max(0, paneReasons(a).length - 1)),
   );
   // On a narrow terminal the reasons get the room: shorter names, and no bar.
   const narrow = width < 80;
@@ -58,15 +65,16 @@ export function AgentPane({
   const reasonAt = nameWidth + 1 + 10 + 1 + numbersWidth + 1;
   const reasonWidth = Math.max(0, width - reasonAt);
   const out = agents.flatMap((a, i) => {
+    const reasons = paneReasons(a);
     const working = a.signal === 'WORKING';
     const vote = working ? `${SPINNER[frame % SPINNER.length]} working` : a.signal;
     const numbers = working ? ' '.repeat(numbersWidth) : `${right(a.confidence.toFixed(2), 4)}${narrow ? '' : ` ${bar(a.confidence, 10)}`}`;
     return [
       <Text key={a.id} wrap="truncate">
         {fit(a.name, nameWidth)} <Text color={colors ? voteColor(a.signal) : undefined}>{fit(vote, 10)}</Text> {numbers}{' '}
-        {fit(a.reasons[0] ?? '', reasonWidth)}
+        {fit(reasons[0] ?? '', reasonWidth)}
       </Text>,
-      ...a.reasons.slice(1, 1 + extra[i]!).map((r, j) => (
+      ...reasons.slice(1, 1 + extra[i]!).map((r, j) => (
         <Text key={`${a.id}.${j}`} dimColor wrap="truncate">
           {' '.repeat(reasonAt)}
           {fit(r, reasonWidth)}

@@ -1,7 +1,7 @@
-// The evidence on the main screen: the market regime in the header, the consensus's edge in the table, P(right) in the log.
+// The evidence on the main screen: the regime in the header, the consensus's edge in the table, P(right) in the log and pane.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/protocol/messages.js';
-import { evidence, harness, noSignal, price, REGIME, signal } from '../helpers/dashboard.js';
+import { evidence, harness, noSignal, price, REGIME, signal, update } from '../helpers/dashboard.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -53,5 +53,19 @@ describe('evidence on the main screen', () => {
     expect(f).toMatch(/NVDA turned SELL P\(right\) 0\.53 STRONG at 210\.50/);
     expect(f).toMatch(/\d\d:\d\d:\d\d MSFT BUY P\(right\) 0\.56 STRONG \(price_move\)/);
     for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it("the pane under the table starts at the rule's own reasons, not the line that restates the call and its chance", async () => {
+    const h = harness({ size: { columns: 80, rows: 24 } });
+    cleanup = h.app.unmount;
+    h.send(update('AAPL', 'Orchestrator', undefined, 'ANALYZING'));
+    h.send(
+      update('AAPL', 'TechnicalAnalyst', 'technical', 'BUY', 0.5234, [
+        'BUY by its own rule; P(it beats SPY in 21 days) 0.52, from its record',
+        'price 97.7% above its 10-month average',
+      ]),
+    );
+    await expect.poll(() => h.text()).toMatch(/^TechnicalAnalyst {3}BUY {8}0\.52 █████░░░░░ price 97\.7% above its 10-month av…$/m);
+    expect(await h.text()).not.toMatch(/by its own rule/);
   });
 });
