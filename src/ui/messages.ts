@@ -1,5 +1,6 @@
 // How each server message changes the dashboard's state: prices, votes, consensus, decisions, status and history.
 import type { EvidenceData, ServerMessage } from '../protocol/messages.js';
+import { confidenceName } from './evidence.js';
 import { appendLog, clock, updateRow, type AgentRow, type DashboardState, type HistoryEntry, type SymbolRow } from './model.js';
 
 const SPARK_POINTS = 40;
@@ -108,7 +109,8 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
   const time = d.as_of ?? d.timestamp;
   const entry = historyEntry(m);
   // With evidence the confidence is the chance the call is right, and says so; the vote formula's stays a percent.
-  const confidence = signal && (signal.evidence ? `P(right) ${signal.confidence.toFixed(2)}` : `${(signal.confidence * 100).toFixed(0)}%`);
+  const confidence =
+    signal && (signal.evidence ? `${confidenceName(action)} ${signal.confidence.toFixed(2)}` : `${(signal.confidence * 100).toFixed(0)}%`);
   const text = signal
     ? `${d.symbol} ${action} ${confidence} ${signal.agents_consensus.consensus_strength} (${trigger})`
     : `${d.symbol} no signal (${trigger})`;
