@@ -75,13 +75,17 @@ export function perturbedView(store: MarketStore, asOf: string, input: Input, on
   return view;
 }
 
-/** What differs between two decisions of the same step: 'consensus' and the ids of agents whose vote, confidence or raw score moved. */
+/**
+ * What differs between two decisions of the same step: 'consensus', the ids of agents whose vote, confidence or raw
+ * score moved, and 'regime' when a regime signal's state did.
+ */
 function differences(a: Decision, b: Decision): string[] {
   const changed = a.action !== b.action || a.confidence !== b.confidence ? ['consensus'] : [];
   for (const [id, vote] of Object.entries(a.votes)) {
     const other = b.votes[id];
     if (other?.signal !== vote.signal || other.confidence !== vote.confidence || other.score !== vote.score) changed.push(id);
   }
+  if (JSON.stringify(a.regime) !== JSON.stringify(b.regime)) changed.push('regime');
   return changed;
 }
 

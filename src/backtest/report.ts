@@ -1,8 +1,10 @@
 // `--report FILE.html`: one self-contained page (inline CSS and SVG, nothing fetched) with equity curves, drawdowns and the tables.
 import { drawdowns, equityCurve, type Path } from './metrics.js';
 import type { BacktestRun } from './runner.js';
-import type { AgentStats, Figures, SignalStats } from './schema.js';
+import type { EvidenceData } from '../protocol/messages.js';
+import type { AgentStats, BacktestResult, Figures, SignalStats } from './schema.js';
 import { headlineHorizon } from './signals.js';
+import { EVIDENCE_COLUMNS, evidenceRows, regimeStates } from './evidence.js';
 import { calibrationChart, escapeHtml, lineChart, type Line } from './svg.js';
 
 const COLORS = { strategy: '#1f6feb', hold: '#8b949e', spy: '#d29922' };
@@ -47,6 +49,33 @@ function icTable(named: { label: string; stats: SignalStats | AgentStats; covera
     return `<tr>${cell(label)}${cell(coverage === undefined ? '' : pct(coverage), 'n')}${[...ics, ...perDate].map((t) => cell(t, 'n')).join('')}</tr>`;
   });
   return `<table>${head(['', 'voted on', ...horizons.map((h) => `pooled IC ${h}d`), ...horizons.map((h) => `per-date IC ${h}d`)])}${rows.join('')}</table>`;
+}
+
+/** The records at the window's end: the consensus's and each agent's, one row each with its verdict. */
+function evidenceSection(evidence: BacktestResult['evidence']): string {
+  if (evidence === null) return '<p class="note">The analyses carried no evidence.</p>';
+  const named: [string, EvidenceData][] = [
+    ...(evidence.consensus ? [['consensus', evidence.consensus] as [string, EvidenceData]] : []),
+    ...Object.entries(evidence.agents),
+  ];
+  const first = named[0]?.[1];
+  const rows = evidenceRows(named).map((r) => `<tr>${r.map((t, i) => cell(t, i === 0 || i === r.length - 1 ? '' : 'n')).join('')}</tr>`);
+  const what = first
+    ? `Pooled over ${first.universe}, ${first.horizon_days}-day outcomes known before ${escapeHtml(evidence.as_of.slice(0, 7))} began. A stock agent's and the consensus's IC is its monthly rank IC across stocks against the return in excess of SPY; a market-wide agent's, over time against SPY over cash. Newey-West t, 95% interval, hit rate of its own BUY and SELL calls, the IC shrunk towards its prior, its weight in the consensus.`
+    : '';
+  return `<p class="note">${what}</p><table>${head(['', ...EVIDENCE_COLUMNS])}${rows.join('')}</table>`;
+}
+
+/** The regime over the window (share of step days in each state) and each signal's record at its end. */
+function regimeSection(regime: BacktestResult['regime']): string {
+  const signals = Object.entries(regime.signals);
+  if (signals.length === 0) return '<p class="note">No regime data.</p>';
+  const rows = signals.map(([id, r]) => {
+    const e = r.evidence === null ? null : evidenceRows([[id, r.evidence]])[0]!;
+    const figures = e === null ? ['–', '–', '–', '–', '–', '–'] : e.slice(1, 7);
+    return `<tr>${cell(id)}${cell(regimeStates(r))}${figures.map((t) => cell(t, 'n')).join('')}${cell(e?.at(-1) ?? '–')}</tr>`;
+  });
+  return `<p class="note">${regime.days.toLocaleString('en-US')} step days. Each signal's record is that of a market-timing signal (its score against SPY over cash), at the window's end.</p><table>${head(['', 'states over the window', ...EVIDENCE_COLUMNS.slice(0, 6), 'verdict'])}${rows.join('')}</table>`;
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1f2328;padding:0 16px}
@@ -158,8 +187,12 @@ ${lineChart(drawdownLines, { title: 'Drawdown', format: (v) => `${(v * 100).toFi
 ${actionTable(result.portfolio.signals)}
 <h2>Information coefficient, consensus and each agent's own vote</h2>
 ${icTable([{ label: 'consensus', stats: result.portfolio.signals }, ...agents.map(([id, a]) => ({ label: `${id} (${a.name})`, stats: a, coverage: a.coverage }))])}
+<h2>Evidence at the window's end</h2>
+${evidenceSection(result.evidence)}
+<h2>Market regime</h2>
+${regimeSection(result.regime)}
 <h2>Calibration at ${horizon} days</h2>
-<p class="note">Each dot is a confidence bucket of BUY and SELL calls: its mean confidence against the share that was right. On the dashed line, confidence means what it says.</p>
+<p class="note">Each dot is a confidence bucket of BUY and SELL calls: its mean confidence against the share that was right (beat SPY in the call's direction; for a market-wide agent, SPY beat cash). On the dashed line, confidence means what it says.</p>
 ${calibrationChart(calibrationSeries, `Calibration at ${horizon} days`)}
 <table>${head(['', 'confidence', 'calls', 'mean confidence', 'hit rate'])}${calibrationRows.join('')}</table>
 ${brierNote(at(result.portfolio.signals).brier)}

@@ -3,12 +3,13 @@ import { BENCHMARK } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import type { Bar, Rows } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
-import { ownVote } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
+import { excessOver, yardstick } from './benchmark.js';
 import { checkLookahead, INPUTS, releaseDates, sampleDates } from './lookahead.js';
 import { figures, type Path } from './metrics.js';
 import { stepIndices } from './plan.js';
 import { runWalks } from './pool.js';
+import { endEvidence, regimeSummary } from './evidence.js';
 import type { AgentStats, BacktestResult, SymbolResult } from './schema.js';
 import { agentStats, consensusStats, signedScore, type Call } from './signals.js';
 import { combine, forwardReturn, holdBetween, positionOf, simulate } from './simulate.js';
@@ -108,6 +109,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     { workers: options.workers, store, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
   );
 
+  const measure = yardstick(store, options.horizons);
+  // A market-wide agent's confidence is a probability that the market beats cash, so it is judged by that.
+  const marketWide = new Set(
+    defaultAgents({ bundledDir: store.bundledDir, llm: options.setup.llm })
+      .filter((a) => a.scope === 'market')
+      .map((a) => a.id),
+  );
   const rows: StepRow[] = [];
   const symbols: SymbolResult[] = [];
   const curves: Curves['symbols'] = [];
@@ -118,20 +126,27 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     const decisions = walks.get(plan.symbol)!;
     const positions = decisions.map((d) => positionOf(d.action, options.allowShort));
     const forward = plan.steps.map((i) => options.horizons.map((h) => forwardReturn(plan.bars, i, h)));
+    const yardsticks = plan.dates.map(measure);
+    const excess = forward.map((f, k) => excessOver(plan.symbol, f, yardsticks[k]!.spy));
     const { strategy, buyAndHold } = simulate(plan.bars, plan.steps, positions, options.costBps);
-    const calls = decisions.map((d, k): Call => ({ date: d.date, action: d.action, confidence: d.confidence, forward: forward[k]! }));
+    const calls = decisions.map((d, k): Call => ({
+      date: d.date,
+      action: d.action,
+      confidence: d.confidence,
+      forward: forward[k]!,
+      excess: excess[k]!,
+    }));
     const agents = agentsOf(decisions);
-    // An agent is judged by its own rule where it has one (as its track record is): a calibrated agent without
-    // information publishes HOLD at the base rate, which would say nothing about its score.
+    // An agent is judged by what it published: its own rule's call, with the probability that the call is right.
     const agentCalls = (id: string) =>
       decisions.map((d, k): Call => {
         const vote = d.votes[id];
-        const own = vote?.score === undefined ? undefined : ownVote(vote.score);
         return {
           date: d.date,
-          action: own?.signal ?? vote?.signal ?? 'FAILED',
-          confidence: own?.confidence ?? vote?.confidence ?? 0,
+          action: vote?.signal ?? 'FAILED',
+          confidence: vote?.confidence ?? 0,
           forward: forward[k]!,
+          excess: marketWide.has(id) ? yardsticks[k]!.spyOverCash : excess[k]!,
         };
       });
     decisions.forEach((d, k) =>
@@ -205,6 +220,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
       agents: agentBlock(agents, (id) => votes.get(id) ?? [], options),
     },
     spy: spy === null || spy.returns.length === 0 ? null : figures(spy),
+    evidence: endEvidence(allDecisions),
+    regime: regimeSummary(allDecisions),
     ...(lookahead ? { lookahead } : {}),
   };
   return { result: rounded(result), rows, curves: { symbols: curves, portfolio, spy } };

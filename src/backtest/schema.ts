@@ -1,5 +1,6 @@
 // The shape of `signals backtest --json` (docs/backtest.md): its zod schema, and the types every backtest module infers from it.
 import { z } from 'zod';
+import { EvidenceData } from '../protocol/messages.js';
 
 const Fraction = z.number().describe('a fraction: 0.0123 is 1.23%');
 const MaybeNumber = z.number().nullable().describe('null where undefined (no days, no variation, no calls)');
@@ -32,6 +33,10 @@ export const ActionStats = z.object({
 const Significance = {
   t_stat: MaybeNumber.describe('Newey-West (Bartlett) t with `lag`'),
   p_value: MaybeNumber.describe('two-sided, normal approximation of t_stat'),
+  interval: z
+    .tuple([z.number(), z.number()])
+    .nullable()
+    .describe('95% interval of the estimate, normal approximation: estimate +- 1.96 |estimate / t_stat|'),
   lag: Count.describe('overlap of consecutive forward returns, in steps: ceil(horizon / every) - 1'),
 };
 
@@ -50,13 +55,13 @@ export const CalibrationRow = z.object({
   to: z.number().describe('to (exclusive; the last bucket includes 1)'),
   count: Count,
   mean_confidence: MaybeNumber,
-  hit_rate: MaybeNumber.describe('share of the BUY and SELL calls in the bucket that were right'),
+  hit_rate: MaybeNumber.describe('share of the BUY and SELL calls in the bucket that were right: beat SPY in their direction'),
 });
 
-/** Brier score of the BUY and SELL calls' confidence as a forecast of being right, against the base-rate forecast. */
+/** Brier score of the BUY and SELL calls' confidence as a forecast of being right (beating SPY in their direction), against the base-rate forecast. */
 export const Brier = z.object({
   calls: Count,
-  score: MaybeNumber.describe('mean of (confidence - right)^2, right being 1 or 0'),
+  score: MaybeNumber.describe("mean of (confidence - right)^2, right being 1 (beat SPY in the call's direction; market-wide: SPY beat cash) or 0"),
   base_rate: MaybeNumber.describe(
     'the same for a constant forecast equal to the share of those calls that were right (a hindsight base rate): hit rate * (1 - hit rate)',
   ),
@@ -139,10 +144,34 @@ export const Lookahead = z.object({
       field: z
         .string()
         .describe("what leaked: 'bars', 'headlines', a macro series, or a macro observation seen before its release ('UNRATE 2019-12-01')"),
-      changed: z.array(z.string()).describe("'consensus' and the ids of agents whose vote or confidence changed"),
+      changed: z.array(z.string()).describe("'consensus', the ids of agents whose vote or confidence changed, and 'regime' when a regime state did"),
     }),
   ),
 });
+
+/** The records the analyses carried at the window's last step: what the evidence showed as the window ended. */
+export const EndEvidence = z.object({
+  as_of: Day.describe('the last step of the window'),
+  consensus: EvidenceData.nullable().describe(
+    "the consensus's record and verdict (`label`); null when the consensus carries none (--reference-consensus)",
+  ),
+  agents: z.record(z.string(), EvidenceData).describe("each agent's record, with its weight in the consensus"),
+});
+export type EndEvidence = z.infer<typeof EndEvidence>;
+
+/** The market regime over the window: the share of step days in each state, per signal, and its record at the end. */
+export const RegimeSummary = z.object({
+  days: Count.describe('distinct step days (the regime is the same for every symbol on a day)'),
+  signals: z.record(
+    z.string(),
+    z.object({
+      days: Count.describe('step days on which the signal had data'),
+      states: z.record(z.string(), Fraction).describe('share of those days in each state'),
+      evidence: EvidenceData.nullable().describe('its record as a market-timing signal at the last step'),
+    }),
+  ),
+});
+export type RegimeSummary = z.infer<typeof RegimeSummary>;
 
 export const BacktestResult = z.object({
   settings: Settings,
@@ -155,6 +184,8 @@ export const BacktestResult = z.object({
     agents: z.record(z.string(), AgentStats),
   }),
   spy: Figures.nullable().describe('SPY held from the first to the last day of the portfolio; null without SPY data'),
+  evidence: EndEvidence.nullable().describe('(addition) the records as of the end of the window; null when the analyses carried none'),
+  regime: RegimeSummary.describe('(addition) the market regime over the window'),
   lookahead: Lookahead.optional().describe('only with --check-lookahead'),
 });
 export type BacktestResult = z.infer<typeof BacktestResult>;

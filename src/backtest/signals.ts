@@ -9,6 +9,11 @@ export interface Call {
   confidence: number;
   /** One per horizon, in the order of the horizons; null past the end of the data. */
   forward: readonly (number | null)[];
+  /**
+   * What the call is judged by, one per horizon: the forward return less SPY's over the same days (for a market-wide
+   * agent, SPY's less cash), as the product defines a call's being right; null where either is unknown.
+   */
+  excess: readonly (number | null)[];
 }
 
 /**
@@ -22,11 +27,26 @@ export function signedScore(action: string, confidence: number): number | null {
   return action === 'HOLD' || action === 'NO_SIGNAL' ? 0 : null;
 }
 
-/** Whether a directional call was right: BUY followed by a rise, SELL by a fall. */
+/** Whether a directional call was followed by a move its way: BUY by a rise, SELL by a fall (of `forward`, or of an excess return). */
 const hit = (action: string, forward: number) => (action === 'BUY' ? forward > 0 : forward < 0);
 
-/** Confidence buckets of the calibration table: under 0.5, then tenths up to 1 (inclusive). */
-export const BUCKETS = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+/** A BUY or SELL call with what it is judged by: `excess`, as the product's confidence is a probability of beating SPY in the call's direction. */
+type Judged = { action: string; confidence: number; excess: number | null };
+const judged = (calls: readonly Judged[]) =>
+  calls.filter((c): c is Judged & { excess: number } => (c.action === 'BUY' || c.action === 'SELL') && c.excess !== null);
+
+/** A 95% interval from an estimate and its t (normal approximation): estimate +- 1.96 |estimate / t|. */
+export function intervalOf(estimate: number | null, t: number | null): [number, number] | null {
+  if (estimate === null || t === null || t === 0) return null;
+  const half = 1.96 * Math.abs(estimate / t);
+  return [estimate - half, estimate + half];
+}
+
+/**
+ * Confidence buckets of the calibration table: tenths, the last including 1. A call's confidence is the probability
+ * that it is right, which can be under 0.5 (a call its agents make though their record says it is more often wrong).
+ */
+export const BUCKETS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 /** The horizon summaries lead with: 21 trading days (about a month) when it was asked for, else the first. */
 export const headlineHorizon = (horizons: readonly number[]) => (horizons.includes(21) ? 21 : horizons[0]!);
@@ -37,8 +57,8 @@ export const overlapLag = (horizon: number, every: number) => Math.max(0, Math.c
 const orNull = (x: number) => (Number.isFinite(x) ? x : null);
 const share = (xs: readonly boolean[]) => (xs.length === 0 ? null : xs.filter(Boolean).length / xs.length);
 
-function significance(t: number | null, lag: number) {
-  return { t_stat: t, p_value: t === null ? null : twoSidedP(t), lag };
+function significance(estimate: number | null, t: number | null, lag: number) {
+  return { t_stat: t, p_value: t === null ? null : twoSidedP(t), interval: intervalOf(estimate, t), lag };
 }
 
 /**
@@ -78,17 +98,16 @@ export function rankIc(pairs: readonly { date: string; score: number; forward: n
     if (s !== null) series.push(s);
   }
   const perDateT = neweyWestT(series, lag);
+  const perDate = series.length === 0 ? null : mean(series);
   return {
-    pooled: { ic, n: pairs.length, ...significance(ic === null ? null : pooledT, lag) },
-    per_date: { mean: series.length === 0 ? null : mean(series), dates: series.length, ...significance(perDateT, lag) },
+    pooled: { ic, n: pairs.length, ...significance(ic, ic === null ? null : pooledT, lag) },
+    per_date: { mean: perDate, dates: series.length, ...significance(perDate, perDateT, lag) },
   };
 }
 
-/** Hit rate by confidence bucket of the BUY and SELL calls. */
-export function calibration(
-  calls: readonly { action: string; confidence: number; forward: number }[],
-): SignalStats['horizons'][number]['calibration'] {
-  const directional = calls.filter((c) => c.action === 'BUY' || c.action === 'SELL');
+/** Hit rate by confidence bucket of the BUY and SELL calls, right when they beat SPY in their direction (`excess`). */
+export function calibration(calls: readonly Judged[]): SignalStats['horizons'][number]['calibration'] {
+  const directional = judged(calls);
   return BUCKETS.slice(0, -1).map((from, i) => {
     const to = BUCKETS[i + 1]!;
     const inside = directional.filter((c) => c.confidence >= from && (c.confidence < to || (to === 1 && c.confidence <= 1)));
@@ -97,16 +116,16 @@ export function calibration(
       to,
       count: inside.length,
       mean_confidence: inside.length === 0 ? null : mean(inside.map((c) => c.confidence)),
-      hit_rate: share(inside.map((c) => hit(c.action, c.forward))),
+      hit_rate: share(inside.map((c) => hit(c.action, c.excess))),
     };
   });
 }
 
-/** Brier score of the directional calls' confidence against whether each was right, and the base-rate forecast's. */
-export function brier(calls: readonly { action: string; confidence: number; forward: number }[]): SignalStats['horizons'][number]['brier'] {
-  const directional = calls.filter((c) => c.action === 'BUY' || c.action === 'SELL');
+/** Brier score of the directional calls' confidence against whether each beat SPY in its direction, and the base-rate forecast's. */
+export function brier(calls: readonly Judged[]): SignalStats['horizons'][number]['brier'] {
+  const directional = judged(calls);
   if (directional.length === 0) return { calls: 0, score: null, base_rate: null };
-  const right = directional.map((c) => (hit(c.action, c.forward) ? 1 : 0));
+  const right = directional.map((c) => (hit(c.action, c.excess) ? 1 : 0));
   const rate = mean(right);
   return {
     calls: directional.length,
@@ -116,7 +135,7 @@ export function brier(calls: readonly { action: string; confidence: number; forw
 }
 
 function horizonStats<A extends string>(calls: readonly Call[], index: number, horizon: number, every: number, actions: readonly A[]) {
-  const known = calls.flatMap((c) => (c.forward[index] == null ? [] : [{ ...c, forward: c.forward[index] }]));
+  const known = calls.flatMap((c) => (c.forward[index] == null ? [] : [{ ...c, forward: c.forward[index], excess: c.excess[index] ?? null }]));
   const byAction = Object.fromEntries(
     actions.map((action) => {
       const mine = known.filter((c) => c.action === action);

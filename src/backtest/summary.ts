@@ -1,4 +1,6 @@
 // The plain-text output of `signals backtest` (without --json), and its progress line on a terminal.
+import type { EvidenceData } from '../protocol/messages.js';
+import { EVIDENCE_COLUMNS, evidenceRows, regimeStates } from './evidence.js';
 import type { AgentStats, BacktestResult, Figures, SignalStats } from './schema.js';
 import { headlineHorizon } from './signals.js';
 
@@ -6,13 +8,13 @@ const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`
 const signedPct = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const num = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
 
-/** Rows of cells as columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
-function columns(rows: string[][]): string {
+/** Rows of cells as columns padded to their widest cell; the `left` columns (the first by default) left-aligned, the rest right-aligned. */
+function columns(rows: string[][], left: readonly number[] = [0]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) =>
       r
-        .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
         .join('  ')
         .trimEnd(),
     )
@@ -33,9 +35,48 @@ const icText = (stats: SignalStats | AgentStats, horizon: number) => {
   return ic.ic === null ? '-' : `${num(ic.ic, 3)} (t ${num(ic.t_stat, 1)})`;
 };
 
+/** The evidence at the window's end (consensus, agents, regime) and the regime's states over the window. */
+function evidenceLines(result: BacktestResult): string[] {
+  const lines: string[] = [];
+  const e = result.evidence;
+  if (e !== null) {
+    const first = Object.values(e.agents)[0] ?? e.consensus;
+    lines.push(
+      '',
+      `evidence as of ${e.as_of}${first ? ` (${first.universe}, ${first.horizon_days} days, from outcomes known before its month)` : ''}:`,
+      columns(
+        [
+          ['', ...EVIDENCE_COLUMNS],
+          ...evidenceRows([...(e.consensus ? [['consensus', e.consensus] as [string, EvidenceData]] : []), ...Object.entries(e.agents)]),
+        ],
+        [0, EVIDENCE_COLUMNS.length],
+      ),
+    );
+  }
+  const signals = Object.entries(result.regime.signals);
+  if (signals.length > 0) {
+    lines.push(
+      '',
+      `regime over ${result.regime.days.toLocaleString('en-US')} step days (its evidence as a market-timing signal at the end):`,
+      columns(
+        [
+          ['', 'STATES', ...EVIDENCE_COLUMNS.slice(0, 6), 'VERDICT'],
+          ...signals.map(([id, r]) => {
+            const row = r.evidence === null ? ['', '', '', '', '', '', '-'] : evidenceRows([[id, r.evidence]])[0]!.slice(1);
+            return [id, regimeStates(r), ...row.slice(0, 6), row.at(-1)!];
+          }),
+        ],
+        [0, 1, 8],
+      ),
+    );
+  }
+  return lines;
+}
+
 /**
  * The result as a person reads it: the window, one line per symbol (the strategy against buy-and-hold), the
- * portfolio and SPY, then what followed the consensus's calls and each agent's IC.
+ * portfolio and SPY, then what followed the consensus's calls and each agent's IC, then the evidence at the window's
+ * end (one line per agent with its verdict) and the regime over the window.
  */
 export function formatSummary(result: BacktestResult): string {
   const s = result.settings;
@@ -85,10 +126,10 @@ export function formatSummary(result: BacktestResult): string {
   lines.push(`after ${h} days: ${calls.join(', ')}; every step ${signedPct(at.base.mean_return)}`);
   const buckets = at.calibration
     .filter((row) => row.count > 0)
-    .map((row) => `${num(row.from)}-${num(row.to)}: ${row.count} calls, ${pct(row.hit_rate)} right`);
+    .map((row) => `${num(row.from)}-${num(row.to)}: ${row.count} calls at ${num(row.mean_confidence)}, ${pct(row.hit_rate)} right`);
   lines.push(
     `calibration at ${h} days: ${buckets.join('; ') || 'no BUY or SELL calls'}`,
-    `Brier score ${num(at.brier.score, 4)} against ${num(at.brier.base_rate, 4)} for the base rate, over ${at.brier.calls} BUY and SELL calls`,
+    `Brier score ${num(at.brier.score, 4)} against ${num(at.brier.base_rate, 4)} for the base rate, over ${at.brier.calls} BUY and SELL calls (right: beat SPY in the call's direction)`,
     '',
   );
   lines.push(
@@ -98,6 +139,7 @@ export function formatSummary(result: BacktestResult): string {
       ...Object.entries(result.portfolio.agents).map(([id, a]) => [id, pct(a.coverage), ...s.horizons.map((x) => icText(a, x))]),
     ]),
   );
+  lines.push(...evidenceLines(result));
   if (result.lookahead) {
     const { steps, inputs, leaks } = result.lookahead;
     lines.push(

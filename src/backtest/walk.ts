@@ -5,7 +5,7 @@ import { Analyst } from '../core/analyst.js';
 import { resolveAsOf } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
-import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { DecisionUpdate, EvidenceData, RegimeData, SignalUpdate } from '../protocol/messages.js';
 import type { ConsensusAction } from './simulate.js';
 
 /** What a step keeps of an analysis. `price` is the as-of close the analysis saw (to the cent). */
@@ -20,6 +20,17 @@ export interface Decision {
    * score its own rule reads (`indicators[id.score]`), when it has one.
    */
   votes: Record<string, { name: string; signal: string; confidence: number; score?: number }>;
+  /** Each regime signal's state that day (signals without data left out). */
+  regime: Record<string, string>;
+  /** The records the analysis carried; a walk keeps them on its last step only, as the evidence at the window's end. */
+  records?: Records;
+}
+
+/** The records one analysis carried: the consensus's (null when it carries none), each agent's and each regime signal's. */
+export interface Records {
+  consensus: EvidenceData | null;
+  agents: Record<string, EvidenceData>;
+  regime: Record<string, EvidenceData>;
 }
 
 /** Everything an analysis depends on, as plain data: what a worker thread needs to build the same analyst. */
@@ -62,8 +73,20 @@ function votesOf(
   );
 }
 
-/** The decision and votes of an analysis's final event. */
-export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate): Decision {
+const statesOf = (regime: RegimeData | undefined) => Object.fromEntries(Object.entries(regime ?? {}).map(([id, r]) => [id, r.state]));
+
+function recordsOf(
+  consensus: EvidenceData | undefined,
+  agents: Record<string, { evidence?: EvidenceData | undefined }>,
+  regime: RegimeData | undefined,
+): Records {
+  const present = <T extends { evidence?: EvidenceData | undefined }>(rows: Record<string, T>) =>
+    Object.fromEntries(Object.entries(rows).flatMap(([id, r]) => (r.evidence ? [[id, r.evidence]] : [])));
+  return { consensus: consensus ?? null, agents: present(agents), regime: present(regime ?? {}) };
+}
+
+/** The decision and votes of an analysis's final event; with `records`, the evidence it carried too. */
+export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate, records = false): Decision {
   if (event.type === 'signal_update') {
     const d = event.data;
     return {
@@ -72,18 +95,28 @@ export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate): 
       confidence: d.confidence,
       price: d.price,
       votes: votesOf(d.agents_consensus.agent_details, d.metadata.indicators),
+      regime: statesOf(d.regime),
+      ...(records ? { records: recordsOf(d.evidence, d.agents_consensus.agent_details, d.regime) } : {}),
     };
   }
   const decision = event.data.decision;
   if (decision.action === 'ERROR') throw new Error(decision.error);
-  return { date, action: 'NO_SIGNAL', confidence: 0, price: event.data.price ?? 0, votes: votesOf(decision.agent_summary, {}) };
+  return {
+    date,
+    action: 'NO_SIGNAL',
+    confidence: 0,
+    price: event.data.price ?? 0,
+    votes: votesOf(decision.agent_summary, {}),
+    regime: statesOf(event.data.regime),
+    ...(records ? { records: recordsOf(undefined, {}, event.data.regime) } : {}),
+  };
 }
 
 /** Analyses `symbol` as of each date in turn; `onStep` after each. */
 export async function walk(decide: Decide, symbol: string, dates: readonly string[], onStep?: () => void): Promise<Decision[]> {
   const decisions: Decision[] = [];
-  for (const date of dates) {
-    decisions.push(decisionOf(date, await decide(symbol, date)));
+  for (const [k, date] of dates.entries()) {
+    decisions.push(decisionOf(date, await decide(symbol, date), k === dates.length - 1));
     onStep?.();
   }
   return decisions;

@@ -1,6 +1,16 @@
 // What followed the calls: per-action returns and hit rates, rank IC (right by design near 1, random near 0), calibration.
 import { describe, expect, it } from 'vitest';
-import { agentStats, calibration, consensusStats, overlapLag, rankIc, signedScore, type Call } from '../../src/backtest/signals.js';
+import {
+  agentStats,
+  brier,
+  calibration,
+  consensusStats,
+  intervalOf,
+  overlapLag,
+  rankIc,
+  signedScore,
+  type Call,
+} from '../../src/backtest/signals.js';
 import { neweyWestT } from '../../src/backtest/stats.js';
 
 /** A small deterministic generator (mulberry32), so "random" is the same on every run. */
@@ -85,14 +95,16 @@ describe('rank IC', () => {
 });
 
 describe('per action and calibration', () => {
+  // The first BUY rose but trailed SPY; the second fell and trailed it: one rise, no call that beat SPY its way.
   const calls: Call[] = [
-    { date: day(0), action: 'BUY', confidence: 0.65, forward: [0.02] },
-    { date: day(1), action: 'BUY', confidence: 0.68, forward: [-0.01] },
-    { date: day(2), action: 'SELL', confidence: 0.85, forward: [-0.03] },
-    { date: day(3), action: 'HOLD', confidence: 0.9, forward: [0.01] },
-    { date: day(4), action: 'NO_SIGNAL', confidence: 0, forward: [0.04] },
-    { date: day(5), action: 'NO_SIGNAL', confidence: 0, forward: [null] },
+    { date: day(0), action: 'BUY', confidence: 0.65, forward: [0.02], excess: [-0.01] },
+    { date: day(1), action: 'BUY', confidence: 0.68, forward: [-0.01], excess: [-0.02] },
+    { date: day(2), action: 'SELL', confidence: 0.85, forward: [-0.03], excess: [-0.02] },
+    { date: day(3), action: 'HOLD', confidence: 0.9, forward: [0.01], excess: [0] },
+    { date: day(4), action: 'NO_SIGNAL', confidence: 0, forward: [0.04], excess: [0.03] },
+    { date: day(5), action: 'NO_SIGNAL', confidence: 0, forward: [null], excess: [null] },
   ];
+  const known = calls.filter((c) => c.forward[0] !== null).map((c) => ({ ...c, forward: c.forward[0]!, excess: c.excess[0]! }));
 
   it('counts each action, and averages the forward returns that exist', () => {
     const s = consensusStats(calls, [5], 1);
@@ -110,27 +122,38 @@ describe('per action and calibration', () => {
     expect(h.ic.pooled.lag).toBe(4);
   });
 
-  it('calibration: hit rate of the BUY and SELL calls by confidence bucket', () => {
-    const rows = calibration(calls.filter((c) => c.forward[0] !== null).map((c) => ({ ...c, forward: c.forward[0]! })));
-    expect(rows.map((r) => [r.from, r.to])).toEqual([
-      [0, 0.5],
-      [0.5, 0.6],
-      [0.6, 0.7],
-      [0.7, 0.8],
-      [0.8, 0.9],
-      [0.9, 1],
-    ]);
-    expect(rows[2]).toEqual({ from: 0.6, to: 0.7, count: 2, mean_confidence: expect.closeTo(0.665, 12), hit_rate: 0.5 });
-    expect(rows[4]).toMatchObject({ count: 1, hit_rate: 1 });
-    expect(rows[5]).toMatchObject({ count: 0, mean_confidence: null, hit_rate: null });
+  it('calibration: hit rate of the BUY and SELL calls by confidence bucket, right when they beat SPY their way', () => {
+    const rows = calibration(known);
+    expect(rows.map((r) => r.from)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(rows.map((r) => r.to)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    // by_action says one of the two BUYs rose (hit rate 0.5); neither beat SPY, which is what their confidence forecast.
+    expect(rows[6]).toEqual({ from: 0.6, to: 0.7, count: 2, mean_confidence: expect.closeTo(0.665, 12), hit_rate: 0 });
+    expect(rows[8]).toMatchObject({ count: 1, hit_rate: 1 });
+    expect(rows[9]).toMatchObject({ count: 0, mean_confidence: null, hit_rate: null });
+  });
+
+  it('Brier: the confidence against beating SPY their way, beside a constant forecast at the hit rate; unknown excess left out', () => {
+    const b = brier([...known, { action: 'BUY', confidence: 0.99, excess: null }]);
+    expect(b.calls).toBe(3);
+    expect(b.score).toBeCloseTo((0.65 ** 2 + 0.68 ** 2 + (0.85 - 1) ** 2) / 3, 12);
+    expect(b.base_rate).toBeCloseTo((1 / 3) * (2 / 3), 12);
+    expect(brier([{ action: 'HOLD', confidence: 0.9, excess: 0.1 }])).toEqual({ calls: 0, score: null, base_rate: null });
+  });
+
+  it('the 95% interval is the estimate +- 1.96 standard errors, where a t exists', () => {
+    expect(intervalOf(0.02, 2)![0]).toBeCloseTo(0.02 - 0.0196, 12);
+    expect(intervalOf(0.02, 2)![1]).toBeCloseTo(0.02 + 0.0196, 12);
+    expect(intervalOf(-0.03, -1.5)![1]).toBeCloseTo(-0.03 + 0.0392, 12);
+    expect(intervalOf(0.02, null)).toBeNull();
+    expect(consensusStats(calls, [5], 1).horizons[0]!.ic.pooled.interval).toHaveLength(2);
   });
 
   it("an agent's abstentions count in its actions and coverage but not in IC", () => {
     const votes: Call[] = [
-      { date: day(0), action: 'BUY', confidence: 0.9, forward: [0.03] },
-      { date: day(1), action: 'ABSTAINED', confidence: 0, forward: [-0.5] },
-      { date: day(2), action: 'HOLD', confidence: 0.8, forward: [0.01] },
-      { date: day(3), action: 'SELL', confidence: 0.7, forward: [-0.02] },
+      { date: day(0), action: 'BUY', confidence: 0.9, forward: [0.03], excess: [0.01] },
+      { date: day(1), action: 'ABSTAINED', confidence: 0, forward: [-0.5], excess: [-0.4] },
+      { date: day(2), action: 'HOLD', confidence: 0.8, forward: [0.01], excess: [0] },
+      { date: day(3), action: 'SELL', confidence: 0.7, forward: [-0.02], excess: [-0.01] },
     ];
     const a = agentStats('X', votes, [5], 1);
     expect(a.coverage).toBe(0.75);

@@ -69,6 +69,13 @@ describe('walk forward on a synthetic series', () => {
     // No agent weighs anything, so no action can outweigh HOLD: never long, never a cost.
     expect(rows.every((row) => row.action !== 'BUY' && row.position === 0)).toBe(true);
     expect(r.strategy).toMatchObject({ total_return: 0, exposure: 0, turnover: 0, max_drawdown: 0 });
+    // Each agent is judged by the call it published, whatever the consensus made of it.
+    for (const [id, a] of Object.entries(r.agents)) {
+      for (const action of ['BUY', 'SELL', 'HOLD', 'ABSTAINED'] as const) {
+        expect(a.actions[action], `${id} ${action}`).toBe(rows.filter((row) => row.votes[id]!.signal === action).length);
+      }
+    }
+    expect(r.agents.technical!.actions.BUY + r.agents.technical!.actions.SELL).toBeGreaterThan(0);
   });
 
   it('a consensus that is always long equals buy-and-hold less one entry cost', async () => {
@@ -97,6 +104,7 @@ describe('walk forward on a synthetic series', () => {
       confidence: row.confidence,
       price: row.price,
       votes: row.votes,
+      regime: row.regime,
     });
     const cut = before.rows.findIndex((row) => row.date > bars[d]!.date);
     expect(cut).toBe(d - 299 + 1);

@@ -44,6 +44,11 @@ describe('signals backtest --csv --report', () => {
   it('prints the summary and writes one CSV row per step, with the documented columns', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2 symbols, 2022-05-02 to 2022-08-31, \d+ analyses \(every 2 trading days\)/);
+    // The evidence at the window's end: one line for the consensus and one per agent, each ending in its verdict.
+    expect(stdout).toMatch(/\nevidence as of 2022-08-3\d \(bundled \(29 stocks\), 21 days/);
+    for (const id of ['consensus', 'technical', 'momentum', 'volatility', 'economic']) expect(stdout).toMatch(new RegExp(`\\n${id} .*edge: `));
+    expect(stdout).toMatch(/\nregime over \d+ step days/);
+    expect(stdout).toMatch(/\ntrend +(up|down) \d/);
     expect(header).toEqual([
       'date',
       'symbol',
@@ -97,5 +102,9 @@ describe('signals backtest --csv --report', () => {
     expect(html).toContain('Calibration at 21 days');
     expect(html.match(/<svg /g)!.length).toBe(html.match(/<\/svg>/g)!.length);
     for (const id of AGENT_IDS) expect(html).toContain(`<td>${id} (`);
+    expect(html).toContain("<h2>Evidence at the window's end</h2>");
+    expect(html).toMatch(/<td>consensus<\/td>(<td class="n">[^<]*<\/td>){7}<td>edge: /);
+    expect(html).toContain('<h2>Market regime</h2>');
+    expect(html).toMatch(/<td>recession<\/td><td>(clear|triggered) /);
   });
 });

@@ -19,7 +19,7 @@ describe('signals backtest --json', () => {
   it('exits 0 with only JSON on stdout and nothing on stderr off a terminal', () => {
     expect(raw.code).toBe(0);
     expect(raw.stderr).toBe('');
-    expect(Object.keys(JSON.parse(raw.stdout) as object)).toEqual(['settings', 'symbols', 'portfolio', 'spy']);
+    expect(Object.keys(JSON.parse(raw.stdout) as object)).toEqual(['settings', 'symbols', 'portfolio', 'spy', 'evidence', 'regime']);
   });
 
   it('has a complete figure block for each strategy, buy-and-hold, the portfolio and SPY', () => {
@@ -60,6 +60,41 @@ describe('signals backtest --json', () => {
     const technical = result.portfolio.agents.technical!;
     expect(technical.actions.BUY + technical.actions.SELL).toBeGreaterThan(0);
     expect(technical.horizons[1]!.ic.pooled.ic).not.toBeNull();
+  });
+
+  it("carries the consensus's and each agent's evidence as of the window's last step, each with its verdict", () => {
+    const e = result.evidence!;
+    expect(e.as_of).toBe(result.symbols[0]!.to);
+    expect(e.consensus!.kind).toBe('cross_section');
+    expect(e.consensus!.label).toMatch(/^edge: /);
+    // The record as of the window's end uses only outcomes known before its month: the last call counted is earlier.
+    expect(e.consensus!.until! < e.as_of.slice(0, 7)).toBe(true);
+    expect(Object.keys(e.agents)).toEqual(AGENT_IDS.filter((id) => id !== 'sentiment' || e.agents.sentiment));
+    for (const [id, a] of Object.entries(e.agents)) {
+      expect(a.kind, id).toBe(id === 'economic' ? 'market_timing' : 'cross_section');
+      expect(a.label, id).toMatch(/^edge: /);
+      expect(a.weight, id).toEqual(expect.any(Number));
+      if (a.ic !== null) expect(a.interval![0]).toBeLessThanOrEqual(a.ic);
+    }
+    expect(e.agents.economic!.weight).toBe(0);
+  });
+
+  it("summarises the regime over the window: each signal's states as shares of the step days, and its evidence at the end", () => {
+    const r = result.regime;
+    // AAPL and JPM trade on the same days: each day counts once.
+    expect(r.days).toBe(result.symbols[0]!.steps);
+    expect(Object.keys(r.signals)).toEqual(['trend', 'volatility', 'curve', 'recession']);
+    for (const [id, s] of Object.entries(r.signals)) {
+      expect(s.days, id).toBe(r.days);
+      expect(
+        Object.values(s.states).reduce((a, b) => a + b, 0),
+        id,
+      ).toBeCloseTo(1, 3);
+      expect(s.evidence!.kind, id).toBe('market_timing');
+    }
+    // 2024 was calm and rising, with the curve inverted until September: a reading anyone can check.
+    expect(Object.keys(r.signals.trend!.states)).toContain('up');
+    expect(Object.keys(r.signals.curve!.states)).toEqual(expect.arrayContaining(['inverted']));
   });
 
   it('writes fractions to 4 places', () => {
