@@ -108,7 +108,7 @@ export function decisionOf(date: string, event: SignalUpdate | DecisionUpdate, r
     price: event.data.price ?? 0,
     votes: votesOf(decision.agent_summary, {}),
     regime: statesOf(event.data.regime),
-    ...(records ? { records: recordsOf(undefined, {}, event.data.regime) } : {}),
+    ...(records ? { records: recordsOf(undefined, decision.agent_summary, event.data.regime) } : {}),
   };
 }
 
