@@ -90,7 +90,9 @@ describe('recovery with since', () => {
     for (let i = 0; i < 3_000; i++) await log.append('NVDA', decision('NVDA', `${i} ${pad}`));
     const c = await TestClient.connect(`${ctx.url}/ws/signals`);
     c.send({ type: 'subscribe', symbol: 'NVDA', since: { seq: 0, epoch: log.epoch } });
-    await c.next(() => publications(c, 'NVDA').length === 3_000, 20_000);
+    // Counted once per poll: a predicate for `next` runs once per message received, which with thousands of them
+    // takes the event loop from the server it shares the process with.
+    await expect.poll(() => publications(c, 'NVDA').length, { timeout: 20_000, interval: 50 }).toBe(3_000);
     expect(publications(c, 'NVDA').map((m) => m.data.seq)).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
     expect(c.closed).toBeUndefined();
     c.close();
