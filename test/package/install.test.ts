@@ -146,6 +146,11 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
     expect(missing).toEqual([]);
   });
 
+  it('leaves nothing for git to pick up when `npm pack` writes its tarball into the checkout', () => {
+    const r = spawnSync('git', ['check-ignore', '--no-index', packed.filename], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout.trim(), r.stderr).toBe(packed.filename);
+  });
+
   it('installs a `signals` command that prints the package version', () => {
     for (const bin of [join(project, 'node_modules', '.bin', 'signals'), join(globalPrefix, 'bin', 'signals')]) {
       const r = spawnSync(bin, ['--version'], { cwd: elsewhere, encoding: 'utf8' });
