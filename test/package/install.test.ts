@@ -171,6 +171,13 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
     console.log(`signals analyze AAPL --json: ${r.stdout.length} bytes of JSON, keys ${Object.keys(result).join(', ')}`);
   });
 
+  it("the README's first commands install the tarball `npm pack` writes, not a name the registry does not have", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const first = /```sh\n([^]*?)```/.exec(readme)![1]!;
+    const commands = first.split('\n').map((line) => line.replace(/#.*/, '').trim());
+    expect(commands.slice(0, 2)).toEqual(['npm install && npm pack', `npm install -g ./${packed.filename}`]);
+  });
+
   it('types the client for a TypeScript consumer (`import { SignalsClient } from "<package>/client"`)', () => {
     const r = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
