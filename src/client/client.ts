@@ -75,7 +75,10 @@ export { backoffDelay } from '../backoff.js';
  * await client.connect();
  * client.subscribe(['AAPL', 'MSFT']);
  */
-export class SignalsClient extends EventEmitter<ClientEvents> {
+export class SignalsClient {
+  // Held, not inherited: the declarations of an `extends EventEmitter` need Node.js's types, which a default
+  // \`tsc --init\` project does not load (\`"types": []\`); there the class had no \`on\` at all.
+  private readonly events = new EventEmitter();
   private ws: WebSocket | undefined;
   private readonly symbols = new Set<string>();
   private readonly cursors = new Cursors();
@@ -85,8 +88,28 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
   private nextId = 1;
   state: ClientState = { status: 'connecting' };
 
-  constructor(private readonly options: ClientOptions) {
-    super();
+  constructor(private readonly options: ClientOptions) {}
+
+  /** Calls `listener` with each `event` (`signal_update`, `state`, ...: see ClientEvents). */
+  on<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this {
+    this.events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Calls `listener` with the next `event` only. */
+  once<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this {
+    this.events.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** Stops calling a listener given to `on` or `once`. */
+  off<K extends keyof ClientEvents>(event: K, listener: (...args: ClientEvents[K]) => void): this {
+    this.events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  private emit<K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]): void {
+    this.events.emit(event, ...args);
   }
 
   /** Connects; resolves with the server's welcome. Rejects with CONNECTION_FAILED, AUTH_FAILED, SERVER_BUSY or RATE_LIMITED. */
@@ -190,7 +213,7 @@ export class SignalsClient extends EventEmitter<ClientEvents> {
     if ((message.type === 'signal_update' || message.type === 'decision_update') && !this.cursors.accept(message)) return;
     const lost = message.type === 'subscribed' || message.type === 'unsubscribed' ? this.cursors.acknowledged(message) : undefined;
     this.emit('message', message);
-    (this.emit as (t: string, m: ServerMessage) => boolean)(message.type === 'error' ? 'server_error' : message.type, message);
+    this.events.emit(message.type === 'error' ? 'server_error' : message.type, message);
     // After the acknowledgement, before the snapshot that follows it.
     if (lost) this.emit('not_recovered', lost);
   }

@@ -178,6 +178,25 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
     expect(commands.slice(0, 2)).toEqual(['npm install && npm pack', `npm install -g ./${packed.filename}`]);
   });
 
+  it("the README's client example type-checks in a project made as the README says, with `tsc --init`'s defaults", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The typed client'));
+    const steps = /```sh\n([^]*?)```/.exec(section)![1]!;
+    expect(steps).toContain(`npm install /path/to/${packed.filename} typescript`);
+    expect(steps).toContain('npx tsc --init');
+    const example = /```ts\n([^]*?)```/.exec(section)![1]!;
+    // Beside the installed package (resolved from the folder above); @types/node is installed there too, and
+    // `tsc --init`'s `"types": []` leaves it out, as in a project that never installed it.
+    const fresh = join(project, 'fresh');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, 'package.json'), JSON.stringify({ name: 'my-signals', private: true, type: 'module' }));
+    expect(spawnSync(process.execPath, [tsc, '--init'], { cwd: fresh, encoding: 'utf8' }).status).toBe(0);
+    writeFileSync(join(fresh, 'index.ts'), example);
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', fresh], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 120_000);
+
   it('types the client for a TypeScript consumer (`import { SignalsClient } from "<package>/client"`)', () => {
     const r = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
