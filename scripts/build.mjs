@@ -49,6 +49,7 @@ await build({
     'scripts/bundle-data': 'scripts/bundle-data.ts',
     'scripts/bundle-universe': 'scripts/bundle-universe.ts',
     'scripts/universe-coverage': 'scripts/universe-coverage.ts',
+    'scripts/build-sp500-evidence': 'scripts/build-sp500-evidence.ts',
     'bench/run': 'bench/run.ts',
     'bench/client-worker': 'bench/client-worker.ts',
     'bench/baseline-server': 'bench/baseline-server.ts',

@@ -6,6 +6,7 @@ import type { HistorySource } from '../market/history.js';
 import { closeOf } from '../market/publication.js';
 import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
+import { UniverseHistory } from '../market/universe-history.js';
 import { createHistory } from '../providers/index.js';
 import { qualified } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
@@ -21,6 +22,8 @@ import { providerConfig } from './provider.js';
 /** Where an analysis's data comes from: the bundled store, or a live provider's history over it. */
 interface Data {
   store: MarketStore;
+  /** Where a symbol's range of dates comes from: the store, or with `--universe sp500` every member's bars. */
+  ranges: Pick<MarketStore, 'range'>;
   history: HistorySource;
   /** A live provider: the as-of defaults to now, not to the last bundled day. */
   live: boolean;
@@ -45,7 +48,7 @@ async function analyseOne(analyst: Analyst, data: Data, symbol: string, date: st
   let asOf: string | undefined;
   let barDate: string | undefined;
   try {
-    asOf = data.live ? liveAsOf(date, data.clock()) : resolveAsOf(data.store, symbol, date);
+    asOf = data.live ? liveAsOf(date, data.clock()) : resolveAsOf(data.ranges, symbol, date);
     await data.history.load?.(symbol, asOf);
     // The bar the agents see last: on a weekend or holiday as-of, the trading day before it.
     barDate = snapshotAt(data.history, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
@@ -82,9 +85,14 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   // Provider warnings (a cached copy standing in for an unreachable provider, a rate limit) go to stderr as they are.
   const warn = (message: string) => process.stderr.write(`signals: warning: ${message}\n`);
   const config = providerConfig(options, store, { info: () => undefined, warn, error: warn });
-  const data: Data = { store, history: createHistory(config), live: options.provider !== 'replay', clock: config.clock ?? Date.now };
+  const live = options.provider !== 'replay';
+  // With the S&P 500, any member's bars (the bundled file's); a live provider fetches any symbol anyway.
+  const universe = options.universe === 'sp500' && !live ? new UniverseHistory(store) : undefined;
+  const history = universe ?? createHistory(config);
+  const data: Data = { store, ranges: universe ?? store, history, live, clock: config.clock ?? Date.now };
   const analyst = new Analyst({
     store: data.history,
+    universe: options.universe,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,

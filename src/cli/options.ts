@@ -434,22 +434,6 @@ export const WATCH = {
 };
 export type WatchOptions = Values<typeof WATCH>;
 
-export const ANALYZE = {
-  json: flag({ help: 'print JSON: one object for one symbol, an array for several', conflicts: ['jsonl'] }),
-  jsonl: flag({ help: 'print JSON lines: one object per symbol, one per line' }),
-  asOf: optional({
-    arg: 'date',
-    help: 'analyse as of this day (YYYY-MM-DD); default: the last day of data',
-    env: 'SIGNALS_AS_OF',
-    parse: calendarDate(),
-  }),
-  color,
-  ...PROVIDER,
-  ...ANALYSIS,
-  ...CONFIG,
-};
-export type AnalyzeOptions = Values<typeof ANALYZE>;
-
 /** Which symbols a command works over (src/market/universe.ts); also the config key `universe`. */
 export const UNIVERSE = {
   universe: withDefault<UniverseName>({
@@ -461,6 +445,23 @@ export const UNIVERSE = {
     default: 'bundled',
   }),
 };
+
+export const ANALYZE = {
+  json: flag({ help: 'print JSON: one object for one symbol, an array for several', conflicts: ['jsonl'] }),
+  jsonl: flag({ help: 'print JSON lines: one object per symbol, one per line' }),
+  asOf: optional({
+    arg: 'date',
+    help: 'analyse as of this day (YYYY-MM-DD); default: the last day of data',
+    env: 'SIGNALS_AS_OF',
+    parse: calendarDate(),
+  }),
+  color,
+  ...UNIVERSE,
+  ...PROVIDER,
+  ...ANALYSIS,
+  ...CONFIG,
+};
+export type AnalyzeOptions = Values<typeof ANALYZE>;
 
 export const SYMBOLS = {
   json: flag({ help: 'print JSON' }),

@@ -2,6 +2,7 @@
 import type { Agent } from '../agents/agent.js';
 import { snapshotAt } from '../market/snapshot.js';
 import type { HistorySource } from '../market/history.js';
+import type { UniverseName } from '../market/universe.js';
 import { evidenceOf } from './evidence-store.js';
 import type { Bar } from '../market/types.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
@@ -12,6 +13,8 @@ export interface AnalystOptions {
   /** Where snapshots come from: the bundled data, or a provider's history. */
   store: HistorySource;
   agents: Agent[];
+  /** Whose evidence the consensus reads: the bundled universe's book (default) or the S&P 500's. */
+  universe?: UniverseName | undefined;
   consensus?: ConsensusConfig | undefined;
   /** Per-agent time limit (default 5 s). */
   agentTimeoutMs?: number | undefined;
@@ -29,7 +32,7 @@ export class Analyst {
     this.orchestrator = new Orchestrator({
       agents: options.agents,
       // Loaded on the first analysis (with a data folder's own symbols' samples run then) and kept for the process's life.
-      evidence: () => evidenceOf(options.store, options.agents),
+      evidence: () => evidenceOf(options.store, options.agents, options.universe),
       ...(options.consensus ? { consensus: options.consensus } : {}),
       ...(options.agentTimeoutMs ? { timeoutMs: options.agentTimeoutMs } : {}),
     });
@@ -40,7 +43,7 @@ export class Analyst {
    * run (seconds, on one thread), which would hold up every client and, in a cluster, the renewal of the node's leases.
    */
   async prepare(): Promise<void> {
-    await evidenceOf(this.options.store, this.options.agents);
+    await evidenceOf(this.options.store, this.options.agents, this.options.universe);
   }
 
   /** Every symbol that can be analysed, sorted. */

@@ -207,7 +207,8 @@ export function buildBook(
   const regime = new Map(REGIME_SIGNALS.map((id) => [id, new Method('market_timing', priorOf(id, 'market'), VOTE_THRESHOLD)]));
   const consensus = new Method('cross_section', priorOf('consensus', 'stock'), CONSENSUS_GATE);
   const strict = new Method('cross_section', priorOf('consensus', 'stock'), CONSENSUS_GATE);
-  const members = stock.filter((s) => s.excess !== null && universe.symbols.includes(s.symbol));
+  const pooled = new Set(universe.symbols);
+  const members = stock.filter((s) => s.excess !== null && pooled.has(s.symbol));
   for (const s of members) {
     for (const a of agents) {
       const score = s.scores[a.id];

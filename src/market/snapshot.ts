@@ -66,7 +66,7 @@ export function isCalendarDate(date: string): boolean {
  * Resolves a CLI `--as-of` date (default: the symbol's last bar) to an as-of timestamp after that day's close.
  * Throws BAD_ARGUMENT for a malformed date and DATE_OUT_OF_RANGE outside the symbol's data.
  */
-export function resolveAsOf(store: MarketStore, symbol: string, date?: string): string {
+export function resolveAsOf(store: Pick<MarketStore, 'range'>, symbol: string, date?: string): string {
   const range = store.range(symbol);
   if (date === undefined) return closeOf(range.last);
   if (!isCalendarDate(date)) {
