@@ -1,5 +1,5 @@
 // Performance figures of a daily return series: annualised return and volatility, Sharpe, Sortino, drawdown, exposure, turnover.
-import { mean, sampleSd } from './stats.js';
+import { mean, sampleSd } from '../evidence/stats.js';
 
 export const TRADING_DAYS = 252;
 

@@ -1,6 +1,6 @@
 // What followed each call: forward returns per action and horizon, rank IC with Newey-West t, and a calibration table.
 import type { AgentStats, SignalStats } from './schema.js';
-import { mean, neweyWestT, ranks, spearman, twoSidedP } from './stats.js';
+import { mean, neweyWestT, ranks, spearman, twoSidedP } from '../evidence/stats.js';
 
 /** One call at one step: the consensus's action, or one agent's vote, with the forward return at each horizon. */
 export interface Call {

@@ -1,5 +1,5 @@
 // The test of an edge: is a method's mean monthly information coefficient above zero, in its published direction?
-import { neweyWest, ranks, spearman, type MeanEstimate } from './stats.js';
+import { mean, neweyWest, ranks, spearman, type MeanEstimate } from './stats.js';
 
 /**
  * A method shows an edge when its mean monthly IC is at least this many standard errors above zero. One-sided:
@@ -61,10 +61,9 @@ export function crossSectionIc(scores: readonly number[], excess: readonly numbe
 export function timingSeries(scores: readonly number[], forward: readonly number[]): number[] {
   const standardised = (xs: readonly number[]) => {
     const r = ranks(xs);
-    const n = r.length;
-    const mean = (n - 1) / 2;
-    const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / n);
-    return r.map((x) => (sd > 0 ? (x - mean) / sd : 0));
+    const m = mean(r);
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - m) ** 2, 0) / r.length);
+    return r.map((x) => (sd > 0 ? (x - m) / sd : 0));
   };
   const x = standardised(scores);
   const y = standardised(forward);

@@ -1,37 +1,40 @@
-// The statistics evidence is made of: ranks, rank correlation, Newey-West means and normal-normal shrinkage.
+// The statistics evidence and backtests are made of: ranks, rank correlation, Newey-West means and t, normal-normal shrinkage.
+
+export const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
+
+/** Sample standard deviation (divides by n - 1); NaN for fewer than two values. */
+export function sampleSd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}
 
 /**
- * Ranks from 0, ties sharing their mean rank.
- * @example ranks([10, 30, 20, 20]) // [0, 3, 1.5, 1.5]
+ * 1-based ranks, ties sharing their average rank.
+ * @example ranks([10, 30, 20, 20]) // [1, 4, 2.5, 2.5]
  */
 export function ranks(xs: readonly number[]): number[] {
-  const order = xs.map((_, i) => i).sort((i, j) => xs[i]! - xs[j]!);
+  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(xs.length);
-  for (let k = 0; k < order.length;) {
-    let end = k;
-    while (end + 1 < order.length && xs[order[end + 1]!] === xs[order[k]!]) end += 1;
-    for (let m = k; m <= end; m++) out[order[m]!] = (k + end) / 2;
-    k = end + 1;
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) out[order[k]![1]] = rank;
+    i = j + 1;
   }
   return out;
 }
 
-/** Pearson correlation; null when either side does not vary. */
-export function correlation(xs: readonly number[], ys: readonly number[]): number | null {
-  const n = xs.length;
-  if (n < 2) return null;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += xs[i]!;
-    my += ys[i]!;
-  }
-  mx /= n;
-  my /= n;
+/** Pearson correlation; null when either side is constant or there are fewer than 3 pairs. */
+export function pearson(xs: readonly number[], ys: readonly number[]): number | null {
+  if (xs.length < 3) return null;
+  const mx = mean(xs);
+  const my = mean(ys);
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < xs.length; i++) {
     const dx = xs[i]! - mx;
     const dy = ys[i]! - my;
     sxy += dx * dy;
@@ -41,8 +44,54 @@ export function correlation(xs: readonly number[], ys: readonly number[]): numbe
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
 }
 
-/** Spearman's rank correlation; null when either side does not vary. */
-export const spearman = (xs: readonly number[], ys: readonly number[]) => correlation(ranks(xs), ranks(ys));
+/**
+ * Spearman's rank correlation (Pearson's on average ranks); null when either side is constant.
+ * @example spearman([1, 2, 3, 4], [10, 20, 40, 30]) // 0.8
+ */
+export function spearman(xs: readonly number[], ys: readonly number[]): number | null {
+  return pearson(ranks(xs), ranks(ys));
+}
+
+/**
+ * The t statistic of the mean of a series with Newey-West (Bartlett kernel) standard errors:
+ * S = g0 + 2 * sum over l = 1..lag of (1 - l / (lag + 1)) * g_l, with autocovariances g_l = sum of
+ * (x_t - m)(x_{t-l} - m) / n, and t = m / sqrt(S / n). Overlapping h-day returns sampled every day are
+ * autocorrelated up to lag h - 1, which makes the naive t far too large; lag 0 is the naive t (with /n).
+ * Null for fewer than 3 values or zero variance.
+ * @example neweyWestT([1, 2, 3, 4, 5], 1) // 4.0089 (S = 2 + 2 * 0.5 * 0.8 = 2.8, t = 3 / sqrt(2.8 / 5))
+ */
+export function neweyWestT(xs: readonly number[], lag: number): number | null {
+  const n = xs.length;
+  if (n < 3) return null;
+  const m = mean(xs);
+  const d = xs.map((x) => x - m);
+  const autocov = (l: number) => {
+    let s = 0;
+    for (let t = l; t < n; t++) s += d[t]! * d[t - l]!;
+    return s / n;
+  };
+  let s = autocov(0);
+  for (let l = 1; l <= Math.min(lag, n - 1); l++) s += 2 * (1 - l / (lag + 1)) * autocov(l);
+  return s <= 0 ? null : m / Math.sqrt(s / n);
+}
+
+/**
+ * Two-sided p-value of a t statistic under the normal approximation (large samples): erfc(|t| / sqrt 2),
+ * with erfc from Numerical Recipes' Chebyshev fit (fractional error under 1.2e-7).
+ */
+export function twoSidedP(t: number): number {
+  const z = Math.abs(t) / Math.SQRT2;
+  const k = 1 / (1 + z / 2);
+  const poly =
+    -z * z -
+    1.26551223 +
+    k *
+      (1.00002368 +
+        k *
+          (0.37409196 +
+            k * (0.09678418 + k * (-0.18628806 + k * (0.27886807 + k * (-1.13520398 + k * (1.48851587 + k * (-0.82215223 + k * 0.17087277))))))));
+  return Math.min(1, k * Math.exp(poly));
+}
 
 /** A mean with its Newey-West standard error. */
 export interface MeanEstimate {

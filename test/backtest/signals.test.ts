@@ -11,7 +11,7 @@ import {
   signedScore,
   type Call,
 } from '../../src/backtest/signals.js';
-import { neweyWestT } from '../../src/backtest/stats.js';
+import { neweyWestT } from '../../src/evidence/stats.js';
 
 /** A small deterministic generator (mulberry32), so "random" is the same on every run. */
 function random(seed: number): () => number {

@@ -1,6 +1,6 @@
 // The statistics against values worked out by hand: ranks with ties, Spearman, Newey-West t, the normal tail.
 import { describe, expect, it } from 'vitest';
-import { neweyWestT, pearson, ranks, sampleSd, spearman, twoSidedP } from '../../src/backtest/stats.js';
+import { neweyWestT, pearson, ranks, sampleSd, spearman, twoSidedP } from '../../src/evidence/stats.js';
 
 describe('ranks and Spearman', () => {
   it('gives tied values their average rank', () => {
