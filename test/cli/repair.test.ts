@@ -5,18 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanRecords } from '../../src/log/record.js';
 import { SegmentLog } from '../../src/log/segment-log.js';
-import type { Publication } from '../../src/log/signal-log.js';
 import { run } from '../helpers/cli.js';
-
-const decision = (n: number): Publication => ({
-  type: 'decision_update',
-  data: {
-    symbol: 'AAPL',
-    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
-    timestamp: new Date().toISOString(),
-    trigger: 'price_move',
-  },
-});
+import { decision } from '../helpers/publications.js';
 
 /** A state dir whose AAPL log holds seqs 1 to `count` (segments of 1,000), closed; its epoch. */
 async function logOf(count: number) {

@@ -5,18 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { SegmentLog } from '../../src/log/segment-log.js';
-import type { Publication } from '../../src/log/signal-log.js';
 import { startServer, TestClient } from '../helpers/server.js';
+import { decision } from '../helpers/publications.js';
 
-const decision = (n: number): Publication => ({
-  type: 'decision_update',
-  data: {
-    symbol: 'AAPL',
-    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
-    timestamp: new Date().toISOString(),
-    trigger: 'manual',
-  },
-});
 const hold: Agent = {
   id: 'steady',
   name: 'Steady',

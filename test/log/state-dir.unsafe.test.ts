@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repairStateDir } from '../../src/log/repair.js';
 import { SegmentLog } from '../../src/log/segment-log.js';
-import type { Publication } from '../../src/log/signal-log.js';
 import { CursorFile } from '../../src/webhooks/cursor.js';
 import { run } from '../helpers/cli.js';
+import { decision } from '../helpers/publications.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'signals-unsafe-'));
-const decision = (n: number): Publication => ({
-  type: 'decision_update',
-  data: {
-    symbol: 'AAPL',
-    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
-    timestamp: new Date().toISOString(),
-    trigger: 'manual',
-  },
-});
 /** A file outside the state dir that a planted symlink points at: it must come out unchanged. */
 function victim(): { path: string; unchanged: () => boolean } {
   const path = join(fresh(), 'victim');

@@ -5,24 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { SegmentLog } from '../../src/log/segment-log.js';
-import type { Publication } from '../../src/log/signal-log.js';
 import { ServerMessage } from '../../src/protocol/messages.js';
 import { startServer, TestClient } from '../helpers/server.js';
+import { decision } from '../helpers/publications.js';
 
 const hold: Agent = {
   id: 'steady',
   name: 'Steady',
   analyze: async () => ({ kind: 'vote', signal: 'HOLD', confidence: 0.9, reasons: ['flat'], indicators: {} }),
 };
-const decision = (n: number): Publication => ({
-  type: 'decision_update',
-  data: {
-    symbol: 'AAPL',
-    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
-    timestamp: new Date().toISOString(),
-    trigger: 'price_move',
-  },
-});
 const GONE = { from: 5001, to: 6000 };
 
 describe('a log with a segment moved away (seqs 5001-6000 of 6500)', () => {

@@ -13,16 +13,7 @@ import type { Publication } from '../../src/log/signal-log.js';
 import { CursorFile } from '../../src/webhooks/cursor.js';
 import { createWebhookMetrics } from '../../src/webhooks/metrics.js';
 import { Webhook } from '../../src/webhooks/webhook.js';
-
-const decision = (n: number): Publication => ({
-  type: 'decision_update',
-  data: {
-    symbol: 'AAPL',
-    decision: { action: 'NO_SIGNAL', reason: `p${n}`, agent_summary: {} },
-    timestamp: new Date().toISOString(),
-    trigger: 'price_move',
-  },
-});
+import { decision } from '../helpers/publications.js';
 
 async function receiver() {
   const delivered: number[] = [];
