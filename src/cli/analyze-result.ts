@@ -1,7 +1,9 @@
-// Builds the `analyze --json` shape (analyze-json.ts) from an outcome or an error; by its type only, so zod is not loaded at run time.
+// Builds the `analyze --json` shape (analyze-json.ts) from an analysis, its outcome or an error; by its type only, so zod is not loaded at run time.
 import type { Indicators } from '../agents/agent.js';
+import type { Analyst } from '../core/analyst.js';
+import { qualified } from '../orchestrator/orchestrator.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { AnalysisEvent, DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
 import type { AnalyzeResult } from './analyze-json.js';
 
 type AgentEntry = AnalyzeResult['agents_consensus']['agent_details'][string];
@@ -11,6 +13,23 @@ export interface AnalysisContext {
   /** Indicators of the agents that voted, keyed `agent.indicator`, for an outcome without a signal. */
   indicators: Indicators;
   barDate: string;
+}
+
+/**
+ * Runs one analysis of `symbol` as of `asOf` to its result, keeping the indicators of every agent that voted (an
+ * outcome without a signal carries none of its own). Shared by `analyze` and `rank`, so both print the same numbers.
+ */
+export async function analysisResult(analyst: Analyst, symbol: string, asOf: string, barDate: string): Promise<AnalyzeResult> {
+  const indicators: Indicators = {};
+  let outcome: AnalysisEvent | undefined;
+  for await (const event of analyst.analyze(symbol, asOf, 'cli')) {
+    if (event.type === 'agent_update' && event.data.status === 'voted' && event.data.agent_id !== undefined) {
+      Object.assign(indicators, qualified(event.data.agent_id, (event.data.indicators ?? {}) as Indicators));
+    }
+    outcome = event;
+  }
+  if (outcome === undefined || outcome.type === 'agent_update') throw new Error('the analysis ended without an outcome');
+  return fromOutcome(outcome, { agents: analyst.agents(), indicators, barDate });
 }
 
 /** The result of one finished analysis: a signal, or the decision not to give one. */

@@ -1,5 +1,4 @@
 // `signals analyze`: one analysis per symbol from the bundled (or user) data or a provider, as a table, JSON or JSON lines.
-import type { Indicators } from '../agents/agent.js';
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
 import type { HistorySource } from '../market/history.js';
@@ -8,11 +7,9 @@ import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
 import { UniverseHistory } from '../market/universe-history.js';
 import { createHistory } from '../providers/index.js';
-import { qualified } from '../orchestrator/orchestrator.js';
 import { SignalsError } from '../protocol/errors.js';
-import type { AnalysisEvent } from '../protocol/messages.js';
 import type { AnalyzeResult } from './analyze-json.js';
-import { failure, fromOutcome } from './analyze-result.js';
+import { analysisResult, failure } from './analyze-result.js';
 import { formatTable } from './analyze-table.js';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
 import { consensusConfig, llmConfig, type AnalyzeOptions } from './options.js';
@@ -52,16 +49,7 @@ async function analyseOne(analyst: Analyst, data: Data, symbol: string, date: st
     await data.history.load?.(symbol, asOf);
     // The bar the agents see last: on a weekend or holiday as-of, the trading day before it.
     barDate = snapshotAt(data.history, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
-    const indicators: Indicators = {};
-    let outcome: AnalysisEvent | undefined;
-    for await (const event of analyst.analyze(symbol, asOf, 'cli')) {
-      if (event.type === 'agent_update' && event.data.status === 'voted' && event.data.agent_id !== undefined) {
-        Object.assign(indicators, qualified(event.data.agent_id, (event.data.indicators ?? {}) as Indicators));
-      }
-      outcome = event;
-    }
-    if (outcome === undefined || outcome.type === 'agent_update') throw new Error('the analysis ended without an outcome');
-    return fromOutcome(outcome, { agents, indicators, barDate });
+    return await analysisResult(analyst, symbol, asOf, barDate);
   } catch (error) {
     const code = error instanceof SignalsError ? error.code : 'ANALYSIS_FAILED';
     return failure(symbol, code, error instanceof Error ? error.message : String(error), agents, { asOf, barDate });

@@ -7,8 +7,8 @@ import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
 import { configKeys, configPath, readConfig, type ConfigFile } from './config.js';
 import { ExitCode, exitCodesHelp } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
-import { ANALYZE_RULES, HISTORY_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
-import { ANALYZE, BACKTEST, CONFIG, DATA_COMMAND, HISTORY, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
+import { ANALYZE_RULES, HISTORY_RULES, RANK_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
+import { ANALYZE, BACKTEST, CONFIG, DATA_COMMAND, HISTORY, RANK, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
 
 /** Commander's errors start `error: `; the CLI's own start `signals: `, and so do commander's here. */
 const SIGNALS_OUTPUT = { outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'signals: ')) };
@@ -167,6 +167,26 @@ Examples:
 ${exitCodesHelp(['DATA_ERROR', 'PROVIDER_UNAVAILABLE', 'CONFIG_INVALID'])}`,
     )
     .action(run(async () => (await import('./data.js')).runData(data.opts())));
+
+  const rank = command(root, 'rank', RANK, RANK_RULES);
+  rank
+    .description("rank a universe's members on one day by the consensus and by each agent, with percentiles, evidence and regime")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  signals rank                                     the bundled stocks on the last bundled day, top and bottom 10
+  signals rank --universe sp500 --as-of 2008-09-12 --top 20
+  signals rank --universe sp500 --json | jq -r '.rows[:5][] | [.symbol, .action, .agreement] | @tsv'
+  signals rank --csv > ranks.csv                   one row per ranked symbol
+
+Each member with a bar that day is analysed as \`signals analyze SYMBOL --as-of DATE\` would be, and ranked by the
+consensus's weighted agreement (then its confidence); each agent's raw score gets its own percentile. The members
+without a bar that day are counted and listed (docs/universe.md). On a day the market was closed: the day before.
+Exit codes: 0 ok, 2 bad argument, 4 date outside the data, 5 data error, 10 analysis failed, 11 some members'
+analyses failed (the others are ranked), 15 config file invalid, 1 internal error.`,
+    )
+    .action(run(async () => (await import('./rank.js')).runRank(rank.opts())));
 
   const serve = command(root, 'serve', SERVE, SERVE_RULES, SERVE_CHECKS);
   serve

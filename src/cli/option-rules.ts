@@ -15,6 +15,17 @@ const LLM_MODEL: Applicability = {
 
 export const ANALYZE_RULES = [LLM_MODEL];
 
+export const RANK_RULES: Applicability[] = [
+  LLM_MODEL,
+  {
+    // --json and --csv give every ranked member; the table alone shows the top and the bottom.
+    options: ['top'],
+    applies: (v) => v.json !== true && v.csv !== true,
+    message: (names) => `${subject(names, 'applies', 'apply')} only to the table, not with --json or --csv (which give every member)`,
+    fromEnv: 'ignore',
+  },
+];
+
 export const SERVE_RULES: Applicability[] = [
   {
     options: ['jwtAudience', 'jwtIssuer', 'jwtAllowNoExp'],

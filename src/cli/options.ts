@@ -494,6 +494,23 @@ export const DATA_COMMAND = {
 };
 export type DataOptions = Values<typeof DATA_COMMAND>;
 
+export const RANK = {
+  asOf: optional({
+    arg: 'date',
+    help: "rank the cross-section as of this day's close (YYYY-MM-DD); default: the last bundled trading day",
+    env: 'SIGNALS_AS_OF',
+    parse: calendarDate(),
+  }),
+  json: flag({ help: 'print one JSON object (its schema: RankResult in src/cli/rank-json.ts; README)', conflicts: ['csv'] }),
+  csv: flag({ help: 'print CSV: a header row, then one row per ranked symbol' }),
+  top: withDefault({ arg: 'n', help: 'table only: show the top and the bottom n, 1 to 1000', parse: wholeNumber(1, 1000), default: 10 }),
+  color,
+  ...UNIVERSE,
+  ...ANALYSIS,
+  ...CONFIG,
+};
+export type RankOptions = Values<typeof RANK>;
+
 /**
  * Forward-return horizons in trading days: a comma-separated list of whole numbers 1 to 1000, returned ascending
  * without repeats. @example horizonList()('63,5,21') // [5, 21, 63]
@@ -603,6 +620,7 @@ export const TABLES: Record<string, Spec> = {
   backtest: BACKTEST,
   symbols: SYMBOLS,
   data: DATA_COMMAND,
+  rank: RANK,
   serve: SERVE,
   watch: WATCH,
   history: HISTORY,

@@ -31,8 +31,8 @@ export function runSymbols(options: SymbolsOptions): void {
   process.stdout.write(`universe ${universe.name}: ${rows.length} ${when}, ${priced} with prices\n`);
 }
 
-/** The last day any symbol of the store has a bar. */
-function lastDay(store: MarketStore): string {
+/** The last day any symbol of the store has a bar: the default day of `symbols` and `rank`. */
+export function lastDay(store: MarketStore): string {
   return store
     .symbols()
     .map((s) => store.range(s).last)

@@ -5,6 +5,7 @@ import type { HistorySource } from '../market/history.js';
 import type { UniverseName } from '../market/universe.js';
 import { evidenceOf } from './evidence-store.js';
 import type { Bar } from '../market/types.js';
+import type { EvidenceSet } from '../evidence/book.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
@@ -18,6 +19,11 @@ export interface AnalystOptions {
   consensus?: ConsensusConfig | undefined;
   /** Per-agent time limit (default 5 s). */
   agentTimeoutMs?: number | undefined;
+  /**
+   * false: signals carry an empty track record instead of replaying each symbol's past calls, which costs more than
+   * the analysis itself; for a cross-section of hundreds of symbols that shows none (`signals rank`). Default true.
+   */
+  trackRecords?: boolean;
 }
 
 /**
@@ -29,10 +35,14 @@ export class Analyst {
   private readonly orchestrator: Orchestrator;
 
   constructor(private readonly options: AnalystOptions) {
+    let withoutSamples: Promise<EvidenceSet> | undefined;
     this.orchestrator = new Orchestrator({
       agents: options.agents,
       // Loaded on the first analysis (with a data folder's own symbols' samples run then) and kept for the process's life.
-      evidence: () => evidenceOf(options.store, options.agents, options.universe),
+      evidence:
+        options.trackRecords === false
+          ? () => (withoutSamples ??= evidenceOf(options.store, options.agents, options.universe).then(({ book }) => ({ book, samplesOf: () => [] })))
+          : () => evidenceOf(options.store, options.agents, options.universe),
       ...(options.consensus ? { consensus: options.consensus } : {}),
       ...(options.agentTimeoutMs ? { timeoutMs: options.agentTimeoutMs } : {}),
     });

@@ -43,6 +43,12 @@ export interface PackedBars {
   symbols: string[];
   /** A symbol's bars, or undefined when the file has none of it. */
   columns(symbol: string): BarColumns | undefined;
+  /**
+   * Only the last `count` of a symbol's bars up to `date` (inclusive): the same values as `columns` gives for them,
+   * at a fraction of the cost (the bars before are stepped over, not built), for an analysis on one day.
+   * @example packed.tail('LOW', '2008-09-12', 300)?.close.length // 300
+   */
+  tail(symbol: string, date: string, count: number): BarColumns | undefined;
   /** A symbol's first and last date and number of bars, read from its dates alone (a listing need not decode prices). */
   span(symbol: string): { first: string; last: string; bars: number } | undefined;
 }
@@ -165,6 +171,22 @@ export function unpackBars(packed: Buffer, file: string): PackedBars {
       if (!columns) decoded.set(symbol, (columns = decodeBlock(body, block.starts, block.bars, file)));
       return columns;
     },
+    tail(symbol, date, count) {
+      const block = blocks.get(symbol);
+      if (!block) return undefined;
+      const full = decoded.get(symbol);
+      // Dates are sorted, so the calendar index of `date` (or of the day before it) bounds the bars to keep.
+      let lo = 0;
+      let hi = dates.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (dates[mid]! <= date) lo = mid + 1;
+        else hi = mid;
+      }
+      const last = lo - 1;
+      if (full) return sliceColumns(full, last, count);
+      return decodeBlock(body, block.starts, block.bars, file, { last, count });
+    },
     span(symbol) {
       const block = blocks.get(symbol);
       if (!block || block.bars === 0) return undefined;
@@ -193,13 +215,85 @@ function expOf(k: number): number {
   return k >= -STEPS && k <= STEPS ? expTable[k + STEPS]! : Math.exp(k * QUANTUM);
 }
 
+/** The bars up to calendar index `last` (inclusive), only the last `count` of them. */
+interface Window {
+  last: number;
+  count: number;
+}
+
+/** Past `count` varints from `pos`: each ends on a byte under 0x80. */
+function skipVarints(body: Buffer, pos: number, count: number): number {
+  let left = count;
+  while (left > 0) if (body[pos++]! < 0x80) left--;
+  return pos;
+}
+
+/** How many of `bars` bars, whose day field starts at `pos`, fall on or before calendar index `last`. */
+function barsThrough(body: Buffer, pos: number, bars: number, last: number): number {
+  let day = 0;
+  for (let i = 0; i < bars; i++) {
+    let byte = body[pos++]!;
+    let v = byte & 0x7f;
+    for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
+    day += v & 1 ? -(v + 1) / 2 : v / 2;
+    if (day > last) return i;
+  }
+  return bars;
+}
+
+/**
+ * The day and the close of bar `count - 1`, reached as `decodeBlock` reaches them (so the closes after it are the
+ * same to the bit), with `at[0]` and `at[1]` moved past `count` bars. A loop of its own: this is most of a window's cost.
+ */
+function stepOver(body: Buffer, at: Int32Array, count: number): { day: number; price: number } {
+  let day = 0;
+  let pos = at[0]!;
+  for (let i = 0; i < count; i++) {
+    let byte = body[pos++]!;
+    let v = byte & 0x7f;
+    for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
+    day += v & 1 ? -(v + 1) / 2 : v / 2;
+  }
+  at[0] = pos;
+  let price = 1;
+  pos = at[1]!;
+  for (let i = 0; i < count; i++) {
+    let byte = body[pos++]!;
+    let v = byte & 0x7f;
+    for (let shift = 7; byte >= 0x80; shift += 7) {
+      byte = body[pos++]!;
+      v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
+    }
+    const step = v % 2 === 1 ? -(v + 1) / 2 : v / 2;
+    price = i === 0 ? Math.exp(step * QUANTUM) : price * expOf(step);
+  }
+  at[1] = pos;
+  return { day, price };
+}
+
+/** The bars of full columns a window keeps (a copy of the values, as a decode of the window would give). */
+function sliceColumns(c: BarColumns, last: number, count: number): BarColumns {
+  let to = 0;
+  while (to < c.day.length && c.day[to]! <= last) to++;
+  const from = Math.max(0, to - count);
+  return {
+    day: c.day.slice(from, to),
+    open: c.open.slice(from, to),
+    high: c.high.slice(from, to),
+    low: c.low.slice(from, to),
+    close: c.close.slice(from, to),
+    volume: c.volume.slice(from, to),
+  };
+}
+
 /**
  * One symbol's block turned back into columns, in one pass over its fields (`starts`: where each begins, then where
- * the block ends). Each close
+ * the block ends), or only a `window` of it. Each close
  * is the previous one times exp of the step, from a table: over 5,000 bars that drifts by about 1e-12, far inside the
- * quantum, and takes a tenth of the time of calling exp for every price.
+ * quantum, and takes a tenth of the time of calling exp for every price. A window's bars are the same values, to
+ * the bit: the closes before it are multiplied along the same way, and the other fields are stepped over.
  */
-function decodeBlock(body: Buffer, starts: number[], bars: number, file: string): BarColumns {
+function decodeBlock(body: Buffer, starts: number[], bars: number, file: string, window?: Window): BarColumns {
   const at = Int32Array.from(starts);
   const next = (field: number): number => {
     let pos = at[field]!;
@@ -213,29 +307,40 @@ function decodeBlock(body: Buffer, starts: number[], bars: number, file: string)
     at[field] = pos;
     return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
   };
+  let from = 0;
+  let to = bars;
+  if (window) {
+    to = barsThrough(body, starts[0]!, bars, window.last);
+    from = Math.max(0, to - window.count);
+    // Open, high, low and volume of the bars before the window are stepped over: `from` varints each.
+    for (let f = 2; f < FIELDS.length; f++) at[f] = skipVarints(body, at[f]!, from);
+  }
+  const n = to - from;
   const columns: BarColumns = {
-    day: new Uint32Array(bars),
-    open: new Float64Array(bars),
-    high: new Float64Array(bars),
-    low: new Float64Array(bars),
-    close: new Float64Array(bars),
-    volume: new Float64Array(bars),
+    day: new Uint32Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
   };
   let day = 0;
   let price = 1;
-  for (let i = 0; i < bars; i++) {
+  if (from > 0) ({ day, price } = stepOver(body, at, from));
+  for (let i = from; i < to; i++) {
+    const k = i - from;
     day += next(0);
     price = i === 0 ? Math.exp(next(1) * QUANTUM) : price * expOf(next(1));
     const toOpen = next(2);
-    columns.day[i] = day;
-    columns.close[i] = price;
-    columns.open[i] = price * expOf(toOpen);
-    columns.high[i] = price * expOf(Math.max(toOpen, 0) + next(3));
-    columns.low[i] = price * expOf(Math.min(toOpen, 0) - next(4));
-    columns.volume[i] = next(5);
+    columns.day[k] = day;
+    columns.close[k] = price;
+    columns.open[k] = price * expOf(toOpen);
+    columns.high[k] = price * expOf(Math.max(toOpen, 0) + next(3));
+    columns.low[k] = price * expOf(Math.min(toOpen, 0) - next(4));
+    columns.volume[k] = next(5);
   }
   // A field that ends anywhere but where the next begins: a damaged file (reading past the end gives zeros, not a hang).
-  for (let f = 0; f < FIELDS.length; f++) {
+  for (let f = 0; f < FIELDS.length && to === bars; f++) {
     if (at[f] !== starts[f + 1]) throw new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
   }
   return columns;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
+import { BAR_WINDOW } from './snapshot.js';
 import { ColumnRows, unpackBars, type PackedBars } from './packed-bars.js';
 import type { MarketStore, SymbolRange } from './store.js';
 import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
@@ -31,9 +32,14 @@ export class UniverseHistory implements HistorySource {
   private all: string[] | undefined;
   private known: Set<string> | undefined;
 
+  /**
+   * `until`: for analyses as of one day's close (`signals rank`), a packed symbol's bars end on that day and only the
+   * last BAR_WINDOW of them are built: all such an analysis sees, for a fraction of the cost of the whole history.
+   */
   constructor(
     private readonly store: MarketStore,
     private readonly files = packedFiles(store),
+    private readonly until?: string,
   ) {
     this.calibrationSource = store;
   }
@@ -64,7 +70,8 @@ export class UniverseHistory implements HistorySource {
     if (!rows) {
       const packed = this.bars().find((p) => p.span(s));
       if (!packed) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}; \`signals symbols --universe sp500\` lists them`);
-      this.rows.set(s, (rows = new ColumnRows(packed.columns(s)!, packed.dates)));
+      const columns = this.until === undefined ? packed.columns(s) : packed.tail(s, this.until, BAR_WINDOW);
+      this.rows.set(s, (rows = new ColumnRows(columns!, packed.dates)));
     }
     return rows;
   }

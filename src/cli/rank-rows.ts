@@ -1,0 +1,127 @@
+// Builds the `rank --json` shape (rank-json.ts) from a day's analyses: the ranking, the percentiles, each method's evidence once.
+import type { UniverseName } from '../market/universe.js';
+import { BENCHMARK } from '../market/snapshot.js';
+import type { EvidenceData } from '../protocol/messages.js';
+import type { AnalyzeResult } from './analyze-json.js';
+import type { RankResult, RankRow } from './rank-json.js';
+
+type Called = Extract<AnalyzeResult, { action: 'BUY' | 'SELL' | 'HOLD' }>;
+
+export interface RankContext {
+  asOf: string;
+  barDate: string;
+  universe: UniverseName;
+  members: number;
+  withoutPrices: string[];
+  agents: { id: string; name: string }[];
+  /** The vote formula (--reference-consensus) has no weighted agreement: its sign is the action's, a HOLD's 0. */
+  signedByAction: boolean;
+}
+
+const DIRECTION: Record<string, number> = { BUY: 1, SELL: -1 };
+
+/**
+ * The consensus's signed weighted agreement A: |A| is the consensus weight, the sign the action's, or for a HOLD the
+ * sign of the agents' weighted directions (the weights the analysis published, which are A's own).
+ * @example agreementOf(hold with consensus_weight 0.13 and a weighted SELL majority) // -0.13
+ */
+export function agreementOf(r: Called, signedByAction = false): number {
+  const size = r.consensus_weight;
+  if (r.action !== 'HOLD') return (DIRECTION[r.action] ?? 0) * size;
+  if (signedByAction || size === 0) return 0;
+  const net = Object.values(r.agents_consensus.agent_details).reduce((s, a) => s + (a.evidence?.weight ?? 0) * (DIRECTION[a.signal] ?? 0), 0);
+  return net < 0 ? -size : size;
+}
+
+/**
+ * Percentiles 0 to 100 of items under `compare` (ascending): the lowest 0, the highest 100, ties their mean rank;
+ * a lone item 50. Undefined items (an agent that did not vote) get null and do not count.
+ * @example percentiles([3, 1, 2, 2], (a, b) => a - b) // [100, 0, 50, 50]
+ */
+export function percentiles<T>(items: readonly (T | undefined)[], compare: (a: T, b: T) => number): (number | null)[] {
+  const order = items.flatMap((item, i) => (item === undefined ? [] : [i])).sort((i, j) => compare(items[i]!, items[j]!));
+  const out = new Array<number | null>(items.length).fill(null);
+  const n = order.length;
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && compare(items[order[start]!]!, items[order[end]!]!) === 0) end++;
+    const mid = (start + end - 1) / 2;
+    for (let k = start; k < end; k++) out[order[k]!] = n === 1 ? 50 : Math.round((1000 * mid) / (n - 1)) / 10;
+    start = end;
+  }
+  return out;
+}
+
+type Keyed = { agreement: number; confidence: number; symbol: string };
+/** The consensus's order, lowest first: the weighted agreement, then the confidence. */
+const consensusOrder = (a: Keyed, b: Keyed) => a.agreement - b.agreement || a.confidence - b.confidence;
+/** Best first, the symbol settling a tie. */
+const byConsensus = (a: Keyed, b: Keyed) => consensusOrder(b, a) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+
+/** A raw score of an agent: `indicators['<id>.score']`, which every agent reports when it votes. */
+function scoreOf(r: Called, id: string): number | undefined {
+  const value = r.metadata.indicators[`${id}.score`];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** The day's ranking from its analyses (every member with prices but the benchmark, in any order). */
+export function rankResult(results: readonly AnalyzeResult[], context: RankContext): RankResult {
+  const called = results.filter((r): r is Called => r.action === 'BUY' || r.action === 'SELL' || r.action === 'HOLD');
+  const keyed = called.map((r) => ({ r, symbol: r.symbol, confidence: r.confidence, agreement: agreementOf(r, context.signedByAction) }));
+  keyed.sort(byConsensus);
+  const consensusPct = percentiles(keyed, consensusOrder);
+  const agentPct = Object.fromEntries(
+    context.agents.map((a) => [
+      a.id,
+      percentiles(
+        keyed.map((k) => scoreOf(k.r, a.id)),
+        (x, y) => x - y,
+      ),
+    ]),
+  );
+  const rows = keyed.map(({ r, agreement }, i): RankRow => ({
+    rank: i + 1,
+    symbol: r.symbol,
+    action: r.action,
+    confidence: r.confidence,
+    agreement,
+    consensus_percentile: consensusPct[i]!,
+    agents: Object.fromEntries(
+      context.agents.map((a) => {
+        const detail = r.agents_consensus.agent_details[a.id];
+        const signal = detail?.signal === 'NOT_RUN' || detail === undefined ? 'FAILED' : detail.signal;
+        return [a.id, { signal, score: scoreOf(r, a.id) ?? null, percentile: agentPct[a.id]![i]! }];
+      }),
+    ),
+    price: r.price,
+    bar_date: r.bar_date,
+  }));
+  return {
+    as_of: context.asOf,
+    bar_date: context.barDate,
+    universe: {
+      name: context.universe,
+      members: context.members,
+      ranked: rows.length,
+      without_prices: context.withoutPrices,
+      benchmark: BENCHMARK,
+    },
+    regime: called.find((r) => r.regime)?.regime ?? null,
+    evidence: evidenceOf(called, context.agents),
+    rows,
+    unranked: results
+      .filter((r) => r.action === 'NO_SIGNAL' || r.action === 'ERROR')
+      .map((r) => ({ symbol: r.symbol, action: r.action, reason: r.reason, code: r.action === 'ERROR' ? r.error.code : null }))
+      .sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
+  };
+}
+
+/** Each method's record, taken once: the book's for the day, the same in every analysis of it. */
+function evidenceOf(called: readonly Called[], agents: { id: string; name: string }[]): RankResult['evidence'] {
+  const byAgent: Record<string, EvidenceData & { name: string }> = {};
+  for (const a of agents) {
+    const evidence = called.find((r) => r.agents_consensus.agent_details[a.id]?.evidence)?.agents_consensus.agent_details[a.id]?.evidence;
+    if (evidence) byAgent[a.id] = { ...evidence, name: a.name };
+  }
+  return { consensus: called.find((r) => r.evidence)?.evidence ?? null, agents: byAgent };
+}
