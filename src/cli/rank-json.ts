@@ -44,6 +44,7 @@ export const RankResult = z.object({
   as_of: z.string().describe('ISO time the cross-section is analysed as of: the close of bar_date'),
   /** The trading day analysed: the --as-of day, or the trading day before it when the market was closed. */
   bar_date: z.string(),
+  requested: z.string().nullable().describe('the --as-of given; null for the default, the last bundled day'),
   universe: z.object({
     name: z.enum(UNIVERSES),
     members: z.number().int().describe('members on bar_date, the benchmark too when it is one'),

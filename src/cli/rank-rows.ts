@@ -9,6 +9,7 @@ type Called = Extract<AnalyzeResult, { action: 'BUY' | 'SELL' | 'HOLD' }>;
 
 export interface RankContext {
   asOf: string;
+  requested: string | undefined;
   barDate: string;
   universe: UniverseName;
   members: number;
@@ -99,6 +100,7 @@ export function rankResult(results: readonly AnalyzeResult[], context: RankConte
   return {
     as_of: context.asOf,
     bar_date: context.barDate,
+    requested: context.requested ?? null,
     universe: {
       name: context.universe,
       members: context.members,

@@ -18,7 +18,7 @@ const head = (id: string) => id.slice(0, 4).toUpperCase();
 /** The universe and day line, the regime line, and each method's record once. */
 function header(result: RankResult, chalk: ChalkInstance): string[] {
   const u = result.universe;
-  const day = result.as_of.slice(0, 10);
+  const day = result.requested ?? result.bar_date;
   const lines = [
     chalk.bold(
       `universe ${u.name} as of ${result.bar_date} close${day === result.bar_date ? '' : ` (--as-of ${day})`}: ` +

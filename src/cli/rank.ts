@@ -91,6 +91,7 @@ export async function runRank(options: RankOptions): Promise<number> {
   if (progress) process.stderr.write('\x1b[2K');
   const result = rankResult(results, {
     asOf,
+    requested: options.asOf,
     barDate: day,
     universe: universe.name,
     members: all.length,

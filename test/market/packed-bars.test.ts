@@ -59,6 +59,28 @@ describe('packBars / unpackBars', () => {
     expect(packed.span('ZZZ')).toBeUndefined();
   });
 
+  it('gives the last n bars up to a day (tail) as the same values, to the bit, as the whole history, before or after a full decode', () => {
+    const fresh = unpackBars(packBars(input), 'test.bin');
+    const bars = input[0]!.bars;
+    for (const [date, count] of [
+      [bars[1500]!.date, 300],
+      [bars[100]!.date, 300],
+      [bars.at(-1)!.date, 50],
+      ['2099-01-01', 300],
+      ['2000-01-01', 300],
+    ] as const) {
+      const tail = fresh.tail('AAA', date, count)!;
+      const full = packed.columns('AAA')!;
+      const to = bars.filter((b) => b.date <= date).length;
+      const from = Math.max(0, to - count);
+      expect(tail.close.length).toBe(to - from);
+      for (const key of ['day', 'open', 'high', 'low', 'close', 'volume'] as const) expect([...tail[key]]).toEqual([...full[key].slice(from, to)]);
+      // After a full decode, a tail is a slice of it: the same values.
+      expect(packed.tail('AAA', date, count)!.close).toEqual(tail.close);
+    }
+    expect(fresh.tail('ZZZ', '2020-01-01', 300)).toBeUndefined();
+  });
+
   it('refuses what is not a packed file, or one whose blocks do not match the header', () => {
     expect(() => unpackBars(Buffer.from('not gzip'), 'x.bin')).toThrow(/x\.bin: not a packed bars file/);
     expect(() => unpackBars(gzipSync('SGPC\u0001'), 'x.bin')).toThrow(/not a packed bars file of format 1/);
