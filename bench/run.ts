@@ -8,6 +8,7 @@ import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
 import { startBaseline, startSignals } from './processes.js';
 import { benchLogThroughput, benchRecovery } from './log.js';
+import { benchRank } from './rank.js';
 import { benchStartup } from './startup.js';
 import { benchUniverseLoad } from './universe.js';
 import { benchEvidenceSamples } from './evidence.js';
@@ -42,6 +43,13 @@ results.startup = startup;
 row(
   'start-up analyze / node -e 0',
   `${startup.analyze_ms} ms / ${startup.node_ms} ms = ${startup.ratio}x  (goal <= 2x)${startup.market_cache ? '' : '  NO MARKET CACHE: run the build'}`,
+);
+
+const rank = benchRank(smoke ? 1 : quick ? 3 : 7);
+results.rank = rank;
+row(
+  'rank sp500 / analyze AAPL (one day)',
+  `${rank.rank_sp500_ms} ms / ${rank.analyze_ms} ms = ${rank.ratio_sp500}x  (goal <= 2x; bundled ${rank.ratio_bundled}x)`,
 );
 
 const universe = benchUniverseLoad(smoke ? 1 : quick ? 3 : 5);
