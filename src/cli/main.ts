@@ -183,8 +183,7 @@ Examples:
 Each member with a bar that day is analysed as \`signals analyze SYMBOL --as-of DATE\` would be, and ranked by the
 consensus's weighted agreement (then its confidence); each agent's raw score gets its own percentile. The members
 without a bar that day are counted and listed (docs/universe.md). On a day the market was closed: the day before.
-Exit codes: 0 ok, 2 bad argument, 4 date outside the data, 5 data error, 10 analysis failed, 11 some members'
-analyses failed (the others are ranked), 15 config file invalid, 1 internal error.`,
+${exitCodesHelp(['DATE_OUT_OF_RANGE', 'DATA_ERROR', 'ANALYSIS_FAILED', 'CONFIG_INVALID'], { partial: true })}`,
     )
     .action(run(async () => (await import('./rank.js')).runRank(rank.opts())));
 

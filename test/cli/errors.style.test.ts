@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from '../../src/cli/exit-codes.js';
 import { run } from '../helpers/cli.js';
 
-const COMMANDS = ['analyze', 'backtest', 'symbols', 'data', 'serve', 'watch', 'history', 'repair', 'config', 'completion', 'schema'];
+const COMMANDS = ['analyze', 'backtest', 'symbols', 'rank', 'data', 'serve', 'watch', 'history', 'repair', 'config', 'completion', 'schema'];
 
 describe("the argument parser's errors read like every other error", () => {
   it.each([
