@@ -75,6 +75,8 @@ export async function runRank(options: RankOptions): Promise<number> {
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
+    // The evidence of the universe ranked: its own book, as `analyze --universe` reads it.
+    universe: options.universe,
     trackRecords: false,
   });
   const progress = !options.json && !options.csv && process.stderr.isTTY;
