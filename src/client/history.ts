@@ -48,6 +48,10 @@ function errorBody(text: string): z.infer<typeof ErrorBody> {
  * const history = new HistoryClient({ url: 'http://127.0.0.1:8000', token: process.env.SIGNALS_TOKEN });
  * const page = await history.page('AAPL', { sinceSeq: 0, limit: 1000 }); // then ask again from page.next_seq
  */
+/** Times a page refused with 429 is asked again, and the longest Retry-After waited for. */
+const MAX_RATE_RETRIES = 5;
+const MAX_RETRY_AFTER_S = 30;
+
 export class HistoryClient {
   readonly base: string;
 
@@ -56,7 +60,8 @@ export class HistoryClient {
   }
 
   /**
-   * One page; rejects with UNKNOWN_SYMBOL (404 for the symbol), AUTH_FAILED (401), RATE_LIMITED (429),
+   * One page, asked again after a 429's Retry-After (up to 5 times); rejects with UNKNOWN_SYMBOL (404 for the
+   * symbol), AUTH_FAILED (401), RATE_LIMITED (429 still),
    * SERVER_BUSY (503), BAD_ARGUMENT (400) or CONNECTION_FAILED (nothing answered, or not a signals server).
    */
   async page(symbol: string, query: HistoryQuery): Promise<HistoryPage> {
@@ -66,17 +71,12 @@ export class HistoryClient {
     if (query.toTime !== undefined) params.set('to', new Date(query.toTime).toISOString());
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const target = `${this.base}/api/v1/signals/${encodeURIComponent(symbol)}?${params.toString()}`;
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(target, {
-        headers: this.options.token ? { authorization: `Bearer ${this.options.token}` } : {},
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      throw new ConnectError('CONNECTION_FAILED', timedOut ? `no answer from ${this.base} in time` : `nothing answered at ${this.base}`, undefined);
+    let { response, text } = await this.fetch(target);
+    // A server paces history per address (429 with Retry-After): wait as it says, a few times, before giving up.
+    for (let retry = 0; response.status === 429 && retry < MAX_RATE_RETRIES; retry++) {
+      const seconds = Number(response.headers.get('retry-after'));
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Math.min(MAX_RETRY_AFTER_S, Number.isFinite(seconds) && seconds > 0 ? seconds : 1)));
+      ({ response, text } = await this.fetch(target));
     }
     if (response.ok) {
       let parsed: ReturnType<typeof HistoryPage.safeParse> | undefined;
@@ -107,5 +107,18 @@ export class HistoryClient {
       `the server at ${this.base} answered ${response.status}: not a signals server with a signal log; check --url`,
       response.status,
     );
+  }
+
+  private async fetch(target: string): Promise<{ response: Response; text: string }> {
+    try {
+      const response = await fetch(target, {
+        headers: this.options.token ? { authorization: `Bearer ${this.options.token}` } : {},
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      return { response, text: await response.text() };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new ConnectError('CONNECTION_FAILED', timedOut ? `no answer from ${this.base} in time` : `nothing answered at ${this.base}`, undefined);
+    }
   }
 }
