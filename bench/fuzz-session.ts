@@ -58,8 +58,9 @@ export class Session {
   }
 
   async run(phase: Phase): Promise<PhaseReport> {
-    const started = Date.now();
+    // The phase's time starts once the server is up: the first phase also waits for its start and its log of reads.
     const { server, probe } = await this.ready();
+    const started = Date.now();
     const tally = new Tally();
     const attackers = new Attackers(server.port, this.addresses);
     const checks: Check[] = [];
