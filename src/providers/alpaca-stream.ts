@@ -1,6 +1,6 @@
 // Alpaca's real-time market-data stream (v2) as a MarketFeed: auth, subscribe, trades and minute bars, reconnect and gap fill.
 import { backoffDelay } from '../backoff.js';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { z } from 'zod';
 import { marketState, tradingDateOf, type MarketState } from '../market/calendar.js';
 import { QuotingFeed, type MarketFeed, type Tick } from '../market/feed.js';
@@ -128,11 +128,13 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
   }
 
   private send(message: object): void {
-    if (this.authenticated && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.authenticated && this.ws !== undefined && this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
   }
 
-  private connect(): Promise<void> {
+  private async connect(): Promise<void> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}/v2/${this.options.feed}`;
+    // Loaded on the first connection: every command's start-up would otherwise pay for parsing ws.
+    const { default: Socket } = await import('ws');
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: SignalsError) => {
@@ -147,7 +149,7 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
           reject(error);
         } else resolve();
       };
-      const ws = new WebSocket(url, { handshakeTimeout: this.options.handshakeMs ?? 10_000 });
+      const ws = new Socket(url, { handshakeTimeout: this.options.handshakeMs ?? 10_000 });
       const timer = setTimeout(
         () => settle(new SignalsError('PROVIDER_UNAVAILABLE', `alpaca's stream at ${url} did not authenticate in time`)),
         this.options.handshakeMs ?? 10_000,
@@ -169,7 +171,7 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
       ws.on('pong', () => (alive = true));
       clearInterval(this.pinger);
       this.pinger = setInterval(() => {
-        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.readyState !== ws.OPEN) return;
         if (!alive) return ws.terminate();
         alive = false;
         ws.ping();
