@@ -76,7 +76,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   const live = options.provider !== 'replay';
   // With the S&P 500, any member's bars (the bundled file's); a live provider fetches any symbol anyway.
   const universe = options.universe === 'sp500' && !live ? new UniverseHistory(store) : undefined;
-  const history = universe ?? createHistory(config);
+  const history = universe ?? (await createHistory(config));
   const data: Data = { store, ranges: universe ?? store, history, live, clock: config.clock ?? Date.now };
   const analyst = new Analyst({
     store: data.history,

@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { SignalsError } from '../protocol/errors.js';
+import type { ConfigValue } from './config-schema.js';
 import { BadValue, symbol } from './parse.js';
 
 /** The variable that names the config file (also `--config FILE`). */
@@ -41,9 +41,7 @@ export function configKey(spec: Configurable): string | undefined {
   return spec.env?.startsWith('SIGNALS_') ? camel(spec.env.slice('SIGNALS_'.length)) : undefined;
 }
 
-/** The JSON shapes a value may take; what it means is checked by the option's own parser, as for a flag. */
-const Value = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])), z.record(z.string(), z.number())]);
-export type ConfigValue = z.infer<typeof Value>;
+export type { ConfigValue };
 
 /** A validated config file: its path and its values by key (none when the default file does not exist). */
 export interface ConfigFile {
@@ -68,8 +66,11 @@ function fail(path: string, message: string): never {
   throw new SignalsError('CONFIG_INVALID', `config file ${path}: ${message}`);
 }
 
-/** Reads and validates the config file: unknown keys, JSON that does not parse and values of the wrong shape are CONFIG_INVALID. */
-export function readConfig(path: string, explicit: boolean, keys: string[]): ConfigFile {
+/**
+ * Reads and validates the config file: unknown keys, JSON that does not parse and values of the wrong shape are
+ * CONFIG_INVALID. The schema loads only when there is a file to check.
+ */
+export async function readConfig(path: string, explicit: boolean, keys: string[]): Promise<ConfigFile> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -84,8 +85,7 @@ export function readConfig(path: string, explicit: boolean, keys: string[]): Con
   } catch (error) {
     fail(path, `is not JSON: ${(error as Error).message}`);
   }
-  const schema = z.strictObject(Object.fromEntries(keys.map((k) => [k, Value.optional()])));
-  const result = schema.safeParse(json);
+  const result = (await import('./config-schema.js')).configSchema(keys).safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') fail(path, `unknown key "${issue.keys[0]}"; the keys are ${keys.join(', ')}`);

@@ -41,14 +41,14 @@ function commandOf(
 ): Command {
   const sub = addOptions(parent.command(name), spec);
   return sub.hook('preAction', async () => {
-    const file = configFile(sub);
+    const file = await configFile(sub);
     await checkOptions(sub, rules, checks, { file, spec });
     if (inspect) process.stdout.write(formatRows(effectiveRows(sub, spec, file, 'flag'), file));
   });
 }
 
 /** The config file named by the command's --config (or SIGNALS_CONFIG), or the default one, read and validated. */
-function configFile(command: Command): ConfigFile {
+function configFile(command: Command): Promise<ConfigFile> {
   const given: unknown = command.getOptionValue('config');
   const where = configPath(typeof given === 'string' ? given : undefined);
   return readConfig(where.path, where.explicit, configKeys(Object.values(TABLES)));
@@ -61,7 +61,7 @@ async function printSettings(given: string | undefined): Promise<void> {
     .exitOverride()
     .configureOutput(SIGNALS_OUTPUT);
   await settings.parseAsync(given === undefined ? [] : ['--config', given], { from: 'user' });
-  const file = configFile(settings);
+  const file = await configFile(settings);
   await checkOptions(settings, [], {}, { file, spec });
   process.stdout.write(formatRows(effectiveRows(settings, spec, file, 'key'), file));
 }

@@ -10,12 +10,16 @@ import { SESSION_MINUTES } from '../market/session.js';
 import { UNIVERSES, type UniverseName } from '../market/universe.js';
 import { DEFAULT_CONSENSUS, REFERENCE_CONSENSUS, type ConsensusConfig } from '../orchestrator/consensus.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../orchestrator/orchestrator.js';
-import { DEFAULT_ALPACA_DATA_URL, ALPACA_FEEDS, type AlpacaFeedName } from '../providers/alpaca-rest.js';
-import { DEFAULT_ALPACA_STREAM_URL } from '../providers/alpaca-stream.js';
 import { defaultProviderCacheDir } from '../providers/disk-cache.js';
-import { DEFAULT_FRED_URL } from '../providers/fred.js';
+import {
+  ALPACA_FEEDS,
+  DEFAULT_ALPACA_DATA_URL,
+  DEFAULT_ALPACA_STREAM_URL,
+  DEFAULT_FRED_URL,
+  DEFAULT_YAHOO_URL,
+  type AlpacaFeedName,
+} from '../providers/endpoints.js';
 import { PROVIDERS, type ProviderName } from '../providers/provider.js';
-import { DEFAULT_YAHOO_URL } from '../providers/yahoo.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { DEFAULT_FROM, DEFAULT_PRICE_RATE, DEFAULT_SEED, DEFAULT_SYMBOLS, DEFAULT_THRESHOLD_PCT, DEFAULT_URL } from './defaults.js';
 import { flag, optional, withDefault, type Spec, type Values } from './option-spec.js';

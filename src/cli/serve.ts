@@ -65,7 +65,7 @@ type LogOptions = 'stateDir' | 'retention' | 'fsync' | 'webhookTimeout' | 'redis
 export type ServiceOptions = Omit<ServeOptions, LogOptions> & Partial<Pick<ServeOptions, LogOptions>>;
 
 /** Builds the service from checked options (also used by `watch --local`); opens the signal log, so state dir errors come first. */
-export function buildService(options: ServiceOptions): Service {
+export async function buildService(options: ServiceOptions): Promise<Service> {
   const logger = createLogger(options.logLevel);
   const auth = authOptions(options);
   const store = new MarketStore({ dataDir: options.dataDir });
@@ -73,7 +73,7 @@ export function buildService(options: ServiceOptions): Service {
   for (const s of symbols) {
     if (!store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`signals symbols\` lists them`);
   }
-  const provider = createProvider(
+  const provider = await createProvider(
     providerConfig(options, store, logger, {
       from: options.from,
       speed: options.speed,
@@ -189,7 +189,7 @@ export function buildService(options: ServiceOptions): Service {
 }
 
 export async function runServe(options: ServeOptions): Promise<void> {
-  const service = buildService(options);
+  const service = await buildService(options);
   const { logger } = service;
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));

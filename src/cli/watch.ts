@@ -34,7 +34,7 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
   let local: Service | undefined;
   let url = options.url;
   if (options.local) {
-    local = buildService({
+    local = await buildService({
       ...options,
       host: '127.0.0.1',
       port: 0,

@@ -153,7 +153,7 @@ export function evidenceOf(store: HistorySource, agents: readonly Agent[], unive
         return { book: emptyBook(), samplesOf: (symbol: string) => samples.get(symbol) ?? [] };
       }
       const saved = savedEvidence(store.bundledDir, universe, memberSamples(store, agents));
-      const own = store.symbols().filter((s) => store.range(s).source === 'data-dir');
+      const own = store.ownSymbols();
       if (own.length === 0) return saved;
       const samples = bySymbol(await collectStockSamples(store, agents, own));
       return { book: saved.book, samplesOf: (symbol: string) => samples.get(symbol) ?? (own.includes(symbol) ? [] : saved.samplesOf(symbol)) };

@@ -1,5 +1,5 @@
 // The US equities trading calendar: NYSE holidays and early closes, and the market state at a moment.
-import { MARKET_STATES } from '../protocol/messages.js';
+import { MARKET_STATES } from '../protocol/states.js';
 import { isUsDst } from './session.js';
 
 export { MARKET_STATES };

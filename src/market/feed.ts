@@ -1,5 +1,5 @@
 // The market feed interface: what the monitor and the server need from any price source (replay or live).
-import { FEED_STATES } from '../protocol/messages.js';
+import { FEED_STATES } from '../protocol/states.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { MarketState } from './calendar.js';
 import { QuoteCheck } from './quote-check.js';

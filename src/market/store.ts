@@ -117,6 +117,11 @@ export class MarketStore {
     return [...new Set([...this.bundledSymbols, ...this.userFiles.keys()])].sort();
   }
 
+  /** The symbols the user's data folder adds or overrides, sorted; known without reading any file. */
+  ownSymbols(): string[] {
+    return [...this.userFiles.keys()].sort();
+  }
+
   /** Whether a symbol can be analysed; answered from memory (the server asks on every request). */
   has(symbol: string): boolean {
     this.known ??= new Set(this.symbols());

@@ -1,5 +1,6 @@
 // Zod schemas of every wire message (seed protocol plus our documented additions); all types derive from these.
 import { z } from 'zod';
+import { FEED_STATES, MARKET_STATES } from './states.js';
 import { SYMBOL_PATTERN } from './symbol.js';
 
 export const Action = z.enum(['BUY', 'SELL', 'HOLD']);
@@ -321,14 +322,7 @@ export const StatusUpdateMessage = z.object({
   id: RequestId.optional(),
 });
 
-/**
- * What a market feed is doing: `running` while it quotes (or waits for the market to open), `reconnecting`
- * while a live stream is down, `stalled` while a source that should quote does not, `ended` once a replay
- * has run out of data; `stopped` before start and after stop.
- */
-export const FEED_STATES = ['stopped', 'running', 'reconnecting', 'stalled', 'ended'] as const;
-/** The US equities market: `pre` 04:00-09:30 and `post` 16:00-20:00 New York (extended hours), `open` the regular session. */
-export const MARKET_STATES = ['open', 'closed', 'pre', 'post'] as const;
+export { FEED_STATES, MARKET_STATES };
 
 export const FeedStatusMessage = z.object({
   type: z.literal('feed_status'),

@@ -1,11 +1,8 @@
 // Alpaca's market-data REST API (v2): daily and minute bars with next_page_token pagination, and news headlines (v1beta1).
 import { z } from 'zod';
 import type { Bar, Headline } from '../market/types.js';
+import type { AlpacaFeedName } from './endpoints.js';
 import { getJson, type HttpOptions } from './http.js';
-
-export const DEFAULT_ALPACA_DATA_URL = 'https://data.alpaca.markets';
-export const ALPACA_FEEDS = ['iex', 'sip'] as const;
-export type AlpacaFeedName = (typeof ALPACA_FEEDS)[number];
 
 /** One bar as Alpaca sends it, over REST and on the stream: t (RFC 3339), o, h, l, c, v, n (trades), vw (VWAP). */
 export const AlpacaBar = z.object({ t: z.string(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number() });

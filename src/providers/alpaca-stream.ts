@@ -7,10 +7,10 @@ import { QuotingFeed, type MarketFeed, type Tick } from '../market/feed.js';
 import type { Bar } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
-import { AlpacaBar, type AlpacaFeedName, type AlpacaKeys, type AlpacaRest } from './alpaca-rest.js';
+import { AlpacaBar, type AlpacaKeys, type AlpacaRest } from './alpaca-rest.js';
+import type { AlpacaFeedName } from './endpoints.js';
 import type { ProviderLogger } from './provider.js';
 
-export const DEFAULT_ALPACA_STREAM_URL = 'wss://stream.data.alpaca.markets';
 /** The free plan's limit on symbols for trades (IEX); SIP plans have none. */
 export const IEX_SYMBOL_LIMIT = 30;
 

@@ -5,8 +5,6 @@ import type { MacroSeries, Observation } from '../market/types.js';
 import { SignalsError } from '../protocol/errors.js';
 import { getJson, type HttpOptions } from './http.js';
 
-export const DEFAULT_FRED_URL = 'https://api.stlouisfed.org';
-
 /** FRED's id of each series the agents read (the bundled VIX is CBOE's daily close, FRED's VIXCLS). */
 export const FRED_IDS: Record<MacroSeries, string> = {
   T10Y2Y: 'T10Y2Y',

@@ -1,160 +1,28 @@
 // Builds the chosen provider from checked options and the keys in the environment: its feed, its history, its start-up check.
-import type { MarketFeed } from '../market/feed.js';
 import type { HistorySource } from '../market/history.js';
-import { ReplayFeed, type ReplayOptions } from '../market/replay.js';
-import { BENCHMARK } from '../market/snapshot.js';
-import type { MarketStore } from '../market/store.js';
-import { SignalsError } from '../protocol/errors.js';
-import { AlpacaRest, type AlpacaFeedName } from './alpaca-rest.js';
-import { AlpacaStream, IEX_SYMBOL_LIMIT } from './alpaca-stream.js';
-import { DiskCache } from './disk-cache.js';
-import { Fred } from './fred.js';
-import { FredHistory } from './fred-history.js';
-import { PollingFeed } from './polling-feed.js';
-import type { Provider, ProviderLogger, ProviderName } from './provider.js';
-import { ProviderHistory } from './provider-history.js';
-import { YahooChart } from './yahoo.js';
+import { replayParts, type Parts, type ProviderConfig } from './parts.js';
+import type { Provider } from './provider.js';
 
 export { PROVIDERS, type Provider, type ProviderName } from './provider.js';
+export type { ProviderConfig, ProviderKeys } from './parts.js';
 
-/** The keys a provider reads from the environment, under the names the services' own tools use. */
-export interface ProviderKeys {
-  APCA_API_KEY_ID?: string | undefined;
-  APCA_API_SECRET_KEY?: string | undefined;
-  FRED_API_KEY?: string | undefined;
-}
-
-export interface ProviderConfig {
-  provider: ProviderName;
-  /** The bundled (and user) data: the replay's source, the symbol list, and the macro series without FRED. */
-  store: MarketStore;
-  /** Symbols asked for beyond the bundled ones (`--symbols`). */
-  symbols: string[];
-  offline: boolean;
-  cacheDir: string;
-  urls: { yahoo: string; alpacaData: string; alpacaStream: string; fred: string };
-  alpacaFeed: AlpacaFeedName;
-  /** Yahoo: between two rounds of quote requests. */
-  pollMs: number;
-  keys: ProviderKeys;
-  logger: ProviderLogger;
-  /** The replay's options (`serve`, `watch --local`); without them there is no replay feed (`analyze`). */
-  replay?: ReplayOptions | undefined;
-  /** The wall clock (epoch ms): the market clock of the live providers. */
-  clock?: () => number;
-}
-
-const asOfNow = (clock: () => number) => new Date(clock()).toISOString();
-
-/** The history a provider's analyses read, with FRED's macro series over it when a key is set. */
-function withMacro(history: HistorySource, config: ProviderConfig, cache: DiskCache): HistorySource {
-  const key = config.keys.FRED_API_KEY;
-  if (!key) return history;
-  return new FredHistory(history, new Fred({ baseUrl: config.urls.fred, apiKey: key }), cache);
+/** The replay of the bundled data loads no provider's code; the live providers (and FRED over a replay) load theirs. */
+async function parts(config: ProviderConfig): Promise<Parts> {
+  if (config.provider === 'replay' && !config.keys.FRED_API_KEY) return replayParts(config, config.store);
+  return (await import('./live.js')).liveParts(config);
 }
 
 /** What a provider's analyses read: its history (bars, headlines), with FRED's macro series over it when a key is set. */
-export function createHistory(config: ProviderConfig): HistorySource {
-  return parts(config).history;
+export async function createHistory(config: ProviderConfig): Promise<HistorySource> {
+  return (await parts(config)).history;
 }
 
 /**
  * @example
- * const provider = createProvider({ provider: 'yahoo', store, symbols: [], ... });
+ * const provider = await createProvider({ provider: 'yahoo', store, symbols: [], ... });
  * await provider.open();   // keys checked, the configured symbols' history fetched or taken from the cache
  */
-export function createProvider(config: ProviderConfig): Provider {
-  const { history, feed, open } = parts(config);
+export async function createProvider(config: ProviderConfig): Promise<Provider> {
+  const { history, feed, open } = await parts(config);
   return { name: config.provider, history, feed: feed(), open };
-}
-
-function parts(config: ProviderConfig): { history: HistorySource; feed: () => MarketFeed; open: () => Promise<void> } {
-  const clock = config.clock ?? Date.now;
-  const cache = new DiskCache({ dir: config.cacheDir, offline: config.offline, warn: (m, f) => config.logger.warn(m, f), now: clock });
-  const http = {
-    onRateLimited: (waitMs: number) => config.logger.warn('provider rate limit (HTTP 429): waiting as Retry-After says', { wait_ms: waitMs }),
-  };
-  /** Loads the configured symbols' history now: a provider that is down shows at start-up, not at the first analysis. */
-  const preload = async (history: HistorySource) => {
-    for (const symbol of config.symbols.length > 0 ? config.symbols : [BENCHMARK]) await history.load?.(symbol, asOfNow(clock));
-  };
-
-  if (config.provider === 'replay') {
-    const replay = config.replay;
-    return {
-      history: withMacro(config.store, config, cache),
-      feed: () => {
-        if (!replay) throw new Error('a replay feed needs its options');
-        return new ReplayFeed(config.store, replay);
-      },
-      open: async () => undefined,
-    };
-  }
-
-  if (config.provider === 'yahoo') {
-    const chart = new YahooChart({ baseUrl: config.urls.yahoo, http });
-    const base = new ProviderHistory({
-      fetchers: { name: 'yahoo', dailyBars: (s, f, t) => chart.dailyBars(s, f, t) },
-      bundled: config.store,
-      extraSymbols: config.symbols,
-      cache,
-      clock,
-    });
-    const history = withMacro(base, config, cache);
-    // Quotes never wait on a 429: the feed holds its polls back itself, and says so (see PollingFeed).
-    const quotes = new YahooChart({ baseUrl: config.urls.yahoo, http: { ...http, retries: 0 } });
-    const feed = () =>
-      new PollingFeed({
-        name: 'yahoo',
-        fetchQuote: (s) => quotes.quote(s),
-        has: (s) => history.has(s),
-        intervalMs: config.pollMs,
-        logger: config.logger,
-        clock,
-      });
-    return { history, feed, open: () => preload(history) };
-  }
-
-  const keyId = config.keys.APCA_API_KEY_ID ?? '';
-  const secretKey = config.keys.APCA_API_SECRET_KEY ?? '';
-  if (!config.offline && (!keyId || !secretKey)) {
-    throw new SignalsError(
-      'PROVIDER_AUTH_FAILED',
-      '--provider alpaca needs an API key: set APCA_API_KEY_ID and APCA_API_SECRET_KEY (free at alpaca.markets)',
-    );
-  }
-  const keys = { keyId, secretKey };
-  const rest = new AlpacaRest({ baseUrl: config.urls.alpacaData, keys, feed: config.alpacaFeed, http });
-  const base = new ProviderHistory({
-    fetchers: {
-      name: `alpaca-${config.alpacaFeed}`,
-      dailyBars: (s, f, t) => rest.dailyBars(s, f, t),
-      headlines: (s, f, t) => rest.headlines(s, f, t),
-    },
-    bundled: config.store,
-    extraSymbols: config.symbols,
-    cache,
-    clock,
-  });
-  const history = withMacro(base, config, cache);
-  let stream: AlpacaStream | undefined;
-  const feed = () =>
-    (stream = new AlpacaStream({
-      baseUrl: config.urls.alpacaStream,
-      feed: config.alpacaFeed,
-      keys,
-      rest,
-      has: (s) => history.has(s),
-      maxSymbols: config.alpacaFeed === 'iex' ? IEX_SYMBOL_LIMIT : Infinity,
-      logger: config.logger,
-      clock,
-    }));
-  return {
-    history,
-    feed,
-    open: async () => {
-      await stream?.open();
-      await preload(history);
-    },
-  };
 }

@@ -6,8 +6,6 @@ import { SignalsError } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import { getJson, type HttpOptions } from './http.js';
 
-export const DEFAULT_YAHOO_URL = 'https://query2.finance.yahoo.com';
-
 const Prices = z.array(z.number().nullable());
 
 /** `GET /v8/finance/chart/{symbol}`: `chart.result[0]` with `meta`, `timestamp` and `indicators.quote[0]`, or `chart.error`. */
