@@ -29,6 +29,15 @@ const Metadata = z.object({
   indicators: z.record(z.string(), z.union([z.number(), z.boolean(), z.null()])).describe('agent id . indicator name'),
 });
 
+/** Where the prices come from and how old they are by the wall clock (src/market/data-age.ts). */
+export const DataSource = z.object({
+  source: z.enum(['bundled', 'data-dir', 'yahoo', 'alpaca']).describe('the bundled files, --data-dir files, or a live provider'),
+  last_day: z.string().describe("YYYY-MM-DD of the source's newest daily bar for the symbol (a live provider: the newest fetched)"),
+  age_days: z.number().int().min(0).describe("calendar days from last_day to the wall clock's date"),
+  stale: z.boolean().describe("a trading session has closed since last_day: the data is not today's"),
+});
+export type DataSource = z.infer<typeof DataSource>;
+
 /** The fields after the seed's, in every shape but ERROR. */
 const tail = {
   timestamp: z.string().describe('when the analysis ran, ISO-8601 UTC'),
@@ -47,6 +56,8 @@ const tail = {
   evidence: EvidenceData.optional(),
   /** The market regime at as_of, each signal with its own record. */
   regime: RegimeData.optional(),
+  /** Where the data came from and how old it is; absent in an ERROR that never reached the data. */
+  data_source: DataSource.optional(),
 };
 
 /** In an ERROR, what was not reached is null (each key keeps its place in the object). */

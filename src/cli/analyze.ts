@@ -11,6 +11,7 @@ import { SignalsError } from '../protocol/errors.js';
 import type { AnalyzeResult } from './analyze-json.js';
 import { analysisResult, failure } from './analyze-result.js';
 import { formatTable } from './analyze-table.js';
+import { adjustedDiffers, dataNote, dataSourceOf } from './data-source.js';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
 import { consensusConfig, llmConfig, type AnalyzeOptions } from './options.js';
 import { colorLevel, outputMode } from './output-mode.js';
@@ -26,6 +27,8 @@ interface Data {
   live: boolean;
   /** The wall clock, or the hidden --market-clock. */
   clock: () => number;
+  /** The live provider's name; undefined for the store's files. */
+  provider: 'yahoo' | 'alpaca' | undefined;
 }
 
 /**
@@ -49,7 +52,10 @@ async function analyseOne(analyst: Analyst, data: Data, symbol: string, date: st
     await data.history.load?.(symbol, asOf);
     // The bar the agents see last: on a weekend or holiday as-of, the trading day before it.
     barDate = snapshotAt(data.history, symbol, asOf).bars.at(-1)?.date ?? asOf.slice(0, 10);
-    return await analysisResult(analyst, symbol, asOf, barDate);
+    const result = await analysisResult(analyst, symbol, asOf, barDate);
+    const range = data.provider === undefined ? data.ranges.range(symbol) : undefined;
+    const now = data.clock();
+    return { ...result, data_source: range ? dataSourceOf(range.source, range.last, now) : dataSourceOf(data.provider!, barDate, now) };
   } catch (error) {
     const code = error instanceof SignalsError ? error.code : 'ANALYSIS_FAILED';
     return failure(symbol, code, error instanceof Error ? error.message : String(error), agents, { asOf, barDate });
@@ -77,7 +83,8 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   // With the S&P 500, any member's bars (the bundled file's); a live provider fetches any symbol anyway.
   const universe = options.universe === 'sp500' && !live ? new UniverseHistory(store) : undefined;
   const history = universe ?? (await createHistory(config));
-  const data: Data = { store, ranges: universe ?? store, history, live, clock: config.clock ?? Date.now };
+  const provider = options.provider === 'replay' ? undefined : options.provider;
+  const data: Data = { store, ranges: universe ?? store, history, live, clock: config.clock ?? Date.now, provider };
   const analyst = new Analyst({
     store: data.history,
     universe: options.universe,
@@ -104,7 +111,17 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
     results.push(result);
     if (result.action === 'ERROR') process.stderr.write(`signals: ${result.error.message}\n`);
     if (mode === 'jsonl') process.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (chalk !== undefined && result.action !== 'ERROR') process.stdout.write(`${tables++ > 0 ? '\n' : ''}${formatTable(result, chalk)}`);
+    else if (chalk !== undefined && result.action !== 'ERROR') {
+      const ds = result.data_source;
+      const note =
+        ds && dataNote(ds, { barDate: result.bar_date, requested: options.asOf !== undefined, now: data.clock(), hint: '--provider yahoo' });
+      const layout = {
+        note,
+        adjusted: ds !== undefined && adjustedDiffers(ds, result.bar_date, data.clock()),
+        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+      };
+      process.stdout.write(`${tables++ > 0 ? '\n' : ''}${formatTable(result, chalk, layout)}`);
+    }
   }
   if (mode === 'json') process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   return exitCodeOf(results);

@@ -124,7 +124,9 @@ describe('signals analyze: the bar analysed', () => {
   it('a weekend --as-of analyses Friday, and says so in bar_date and in the table', () => {
     const [result] = analyze(['JPM', '--as-of', '2022-06-18']).results;
     expect(result).toMatchObject({ as_of: '2022-06-18T21:00:00.000Z', bar_date: '2022-06-17' });
-    expect(run(['analyze', 'JPM', '--as-of', '2022-06-18']).stdout).toMatch(/^JPM {2}as of 2022-06-18 \(last bar 2022-06-17\) {2}close \d+\.\d\d$/m);
+    expect(run(['analyze', 'JPM', '--as-of', '2022-06-18']).stdout).toMatch(
+      /^JPM {2}as of 2022-06-18 \(last bar 2022-06-17\) {2}close \d+\.\d\d \(adjusted\)$/m,
+    );
   });
 });
 

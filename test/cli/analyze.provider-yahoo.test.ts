@@ -20,7 +20,8 @@ async function cli(args: string[], env: Record<string, string>) {
   return { code, stdout: p.stdout(), stderr: p.stderr() };
 }
 
-const strip = (r: AnalyzeResult) => ({ ...r, signal_id: undefined, analysis_id: undefined, timestamp: undefined });
+/** Without what differs by run, and the data's source (compared on its own). */
+const strip = (r: AnalyzeResult) => ({ ...r, signal_id: undefined, analysis_id: undefined, timestamp: undefined, data_source: undefined });
 
 describe('signals analyze --provider yahoo', () => {
   it("analyses the provider's history as of --as-of exactly as the same bars bundled; then from the cache, and --offline", async () => {
@@ -33,6 +34,7 @@ describe('signals analyze --provider yahoo', () => {
     const fromYahoo = AnalyzeResult.parse(JSON.parse(live.stdout));
     expect(strip(fromYahoo)).toEqual(strip(AnalyzeResult.parse(JSON.parse(bundled.stdout))));
     expect(fromYahoo).toMatchObject({ symbol: 'JPM', as_of: '2022-06-15T21:00:00.000Z' });
+    expect(fromYahoo.data_source).toMatchObject({ source: 'yahoo', last_day: '2022-06-15', stale: true });
     const charts = yahoo.requests.filter((u) => u.pathname.startsWith('/v8/finance/chart/'));
     expect(charts.map((u) => u.pathname).sort()).toEqual(['/v8/finance/chart/JPM', '/v8/finance/chart/SPY']);
 
