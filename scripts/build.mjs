@@ -1,6 +1,6 @@
 // Build: bundles the CLI and the maintainer scripts with esbuild (tree-shaken, so `analyze` loads only what it
 // needs), then trains the embedded sentiment model. Type checking is `npm run typecheck`.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,6 +33,10 @@ function licences({ inputs }) {
   });
   return ['# Third-party licences\n\nThe code in dist/ includes code from these packages.\n', ...sections].join('\n');
 }
+
+// Chunks are named by their content: without this, every build would leave the previous build's beside its own, and
+// the package would carry them all.
+for (const dir of ['dist/chunks', 'dist/dev']) rmSync(dir, { recursive: true, force: true });
 
 // What the package ships: the CLI and the client, with their chunks in dist/chunks, and the licences of what they bundle.
 const shipped = await build({ ...options, metafile: true, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });

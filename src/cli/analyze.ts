@@ -5,7 +5,6 @@ import type { HistorySource } from '../market/history.js';
 import { closeOf } from '../market/publication.js';
 import { resolveAsOf, snapshotAt } from '../market/snapshot.js';
 import { MarketStore } from '../market/store.js';
-import { UniverseHistory } from '../market/universe-history.js';
 import { createHistory } from '../providers/index.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { AnalyzeResult } from './analyze-json.js';
@@ -81,7 +80,7 @@ export async function runAnalyze(symbols: string[], options: AnalyzeOptions): Pr
   const config = providerConfig(options, store, { info: () => undefined, warn, error: warn });
   const live = options.provider !== 'replay';
   // With the S&P 500, any member's bars (the bundled file's); a live provider fetches any symbol anyway.
-  const universe = options.universe === 'sp500' && !live ? new UniverseHistory(store) : undefined;
+  const universe = options.universe === 'sp500' && !live ? new (await import('../market/universe-history.js')).UniverseHistory(store) : undefined;
   const history = universe ?? (await createHistory(config));
   const provider = options.provider === 'replay' ? undefined : options.provider;
   const data: Data = { store, ranges: universe ?? store, history, live, clock: config.clock ?? Date.now, provider };

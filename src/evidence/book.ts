@@ -282,6 +282,7 @@ type Header = Omit<BookFile, 'months'> & { months: string[]; weights: Record<str
  */
 export class Book {
   private readonly parsed = new Map<number, MonthEvidence>();
+  private readonly weights = new Map<number, Weights | null>();
 
   private constructor(
     private readonly header: Header,
@@ -345,8 +346,14 @@ export class Book {
   weightsAt(asOf: string): Weights | null {
     const i = this.indexAt(asOf);
     if (i < 0) return null;
+    let weights = this.weights.get(i);
+    if (weights === undefined) this.weights.set(i, (weights = this.savedWeights(i) ?? this.at(asOf)));
+    return weights;
+  }
+
+  private savedWeights(i: number): Weights | undefined {
     const saved = this.header.weights[i];
-    if (saved === undefined) return this.at(asOf);
+    if (saved === undefined) return undefined;
     return { baseRate: null, agents: Object.fromEntries(Object.entries(saved).map(([id, [shrunk, edge]]) => [id, { shrunk, edge: edge === 1 }])) };
   }
 }

@@ -25,14 +25,13 @@ const emptyTally = (): Tally => ({ calls: [], hits: [], excessSum: [], excessCou
 
 /** Adds a call to a tally: a BUY or SELL counts once SPY's return over its days is known, and is right when it beat (BUY) or trailed (SELL) SPY. */
 function push(tally: Tally, signal: string | undefined, sample: StockSample): void {
-  const k = tally.calls.length;
-  const before = (xs: number[]) => (k === 0 ? 0 : xs[k - 1]!);
+  const k = tally.calls.length - 1;
   const direction = signal === 'BUY' ? 1 : signal === 'SELL' ? -1 : 0;
-  const counted = direction !== 0 && sample.excess !== null;
-  tally.calls.push(before(tally.calls) + (counted ? 1 : 0));
-  tally.hits.push(before(tally.hits) + (counted && direction * sample.excess! > 0 ? 1 : 0));
-  tally.excessSum.push(before(tally.excessSum) + (counted ? direction * sample.excess! : 0));
-  tally.excessCount.push(before(tally.excessCount) + (counted ? 1 : 0));
+  const excess = direction === 0 || sample.excess === null ? null : direction * sample.excess;
+  tally.calls.push((tally.calls[k] ?? 0) + (excess === null ? 0 : 1));
+  tally.hits.push((tally.hits[k] ?? 0) + (excess !== null && excess > 0 ? 1 : 0));
+  tally.excessSum.push((tally.excessSum[k] ?? 0) + (excess ?? 0));
+  tally.excessCount.push((tally.excessCount[k] ?? 0) + (excess === null ? 0 : 1));
 }
 
 function recordAt(tally: Tally | undefined, end: number, horizon: number): CallRecord {
@@ -45,6 +44,12 @@ function recordAt(tally: Tally | undefined, end: number, horizon: number): CallR
     hit_rate: calls === 0 ? null : at(tally?.hits) / calls,
     mean_excess_return: excessCount === 0 ? null : at(tally?.excessSum) / excessCount,
   };
+}
+
+/** Samples in the order their outcomes became known (as the evidence store keeps them, so mostly no sort). */
+function byKnown(samples: readonly StockSample[]): readonly StockSample[] {
+  const sorted = samples.every((s, i) => i === 0 || samples[i - 1]!.known <= s.known);
+  return sorted ? samples : [...samples].sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
 }
 
 /**
@@ -64,24 +69,24 @@ export class TrackRecords {
   private history(symbol: string): SymbolHistory {
     const cached = this.histories.get(symbol);
     if (cached) return cached;
-    const samples = [...this.source.samplesOf(symbol)].sort((x, y) => (x.known < y.known ? -1 : x.known > y.known ? 1 : 0));
+    const samples = byKnown(this.source.samplesOf(symbol));
     const history: SymbolHistory = { known: [], first: [], consensus: emptyTally(), agents: new Map(this.agents.map((a) => [a.id, emptyTally()])) };
+    const tallies = this.agents.map((a) => history.agents.get(a.id)!);
     for (const sample of samples) {
-      const month = this.source.book.weightsAt(sample.date);
-      const outcomes = this.agents.map((a): AgentOutcome => {
+      const votes = this.agents.map((a) => {
         const score = sample.scores[a.id];
-        const base = { id: a.id, name: a.name, scope: a.scope ?? 'stock', reasons: [] };
-        if (score === undefined) return { ...base, status: 'abstained', confidence: 0 };
-        return { ...base, status: 'voted', ...ownVote(score) };
+        return score === undefined ? undefined : ownVote(score);
       });
-      const result = consensus(outcomes, this.config, month);
+      const outcomes = this.agents.map((a, i): AgentOutcome => {
+        const base = { id: a.id, name: a.name, scope: a.scope ?? 'stock', reasons: [] };
+        const vote = votes[i];
+        return vote === undefined ? { ...base, status: 'abstained', confidence: 0 } : { ...base, status: 'voted', ...vote };
+      });
+      const result = consensus(outcomes, this.config, this.source.book.weightsAt(sample.date));
       history.known.push(sample.known);
       history.first.push(history.first.at(-1) ?? sample.date);
       push(history.consensus, result.kind === 'signal' ? result.action : undefined, sample);
-      for (const a of this.agents) {
-        const score = sample.scores[a.id];
-        push(history.agents.get(a.id)!, score === undefined ? undefined : ownVote(score).signal, sample);
-      }
+      votes.forEach((vote, i) => push(tallies[i]!, vote?.signal, sample));
     }
     this.histories.set(symbol, history);
     return history;

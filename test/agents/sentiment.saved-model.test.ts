@@ -4,12 +4,21 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../src/agents/sentiment/model-file.js';
-import { embeddedModel, LABELS, readExamples, savedModelPath, trainEmbeddedModel, type Classifier } from '../../src/agents/sentiment/model.js';
+import {
+  bundledTitles,
+  embeddedModel,
+  LABELS,
+  memoOf,
+  readExamples,
+  savedModelPath,
+  trainEmbeddedModel,
+  type Classifier,
+} from '../../src/agents/sentiment/model.js';
 import { MarketStore } from '../../src/market/store.js';
 
 const { bundledDir } = new MarketStore();
 const trained = trainEmbeddedModel(bundledDir);
-const encoded = encodeModel(trained.parameters());
+const encoded = encodeModel(trained.parameters(), memoOf(trained, bundledTitles(bundledDir)));
 
 /** Every bundled headline, the held-out validation split, and texts with no known feature at all. */
 const texts = [
@@ -42,6 +51,14 @@ describe('the saved sentiment model', () => {
     expect(differences(saved!)).toEqual([]);
   });
 
+  it("answers a remembered text from memory and any other by the model's numbers, which alone give the same", () => {
+    const planted = { label: 'positive', probabilities: { negative: 0.25, neutral: 0.25, positive: 0.5 } } as const;
+    const model = decodeModel(encodeModel(trained.parameters(), new Map([['Shares jump', planted]])))!;
+    expect(model.predict('Shares jump')).toEqual(planted);
+    expect(model.predict('Shares jump!')).toEqual(trained.predict('Shares jump!'));
+    expect(differences(decodeModel(encodeModel(trained.parameters()))!)).toEqual([]);
+  });
+
   it('is what the build wrote and what the embedded model reads', () => {
     const file = savedModelPath(bundledDir);
     expect(existsSync(file), `${file}: run the build`).toBe(true);
@@ -59,7 +76,7 @@ describe('the saved sentiment model', () => {
     expect(decodeModel(encoded.subarray(0, encoded.length - 1))).toBeUndefined();
     expect(decodeModel(encoded.subarray(0, 1000))).toBeUndefined();
     expect(decodeModel(changed(0, 'JSON'))).toBeUndefined();
-    expect(decodeModel(changed(4, '\x03'))).toBeUndefined();
+    expect(decodeModel(changed(4, '\x02'))).toBeUndefined();
     expect(decodeModel(changed(16, otherOrder))).toBeUndefined();
   });
 });

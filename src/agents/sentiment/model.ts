@@ -1,9 +1,9 @@
 // The embedded headline sentiment model: a linear SVM over TF-IDF features, trained on bundled, MIT-licensed labelled financial news.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Example } from './evaluate.js';
-import { decodeModel, type ModelParameters } from './model-file.js';
+import { decodeModel, type Memo, type ModelParameters } from './model-file.js';
 import { LABELS, predictWith, ROW, tfidf, type Classifier, type Prediction } from './prediction.js';
 import { trainOneVsRest } from './svm.js';
 import { features } from './tokenize.js';
@@ -58,18 +58,38 @@ export class SentimentModel implements Classifier {
   }
 }
 
-/** Reads a bundled `{text, label}` JSON-lines file. */
-export function readExamples(file: string): Example[] {
+/** Reads a bundled gzipped JSON-lines file. */
+function readExamplesOf<T>(file: string): T[] {
   return gunzipSync(readFileSync(file))
     .toString('utf8')
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Example);
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** Reads a bundled `{text, label}` JSON-lines file. */
+export function readExamples(file: string): Example[] {
+  return readExamplesOf<Example>(file);
 }
 
 /** Where the build saves the trained model (training takes a few seconds; reading the saved one about a millisecond). */
 export function savedModelPath(bundledDir: string): string {
   return join(bundledDir, '..', 'dist', 'sentiment-model.bin');
+}
+
+/** Every bundled headline's title, once, in the order of the files: the texts whose predictions the build remembers. */
+export function bundledTitles(bundledDir: string): string[] {
+  const dir = join(bundledDir, 'news');
+  const titles = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl.gz'))
+    .sort()
+    .flatMap((f) => readExamplesOf<{ title: string }>(join(dir, f)).map((h) => h.title));
+  return [...new Set(titles)];
+}
+
+/** A model's predictions of `texts`, for the saved file to remember (model-file.ts). */
+export function memoOf(model: Classifier, texts: readonly string[]): Memo {
+  return new Map(texts.map((t) => [t, model.predict(t)]));
 }
 
 export function trainEmbeddedModel(bundledDir: string): SentimentModel {
