@@ -145,10 +145,12 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
   };
   const onKey = (text: string, key: Key) => {
     const { input, view } = refs.current;
+    if (key.ctrl && text === 'c') return quit();
+    // While a prompt takes text, q is a letter and Esc closes the prompt.
     if (input !== undefined) return onInputKey(text, key, input);
     const selected = current.current.selected;
     const page = Math.max(1, size.rows - 6);
-    if ((key.ctrl && text === 'c') || text === 'q') return quit();
+    if (text === 'q') return quit();
     if (view !== 'table') {
       if (key.escape || (view === 'help' && text === '?') || (view === 'detail' && key.return)) return setView('table');
       if (key.upArrow) return setScroll(refs.current.scroll - 1);
@@ -159,7 +161,8 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
       if (text === 'a' && view === 'detail' && selected) actions.analyze(selected);
       return;
     }
-    if (key.escape) return quit();
+    // Esc closes what is open and never quits: a second Esc after closing a prompt or a view does nothing.
+    if (key.escape) return;
     if (key.upArrow) return apply({ kind: 'select', delta: -1 });
     if (key.downArrow) return apply({ kind: 'select', delta: 1 });
     if (key.return && selected) return openDetail(selected);

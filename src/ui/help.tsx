@@ -10,7 +10,7 @@ export const KEYS: [string, string][] = [
   ['a', 'analyse the selected symbol now'],
   ['+ / -', 'add a symbol / remove the selected one'],
   ['?', 'this help; Esc or ? closes it'],
-  ['q, Ctrl-C', 'quit (Esc too, when nothing is open)'],
+  ['q, Ctrl-C', 'quit, from anywhere (q types a q into a prompt); Esc never quits: it closes a prompt, the detail or this help'],
 ];
 
 export const LEGEND: [string, string][] = [

@@ -88,6 +88,38 @@ describe('Dashboard', () => {
     expect(h.onExit).toHaveBeenCalled();
   });
 
+  it('Esc never quits: it closes a prompt and a view, and a second Esc does nothing; q quits from anywhere but a prompt', async () => {
+    const h = harness({ symbols: ['AAPL', 'MSFT', 'QQQ'] });
+    cleanup = h.app.unmount;
+    await h.frame();
+    // The habit: /, type, Esc, Esc.
+    await h.keys('/', 'm', ESC, ESC);
+    expect(await h.text()).toMatch(/^ AAPL/m);
+    expect(await h.text()).toMatch(/^↑\/↓ select/m);
+    await h.keys(ESC, ESC);
+    await h.keys('\r', ESC, ESC, '?', ESC, ESC);
+    await h.keys('+', 'x', ESC, ESC);
+    expect(h.onExit).not.toHaveBeenCalled();
+    // In a prompt q is a letter: the filter finds QQQ.
+    await h.keys('/', 'q');
+    expect(await h.text()).toMatch(/filter: q▌ \(1 of 3;/);
+    expect(h.onExit).not.toHaveBeenCalled();
+    // Enter keeps the filter, Enter opens QQQ's detail, and q quits from there.
+    await h.keys('\r', '\r');
+    expect(await h.text()).toMatch(/^QQQ {2}no analysis yet/m);
+    await h.keys('q');
+    expect(h.onExit).toHaveBeenCalledTimes(1);
+  });
+
+  it('Ctrl-C quits even from a prompt', async () => {
+    const h = harness();
+    cleanup = h.app.unmount;
+    await h.frame();
+    await h.keys('+', 'a', '\u0003');
+    expect(h.onExit).toHaveBeenCalledTimes(1);
+    expect(h.actions.add).not.toHaveBeenCalled();
+  });
+
   it('takes keys that arrive together (typed fast or pasted) one by one', async () => {
     const h = harness();
     cleanup = h.app.unmount;
