@@ -53,14 +53,15 @@ export function sahmGap(unrate: Observation[]): number | undefined {
 export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
   const missing = REQUIRED.filter((s) => macro[s].length === 0);
   if (missing.length > 0 || macro.FEDFUNDS.length < 7) {
-    return { kind: 'abstain', reason: `macro series not yet published at the as-of date: ${missing.join(', ') || 'fed funds history'}` };
+    return { kind: 'abstain', reason: `${missing.join(', ') || 'fed funds history'}: not yet published at the as-of date` };
   }
   const evidence: Evidence[] = [];
   const spread = last(macro.T10Y2Y)!;
   evidence.push({
     value: clamp(spread),
     weight: 1,
-    reason: spread < 0 ? `yield curve inverted (10y-2y ${spread.toFixed(2)}pp)` : `yield curve positive (10y-2y ${spread.toFixed(2)}pp)`,
+    // Each reason leads with its figure: a screen that cuts a reason short still shows it.
+    reason: `10y-2y ${spread.toFixed(2)}pp: yield curve ${spread < 0 ? 'inverted' : 'positive'}`,
   });
 
   const gap = sahmGap(macro.UNRATE);
@@ -69,7 +70,7 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
     evidence.push({
       value: gap >= 0.5 ? -1 : gap <= 0.1 ? 0.3 : 0.3 - ((gap - 0.1) / 0.4) * 1.3,
       weight: 1,
-      reason: gap >= 0.5 ? `Sahm rule triggered (+${gap.toFixed(2)}pp)` : `unemployment ${unrate.toFixed(1)}%, Sahm gap ${gap.toFixed(2)}pp`,
+      reason: gap >= 0.5 ? `Sahm gap +${gap.toFixed(2)}pp: Sahm rule triggered` : `unemployment ${unrate.toFixed(1)}%, Sahm gap ${gap.toFixed(2)}pp`,
     });
   }
 
@@ -82,9 +83,9 @@ export function economicVote(macro: Record<MacroSeries, Observation[]>): Vote {
       weight: 1,
       reason:
         fundsChange > 0.25
-          ? `Fed hiking: funds rate up ${fundsChange.toFixed(2)}pp in 6 months`
+          ? `fed funds up ${fundsChange.toFixed(2)}pp in 6 months: the Fed is hiking`
           : fundsChange < -0.25
-            ? `Fed easing: funds rate down ${(-fundsChange).toFixed(2)}pp in 6 months`
+            ? `fed funds down ${(-fundsChange).toFixed(2)}pp in 6 months: the Fed is easing`
             : 'fed funds rate steady',
     });
   }
@@ -117,7 +118,7 @@ export function economicAnalysis(snapshot: MarketSnapshot): Vote {
   if (age > MACRO_STALE_DAYS) {
     return {
       kind: 'abstain',
-      reason: `macro data too old to mean anything: its latest observation (${latest}) is ${age} days before the as-of time; set FRED_API_KEY for current series`,
+      reason: `latest macro observation ${latest}, ${age} days before the as-of time: too old to mean anything; set FRED_API_KEY for current series`,
       indicators: { macro_age_days: age },
     };
   }

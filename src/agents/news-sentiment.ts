@@ -60,7 +60,11 @@ export function createNewsSentiment(options: NewsSentimentOptions): Agent {
         mean_sentiment: round(values.reduce((a, b) => a + b, 0) / values.length),
       });
       if (vote.kind === 'vote')
-        vote.reasons = [...notes, `${headlines.length} headlines in 7 days: ${positive} positive, ${negative} negative`, ...vote.reasons.slice(0, 3)];
+        vote.reasons = [
+          ...notes,
+          `${positive} positive, ${negative} negative of ${headlines.length} headlines in 7 days`,
+          ...vote.reasons.slice(0, 3),
+        ];
       return { ...vote, name };
     },
   };

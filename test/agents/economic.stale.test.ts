@@ -21,6 +21,6 @@ describe('economic agent and stale macro data', () => {
     const vote = economicAnalysis(snapshotAt(store, 'AAPL', asOf));
     expect(vote).toMatchObject({ kind: 'abstain', indicators: { macro_age_days: MACRO_STALE_DAYS + 10 } });
     if (vote.kind === 'abstain')
-      expect(vote.reason).toMatch(new RegExp(`latest observation \\(\\d{4}-\\d{2}-\\d{2}\\) is ${MACRO_STALE_DAYS + 10} days before .*FRED_API_KEY`));
+      expect(vote.reason).toMatch(new RegExp(`^latest macro observation \\d{4}-\\d{2}-\\d{2}, ${MACRO_STALE_DAYS + 10} days before .*FRED_API_KEY`));
   });
 });

@@ -32,7 +32,7 @@ describe('EconomicIndicator', () => {
       }),
     );
     expect(vote.kind === 'vote' && vote.signal).toBe('SELL');
-    expect(vote.kind === 'vote' && vote.reasons.join(' ')).toMatch(/Sahm rule triggered/);
+    expect(vote.kind === 'vote' && vote.reasons.join(' ')).toMatch(/Sahm gap \+\d\.\d\dpp: Sahm rule triggered/);
   });
 
   it('votes BUY (risk-on) with a steep curve, cuts and falling unemployment', () => {
