@@ -60,6 +60,8 @@ export interface CoreStatus {
   watched_symbols: string[];
   market_time: string;
   feed: string;
+  /** What a replay plays, in words. */
+  feed_source?: string;
   /** See FEED_STATES in market/feed.ts. */
   feed_state: FeedState;
   /** The US equities market at the market clock: `open`, `closed`, `pre` or `post`. */
@@ -70,6 +72,8 @@ export interface CoreStatus {
 /** A change of the feed's state or of the market's, for everyone connected (not one symbol's subscribers). */
 export interface FeedEvent {
   feed: string;
+  /** What a replay plays, in words. */
+  source?: string;
   feed_state: FeedState;
   market_state: MarketState;
   market_time: string;
@@ -147,8 +151,10 @@ export class SignalCore {
 
   /** The feed's and the market's state now, as a FeedEvent (what a client is told on connecting). */
   feedEvent(reason: string): FeedEvent {
+    const source = this.options.feed.source;
     return {
       feed: this.options.feed.name,
+      ...(source !== undefined ? { source } : {}),
       feed_state: this.state,
       market_state: this.options.feed.marketState(),
       market_time: this.options.feed.now(),
@@ -358,6 +364,7 @@ export class SignalCore {
   }
 
   status(): CoreStatus {
+    const source = this.options.feed.source;
     return {
       active_analyses: this.analyst.activeAnalyses,
       active_agents: this.analyst.activeAgents,
@@ -365,6 +372,7 @@ export class SignalCore {
       watched_symbols: this.options.feed.watched().sort(),
       market_time: this.options.feed.now(),
       feed: this.options.feed.name,
+      ...(source !== undefined ? { feed_source: source } : {}),
       feed_state: this.state,
       market_state: this.options.feed.marketState(),
       threshold_pct: this.options.thresholdPct,

@@ -35,6 +35,8 @@ export interface FeedStatus {
  */
 export interface MarketFeed {
   readonly name: string;
+  /** What a replay plays, in words (`bundled data`); undefined for a live market. */
+  readonly source?: string;
   /** The market clock, ISO UTC: the as-of time of every analysis. */
   now(): string;
   /**

@@ -80,6 +80,7 @@ export function syntheticPath(bar: Bar, random: () => number): Float64Array {
 
 export class ReplayFeed extends QuotingFeed implements MarketFeed {
   readonly name = 'replay';
+  readonly source: string;
   private clock: number;
   private readonly days: string[];
   private dayIndex: number;
@@ -96,6 +97,7 @@ export class ReplayFeed extends QuotingFeed implements MarketFeed {
     private readonly options: ReplayOptions,
   ) {
     super();
+    this.source = store.dataDir === undefined ? 'bundled data' : 'bundled and --data-dir data';
     this.stepMs = options.stepMs ?? 250;
     // The calendar: trading days of the benchmark (the broadest history) from `from` on.
     const calendar = store.bars('SPY').map((b) => b.date);

@@ -328,6 +328,7 @@ export const FeedStatusMessage = z.object({
   type: z.literal('feed_status'),
   data: z.object({
     feed: z.string().describe('the provider: replay, yahoo, alpaca'),
+    source: z.string().optional().describe("a replay: what it plays, in words ('bundled data', 'bundled and --data-dir data')"),
     feed_state: z.enum(FEED_STATES),
     market_state: z.enum(MARKET_STATES).describe('the US equities market at market_time'),
     market_time: Timestamp,

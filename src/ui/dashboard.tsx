@@ -2,7 +2,7 @@
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
-import { AgentPane, detailLines, paneReasons, Scrolled } from './detail.js';
+import { AgentPane, ConsensusPane, consensusLines, detailLines, paneReasons, Scrolled } from './detail.js';
 import { AlertLine, Header } from './header.js';
 import { helpLines } from './help.js';
 import { columnsFor, heightsFor } from './layout.js';
@@ -199,6 +199,8 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     agents: selected?.agents.length ?? 0,
     moreReasons: selected?.agents.reduce((n, a) => n + Math.max(0, paneReasons(a).length - 1), 0) ?? 0,
     logEntries: state.log.length,
+    // Only once the symbol has been analysed: before that the pane has a price and nothing else to say.
+    consensus: selected?.action === undefined ? 0 : consensusLines(selected, width - selected.symbol.length - 2).length,
     alert: state.alert !== undefined,
   });
   const c = (color: string | undefined) => (colors ? color : undefined);
@@ -238,8 +240,8 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
             emptyText={state.rows.length === 0 ? 'no symbols: press + to add one' : `nothing matches the filter "${state.filter}"`}
           />
           {heights.gaps > 0 && <Box height={1} />}
+          <ConsensusPane row={selected} lines={heights.consensus} width={width} colors={colors} />
           <AgentPane row={selected} lines={heights.agents} width={width} frame={frame} colors={colors} />
-          {heights.gaps > 1 && <Box height={1} />}
           {heights.log >= 2 && <Text bold>events</Text>}
           {state.log.slice(-logLines).map((entry, i) => (
             <Text key={`${entry.time}-${i}`} color={c(LOG_COLOR[entry.kind])} wrap="truncate">

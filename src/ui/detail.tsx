@@ -52,8 +52,16 @@ export function AgentPane({
   colors: boolean;
 }) {
   if (lines <= 0) return null;
-  const title = `${row ? `${row.symbol} agents` : 'agents'}${row?.seq !== undefined ? `  (signal #${row.seq})` : ''}${row ? ' · Enter: detail' : ''}`;
   const agents = (row?.agents ?? []).slice(0, lines - 1);
+  // Agents that do not fit are counted in the title; Enter shows them all.
+  const hidden = (row?.agents.length ?? 0) - agents.length;
+  const title = [
+    `${row ? `${row.symbol} agents` : 'agents'}${row?.seq !== undefined ? `  (signal #${row.seq})` : ''}`,
+    hidden > 0 && `+${hidden} more`,
+    row && 'Enter: detail',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const extra = share(
     lines - 1 - agents.length,
     agents.map((a) => Math.max(0, paneReasons(a).length - 1)),
@@ -89,6 +97,22 @@ export function AgentPane({
       </Text>
       {row && row.agents.length === 0 && lines > 1 && <Text dimColor>waiting for the first analysis…</Text>}
       {out}
+    </>
+  );
+}
+
+/** The selected symbol's consensus between the table and the votes: as many of its lines as `lines` allows. */
+export function ConsensusPane({ row, lines, width, colors }: { row: SymbolRow | undefined; lines: number; width: number; colors: boolean }) {
+  if (lines <= 0 || row === undefined) return null;
+  const shown = consensusLines(row, width - row.symbol.length - 2).slice(0, lines);
+  return (
+    <>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate" color={colors ? l.color : undefined} bold={l.bold ?? false} dimColor={l.dim ?? false}>
+          {i === 0 ? `${row.symbol}  ` : ' '.repeat(row.symbol.length + 2)}
+          {l.text}
+        </Text>
+      ))}
     </>
   );
 }
@@ -138,27 +162,11 @@ function consensusChance(row: SymbolRow, horizon: number): string | undefined {
 }
 
 /**
- * Everything known about a symbol, as lines of at most `width`: the consensus with the chance it is right, its
- * evidence, target and stop or why there was no signal; the market regime; every agent's call, evidence, own-rule
- * track record, reasons and indicators; and the recent publications from the server's history.
+ * The consensus of a symbol as lines of at most `width`: its price with the target and stop (and how far each is) or
+ * why there was no signal; the chance its call is right, its reasons, its evidence and track record; its indicators.
  */
-export function detailLines(row: SymbolRow, width: number): Line[] {
+export function consensusLines(row: SymbolRow, width: number): Line[] {
   const lines: Line[] = [];
-  // P(right) only where the server's consensus says so: the vote formula (--reference-consensus) sends no evidence.
-  const calibrated = row.evidence !== undefined;
-  const named = (signal: string, confidence: number) => `${calibrated ? `${confidenceName(signal)} ` : ''}${confidence.toFixed(2)}`;
-  const head = [
-    row.action ?? 'no analysis yet',
-    row.confidence !== undefined && named(row.action ?? '', row.confidence),
-    row.strength,
-    row.trigger,
-    row.signalTime && `as of ${row.signalTime.slice(0, 16).replace('T', ' ')}`,
-    row.seq !== undefined && `signal #${row.seq}`,
-  ];
-  const color = ACTION_COLOR[row.action ?? ''];
-  lines.push(
-    ...flow([`${row.symbol}  ${head[0]}`, ...head.slice(1).filter((x) => typeof x === 'string')], width).map((text) => ({ text, bold: true, color })),
-  );
   const levels = [`price ${row.price?.toFixed(2) ?? '—'}`];
   if (row.target !== undefined) levels.push(`target ${row.target.toFixed(2)}${percentFrom(row.price, row.target)}`);
   if (row.stop !== undefined) levels.push(`stop ${row.stop.toFixed(2)}${percentFrom(row.price, row.stop)}`);
@@ -183,6 +191,32 @@ export function detailLines(row: SymbolRow, width: number): Line[] {
     }
   }
   lines.push(...indicatorLines(row.indicators, width, '  '));
+  return lines;
+}
+
+/**
+ * Everything known about a symbol, as lines of at most `width`: the consensus (consensusLines); the market regime;
+ * every agent's call, evidence, own-rule track record, reasons and indicators; and the recent publications from the
+ * server's history.
+ */
+export function detailLines(row: SymbolRow, width: number): Line[] {
+  const lines: Line[] = [];
+  // P(right) only where the server's consensus says so: the vote formula (--reference-consensus) sends no evidence.
+  const calibrated = row.evidence !== undefined;
+  const named = (signal: string, confidence: number) => `${calibrated ? `${confidenceName(signal)} ` : ''}${confidence.toFixed(2)}`;
+  const head = [
+    row.action ?? 'no analysis yet',
+    row.confidence !== undefined && named(row.action ?? '', row.confidence),
+    row.strength,
+    row.trigger,
+    row.signalTime && `as of ${row.signalTime.slice(0, 16).replace('T', ' ')}`,
+    row.seq !== undefined && `signal #${row.seq}`,
+  ];
+  const color = ACTION_COLOR[row.action ?? ''];
+  lines.push(
+    ...flow([`${row.symbol}  ${head[0]}`, ...head.slice(1).filter((x) => typeof x === 'string')], width).map((text) => ({ text, bold: true, color })),
+  );
+  lines.push(...consensusLines(row, width));
   lines.push({ text: '' }, { text: 'agents', bold: true });
   if (row.agents.length === 0) lines.push({ text: '  no votes yet', dim: true });
   for (const a of row.agents) {

@@ -27,8 +27,8 @@ function connectionText(state: DashboardState, narrow: boolean): string {
 }
 
 /**
- * Taken first: the connection, the market state and the market clock; then the feed, the market regime, the title, the
- * last update, the server.
+ * Taken first: the connection, the market state and the market clock (a replay: that it is one, and its clock); then
+ * the feed, the market regime, the title, the last update, the server.
  */
 function pieces(state: DashboardState, width: number): Piece[] {
   const wide = width >= 100;
@@ -36,18 +36,25 @@ function pieces(state: DashboardState, width: number): Piece[] {
   const s = state.connection.status;
   const connection = { text: connectionText(state, narrow), color: s === 'open' ? 'green' : s === 'connecting' ? 'yellow' : 'red', priority: 0 };
   const ms = state.marketState;
-  const market = ms ? { text: MARKET[ms] ?? `market ${ms}`, color: ms === 'open' ? 'green' : 'yellow', priority: 1 } : undefined;
+  const replay = state.feed === 'replay';
+  // A replay's market is a past one: its state comes after its clock, which keeps its year.
+  const market = ms ? { text: MARKET[ms] ?? `market ${ms}`, color: ms === 'open' ? 'green' : 'yellow', priority: replay ? 2.5 : 1 } : undefined;
+  const source = replay
+    ? { text: state.feedSource ? `replay of ${state.feedSource}` : 'replay', shorter: ['replay'], color: 'yellow', priority: 1 }
+    : undefined;
   const time = state.marketTime;
-  // The clock says it is the market's (not the wall's) unless the market state beside it does.
-  const clockText = time && `${market || !wide ? '' : 'market '}${time.slice(narrow ? 5 : 0, 10)} ${time.slice(11, 16)}${wide ? ' UTC' : 'Z'}`;
-  const clock = clockText ? { text: clockText, priority: 2 } : undefined;
+  // The clock says it is the market's (not the wall's) unless the market state or the replay beside it does.
+  const clockText =
+    time && `${market || source || !wide ? '' : 'market '}${time.slice(narrow && !replay ? 5 : 0, 10)} ${time.slice(11, 16)}${wide ? ' UTC' : 'Z'}`;
+  const clock = clockText ? { text: clockText, priority: replay ? 1.5 : 2 } : undefined;
   const fs = state.feedState;
   const feed = fs && fs !== 'running' ? { text: `feed ${fs}`, color: 'yellow', priority: 3 } : undefined;
   const updated = state.lastUpdate ? { text: `${wide ? 'updated' : 'upd'} ${state.lastUpdate.slice(11, 19)}`, priority: 5 } : undefined;
   const [full, ...shorter] = regimeForms(state.regime);
   const regime = full ? { text: full, shorter, priority: 3.5 } : undefined;
   const title = { text: narrow ? 'signals' : 'signals watch', bold: true, priority: 4 };
-  return [title, connection, market, feed, clock, regime, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
+  const order = replay ? [title, connection, source, clock, market, feed] : [title, connection, market, feed, clock];
+  return [...order, regime, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
 }
 
 /** One line, never wrapped: pieces that do not fit are left out; the server's location is cut to what is left. */

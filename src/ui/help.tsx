@@ -14,6 +14,11 @@ export const KEYS: [string, string][] = [
 ];
 
 export const LEGEND: [string, string][] = [
+  [
+    'header',
+    "the connection, then where the data comes from: `replay of bundled data · 2025-07-08 14:25 UTC` is the server replaying the bundled history of that day, faster than real time (not today's market); a live provider shows the market's state and clock",
+  ],
+  ['+N more', "rows that do not fit the terminal, counted: under the table (↑/↓ scrolls it), or in the agents' title (Enter shows them all)"],
   ['CHG%', 'change since the previous close, in percent'],
   ['TREND', 'the last prices received, lowest ▁ to highest █'],
   [
@@ -47,6 +52,10 @@ export const LEGEND: [string, string][] = [
   [
     'regime',
     '(header; Enter for the readings and their records) the market: SPY vs its 10-month average (trend up/down), the VIX (calm < 20, elevated ≤ 30, stressed), the 10y-2y yield curve (normal/inverted), the Sahm rule (clear/triggered); from the latest signal received',
+  ],
+  [
+    'consensus',
+    "(under the table, when the terminal is tall enough) the selected symbol's price, target and stop, the chance the consensus's call is right, its reasons and evidence; Enter shows it all",
   ],
   ['marks', '› the selected row · ! turned BUY or SELL since you last selected it · ▼/▲ the sorted column, in its natural order or reversed'],
 ];

@@ -68,7 +68,9 @@ export interface Heights {
   agents: number;
   /** The event log, with its title when it has two lines or more. */
   log: number;
-  /** Blank lines between the parts, when there is room. */
+  /** The selected symbol's consensus (its levels, reasons, evidence), between the table and the votes. */
+  consensus: number;
+  /** A blank line under the table, when there is room. */
   gaps: number;
   /** Lines between the header and the footer for a full-screen view (detail, help). */
   body: number;
@@ -80,14 +82,17 @@ export interface Content {
   /** Reason lines beyond each agent's first. */
   moreReasons: number;
   logEntries: number;
+  /** Lines of the selected symbol's consensus. */
+  consensus: number;
   alert: boolean;
 }
 
 /**
  * Lines per part at a terminal height. The header, the alert and the footer always show; the table gets at least
- * three rows (or half the room); the votes come next, then one log line; what is left shows more rows, then more
- * of the log and the agents' further reasons. One line is left free: a frame as tall as the terminal makes Ink
- * redraw the whole screen each time.
+ * three rows (or half the room); the votes come next, then one log line; what is left shows more rows, five log
+ * entries, the agents' further reasons, a blank line under the table, the selected symbol's consensus, then the rest of
+ * the log: the room is used before any line stays blank. One line is left free: a frame as tall as the terminal makes
+ * Ink redraw the whole screen each time.
  */
 export function heightsFor(height: number, content: Content): Heights {
   const fixed = 2 + (content.alert ? 1 : 0);
@@ -111,7 +116,8 @@ export function heightsFor(height: number, content: Content): Heights {
   const withTitle = (entries: number) => (entries === 0 ? 0 : 1 + entries);
   let log = logMin + take(withTitle(Math.min(content.logEntries, 5)) - logMin);
   agents += agents > 0 ? take(content.moreReasons) : 0;
+  const gaps = take(1);
+  const consensus = agents > 0 ? take(content.consensus) : 0;
   log += take(withTitle(content.logEntries) - log);
-  const gaps = take(2);
-  return { table, agents, log, gaps, body };
+  return { table, agents, log, consensus, gaps, body };
 }

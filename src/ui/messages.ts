@@ -194,16 +194,20 @@ export function applyMessage(state: DashboardState, m: ServerMessage, now: numbe
       return {
         ...state,
         feedState: d.feed_state,
+        feed: d.feed,
+        feedSource: d.source ?? (d.feed === state.feed ? state.feedSource : undefined),
         marketState: d.market_state,
         marketTime: d.market_time,
         log: news ? appendLog(state.log, entry) : state.log,
       };
     }
     case 'status_update': {
-      const { feed_state: feed, market_state: market } = m.data;
+      const { feed_state: feed, market_state: market, feed: name, feed_source: source } = m.data;
       return {
         ...state,
         feedState: typeof feed === 'string' ? feed : state.feedState,
+        feed: typeof name === 'string' ? name : state.feed,
+        feedSource: typeof source === 'string' ? source : state.feedSource,
         marketState: typeof market === 'string' ? market : state.marketState,
       };
     }

@@ -86,6 +86,10 @@ export interface DashboardState {
   failedAttempts: number;
   /** From the server's status: `running`, `ended`, `stopped`. */
   feedState?: string;
+  /** The server's feed: `replay`, or a live provider (`yahoo`, `alpaca`). */
+  feed?: string;
+  /** What a replay plays, in words (`bundled data`), when the server says. */
+  feedSource?: string;
   /** From the server's status when it sends one: `open`, `closed`, `pre`, `post`. */
   marketState?: string;
   marketTime?: string;

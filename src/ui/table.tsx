@@ -68,8 +68,12 @@ export function Table({ rows, selected, columns, height, sort, descending, color
     0,
     rows.findIndex((r) => r.symbol === selected),
   );
-  const start = Math.max(0, Math.min(rows.length - height, at - Math.floor((height - 1) / 2)));
-  const shown = rows.slice(start, start + height);
+  // Rows that do not fit are counted on the last line rather than left out unsaid.
+  const room = rows.length > height ? Math.max(1, height - 1) : height;
+  const start = Math.max(0, Math.min(rows.length - room, at - Math.floor((room - 1) / 2)));
+  const shown = rows.slice(start, start + room);
+  const above = start;
+  const below = rows.length - start - shown.length;
   return (
     <>
       <Text bold wrap="truncate">
@@ -99,6 +103,11 @@ export function Table({ rows, selected, columns, height, sort, descending, color
         );
       })}
       {rows.length === 0 && height > 0 && <Text dimColor>{emptyText}</Text>}
+      {above + below > 0 && height > 1 && (
+        <Text dimColor wrap="truncate">
+          {` +${above + below} more (${[above > 0 && `${above} above`, below > 0 && `${below} below`].filter(Boolean).join(', ')}; ↑/↓ scrolls)`}
+        </Text>
+      )}
     </>
   );
 }

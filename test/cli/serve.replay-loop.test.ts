@@ -18,7 +18,12 @@ describe('signals serve: the end of the replayed data', () => {
     const client = await TestClient.connect(await serve.url);
     client.send({ type: 'subscribe', symbol: 'SPY' });
     const cycle = await client.next((m) => m.type === 'feed_status' && m.data.cycle === 2, 20_000);
-    expect(cycle.data).toMatchObject({ feed: 'replay', feed_state: 'running', reason: expect.stringMatching(/starts again at 2025-10-06/) });
+    expect(cycle.data).toMatchObject({
+      feed: 'replay',
+      source: 'bundled data',
+      feed_state: 'running',
+      reason: expect.stringMatching(/starts again at 2025-10-06/),
+    });
     const at = client.messages.indexOf(cycle);
     const price = await client.next((m) => m.type === 'price_update' && m.data.symbol === 'SPY', 10_000, at);
     expect(price.data.timestamp.slice(0, 10)).toBe('2025-10-06');
@@ -34,7 +39,7 @@ describe('signals serve: the end of the replayed data', () => {
     const status = (await (await fetch((await serve.url).replace('ws://', 'http://').replace('/ws/signals', '/ws/status'))).json()) as {
       orchestrator: Record<string, unknown>;
     };
-    expect(status.orchestrator.feed_state).toBe('ended');
+    expect(status.orchestrator).toMatchObject({ feed_state: 'ended', feed: 'replay', feed_source: 'bundled data' });
     client.close();
   }, 40_000);
 });

@@ -47,7 +47,7 @@ describe('help overlay', () => {
     const top = await h.text();
     expect(top).toMatch(/^keys$/m);
     expect(top).toMatch(/lines 1-\d+ of \d+ · ↑\/↓ PgUp\/PgDn scroll · Esc or \? closes/);
-    await h.keys(...Array.from({ length: 8 }, () => `${ESC}[6~`));
+    await h.keys(...Array.from({ length: 12 }, () => `${ESC}[6~`));
     const bottom = await h.text();
     expect(bottom).toMatch(/^marks\s+› the selected row/m);
     expect(bottom).not.toMatch(/^keys$/m);

@@ -1,6 +1,6 @@
 // The dashboard at the terminal sizes people use: the header whole and first, nothing wrapped, the frame within the terminal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENTS, harness, plain, price, signal, status, update } from '../helpers/dashboard.js';
+import { AGENTS, harness, plain, price, signal, status, T, update } from '../helpers/dashboard.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA', 'JPM', 'XOM', 'SPY'];
 const REASONS = ['first reason', 'second reason', 'third reason'];
@@ -85,5 +85,48 @@ describe('dashboard sizes', () => {
     expect(f).toMatch(/›XOM/);
     expect(f).not.toMatch(/AAPL\s+100\.00/);
     expect(plain(f).split('\n').length).toBeLessThanOrEqual(14);
+  });
+
+  it('60x15 with eight symbols and five agents: the rows and the agents that do not fit are counted on screen', async () => {
+    const h = harness({ symbols: SYMBOLS.slice(0, 8), size: { columns: 60, rows: 15 } });
+    cleanup = h.app.unmount;
+    SYMBOLS.slice(0, 8).forEach((s, i) => h.send(price(s, 100 + i, 1)));
+    const five = [...AGENTS, { id: 'volatility', name: 'VolatilityRisk' }, { id: 'economic', name: 'EconomicIndicator' }];
+    h.send(signal('AAPL', 'HOLD'));
+    for (const a of five) h.send(update('AAPL', a.name, a.id, 'HOLD', 0.5, ['a reason']));
+    await expect.poll(() => h.text()).toMatch(/AAPL agents.*· \+\d more ·/);
+    const f = await h.text();
+    const shownRows = SYMBOLS.slice(0, 8).filter((s) => new RegExp(`^.${s}\\s`, 'm').test(f)).length;
+    expect(f).toMatch(new RegExp(`^ \\+${8 - shownRows} more \\(${8 - shownRows} below; ↑/↓ scrolls\\)$`, 'm'));
+    const shownAgents = five.filter((a) => new RegExp(`^${a.name.slice(0, 11)}`, 'm').test(f)).length;
+    expect(f).toMatch(new RegExp(`^AAPL agents {2}\\(signal #\\d+\\) · \\+${5 - shownAgents} more · Enter: detail$`, 'm'));
+    expect(shownAgents).toBeLessThan(5);
+    // Every row analysed, then down to the last: the count says what is above now.
+    for (const sym of SYMBOLS.slice(1, 8)) h.send(signal(sym, 'HOLD'));
+    await h.keys(...Array<string>(7).fill('\u001B[B'));
+    await expect.poll(() => h.text()).toMatch(/^›JPM/m);
+    const last = await h.text();
+    const above = SYMBOLS.slice(0, 8).filter((s) => !new RegExp(`^.${s}\\s`, 'm').test(last)).length;
+    expect(above).toBeGreaterThan(0);
+    expect(last).toMatch(new RegExp(`^ \\+${above} more \\(${above} above; ↑/↓ scrolls\\)$`, 'm'));
+  });
+
+  it("120x40 on a replay: the header says so with the replayed day, and the selected symbol's consensus fills the room", async () => {
+    const h = await busy(120, 40);
+    h.send({
+      type: 'feed_status',
+      data: { feed: 'replay', source: 'bundled data', feed_state: 'running', market_state: 'open', market_time: T, reason: 'connected' },
+    });
+    // A log long enough to fill what the rest leaves.
+    for (let i = 0; i < 30; i++) h.send(signal('MSFT', 'SELL'));
+    await expect.poll(() => h.text()).toMatch(/replay of bundled data/);
+    const f = await h.text();
+    expect(f.split('\n')[0]).toMatch(/^signals watch · ● connected · replay of bundled data · 2025-07-08 14:00 UTC · market open ·/);
+    // The consensus pane: the price, target and stop, then its reasons.
+    expect(f).toMatch(/^AAPL {2}price 100\.00 {3}target/m);
+    // The frame leaves one line free under it; with the one gap under the table, two blank rows at most.
+    const lines = f.split('\n');
+    const blank = lines.filter((l) => l.trim() === '').length + (40 - lines.length);
+    expect(blank).toBeLessThanOrEqual(2);
   });
 });

@@ -50,8 +50,8 @@ describe('columnsFor', () => {
 });
 
 describe('heightsFor', () => {
-  const content = { rows: 10, agents: 5, moreReasons: 20, logEntries: 30, alert: true };
-  const total = (h: ReturnType<typeof heightsFor>) => 1 + h.table + h.agents + h.log + h.gaps;
+  const content = { rows: 10, agents: 5, moreReasons: 20, logEntries: 30, consensus: 8, alert: true };
+  const total = (h: ReturnType<typeof heightsFor>) => 1 + h.table + h.agents + h.consensus + h.log + h.gaps;
 
   it('fills the body exactly, and leaves a line free below the frame', () => {
     for (const rows of [15, 24, 40, 60]) {
@@ -62,7 +62,7 @@ describe('heightsFor', () => {
   });
 
   it('60x15: some rows, every vote on one line each, one log line', () => {
-    expect(heightsFor(15, content)).toMatchObject({ table: 5, agents: 4, log: 1, gaps: 0 });
+    expect(heightsFor(15, content)).toMatchObject({ table: 5, agents: 4, log: 1, consensus: 0, gaps: 0 });
   });
 
   it('the extra height of a tall terminal goes to the reasons and the log, once every row shows', () => {
@@ -72,8 +72,15 @@ describe('heightsFor', () => {
     expect(h.log).toBeGreaterThan(2);
   });
 
-  it('takes no more than the content needs', () => {
-    const h = heightsFor(60, { rows: 2, agents: 3, moreReasons: 1, logEntries: 2, alert: false });
-    expect(h).toMatchObject({ table: 2, agents: 5, log: 3, gaps: 2 });
+  it('takes no more than the content needs, and one blank line at most', () => {
+    const h = heightsFor(60, { rows: 2, agents: 3, moreReasons: 1, logEntries: 2, consensus: 4, alert: false });
+    expect(h).toMatchObject({ table: 2, agents: 5, consensus: 4, log: 3, gaps: 1 });
+  });
+
+  it("120x40 with eight symbols and a short log: the selected symbol's consensus fills the room before the log grows", () => {
+    const h = heightsFor(40, { rows: 8, agents: 5, moreReasons: 10, logEntries: 40, consensus: 12, alert: true });
+    expect(h).toMatchObject({ table: 8, agents: 16, gaps: 1, log: 6 });
+    expect(h.consensus).toBe(h.body - 1 - 8 - 16 - 1 - 6);
+    expect(total(h)).toBe(h.body);
   });
 });

@@ -80,7 +80,8 @@ describe('signals watch end to end', () => {
       await until(() => new RegExp(`signal #${i + 1}`).test(plain(app.lastFrame())));
     }
     app.stdin.write('\r');
-    await until(() => /^JPM {2}/m.test(plain(app.lastFrame())));
+    // The detail's first line (the table view's consensus pane starts `JPM  price`).
+    await until(() => /^JPM {2}(BUY|SELL|HOLD)/m.test(plain(app.lastFrame())));
     // The real server's evidence: each agent's call with the chance it is right, and its record.
     expect(plain(app.lastFrame())).toMatch(
       /^TechnicalAnalyst\s+(BUY|SELL) P\(right\) \d\.\d\d|^TechnicalAnalyst\s+HOLD P\(likelier side\) \d\.\d\d/m,
