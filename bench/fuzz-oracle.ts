@@ -1,8 +1,10 @@
 // The documented answers (docs/protocol.md): to a client frame on /ws/signals, decided with the protocol's own zod schemas, and to a request target.
 import { isUtf8 } from 'node:buffer';
+import { readdirSync } from 'node:fs';
 import { clientMessageTypes, clientSchemas } from '../src/protocol/messages.js';
 import { isSymbol, normaliseSymbol } from '../src/protocol/symbol.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
+import { findUp } from './fuzz-server.js';
 import { Opcode } from './fuzz-wire.js';
 
 /** The inbound frame limit: larger is closed with 1009. */
@@ -144,16 +146,22 @@ function historyAnswer(segment: string, params: URLSearchParams, known: Readonly
   return unknown ? NOT_FOUND : ['HTTP 200'];
 }
 
+/**
+ * The web view's paths, which `serve` answers with 200 unless `--no-web`: GET / and each file the build put in
+ * dist/web/assets (any other path under /assets/ is 404).
+ */
+export const WEB_PATHS: ReadonlySet<string> = new Set(['/', ...readdirSync(findUp('dist/web/assets')).map((name) => `/assets/${name}`)]);
+
 /** The documented answers to a plain HTTP request (no upgrade). */
 export function httpAnswer(method: string, target: string, known: ReadonlySet<string>): readonly string[] {
   const parsed = url(target);
   if (parsed === undefined) return BAD_REQUEST;
   const path = parsed.pathname;
   const history = HISTORY_PATH.exec(path);
-  const endpoint = history !== null || HTTP_ENDPOINTS.includes(path);
+  const endpoint = history !== null || HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path);
   const get = history
     ? historyAnswer(history[1]!, parsed.searchParams, known)
-    : HTTP_ENDPOINTS.includes(path)
+    : HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path)
       ? ['HTTP 200']
       : path === '/ws/signals' || path.startsWith('/ws/symbols/')
         ? ['HTTP 404', 'HTTP 426', 'HTTP 400']

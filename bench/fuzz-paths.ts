@@ -1,7 +1,7 @@
-// Phase b: request targets for every endpoint (percent-encoding garbage, unicode, long paths, unknown paths, other methods) and their documented answers.
+// Phase b: request targets for every endpoint, the web view's included (percent-encoding garbage, unicode, long paths, unknown paths, other methods) and their documented answers.
 import type { RawClient } from './fuzz-client.js';
 import type { Rng } from './fuzz-inputs.js';
-import { BAD_REQUEST, httpAnswer, upgradeAnswer } from './fuzz-oracle.js';
+import { BAD_REQUEST, httpAnswer, upgradeAnswer, WEB_PATHS } from './fuzz-oracle.js';
 import { parallel, type Phase, type PhaseContext } from './fuzz-phase.js';
 import { summary } from './fuzz-tally.js';
 import { httpRequest, upgradeRequest } from './fuzz-wire.js';
@@ -142,15 +142,34 @@ function fixedCases(known: ReadonlySet<string>): Case[] {
     '/api/v1/signals/',
     '/api/v1/signals',
     '/api/v1/signals/AAPL/x',
+    // The web view: its page and assets, and paths beside them.
+    '/?token=%',
+    '/?%E0%A4%A',
+    '/index.html',
+    '/assets',
+    '/assets/',
+    '/assets/nope.js',
+    '/assets/%2e%2e/index.html',
+    '/assets/..%2Fmain.js',
+    '/assets/main.js%00',
+    '/assets/main.js/',
+    '/assets/MAIN.JS',
+    '/assets//main.js',
+    `/assets/${'x'.repeat(5_000)}`,
+    ...WEB_PATHS,
   ];
   for (const t of gets) cases.push(plain('GET', t, known));
   for (const m of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']) {
-    cases.push(plain(m, '/healthz', known), plain(m, '/api/v1/signals/AAPL', known), plain(m, '/nope', known));
+    cases.push(plain(m, '/healthz', known), plain(m, '/api/v1/signals/AAPL', known), plain(m, '/nope', known), plain(m, '/', known));
+    cases.push(plain(m, '/assets/style.css', known));
   }
   return cases;
 }
 
 const PIECES = [
+  'main.js',
+  'style.css',
+  'index.html',
   '%',
   '%E0%A4%A',
   '%zz',
@@ -206,6 +225,7 @@ function randomCase(rng: Rng, known: ReadonlySet<string>): Case {
     '/metrics',
     '/api/v1/signals/',
     '/api/v1/signals/',
+    '/assets/',
   ]);
   let target = prefix;
   for (let n = rng.int(6); n > 0; n--) target += rng.chance(0.1) ? 'A'.repeat(rng.int(3_000)) : rng.pick(PIECES);
@@ -225,6 +245,8 @@ function observed(c: RawClient, target: boolean): string {
 function bodyOk(target: string, body: string): boolean {
   const path = new URL(target, 'http://localhost').pathname;
   if (path === '/metrics') return body.includes('signals_connections');
+  if (path === '/') return body.startsWith('<!doctype html>');
+  if (WEB_PATHS.has(path)) return body.length > 0;
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     if (path === '/healthz') return json.status === 'ok';

@@ -1,6 +1,6 @@
-// Build: bundles the CLI and the maintainer scripts with esbuild (tree-shaken, so `analyze` loads only what it
-// needs), then trains the embedded sentiment model. Type checking is `npm run typecheck`.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Build: bundles the CLI, the web view and the maintainer scripts with esbuild (tree-shaken, so `analyze` loads only
+// what it needs), then trains the embedded sentiment model. Type checking is `npm run typecheck`.
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -28,19 +28,38 @@ function licences({ inputs }) {
   const sections = [...packages].sort().map((dir) => {
     const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
-    if (!file) throw new Error(`${name} has no licence file to ship with the code of it that we bundle`);
-    return `## ${name} ${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
+    // fancy-canvas (lightweight-charts' own) publishes no licence file; its package.json and its authors' say MIT.
+    if (!file && !license) throw new Error(`${name} has no licence file to ship with the code of it that we bundle`);
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `The package ships no licence file; its package.json declares ${license}.`;
+    return `## ${name} ${version} (${license})\n\n${text}\n`;
   });
   return ['# Third-party licences\n\nThe code in dist/ includes code from these packages.\n', ...sections].join('\n');
 }
 
 // Chunks are named by their content: without this, every build would leave the previous build's beside its own, and
-// the package would carry them all.
-for (const dir of ['dist/chunks', 'dist/dev']) rmSync(dir, { recursive: true, force: true });
+// the package would carry them all. The web view's files too: serve answers every file in dist/web/assets.
+for (const dir of ['dist/chunks', 'dist/dev', 'dist/web']) rmSync(dir, { recursive: true, force: true });
 
-// What the package ships: the CLI and the client, with their chunks in dist/chunks, and the licences of what they bundle.
+// What the package ships: the CLI and the client, with their chunks in dist/chunks.
 const shipped = await build({ ...options, metafile: true, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });
-writeFileSync('dist/THIRD-PARTY-LICENSES.md', licences(shipped.metafile));
+
+// The web view that `serve` answers GET / with (src/server/web.ts): one script and one style sheet for browsers, the page
+// and its icon, and the licences of what the script bundles (lightweight-charts' among them), served beside it.
+const web = await build({
+  entryPoints: ['src/web/main.ts', 'src/web/style.css'],
+  outdir: 'dist/web/assets',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome111', 'firefox111', 'safari16.4'],
+  metafile: true,
+  logLevel: 'warning',
+});
+copyFileSync('src/web/index.html', 'dist/web/index.html');
+copyFileSync('src/web/icon.svg', 'dist/web/assets/icon.svg');
+writeFileSync('dist/web/assets/THIRD-PARTY-LICENSES.txt', licences(web.metafile));
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', licences({ inputs: { ...shipped.metafile.inputs, ...web.metafile.inputs } }));
 
 // Maintainer scripts and benchmarks, with chunks of their own (dist/dev), so that `files` in package.json can leave
 // them out of the package without leaving out a chunk the CLI needs.

@@ -17,7 +17,7 @@ import ts from 'typescript';
  * protocol <- market <- agents <- evidence <- orchestrator <- core <- server <- cli, with the market-data providers (on market) and the signal log beside the core's other
  * collaborators, the backtest and the webhooks beside the server (the backtest runs the core's analyses, the webhooks
  * send its publications), and the cluster's Broker beside them too (it connects a node's core to the others); the client
- * speaks only the protocol, and the UI shows what the client receives.
+ * speaks only the protocol, and the UI (the terminal's) and the web view (a browser's) show what the client receives.
  */
 const LAYERS = {
   protocol: [],
@@ -32,6 +32,7 @@ const LAYERS = {
   backtest: ['core'],
   client: ['protocol'],
   ui: ['client'],
+  web: ['client'],
   webhooks: ['core'],
   cluster: ['core'],
   cli: ['server', 'ui', 'backtest', 'webhooks', 'cluster'],
@@ -195,6 +196,6 @@ if (problems.length > 0) {
   process.exitCode = 1;
 } else if (!args.has('--dot')) {
   console.log(
-    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log, providers) <- server <- cli; protocol <- client <- ui <- cli)',
+    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log, providers) <- server <- cli; protocol <- client <- ui <- cli; protocol <- client <- web)',
   );
 }

@@ -380,6 +380,11 @@ export const SERVE = {
     parse: wholeNumber(300, 600_000),
     default: DEFAULT_LEASE_MS,
   }),
+  web: flag({
+    help: 'serve the web view at GET / on the same port (the default)',
+    negatable: 'serve no web view: GET / is 404',
+    configKey: 'web',
+  }),
   logLevel: withDefault<Level>({
     arg: 'level',
     help: 'how much to log',

@@ -13,6 +13,7 @@ import { redactedUrl } from '../log/redis-link.js';
 import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
+import { WebAssets } from '../server/web.js';
 import { webhookLabels, Webhooks } from '../webhooks/webhooks.js';
 import { providerConfig } from './provider.js';
 import { clusterNode } from './cluster.js';
@@ -129,6 +130,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     auth,
     cluster: cluster?.broker,
     metricsToken: options.metricsToken,
+    web: options.web === false ? undefined : WebAssets.load(),
     limits: rateLimits(options),
     fastPath: process.env.SIGNALS_WS_FAST_PATH !== '0',
     logger,
@@ -227,8 +229,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (options.webhook && options.webhookSecret === undefined) {
     logger.warn('webhooks are sent unsigned: a receiver cannot tell them from forgeries; set --webhook-secret');
   }
+  const address = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info('signals serve listening', {
-    url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/ws/signals`,
+    url: `ws://${address}:${port}/ws/signals`,
+    ...(options.web === false ? {} : { web: `http://${address}:${port}/` }),
     provider: options.provider,
     ...(options.provider === 'replay' ? { from: options.from, speed: options.speed, loop: options.loop ?? true } : {}),
     symbols: options.symbols.join(','),

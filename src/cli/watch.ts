@@ -40,6 +40,7 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
       port: 0,
       symbols: [],
       token: undefined,
+      web: false,
       logLevel: mode === 'interactive' ? 'silent' : 'warn',
     });
     const port = await local.start();

@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { bearerToken } from '../protocol/subprotocol.js';
 
 export interface AuthOptions {
   tokens?: string[];
@@ -23,14 +24,19 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
- * The tokens a request presents: the `Authorization: Bearer` header (scheme case-insensitive, RFC 7235)
- * and `?token=`. Each is tried, so a wrong query token cannot spoil a correct header.
+ * The tokens a request presents: the `Authorization: Bearer` header (scheme case-insensitive, RFC 7235),
+ * a `signals.bearer.` subprotocol and `?token=`. Each is tried, so a wrong query token cannot spoil a correct header.
  */
 export function requestTokens(request: IncomingMessage): string[] {
   const tokens: string[] = [];
   const header = request.headers.authorization;
   const bearer = header === undefined ? null : BEARER.exec(header);
   if (bearer) tokens.push(bearer[1]!);
+  // A browser's WebSocket sets no header but its subprotocols; a token there stays out of URLs, which access logs keep.
+  for (const offered of (request.headers['sec-websocket-protocol'] ?? '').split(',')) {
+    const token = bearerToken(offered);
+    if (token !== undefined && !tokens.includes(token)) tokens.push(token);
+  }
   let query: string | null = null;
   try {
     query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');

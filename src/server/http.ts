@@ -1,4 +1,4 @@
-// The HTTP endpoints beside the WebSocket ones: /healthz, /metrics (Prometheus) and the seed's /ws/status.
+// The HTTP endpoints beside the WebSocket ones: /healthz, /metrics (Prometheus), the seed's /ws/status and the web view.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
@@ -10,6 +10,7 @@ import type { ClusterReport } from '../core/cluster.js';
 import type { LogHealth } from '../core/signal-core.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from './metrics.js';
+import { sendAsset, type WebAssets } from './web.js';
 
 /** What get_status and /ws/status report about the orchestrator and the market. */
 export interface StatusData {
@@ -42,6 +43,8 @@ export interface HttpContext {
   cluster?: ClusterReport | undefined;
   /** /healthz answers 503 while the signal log refuses publications (a full disk). */
   logHealth(): LogHealth;
+  /** The web view's page and assets (GET / and /assets/{name}); absent with `--no-web`. */
+  web?: WebAssets | undefined;
   logger: Logger;
 }
 
@@ -126,7 +129,9 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
     res.end(text);
     return;
   }
-  send(res, 404, { error: 'not found', endpoints: ENDPOINTS });
+  const asset = context.web?.get(path);
+  if (asset) return sendAsset(req, res, asset);
+  send(res, 404, { error: 'not found', endpoints: context.web ? ['/', ...ENDPOINTS] : ENDPOINTS });
 }
 
 /** GET /api/v1/signals/{symbol}?since_seq=&from=&to=&limit=: one page, `next_seq` for the next. */

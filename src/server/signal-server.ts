@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { CoreEvent, FeedEvent, SignalCore } from '../core/signal-core.js';
 import { FEED_STATES, MARKET_STATES, PROTOCOL_VERSION } from '../protocol/messages.js';
 import { CloseCode, CloseReason, ErrorCode } from '../protocol/errors.js';
+import { BEARER_SUBPROTOCOL } from '../protocol/subprotocol.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { VERSION } from '../version.js';
 import { AddressBook, type AddressState } from './addresses.js';
@@ -24,6 +25,7 @@ import { OutboundPath } from './outbound.js';
 import { ByteBudget, paid, Slots } from './read-budget.js';
 import { Requests } from './requests.js';
 import { refuseUpgrade, route, type Route } from './upgrade.js';
+import type { WebAssets } from './web.js';
 
 export interface ServerOptions {
   host: string;
@@ -36,6 +38,8 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** The cluster this node is part of, shown on /ws/status, /healthz and /metrics; absent with one process. */
   cluster?: ClusterReport | undefined;
+  /** The web view served at GET / (dist/web); absent: no page. */
+  web?: WebAssets | undefined;
   /** Write pre-built frames through ws internals when they check out (default); false: always `ws.send`. */
   fastPath?: boolean;
   logger: Logger;
@@ -133,6 +137,7 @@ export class SignalServer {
         },
         cluster: options.cluster,
         logHealth: () => this.core.logHealth(),
+        web: options.web,
         mayRead: (req) => this.mayRead(req),
         history: (req, symbol, query, write) => {
           const socket = req.socket;
@@ -158,6 +163,8 @@ export class SignalServer {
       // One message per turn of the event loop: a client that sends thousands of frames in one write
       // takes its turns with every other connection, instead of holding the loop until they are all read.
       allowSynchronousEvents: false,
+      // The first subprotocol offered, as ws does by default, but never a token (auth.ts): it is not echoed back.
+      handleProtocols: (offered) => [...offered].find((p) => !p.startsWith(BEARER_SUBPROTOCOL)) ?? false,
     });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // First of all: a peer may reset at any moment, and an unhandled socket error would end the process.

@@ -11,6 +11,7 @@ import type { SignalLog } from '../../src/log/signal-log.js';
 import type { Limits } from '../../src/server/limits.js';
 import { SignalServer } from '../../src/server/signal-server.js';
 import type { AuthOptions } from '../../src/server/auth.js';
+import type { WebAssets } from '../../src/server/web.js';
 
 export const store = new MarketStore();
 
@@ -84,6 +85,8 @@ export interface TestServerOptions {
   feed?: ManualFeed;
   /** First delay before a publication the log refused is tried again (default the core's). */
   logRetryMs?: number;
+  /** The web view's files, served at GET / (default: none). */
+  web?: WebAssets;
 }
 
 /** A real core and server on a free port; `stop` stops both. */
@@ -108,6 +111,7 @@ export async function startServer(options: TestServerOptions = {}) {
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.web ? { web: options.web } : {}),
     logger,
   });
   core.start();

@@ -1,0 +1,115 @@
+// The selected symbol's chart with TradingView's lightweight-charts: candles, the calls as markers, the latest call's target and stop, and a pane of votes per agent.
+import {
+  CandlestickSeries,
+  createChart,
+  createSeriesMarkers,
+  HistogramSeries,
+  LineStyle,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import type { ChartData } from './candles.js';
+import { marketTime } from './format.js';
+
+const COLORS = { BUY: '#26a69a', SELL: '#ef5350', HOLD: '#787b86', other: '#4a4e5a', text: '#d1d4dc', grid: '#1f2330' };
+/** The candles' pane is this many times an agent's. */
+const CANDLE_STRETCH = 6;
+
+const asTime = (seconds: number) => seconds as UTCTimestamp;
+const ms = (time: Time) =>
+  typeof time === 'number' ? time * 1000 : Date.parse(typeof time === 'string' ? time : `${time.year}-${time.month}-${time.day}`);
+
+/** One chart for whichever symbol is selected; `draw` replaces what it shows. */
+export class Chart {
+  private readonly chart: IChartApi;
+  private readonly candles: ISeriesApi<'Candlestick'>;
+  private readonly markers: ISeriesMarkersPluginApi<Time>;
+  private readonly votes = new Map<string, ISeriesApi<'Histogram'>>();
+  private levels: IPriceLine[] = [];
+  private shown: { symbol: string; bucket: number } | undefined;
+
+  constructor(private readonly container: HTMLElement) {
+    // The library's logo is a <style> element the page's policy refuses; the page's footer carries TradingView's notice and link instead.
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: { background: { color: 'transparent' }, textColor: COLORS.text, attributionLogo: false, panes: { separatorColor: COLORS.grid } },
+      grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: COLORS.grid },
+      rightPriceScale: { borderColor: COLORS.grid },
+      // The exchange's clock, not the browser's.
+      localization: { timeFormatter: (time: Time) => marketTime(ms(time)) },
+    });
+    this.candles = this.chart.addSeries(CandlestickSeries, {
+      upColor: COLORS.BUY,
+      downColor: COLORS.SELL,
+      borderVisible: false,
+      wickUpColor: COLORS.BUY,
+      wickDownColor: COLORS.SELL,
+    });
+    this.markers = createSeriesMarkers(this.candles, []);
+  }
+
+  /** One pane per agent under the candles, in the order the server lists them. */
+  setAgents(agents: { id: string; name: string }[]): void {
+    if (this.votes.size > 0) return;
+    agents.forEach((agent, i) => {
+      const series = this.chart.addSeries(
+        HistogramSeries,
+        {
+          title: agent.name,
+          priceFormat: { type: 'percent', precision: 0 },
+          priceLineVisible: false,
+          base: 0,
+          // Every agent on the same 0-100% scale, whatever its votes.
+          autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } }),
+        },
+        i + 1,
+      );
+      this.votes.set(agent.id, series);
+    });
+    this.chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? CANDLE_STRETCH : 1));
+  }
+
+  draw(symbol: string, data: ChartData): void {
+    this.candles.setData(data.candles.map((c) => ({ ...c, time: asTime(c.time) })));
+    this.markers.setMarkers(
+      data.markers.map((m) => ({
+        time: asTime(m.time),
+        position: m.action === 'BUY' ? 'belowBar' : 'aboveBar',
+        shape: m.action === 'BUY' ? 'arrowUp' : 'arrowDown',
+        color: COLORS[m.action],
+        text: m.action,
+        id: String(m.seq),
+      })),
+    );
+    for (const [agent, series] of this.votes) {
+      series.setData(
+        (data.votes.get(agent) ?? []).map((v) => ({
+          time: asTime(v.time),
+          // Percent scale: a vote's height is its confidence; an agent that did not vote draws nothing.
+          value: v.signal === 'BUY' || v.signal === 'SELL' || v.signal === 'HOLD' ? v.confidence * 100 : 0,
+          color: v.signal === 'BUY' || v.signal === 'SELL' || v.signal === 'HOLD' ? COLORS[v.signal] : COLORS.other,
+        })),
+      );
+    }
+    for (const line of this.levels) this.candles.removePriceLine(line);
+    this.levels = data.levels
+      ? [
+          this.candles.createPriceLine({ price: data.levels.target, color: COLORS.BUY, lineStyle: LineStyle.Dashed, lineWidth: 1, title: 'target' }),
+          this.candles.createPriceLine({ price: data.levels.stop, color: COLORS.SELL, lineStyle: LineStyle.Dashed, lineWidth: 1, title: 'stop' }),
+        ]
+      : [];
+    // A new symbol or candle size shows everything; otherwise the person's zoom and scroll stay.
+    if (this.shown?.symbol !== symbol || this.shown.bucket !== data.bucket) this.chart.timeScale().fitContent();
+    this.shown = { symbol, bucket: data.bucket };
+    const buys = data.markers.filter((m) => m.action === 'BUY').length;
+    this.container.setAttribute(
+      'aria-label',
+      `${symbol}: ${data.candles.length} candles, ${buys} BUY and ${data.markers.length - buys} SELL calls marked${data.levels ? `; latest ${data.levels.action} target ${data.levels.target} stop ${data.levels.stop}` : ''}`,
+    );
+  }
+}
