@@ -102,7 +102,7 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ships the CLI, the client with its types, the model, the data and the licences; no sources, tests, benchmarks or maintainer scripts', () => {
+  it('ships the CLI, the client with its types, the web view, the model, the data and the licences; no sources, tests, benchmarks or maintainer scripts', () => {
     for (const file of [
       'package.json',
       'README.md',
@@ -113,6 +113,9 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
       'dist/types/protocol/messages.d.ts',
       'dist/sentiment-model.bin',
       'dist/THIRD-PARTY-LICENSES.md',
+      'dist/web/index.html',
+      'dist/web/assets/main.js',
+      'dist/web/assets/THIRD-PARTY-LICENSES.txt',
       'LICENSE',
       'BENCHMARKS.md',
       'data/SOURCES.md',
