@@ -78,11 +78,14 @@ function regimeSection(regime: BacktestResult['regime']): string {
   return `<p class="note">${regime.days.toLocaleString('en-US')} step days. Each signal's record is that of a market-timing signal (its score against SPY over cash), at the window's end.</p><table>${head(['', 'states over the window', ...EVIDENCE_COLUMNS.slice(0, 6), 'verdict'])}${rows.join('')}</table>`;
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1f2328;padding:0 16px}
+/** The page's width for content (STYLE's max-width): the portfolio's charts take all of it. */
+const PAGE_WIDTH = 1100;
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:${PAGE_WIDTH}px;color:#1f2328;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #d0d7de}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{padding:3px 10px;border-bottom:1px solid #eaeef2;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}tr.base td{color:#57606a}
-svg{display:block;margin:8px 0;font:11px system-ui,sans-serif}svg text{fill:#57606a}
+svg{display:block;margin:8px 0;font:11px system-ui,sans-serif;max-width:100%;height:auto}svg text{fill:#57606a}
 .grid{stroke:#eaeef2}.diagonal{stroke:#8b949e;stroke-dasharray:4 3}
 .small{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:8px}
 code{background:#f6f8fa;padding:1px 4px;border-radius:4px}.note{color:#57606a}`;
@@ -95,10 +98,11 @@ function brierNote(b: SignalStats['horizons'][number]['brier']): string {
 }
 
 /**
- * The report page. `command` is the command line that made it, shown at the top.
- * @example writeFileSync('bt.html', htmlReport(run, 'signals backtest AAPL --from 2024-01-02'))
+ * The report page. `command` is the command line that made it, shown at the top; `data` says where the prices came
+ * from (`the bundled daily bars`).
+ * @example writeFileSync('bt.html', htmlReport(run, 'signals backtest AAPL --from 2024-01-02', 'the bundled daily bars'))
  */
-export function htmlReport(run: BacktestRun, command: string): string {
+export function htmlReport(run: BacktestRun, command: string, data: string): string {
   const { result, curves } = run;
   const s = result.settings;
   const horizon = headlineHorizon(s.horizons);
@@ -178,9 +182,10 @@ export function htmlReport(run: BacktestRun, command: string): string {
         )}`
       : ''
   }.</p>
+<p class="note">Prices: ${escapeHtml(data)}, split- and dividend-adjusted as of their last day, so a day's prices here differ from those traded on it (a stock that has split since shows a fraction of its traded price); the returns computed from them include the dividends, as a holder's would.</p>
 <h2>Portfolio</h2>
-${lineChart(portfolioLines, { title: 'Growth of 1', format: (v) => v.toFixed(2) })}
-${lineChart(drawdownLines, { title: 'Drawdown', format: (v) => `${(v * 100).toFixed(0)}%` })}
+${lineChart(portfolioLines, { title: 'Growth of 1', format: (v) => v.toFixed(2), width: PAGE_WIDTH, height: 320 })}
+${lineChart(drawdownLines, { title: 'Drawdown', format: (v) => `${(v * 100).toFixed(0)}%`, width: PAGE_WIDTH, height: 220 })}
 <table>${head(FIGURE_COLUMNS)}${figureRow('strategy', result.portfolio.strategy)}${figureRow('buy and hold', result.portfolio.buy_and_hold)}${result.spy ? figureRow('SPY', result.spy) : ''}</table>
 <h2>Consensus calls</h2>
 <p class="note">Forward returns run from the open after the call. Signed score: +confidence for BUY, −confidence for SELL, 0 otherwise; IC is its Spearman correlation with the forward return, with a Newey-West t (overlapping returns).</p>

@@ -32,6 +32,45 @@ function ticks(lo: number, hi: number, count: number): number[] {
 
 const toTime = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export interface DateTick {
+  t: number;
+  label: string;
+}
+
+/**
+ * The labels of a date axis from `t0` to `t1` (epoch ms), at most `max` of them: the first of every month, quarter, half
+ * year, year or several years, whichever is the finest that fits. A year's first month is labelled with the year, any
+ * other with its name, the first label with its year too; a span with fewer than two month starts is labelled at its
+ * two ends.
+ * @example dateTicks(Date.UTC(2022, 4, 2), Date.UTC(2022, 7, 31), 8).map((t) => t.label) // ['Jun 2022', 'Jul', 'Aug']
+ */
+export function dateTicks(t0: number, t1: number, max: number): DateTick[] {
+  const start = new Date(t0);
+  const firstMonth = start.getUTCFullYear() * 12 + start.getUTCMonth() + 1;
+  for (const months of [1, 3, 6, 12, 24, 60, 120]) {
+    const ticks: DateTick[] = [];
+    for (let m = firstMonth; ; m++) {
+      const t = Date.UTC(Math.floor(m / 12), m % 12, 1);
+      if (t >= t1) break;
+      if (m % months !== 0) continue;
+      const year = Math.floor(m / 12);
+      const label = m % 12 === 0 ? String(year) : ticks.length === 0 ? `${MONTHS[m % 12]} ${year}` : MONTHS[m % 12]!;
+      ticks.push({ t, label });
+    }
+    if (ticks.length <= max) {
+      if (months === 1 && ticks.length < 2) break;
+      return ticks;
+    }
+  }
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return [
+    { t: t0, label: day(t0) },
+    { t: t1, label: day(t1) },
+  ];
+}
+
 /**
  * Lines over time on shared axes, with a legend. `format` writes a y value for its axis label.
  * @example lineChart([{ label: 'strategy', color: '#1f77b4', dates, values }], { title: 'Equity', format: (v) => v.toFixed(1) })
@@ -62,14 +101,11 @@ export function lineChart(
         `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(options.format(v))}</text>`,
     )
     .join('');
-  const first = new Date(t0).getUTCFullYear();
-  const last = new Date(t1).getUTCFullYear();
-  const yearStep = Math.max(1, Math.ceil((last - first + 1) / 8));
-  const years: string[] = [];
-  for (let year = first + 1; year <= last; year += yearStep) {
-    const t = Date.UTC(year, 0, 1);
-    if (t > t0 && t < t1) years.push(`<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle">${year}</text>`);
-  }
+  // About 70 px a label, so that `Mar 2024` never meets its neighbour; the ends' labels align inwards.
+  const years = dateTicks(t0, t1, Math.max(2, Math.floor((width - pad.left - pad.right) / 70))).map(({ t, label }) => {
+    const anchor = t === t0 ? 'start' : t === t1 ? 'end' : 'middle';
+    return `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${height - pad.bottom}" y2="${height - pad.bottom + 4}" class="grid"/><text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="${anchor}">${escapeHtml(label)}</text>`;
+  });
   const paths = lines
     .map((l) => {
       const points = thin(l.values, 500).map(({ item, index }) => `${x(toTime(l.dates[index]!)).toFixed(1)},${y(item).toFixed(1)}`);

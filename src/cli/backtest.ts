@@ -73,7 +73,12 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
     progress?.end();
   }
   if (options.csv !== undefined) write(options.csv, '--csv', stepsCsv(run.rows, options.horizon));
-  if (options.report !== undefined) write(options.report, '--report', htmlReport(run, commandLine()));
+  if (options.report !== undefined)
+    write(
+      options.report,
+      '--report',
+      htmlReport(run, commandLine(), options.dataDir === undefined ? 'the bundled daily bars' : 'the --data-dir files and the bundled daily bars'),
+    );
   process.stdout.write(options.json ? `${JSON.stringify(run.result, null, 2)}\n` : formatSummary(run.result));
   const leaks = run.result.lookahead?.leaks ?? [];
   if (leaks.length === 0) return 0;

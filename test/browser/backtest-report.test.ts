@@ -23,6 +23,8 @@ describe('the backtest report in a headless browser', () => {
     cdp.on('Network.requestWillBeSent', (p) => requested.push((p.request as { url: string }).url));
     const loaded = new Promise((resolve) => cdp.on('Page.loadEventFired', resolve));
     await cdp.send('Page.enable');
+    // A laptop's window: the width the report's charts were measured against in issue 23.
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false });
     await cdp.send('Page.navigate', { url: pathToFileURL(report).href });
     await loaded;
   }, 60_000);
@@ -45,6 +47,25 @@ describe('the backtest report in a headless browser', () => {
       expect(c.height, c.label).toBeGreaterThan(100);
       expect(c.drawn, c.label).toBeGreaterThan(2);
     }
+  });
+
+  it("uses the page's width for the portfolio's charts, and labels their time axis with the window's months", async () => {
+    const page = (await evaluate(`document.body.getBoundingClientRect().width`)) as number;
+    const charts = (await evaluate(
+      `[...document.querySelectorAll('svg[aria-label="Growth of 1"], svg[aria-label="Drawdown"]')].map((s) => ({
+        width: s.getBoundingClientRect().width,
+        labels: [...s.querySelectorAll('text')].map((t) => t.textContent).filter((t) => /^[A-Z][a-z]{2}( \\d{4})?$|^\\d{4}$/.test(t)) }))`,
+    )) as { width: number; labels: string[] }[];
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      // The body's content box: all of it but its 16 px of padding on each side.
+      expect(c.width).toBeGreaterThanOrEqual(page - 32 - 1);
+      expect(c.labels).toEqual(['Jun 2022', 'Jul', 'Aug']);
+    }
+  });
+
+  it('says its prices are adjusted ones, not those traded', async () => {
+    expect(await evaluate(`document.body.textContent`)).toMatch(/Prices: the bundled daily bars, split- and dividend-adjusted/);
   });
 
   it('shows its tables, and requests nothing but the page itself', async () => {
