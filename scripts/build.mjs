@@ -4,6 +4,36 @@ import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
+/**
+ * Node's built-in modules by `require`, not `import`: importing one makes Node build its ES module facade, which reads
+ * every export, so `import { readFileSync } from 'node:fs'` alone loaded fs/promises, readline and the streams (a few
+ * ms of every start); esbuild's wrapper of a required module reads an export only when it is used. And commander
+ * requires node:child_process as it loads, for subcommands run as executables of their own, which signals has none of:
+ * the bundled commander gets an object that loads it (with net and dgram under it) on first use.
+ */
+const builtinsOnUse = {
+  name: 'builtins-on-use',
+  setup(build) {
+    // The require inside the modules below: Node's own.
+    build.onResolve({ filter: /^node:/, namespace: 'required-builtin' }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^node:/, namespace: 'lazy-builtin' }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'node:child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    build.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'required-builtin' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'required-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const options = {
   outdir: 'dist',
   bundle: true,
@@ -19,6 +49,7 @@ const options = {
   // Commander is CommonJS and requires Node's built-in modules; ES module output has no `require` of its own.
   banner: { js: "import { createRequire as __signalsCreateRequire } from 'node:module'; const require = __signalsCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [builtinsOnUse],
   logLevel: 'warning',
 };
 

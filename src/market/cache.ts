@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from './zip.js';
 import { parseDailyCsv, parseHeadlines, parseSeriesCsv } from './csv.js';
 import { MACRO_SERIES, type Bar, type Headline, type Observation, type Rows } from './types.js';
 
@@ -36,7 +36,7 @@ interface Header {
 
 /** Parses a bundled source file (gzipped); the one path to its rows, with or without the cache. */
 export function parseSource<K extends Kind>(kind: K, source: Buffer, file: string): RowOf[K][] {
-  const text = gunzipSync(source).toString('utf8');
+  const text = gunzip(source).toString('utf8');
   const rows = kind === 'bars' ? parseDailyCsv(text, file) : kind === 'series' ? parseSeriesCsv(text, file) : parseHeadlines(text);
   return rows as RowOf[K][];
 }

@@ -1,7 +1,7 @@
 // The packed form of many symbols' daily bars: one gzipped file, shared dates, prices as quantised log prices in columns.
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { SignalsError } from '../protocol/errors.js';
 import type { Bar, Rows } from './types.js';
+import { gunzip, gzip } from './zip.js';
 
 /**
  * Bump when the layout changes. Layout, all inside one gzip stream: "SGPB", format (u8), header length (u32 LE),
@@ -131,14 +131,14 @@ export function packBars(input: { symbol: string; bars: Bar[] }[]): Buffer {
   lead.write(MAGIC, 0, 'latin1');
   lead.writeUInt8(FORMAT, 4);
   lead.writeUInt32LE(json.length, 5);
-  return gzipSync(Buffer.concat([lead, json, ...blocks.flat()]), { level: 9 });
+  return gzip(Buffer.concat([lead, json, ...blocks.flat()]), { level: 9 });
 }
 
 /** Reads what `packBars` wrote. Throws DATA_ERROR, naming `file`, when the bytes are not such a file. */
 export function unpackBars(packed: Buffer, file: string): PackedBars {
   let body: Buffer;
   try {
-    body = gunzipSync(packed);
+    body = gunzip(packed);
   } catch {
     throw new SignalsError('DATA_ERROR', `${file}: not a packed bars file (cannot be decompressed)`);
   }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from './zip.js';
 import { SignalsError } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { defaultCacheDir, MarketCache, parseSource, type Kind, type RowOf } from './cache.js';
@@ -210,7 +210,7 @@ export class MarketStore {
       byDay = new Map();
       const file = join(this.bundledDir, 'intraday', `${s}.csv.gz`);
       if (existsSync(file)) {
-        const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
+        const lines = gunzip(readFileSync(file)).toString('utf8').trim().split('\n').slice(1);
         for (const line of lines) {
           const [time, open, high, low, close, volume] = line.split(',');
           const day = time!.slice(0, 10);

@@ -1,7 +1,7 @@
 // The Universe seam: which symbols a universe holds on a day; the bundled 30 of today, or the S&P 500 as it was.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from './zip.js';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
@@ -69,7 +69,7 @@ export function parseMemberships(text: string, file: string): Membership[] {
 export function sp500Universe(bundledDir: string): Universe {
   const file = join(bundledDir, SP500_MEMBERS_FILE);
   if (!existsSync(file)) throw new SignalsError('DATA_ERROR', `${file} not found; reinstall signals`);
-  const all = parseMemberships(gunzipSync(readFileSync(file)).toString('utf8'), file);
+  const all = parseMemberships(gunzip(readFileSync(file)).toString('utf8'), file);
   const bySymbol = new Map<string, Membership[]>();
   for (const m of all) bySymbol.set(m.symbol, [...(bySymbol.get(m.symbol) ?? []), m]);
   const holds = (m: Membership, date: string) => m.start <= date && (m.end === undefined || date < m.end);

@@ -76,7 +76,9 @@ export class Orchestrator {
   }
 
   private runAgent(agent: Agent, snapshot: MarketSnapshot): Promise<Settled> {
-    const started = performance.now();
+    // hrtime, not performance.now(): the first use of `performance` loads perf_hooks, a millisecond of every CLI start.
+    const started = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
     const controller = new AbortController();
     this.activeAgents += 1;
     let timer: NodeJS.Timeout | undefined;
@@ -89,8 +91,8 @@ export class Orchestrator {
     const work = (async () => agent.analyze(snapshot, controller.signal))();
     return Promise.race([work, timeout])
       .then(
-        (vote): Settled => ({ agent, vote, ms: performance.now() - started }),
-        (error: unknown): Settled => ({ agent, error: error instanceof Error ? error.message : String(error), ms: performance.now() - started }),
+        (vote): Settled => ({ agent, vote, ms: ms() }),
+        (error: unknown): Settled => ({ agent, error: error instanceof Error ? error.message : String(error), ms: ms() }),
       )
       .finally(() => {
         clearTimeout(timer);

@@ -1,7 +1,7 @@
 // The embedded headline sentiment model: a linear SVM over TF-IDF features, trained on bundled, MIT-licensed labelled financial news.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from '../../market/zip.js';
 import type { Example } from './evaluate.js';
 import { decodeModel, type Memo, type ModelParameters } from './model-file.js';
 import { LABELS, predictWith, ROW, tfidf, type Classifier, type Prediction } from './prediction.js';
@@ -60,7 +60,7 @@ export class SentimentModel implements Classifier {
 
 /** Reads a bundled gzipped JSON-lines file. */
 function readExamplesOf<T>(file: string): T[] {
-  return gunzipSync(readFileSync(file))
+  return gunzip(readFileSync(file))
     .toString('utf8')
     .split('\n')
     .filter((l) => l !== '')
