@@ -58,7 +58,8 @@ const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 /**
  * The table: one line per publication, columns padded to their widest value, the reason last and whole. MARKET TIME is
  * the time of the market data the analysis saw (`as_of`): for a replay of July 2025 that is July 2025, not the day it
- * was replayed. LOGGED is when the analysis ran, on the server's clock (what --from and --to select by).
+ * was replayed. LOGGED is when the analysis ran, on the server's clock (what --from and --to select by). When the data
+ * analysed is more than a day older than when it was logged (a replay), a last line says so.
  * @example table([row]) // "SYMBOL  MARKET TIME           LOGGED                SEQ  ACTION  CONF  PRICE  TRIGGER  REASON\nAAPL  …"
  */
 export function table(rows: HistoryRow[]): string {
@@ -82,5 +83,12 @@ export function table(rows: HistoryRow[]): string {
       .map((text, i) => (i === c.length - 1 ? text : numeric.has(i) ? text.padStart(widths[i]!) : text.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [header, ...cells].map((c) => `${line(c)}\n`).join('');
+  const lagDays = Math.max(0, ...rows.map((r) => (r.as_of === null ? 0 : (Date.parse(r.time) - Date.parse(r.as_of)) / DAY_MS)));
+  const replay =
+    lagDays > 1
+      ? [`replay: MARKET TIME up to ${Math.round(lagDays)} days before LOGGED (past market data replayed, not the market of the day logged)\n`]
+      : [];
+  return [...[header, ...cells].map((c) => `${line(c)}\n`), ...replay].join('');
 }
+
+const DAY_MS = 86_400_000;

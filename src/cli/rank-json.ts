@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../protocol/errors.js';
 import { EvidenceData, RegimeData } from '../protocol/messages.js';
 import { UNIVERSES } from '../market/universe.js';
+import { DataSource } from './analyze-json.js';
 
 const Percentile = z.number().min(0).max(100).describe('0 the lowest of the day, 100 the highest; ties share their mean rank');
 
@@ -58,6 +59,8 @@ export const RankResult = z.object({
   evidence: Evidence,
   rows: z.array(Row).describe('ranked, best first'),
   unranked: z.array(Unranked),
+  /** Where the prices come from and how old they are, as in `analyze --json`. */
+  data_source: DataSource.optional(),
 });
 export type RankResult = z.infer<typeof RankResult>;
 export type RankRow = RankResult['rows'][number];

@@ -59,11 +59,13 @@ const members = (n: number) => `${n} member${n === 1 ? '' : 's'}`;
 
 /**
  * The table: header, then the top `top` and the bottom `top` rows (all of them when that is every row), then the
- * members without prices and those without a call.
+ * members without prices and those without a call. `note`, under the title: where the data comes from.
  */
-export function formatRankTable(result: RankResult, top: number, chalk: ChalkInstance): string {
+export function formatRankTable(result: RankResult, top: number, chalk: ChalkInstance, note?: string): string {
   const ids = Object.keys(result.rows[0]?.agents ?? {});
-  const lines = header(result, chalk);
+  const [title, ...rest] = header(result, chalk);
+  // Where the data comes from and how old it is (data-source.ts), under the title.
+  const lines = [title!, ...(note ? [chalk.dim(note)] : []), ...rest];
   lines.push(
     chalk.dim(
       `${'#'.padStart(4)} ${'SYMBOL'.padEnd(7)} ${'CALL'.padEnd(6)} ${'CONF'.padStart(4)} ${'AGREE'.padStart(6)} ${'PCT'.padStart(3)}  ` +

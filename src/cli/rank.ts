@@ -11,6 +11,7 @@ import { universeOf } from '../market/universe.js';
 import { SignalsError } from '../protocol/errors.js';
 import type { AnalyzeResult } from './analyze-json.js';
 import { analysisResult, failure } from './analyze-result.js';
+import { dataNote, dataSourceOf } from './data-source.js';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
 import { consensusConfig, llmConfig, type RankOptions } from './options.js';
 import { colorLevel } from './output-mode.js';
@@ -91,7 +92,7 @@ export async function runRank(options: RankOptions): Promise<number> {
     }
   });
   if (progress) process.stderr.write('\x1b[2K');
-  const result = rankResult(results, {
+  const ranked = rankResult(results, {
     asOf,
     requested: options.asOf,
     barDate: day,
@@ -101,11 +102,17 @@ export async function runRank(options: RankOptions): Promise<number> {
     agents: analyst.agents(),
     signedByAction: options.referenceConsensus ?? false,
   });
+  const now = Date.now();
+  const data = dataSourceOf(options.dataDir === undefined ? 'bundled' : 'data-dir', lastDay(store), now);
+  const result = { ...ranked, data_source: data };
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.csv) process.stdout.write(formatRankCsv(result));
   else {
     const { Chalk } = await import('chalk');
-    process.stdout.write(formatRankTable(result, options.top, new Chalk({ level: colorLevel(process.stdout, options.color) })));
+    // rank ranks the days of its files only: today's prices are analyze's, with a live provider.
+    const hint = 'signals analyze SYMBOL --provider yahoo (rank has no live provider)';
+    const note = dataNote(data, { barDate: day, requested: options.asOf !== undefined, now, hint });
+    process.stdout.write(formatRankTable(result, options.top, new Chalk({ level: colorLevel(process.stdout, options.color) }), note));
   }
   for (const u of result.unranked.filter((x) => x.action === 'ERROR')) process.stderr.write(`signals: ${u.symbol}: ${u.reason}\n`);
   const failed = result.unranked.filter((u) => u.action === 'ERROR');

@@ -96,7 +96,8 @@ describe('signals history from a state dir', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^SYMBOL\s+MARKET TIME\s+LOGGED\s+SEQ\s+ACTION\s+CONF\s+PRICE\s+TRIGGER\s+REASON$/);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('replay: MARKET TIME up to 500 days before LOGGED (past market data replayed, not the market of the day logged)');
     const logged = new Date(start + (KO_COUNT - 1) * STEP).toISOString();
     const market = new Date(start + (KO_COUNT - 1) * STEP - REPLAY_LAG).toISOString();
     const short = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;

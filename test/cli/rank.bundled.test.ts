@@ -30,6 +30,7 @@ describe('signals rank (bundled)', () => {
     expect(result.rows.length + result.unranked.length).toBe(29);
     expect(result.rows.map((r) => r.symbol)).not.toContain('SPY');
     expect(result.universe.ranked).toBe(result.rows.length);
+    expect(result.data_source).toMatchObject({ source: 'bundled', last_day: '2025-10-08', stale: true });
   });
 
   it('orders rows by agreement, then confidence, with consensus percentiles that never rise down the table', () => {
@@ -97,10 +98,22 @@ describe('signals rank (bundled)', () => {
     const r = run(['rank', '--as-of', DAY, '--top', '3'], {}, 120_000);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^universe bundled as of 2022-06-15 close: \d+ ranked of 30 members/);
+    // A day asked for: its prices adjusted, and no hint.
+    expect(r.stdout.split('\n')[1]).toMatch(
+      /^data: bundled, last day 2025-10-08 \(.* old\); prices adjusted for later splits and dividends, not as traded on 2022-06-15$/,
+    );
     expect(r.stdout).toMatch(/\nREGIME {2}trend /);
     expect(r.stdout).toMatch(/\n {2}consensus {10}edge: /);
     expect(r.stdout).toContain(`\n   1 ${result.rows[0]!.symbol.padEnd(7)} `);
     expect(r.stdout).toContain(`… ${result.rows.length - 6} more`);
     expect(r.stdout).toContain(`\n${String(result.rows.length).padStart(4)} ${result.rows.at(-1)!.symbol.padEnd(7)} `);
+  });
+
+  it("on its default day, the last bundled one: how old that is, and where to get today's prices", () => {
+    const r = run(['rank', '--top', '1'], {}, 120_000);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(
+      /^data: bundled, last day 2025-10-08 \(\d+ (months|years) old\); today's: signals analyze SYMBOL --provider yahoo \(rank has no live provider\)$/,
+    );
   });
 });
