@@ -1,6 +1,6 @@
 // The Agent interface every analysis agent implements, and the shared score-to-vote rule.
 import type { Action } from '../protocol/messages.js';
-import type { Bar, MarketSnapshot } from '../market/types.js';
+import type { Bar, MarketSnapshot, SymbolHistory } from '../market/types.js';
 
 /**
  * What an agent measured, as numbers (booleans for yes/no states, null for not available): prices to the cent,
@@ -48,6 +48,12 @@ export interface Agent {
    * a snapshot (macro series, headlines) per step (src/evidence/samples.ts).
    */
   readonly fromBars?: (bars: Bar[], benchmark: Bar[]) => Vote;
+  /**
+   * The incremental form, for walking one symbol's history in date order: `walk(history)(i)` must equal `analyze` on
+   * the snapshot after the close of bar i, computed along the history instead of afresh from each snapshot
+   * (src/backtest/track.ts walks it; test/agents/walk.test.ts holds it to that). Steps never go back.
+   */
+  readonly walk?: (history: SymbolHistory) => (i: number) => Vote | Promise<Vote>;
 }
 
 /** One piece of evidence: a sub-signal in [-1, 1] (bullish positive) and its weight. */

@@ -1,5 +1,6 @@
 // Momentum: time-series momentum scaled by volatility, and the short-term reversal of the last month.
-import type { Bar, MarketSnapshot } from '../market/types.js';
+import { BAR_WINDOW } from '../market/snapshot.js';
+import type { Bar, MarketSnapshot, SymbolHistory } from '../market/types.js';
 import { CALL_HORIZON, pct, round, scoreToVote, type Agent, type Indicators, type Vote } from './agent.js';
 
 const MONTH = 21;
@@ -13,9 +14,28 @@ const ret = (closes: number[], from: number, to = 0) => closes[closes.length - 1
 export function annualVolatility(closes: number[], days: number): number {
   const returns: number[] = [];
   for (let i = closes.length - days; i < closes.length; i++) returns.push(Math.log(closes[i]! / closes[i - 1]!));
-  const m = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const variance = returns.reduce((a, b) => a + (b - m) ** 2, 0) / (returns.length - 1);
-  return Math.sqrt(variance * 252);
+  return annualised(returns, returns.length, days);
+}
+
+/**
+ * Annualised sample standard deviation of the `days` log returns of `returns` before index `end`: what
+ * `annualVolatility` computes, in the same order of operations, so an incremental form gets the same numbers.
+ */
+export function annualised(returns: ArrayLike<number>, end: number, days: number): number {
+  let sum = 0;
+  for (let i = end - days; i < end; i++) sum += returns[i]!;
+  const m = sum / days;
+  let squares = 0;
+  for (let i = end - days; i < end; i++) squares += (returns[i]! - m) ** 2;
+  return Math.sqrt((squares / (days - 1)) * 252);
+}
+
+/** Each bar's log return over the one before (NaN for the first): `annualised` reads windows of them. */
+export function logReturns(close: Float64Array): Float64Array {
+  const out = new Float64Array(close.length);
+  out[0] = NaN;
+  for (let j = 1; j < close.length; j++) out[j] = Math.log(close[j]! / close[j - 1]!);
+  return out;
 }
 
 /**
@@ -30,13 +50,15 @@ export function annualVolatility(closes: number[], days: number): number {
  * It speaks to the next month (21 trading days).
  */
 export function momentumVote(bars: Bar[]): Vote {
-  if (bars.length < YEAR + 1) {
-    return { kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for 12-month momentum, has ${bars.length}` };
-  }
+  if (bars.length < YEAR + 1) return tooShort(bars.length);
   const closes = bars.map((b) => b.close);
-  const vol = annualVolatility(closes, VOL_DAYS);
-  const r12 = ret(closes, YEAR, MONTH);
-  const r1 = ret(closes, MONTH);
+  return momentumOf(ret(closes, YEAR, MONTH), ret(closes, MONTH), annualVolatility(closes, VOL_DAYS));
+}
+
+const tooShort = (bars: number): Vote => ({ kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for 12-month momentum, has ${bars}` });
+
+/** The vote from the 12-1 month return, the last month's return and the annualised 60-day volatility. */
+function momentumOf(r12: number, r1: number, vol: number): Vote {
   const monthVol = vol / Math.sqrt(12);
   const tsmom = vol > 0 ? r12 / vol : 0;
   const reversal = monthVol > 0 ? r1 / monthVol : 0;
@@ -56,10 +78,22 @@ export function momentumVote(bars: Bar[]): Vote {
   );
 }
 
+/** `momentumVote` along a history: the closes' log returns once, then each step reads three closes and a window of them. */
+function walkMomentum(history: SymbolHistory): (i: number) => Vote {
+  const close = history.bars.close;
+  const returns = logReturns(close);
+  return (i) => {
+    const bars = Math.min(i + 1, BAR_WINDOW);
+    if (bars < YEAR + 1) return tooShort(bars);
+    return momentumOf(close[i - MONTH]! / close[i - YEAR]! - 1, close[i]! / close[i - MONTH]! - 1, annualised(returns, i + 1, VOL_DAYS));
+  };
+}
+
 export const momentumAgent: Agent = {
   id: 'momentum',
   name: 'Momentum',
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => momentumVote(snapshot.bars),
   fromBars: momentumVote,
+  walk: walkMomentum,
 };

@@ -1,6 +1,7 @@
 // TechnicalAnalyst: the trend of the price against its 10-month average and its nearness to the 52-week high.
 import { ATR, SMA } from 'trading-signals';
-import type { Bar, MarketSnapshot } from '../market/types.js';
+import { BAR_WINDOW } from '../market/snapshot.js';
+import type { Bar, PriceColumns, MarketSnapshot, SymbolHistory } from '../market/types.js';
 import { CALL_HORIZON, cents, clamp, pct, round, scoreToVote, type Agent, type Evidence, type Vote } from './agent.js';
 
 /** Ten months of trading days: Faber's 10-month moving average, on daily closes. */
@@ -16,6 +17,15 @@ export function atr(bars: Bar[], interval = 14): number | null {
   return value;
 }
 
+/** `atr` of the window of columns that ends before `end` and starts no earlier than `start`: the same numbers, from columns. */
+export function atrOf(bars: Pick<PriceColumns, 'high' | 'low' | 'close'>, start: number, end: number, interval = 14): number | null {
+  const indicator = new ATR(interval);
+  let value: number | null = null;
+  for (let j = Math.max(start, end - interval * 5); j < end; j++)
+    value = indicator.add({ high: bars.high[j]!, low: bars.low[j]!, close: bars.close[j]! });
+  return value;
+}
+
 /**
  * Two published trend rules, each a piece of evidence in [-1, 1]:
  * - the trend filter of Faber (2007, "A Quantitative Approach to Tactical Asset Allocation", Journal of Wealth
@@ -26,16 +36,19 @@ export function atr(bars: Bar[], interval = 14): number | null {
  * It speaks to the next month (21 trading days), the horizon its calibration judges it at.
  */
 export function technicalVote(bars: Bar[]): Vote {
-  if (bars.length < MIN_BARS) {
-    return { kind: 'abstain', reason: `needs ${MIN_BARS} daily bars for the 52-week high, has ${bars.length}` };
-  }
+  if (bars.length < MIN_BARS) return tooShort(bars.length);
   const closes = bars.map((b) => b.close);
-  const price = closes.at(-1)!;
   const sma = new SMA(TREND_DAYS);
   let average: number | null = null;
   for (const c of closes.slice(-TREND_DAYS)) average = sma.add(c);
-  const trend = price / average! - 1;
-  const high = Math.max(...bars.slice(-YEAR).map((b) => b.high));
+  return technicalOf(closes.at(-1)!, average!, Math.max(...bars.slice(-YEAR).map((b) => b.high)));
+}
+
+const tooShort = (bars: number): Vote => ({ kind: 'abstain', reason: `needs ${MIN_BARS} daily bars for the 52-week high, has ${bars}` });
+
+/** The vote from the last close, its 10-month average and the 52-week high. */
+function technicalOf(price: number, average: number, high: number): Vote {
+  const trend = price / average - 1;
   const nearness = price / high;
   const evidence: Evidence[] = [
     {
@@ -51,11 +64,38 @@ export function technicalVote(bars: Bar[]): Vote {
   ];
   return scoreToVote(evidence, {
     price: cents(price),
-    sma_10m: cents(average!),
+    sma_10m: cents(average),
     price_vs_sma_10m: round(trend),
     high_52w: cents(high),
     nearness_52w_high: round(nearness),
   });
+}
+
+/**
+ * `technicalVote` along a history: one moving average fed each close once (the library's own, so the same numbers),
+ * and the 52-week high kept by a queue of the highs that can still be the maximum.
+ */
+function walkTechnical(history: SymbolHistory): (i: number) => Vote {
+  const { close, high } = history.bars;
+  const sma = new SMA(TREND_DAYS);
+  let fed = -1;
+  let average: number | null = null;
+  const peaks: number[] = [];
+  let head = 0;
+  let seen = -1;
+  return (i) => {
+    const bars = Math.min(i + 1, BAR_WINDOW);
+    if (bars < MIN_BARS) return tooShort(bars);
+    for (let j = Math.max(fed + 1, i + 1 - TREND_DAYS); j <= i; j++) average = sma.add(close[j]!);
+    fed = i;
+    for (let j = Math.max(seen + 1, i + 1 - YEAR); j <= i; j++) {
+      while (peaks.length > head && high[peaks.at(-1)!]! <= high[j]!) peaks.pop();
+      peaks.push(j);
+    }
+    seen = i;
+    while (peaks[head]! <= i - YEAR) head += 1;
+    return technicalOf(close[i]!, average!, high[peaks[head]!]!);
+  };
 }
 
 export const technicalAnalyst: Agent = {
@@ -64,4 +104,5 @@ export const technicalAnalyst: Agent = {
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => technicalVote(snapshot.bars),
   fromBars: technicalVote,
+  walk: walkTechnical,
 };

@@ -1,7 +1,8 @@
 // VolatilityRisk: volatility against its own past year (volatility-managed) and against the market's (low-volatility effect).
-import type { Bar, MarketSnapshot } from '../market/types.js';
-import { atr } from './technical.js';
-import { annualVolatility } from './momentum.js';
+import { BAR_WINDOW } from '../market/snapshot.js';
+import type { Bar, MarketSnapshot, SymbolHistory } from '../market/types.js';
+import { atr, atrOf } from './technical.js';
+import { annualised, annualVolatility, logReturns } from './momentum.js';
 import { CALL_HORIZON, cents, pct, round, scoreToVote, type Agent, type Evidence, type Indicators, type Vote } from './agent.js';
 
 const RECENT = 20;
@@ -20,15 +21,23 @@ const YEAR = 252;
  * It speaks to the next month (21 trading days).
  */
 export function volatilityVote(bars: Bar[], benchmark: Bar[]): Vote {
-  if (bars.length < YEAR + 1) {
-    return { kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for a year of volatility, has ${bars.length}` };
-  }
+  if (bars.length < YEAR + 1) return tooShort(bars.length);
   const closes = bars.map((b) => b.close);
-  const recent = annualVolatility(closes, RECENT);
-  const year = annualVolatility(closes, YEAR);
+  const market =
+    benchmark.length >= YEAR + 1
+      ? annualVolatility(
+          benchmark.map((b) => b.close),
+          YEAR,
+        )
+      : undefined;
+  return volatilityOf(annualVolatility(closes, RECENT), annualVolatility(closes, YEAR), closes.at(-1)!, atr(bars) ?? 0, market);
+}
+
+const tooShort = (bars: number): Vote => ({ kind: 'abstain', reason: `needs ${YEAR + 1} daily bars for a year of volatility, has ${bars}` });
+
+/** The vote from the stock's 20-day and 252-day volatility, its last close and ATR, and SPY's 252-day volatility when known. */
+function volatilityOf(recent: number, year: number, price: number, atrValue: number, market: number | undefined): Vote {
   const ratio = recent / year;
-  const price = closes.at(-1)!;
-  const atrValue = atr(bars) ?? 0;
   const evidence: Evidence[] = [
     {
       value: Math.tanh(-Math.log(ratio) / 0.5),
@@ -43,11 +52,7 @@ export function volatilityVote(bars: Bar[], benchmark: Bar[]): Vote {
     atr_14: cents(atrValue),
     atr_percent: round(atrValue / price),
   };
-  if (benchmark.length >= YEAR + 1) {
-    const market = annualVolatility(
-      benchmark.map((b) => b.close),
-      YEAR,
-    );
+  if (market !== undefined) {
     const relative = year / market;
     indicators.vol_vs_spy = round(relative);
     evidence.push({
@@ -59,10 +64,26 @@ export function volatilityVote(bars: Bar[], benchmark: Bar[]): Vote {
   return scoreToVote(evidence, indicators);
 }
 
+/** `volatilityVote` along a history: the log returns of the stock and of SPY once, then each step reads windows of them. */
+function walkVolatility(history: SymbolHistory): (i: number) => Vote {
+  const { bars, benchmark, benchmarkEnd } = history;
+  const returns = logReturns(bars.close);
+  const spy = benchmark === null ? null : logReturns(benchmark.close);
+  return (i) => {
+    const length = Math.min(i + 1, BAR_WINDOW);
+    if (length < YEAR + 1) return tooShort(length);
+    const end = benchmarkEnd[i]!;
+    const market = spy !== null && Math.min(end, BAR_WINDOW) >= YEAR + 1 ? annualised(spy, end, YEAR) : undefined;
+    const atrValue = atrOf(bars, i + 1 - length, i + 1) ?? 0;
+    return volatilityOf(annualised(returns, i + 1, RECENT), annualised(returns, i + 1, YEAR), bars.close[i]!, atrValue, market);
+  };
+}
+
 export const volatilityRisk: Agent = {
   id: 'volatility',
   name: 'VolatilityRisk',
   horizon: CALL_HORIZON,
   analyze: (snapshot: MarketSnapshot) => volatilityVote(snapshot.bars, snapshot.benchmark),
   fromBars: volatilityVote,
+  walk: walkVolatility,
 };

@@ -1,6 +1,6 @@
 // The packed form of many symbols' daily bars: one gzipped file, shared dates, prices as quantised log prices in columns.
 import { SignalsError } from '../protocol/errors.js';
-import type { Bar, Rows } from './types.js';
+import type { Bar, PriceColumns, Rows } from './types.js';
 import { gunzip, gzip } from './zip.js';
 
 /**
@@ -371,6 +371,12 @@ export class ColumnRows implements Rows<Bar> {
     const out: Bar[] = [];
     for (let i = from; i < to; i++) out.push(this.bar(i));
     return out;
+  }
+
+  /** The rows as price columns, without building a bar. */
+  prices(): PriceColumns {
+    const c = this.columns;
+    return { date: Array.from(c.day, (d) => this.dates[d]!), open: c.open, high: c.high, low: c.low, close: c.close };
   }
 
   private clamp(index: number): number {

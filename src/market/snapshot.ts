@@ -5,7 +5,7 @@ import { closeOf } from './publication.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
 import type { MarketStore } from './store.js';
-import { MACRO_SERIES, upperBound, type Bar, type MacroSeries, type MarketSnapshot, type Observation, type Rows } from './types.js';
+import { MACRO_SERIES, upperBound, type Bar, type Headline, type MacroSeries, type MarketSnapshot, type Observation, type Rows } from './types.js';
 
 export const BENCHMARK = 'SPY';
 /** Daily bars given to agents: enough for a 200-day average, 12-month momentum and a year of volatility history. */
@@ -45,16 +45,20 @@ export function snapshotAt(store: HistorySource, symbol: string, asOf: string, o
     const end = upperBound(all, asOf, (o) => store.published(series, o.date));
     macro[series] = all.slice(Math.max(0, end - MACRO_WINDOW), end);
   }
-  const from = new Date(Date.parse(asOf) - (options.newsDays ?? NEWS_DAYS) * 86_400_000).toISOString();
-  const news = store.headlines(s);
-  const headlines = headlinesAbout(
-    s,
+  const headlines = recentHeadlines(store.headlines(s), s, asOf, options.newsDays);
+  return { symbol: s, asOf, bars, benchmark, macro, headlines };
+}
+
+/** The headlines about `symbol` of `news` published in the `days` up to `asOf`, each story once: what a snapshot holds. */
+export function recentHeadlines(news: Rows<Headline>, symbol: string, asOf: string, days = NEWS_DAYS): Headline[] {
+  const from = new Date(Date.parse(asOf) - days * 86_400_000).toISOString();
+  return headlinesAbout(
+    symbol,
     news.slice(
       upperBound(news, from, (h) => h.published),
       upperBound(news, asOf, (h) => h.published),
     ),
   );
-  return { symbol: s, asOf, bars, benchmark, macro, headlines };
 }
 
 /** Whether `date` is a real YYYY-MM-DD day (2024-02-30 is not, though Date.parse accepts it). */

@@ -40,6 +40,27 @@ export interface MarketSnapshot {
   headlines: Headline[];
 }
 
+/** A symbol's daily bars as columns, oldest first. */
+export interface PriceColumns {
+  date: readonly string[];
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+}
+
+/**
+ * One symbol's history as an incremental form walks it: its bars; the benchmark's (SPY), with, for each of the
+ * symbol's bars, how many benchmark bars a snapshot after that bar's close holds (`benchmarkEnd`); its headlines.
+ */
+export interface SymbolHistory {
+  symbol: string;
+  bars: PriceColumns;
+  benchmark: PriceColumns | null;
+  benchmarkEnd: Int32Array;
+  headlines: Rows<Headline>;
+}
+
 /** Rows read by position: an array, or a view of the pre-parsed cache that builds only the rows it is asked for. */
 export interface Rows<T> {
   readonly length: number;
