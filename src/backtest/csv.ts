@@ -9,7 +9,8 @@ const fixed = (x: number | null, digits: number) => (x === null ? '' : String(Ma
  * (empty past the end of the data). No field needs quoting: symbols, actions and agent ids have no commas.
  * @example stepsCsv(rows, [5, 21]).split('\n')[0] // 'date,symbol,action,confidence,score,price,position,next_open,fwd_5,fwd_21,technical_signal,...'
  */
-export function stepsCsv(rows: readonly StepRow[], horizons: readonly number[]): string {
+export function stepsCsv(steps: Iterable<StepRow>, horizons: readonly number[]): string {
+  const rows = [...steps];
   const agents = Object.keys(rows[0]?.votes ?? {});
   const header = [
     'date',

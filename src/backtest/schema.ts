@@ -173,8 +173,20 @@ export const RegimeSummary = z.object({
 });
 export type RegimeSummary = z.infer<typeof RegimeSummary>;
 
+/** `--universe sp500`: what the walk counted of the members on the step days, and what it could not. */
+export const Coverage = z.object({
+  name: z.string().describe('the universe'),
+  member_steps: Count.describe('step days times the members on each: what a full count would hold'),
+  counted: Count.describe('member steps analysed: the member had a bar that day and a next open to trade at'),
+  without_prices: Count.describe('member steps with no bar that day (a member whose prices the data lacks)'),
+  without_next_open: Count.describe("member steps on the member's last bar, with no open after it to trade at"),
+  symbols_without_prices: z.array(z.string()).describe('members on some step day with a bar on none of them'),
+});
+export type Coverage = z.infer<typeof Coverage>;
+
 export const BacktestResult = z.object({
   settings: Settings,
+  universe: Coverage.optional().describe('(addition) only with --universe sp500'),
   symbols: z.array(SymbolResult),
   portfolio: z.object({
     symbols: Count,

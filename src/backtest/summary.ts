@@ -74,7 +74,8 @@ function evidenceLines(result: BacktestResult): string[] {
 }
 
 /**
- * The result as a person reads it: the window, one line per symbol (the strategy against buy-and-hold), the
+ * The result as a person reads it: the window, one line per symbol (the strategy against buy-and-hold; for a universe,
+ * what it counted instead), the
  * portfolio and SPY, then what followed the consensus's calls and each agent's IC, then the evidence at the window's
  * end (one line per agent with its verdict) and the regime over the window.
  */
@@ -87,28 +88,38 @@ export function formatSummary(result: BacktestResult): string {
     `${result.symbols.length} symbol${result.symbols.length === 1 ? '' : 's'}, ${starts[0]} to ${ends.at(-1)}, ${s.analyses.toLocaleString('en-US')} analyses (every ${s.every === 1 ? 'trading day' : `${s.every} trading days`}), next-open trades, ${s.cost_bps} bps, ${s.allow_short ? 'long/short' : 'long/flat'}`,
     '',
   ];
-  const share = (n: number, of: number) => pct(of === 0 ? null : n / of);
+  const u = result.universe;
+  if (u !== undefined) {
+    lines.push(
+      `${u.name}: ${u.counted.toLocaleString('en-US')} of ${u.member_steps.toLocaleString('en-US')} member steps counted (${pct(u.counted / Math.max(1, u.member_steps))}); not counted: ${u.without_prices.toLocaleString('en-US')} without a price that day, ${u.without_next_open.toLocaleString('en-US')} on a last bar; ${u.symbols_without_prices.length} members without any price (docs/universe.md)`,
+      `each symbol's figures: --json (symbols) or --csv (steps)`,
+    );
+  } else {
+    const share = (n: number, of: number) => pct(of === 0 ? null : n / of);
+    lines.push(
+      columns([
+        ['SYMBOL', 'BUY', 'SELL', 'HOLD', 'NONE', 'ANNUAL', 'SHARPE', 'MAX DD', 'HOLD ANNUAL', 'HOLD SHARPE', 'HOLD MAX DD', `IC ${h}d`],
+        ...result.symbols.map((r) => {
+          const a = r.signals.actions;
+          return [
+            r.symbol,
+            share(a.BUY, r.steps),
+            share(a.SELL, r.steps),
+            share(a.HOLD, r.steps),
+            share(a.NO_SIGNAL, r.steps),
+            pct(r.strategy.annual_return),
+            num(r.strategy.sharpe),
+            pct(r.strategy.max_drawdown),
+            pct(r.buy_and_hold.annual_return),
+            num(r.buy_and_hold.sharpe),
+            pct(r.buy_and_hold.max_drawdown),
+            icText(r.signals, h),
+          ];
+        }),
+      ]),
+    );
+  }
   lines.push(
-    columns([
-      ['SYMBOL', 'BUY', 'SELL', 'HOLD', 'NONE', 'ANNUAL', 'SHARPE', 'MAX DD', 'HOLD ANNUAL', 'HOLD SHARPE', 'HOLD MAX DD', `IC ${h}d`],
-      ...result.symbols.map((r) => {
-        const a = r.signals.actions;
-        return [
-          r.symbol,
-          share(a.BUY, r.steps),
-          share(a.SELL, r.steps),
-          share(a.HOLD, r.steps),
-          share(a.NO_SIGNAL, r.steps),
-          pct(r.strategy.annual_return),
-          num(r.strategy.sharpe),
-          pct(r.strategy.max_drawdown),
-          pct(r.buy_and_hold.annual_return),
-          num(r.buy_and_hold.sharpe),
-          pct(r.buy_and_hold.max_drawdown),
-          icText(r.signals, h),
-        ];
-      }),
-    ]),
     '',
     columns([
       ['', 'ANNUAL', 'VOLATILITY', 'SHARPE', 'SORTINO', 'MAX DD', 'EXPOSURE'],

@@ -3,7 +3,10 @@ import type { LlmConfig } from '../agents/sentiment/llm.js';
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
 import { resolveAsOf } from '../market/snapshot.js';
+import type { HistorySource } from '../market/history.js';
 import { MarketStore } from '../market/store.js';
+import { UniverseHistory } from '../market/universe-history.js';
+import type { UniverseName } from '../market/universe.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import type { DecisionUpdate, EvidenceData, RegimeData, SignalUpdate } from '../protocol/messages.js';
 import type { ConsensusAction } from './simulate.js';
@@ -36,6 +39,8 @@ export interface Records {
 /** Everything an analysis depends on, as plain data: what a worker thread needs to build the same analyst. */
 export interface AnalystSetup {
   dataDir?: string | undefined;
+  /** The universe whose members are analysed (bars and evidence): the bundled symbols (default) or the S&P 500's. */
+  universe?: UniverseName | undefined;
   consensus: ConsensusConfig;
   llm?: LlmConfig | undefined;
   agentTimeoutMs: number;
@@ -44,20 +49,35 @@ export interface AnalystSetup {
 /** The analysis of one symbol as of one close (an ISO timestamp), to its end. */
 export type Decide = (symbol: string, date: string) => Promise<SignalUpdate | DecisionUpdate>;
 
-/** The analyst `analyze` builds from the same options, and the store it reads. */
-export function buildAnalyst(setup: AnalystSetup, store = new MarketStore({ dataDir: setup.dataDir })): { analyst: Analyst; store: MarketStore } {
-  const analyst = new Analyst({
-    store,
+/** What a walk reads: the store, and the history of the universe's members over it (the store itself for the bundled one). */
+export interface WalkSource {
+  store: MarketStore;
+  source: HistorySource & Pick<MarketStore, 'range'>;
+}
+
+/** The history the setup's universe is analysed on: the store, or with the S&P 500 every member's bars over it. */
+export function sourceOf(setup: AnalystSetup, store = new MarketStore({ dataDir: setup.dataDir })): WalkSource {
+  return { store, source: setup.universe === 'sp500' ? new UniverseHistory(store) : store };
+}
+
+/**
+ * The analyst `analyze` (with `--universe`) builds from the same options, over `source`. `trackRecords` false: its
+ * signals carry no track record, which a decision does not keep (and which costs more than the analysis).
+ */
+export function buildAnalyst(setup: AnalystSetup, { store, source }: WalkSource, trackRecords = true): Analyst {
+  return new Analyst({
+    store: source,
+    universe: setup.universe,
+    trackRecords,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: setup.llm }),
     consensus: setup.consensus,
     agentTimeoutMs: setup.agentTimeoutMs,
   });
-  return { analyst, store };
 }
 
 /** Exactly what `signals analyze SYMBOL --as-of DATE` runs: the as-of is after that day's close. */
-export function decideWith(analyst: Analyst, store: MarketStore): Decide {
-  return (symbol, date) => analyst.final(symbol, resolveAsOf(store, symbol, date), 'cli');
+export function decideWith(analyst: Analyst, source: Pick<MarketStore, 'range'>): Decide {
+  return (symbol, date) => analyst.final(symbol, resolveAsOf(source, symbol, date), 'cli');
 }
 
 /** Each agent's vote, with the raw score of its own rule when the indicators carry one. */

@@ -45,8 +45,17 @@ function write(file: string, flag: string, text: string): void {
 const commandLine = () =>
   ['signals', ...process.argv.slice(2).map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))].join(' ');
 
-/** `symbols` are canonical, without repeats. Resolves to the exit code (errors are thrown with their codes). */
+/**
+ * `symbols` are canonical, without repeats: those to walk, or none with --universe sp500 (whose members are walked).
+ * Resolves to the exit code (errors are thrown with their codes).
+ */
 export async function runBacktestCommand(symbols: string[], options: BacktestCliOptions): Promise<number> {
+  if (options.universe === 'sp500' && symbols.length > 0) {
+    throw new SignalsError('BAD_ARGUMENT', `--universe sp500 walks every member on the days it was one; give no symbols (got ${symbols.join(' ')})`);
+  }
+  if (options.universe !== 'sp500' && symbols.length === 0) {
+    throw new SignalsError('BAD_ARGUMENT', 'give symbols to backtest (signals backtest AAPL MSFT), or --universe sp500 for the S&P 500 as it was');
+  }
   const interactive = outputMode({ json: false, isTTY: process.stderr.isTTY ?? false, ci: Boolean(process.env.CI) }) === 'interactive';
   const progress = interactive ? progressBar(process.stderr) : undefined;
   let run;
@@ -61,6 +70,7 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
       allowShort: options.allowShort ?? false,
       setup: {
         dataDir: options.dataDir,
+        universe: options.universe,
         consensus: consensusConfig(options),
         llm: llmConfig(options),
         agentTimeoutMs: options.agentTimeout,
@@ -72,13 +82,14 @@ export async function runBacktestCommand(symbols: string[], options: BacktestCli
   } finally {
     progress?.end();
   }
-  if (options.csv !== undefined) write(options.csv, '--csv', stepsCsv(run.rows, options.horizon));
-  if (options.report !== undefined)
-    write(
-      options.report,
-      '--report',
-      htmlReport(run, commandLine(), options.dataDir === undefined ? 'the bundled daily bars' : 'the --data-dir files and the bundled daily bars'),
-    );
+  if (options.csv !== undefined) write(options.csv, '--csv', stepsCsv(run.rows(), options.horizon));
+  const data =
+    options.universe === 'sp500'
+      ? "the S&P 500 universe's bars"
+      : options.dataDir === undefined
+        ? 'the bundled daily bars'
+        : 'the --data-dir files and the bundled daily bars';
+  if (options.report !== undefined) write(options.report, '--report', htmlReport(run, commandLine(), data));
   process.stdout.write(options.json ? `${JSON.stringify(run.result, null, 2)}\n` : formatSummary(run.result));
   const leaks = run.result.lookahead?.leaks ?? [];
   if (leaks.length === 0) return 0;

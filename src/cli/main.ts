@@ -7,7 +7,7 @@ import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
 import { configKeys, configPath, readConfig, type ConfigFile } from './config.js';
 import { ExitCode, exitCodesHelp } from './exit-codes.js';
 import { addOptions, checkOptions, symbolsArgument as symbolsArg, type Applicability, type AsyncCheck, type Spec } from './option-spec.js';
-import { ANALYZE_RULES, HISTORY_RULES, RANK_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
+import { ANALYZE_RULES, BACKTEST_RULES, HISTORY_RULES, RANK_RULES, SERVE_CHECKS, SERVE_RULES, WATCH_RULES } from './option-rules.js';
 import { ANALYZE, BACKTEST, CONFIG, DATA_COMMAND, HISTORY, RANK, REPAIR, SERVE, SYMBOLS, TABLES, WATCH, type WatchOptions } from './options.js';
 
 /** Commander's errors start `error: `; the CLI's own start `signals: `, and so do commander's here. */
@@ -130,10 +130,10 @@ With several symbols that all fail: the first one's code.`,
     )
     .action(run(async (symbols: string[]) => (await import('./analyze.js')).runAnalyze(symbols, analyze.opts())));
 
-  const backtest = command(root, 'backtest', BACKTEST, ANALYZE_RULES);
+  const backtest = command(root, 'backtest', BACKTEST, BACKTEST_RULES);
   backtest
     .description('walk-forward evaluation: analyse each trading day as of its close, trade at the next open, measure it')
-    .addArgument(symbolsArgument('symbols', 'ticker symbols, e.g. AAPL MSFT'))
+    .addArgument(symbolsArgument('symbols', 'ticker symbols, e.g. AAPL MSFT (none with --universe sp500)', false))
     .addHelpText(
       'after',
       `
@@ -142,11 +142,14 @@ Examples:
   signals backtest AAPL MSFT NVDA --from 2019-01-02 --to 2025-10-01 --report bt.html --csv steps.csv
   signals backtest JPM --every 5 --horizon 5,21 --allow-short --json | jq '.symbols[0].strategy'
   signals backtest AAPL --reference-consensus --weights technical=2
+  signals backtest --universe sp500 --to 2018-12-31 --every 21 --json > sp500.json
 
-Each step is what \`signals analyze SYMBOL --as-of DATE\` prints, traded at the next open (docs/backtest.md).
+Each step is what \`signals analyze SYMBOL --as-of DATE\` prints, traded at the next open (docs/backtest.md). With
+--universe sp500, each stock is walked on the days it was a member and had a price; what could not be counted is
+reported (the member-days without prices, docs/universe.md).
 ${exitCodesHelp(['UNKNOWN_SYMBOL', 'DATE_OUT_OF_RANGE', 'DATA_ERROR', 'ANALYSIS_FAILED', 'CONFIG_INVALID'])}`,
     )
-    .action(run(async (list: string[]) => (await import('./backtest.js')).runBacktestCommand(list, backtest.opts())));
+    .action(run(async (list?: string[]) => (await import('./backtest.js')).runBacktestCommand(list ?? [], backtest.opts())));
 
   const symbols = command(root, 'symbols', SYMBOLS);
   symbols

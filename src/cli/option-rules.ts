@@ -15,6 +15,17 @@ const LLM_MODEL: Applicability = {
 
 export const ANALYZE_RULES = [LLM_MODEL];
 
+export const BACKTEST_RULES: Applicability[] = [
+  LLM_MODEL,
+  {
+    // The look-ahead check perturbs the bundled store's files; the universe's packed bars are not among them.
+    options: ['checkLookahead'],
+    applies: (v) => v.universe !== 'sp500',
+    message: (names) => `${subject(names, 'applies', 'apply')} only to the bundled universe, not with --universe sp500`,
+    fromEnv: 'ignore',
+  },
+];
+
 export const RANK_RULES: Applicability[] = [
   LLM_MODEL,
   {

@@ -581,6 +581,7 @@ export const BACKTEST = {
   checkLookahead: flag({
     help: 're-run 12 steps per symbol with the bars, macro data and headlines after each as-of perturbed; exit 10 if a decision changes',
   }),
+  ...UNIVERSE,
   ...ANALYSIS,
   ...CONFIG,
 };

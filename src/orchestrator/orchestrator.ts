@@ -45,7 +45,8 @@ export interface OrchestratorOptions {
   evidence?: () => Promise<EvidenceSet>;
 }
 
-type Settled = { agent: Agent; vote?: Vote; error?: string; ms: number };
+/** An agent's run: its vote, or the error it failed with, and how long it took. */
+export type Settled = { agent: Agent; vote?: Vote; error?: string; ms: number };
 
 /**
  * Runs one analysis. Events, in order: agent_update ANALYZING from "Orchestrator", agent_update
@@ -271,14 +272,15 @@ export function qualified(agentId: string, indicators: Indicators): Indicators {
   return Object.fromEntries(Object.entries(indicators).map(([name, value]) => [`${agentId}.${name}`, value]));
 }
 
-const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
+/** An outcome's signal as published: the call, ABSTAINED or FAILED. */
+export const label = (o: AgentOutcome) => (o.status === 'voted' ? o.signal! : o.status === 'abstained' ? 'ABSTAINED' : 'FAILED');
 
 /**
  * An agent's outcome: its own call, always. Under the evidence consensus its confidence is the probability that
  * the call is right, from its record's calibration (`callConfidence`); its first reason says so. Under the vote
  * formula it keeps its own confidence, as the seed's agents did.
  */
-function toOutcome(s: Settled, month: MonthEvidence | null, config: ConsensusConfig): AgentOutcome {
+export function toOutcome(s: Settled, month: MonthEvidence | null, config: ConsensusConfig): AgentOutcome {
   const base = { id: s.agent.id, name: s.vote?.name ?? s.agent.name, scope: s.agent.scope ?? ('stock' as const) };
   if (s.error !== undefined) return { ...base, status: 'failed', confidence: 0, reasons: [`failed: ${s.error}`] };
   const vote = s.vote!;

@@ -55,7 +55,9 @@ describe('walk forward on a synthetic series', () => {
   const dir = dataDir({ RAMP: bars });
 
   it('buy-and-hold equals the figures computed by hand, and an all-zero-weight consensus stays flat', async () => {
-    const { result, rows } = await runBacktest(options(dir, {}, ZERO));
+    const run = await runBacktest(options(dir, {}, ZERO));
+    const { result } = run;
+    const rows = [...run.rows()];
     const r = result.symbols[0]!;
     expect(r.steps).toBe(120);
     expect(r.from).toBe(bars[299]!.date);
@@ -80,7 +82,9 @@ describe('walk forward on a synthetic series', () => {
 
   it('a consensus that is always long equals buy-and-hold less one entry cost', async () => {
     // Beside trending symbols the technical agent's record shows information, and on a steady climb it always says BUY.
-    const { result, rows } = await runBacktest(options(writeTrendingData(dataDir({ RAMP: bars })), { costBps: 20 }, { ...ZERO, technical: 1 }));
+    const run = await runBacktest(options(writeTrendingData(dataDir({ RAMP: bars })), { costBps: 20 }, { ...ZERO, technical: 1 }));
+    const { result } = run;
+    const rows = [...run.rows()];
     expect(new Set(rows.map((row) => row.action))).toEqual(new Set(['BUY']));
     const r = result.symbols[0]!;
     expect(r.strategy.total_return).toBeCloseTo((1 - 0.002) * (1 + byHand(bars).total_return) - 1, 4);
@@ -96,9 +100,9 @@ describe('walk forward on a synthetic series', () => {
     const crashed = bars.map((b, i) =>
       i <= d ? b : { ...b, open: b.open * 0.4, high: b.high * 0.4, low: b.low * 0.4, close: b.close * 0.4, volume: b.volume * 9 },
     );
-    const before = await runBacktest(options(dir));
-    const after = await runBacktest(options(dataDir({ RAMP: crashed })));
-    const decision = (row: (typeof before.rows)[number]) => ({
+    const before = [...(await runBacktest(options(dir))).rows()];
+    const after = [...(await runBacktest(options(dataDir({ RAMP: crashed })))).rows()];
+    const decision = (row: (typeof before)[number]) => ({
       date: row.date,
       action: row.action,
       confidence: row.confidence,
@@ -106,10 +110,10 @@ describe('walk forward on a synthetic series', () => {
       votes: row.votes,
       regime: row.regime,
     });
-    const cut = before.rows.findIndex((row) => row.date > bars[d]!.date);
+    const cut = before.findIndex((row) => row.date > bars[d]!.date);
     expect(cut).toBe(d - 299 + 1);
-    expect(after.rows.slice(0, cut).map(decision)).toEqual(before.rows.slice(0, cut).map(decision));
+    expect(after.slice(0, cut).map(decision)).toEqual(before.slice(0, cut).map(decision));
     // The perturbation is visible to the agents once it is in the past: otherwise the check above would prove nothing.
-    expect(after.rows.slice(cut).map(decision)).not.toEqual(before.rows.slice(cut).map(decision));
+    expect(after.slice(cut).map(decision)).not.toEqual(before.slice(cut).map(decision));
   });
 });

@@ -31,6 +31,8 @@ export function run(args: string[], env: Record<string, string> = {}, timeoutMs 
     encoding: 'utf8',
     env: cleanEnv(env),
     timeout: timeoutMs,
+    // A universe backtest's JSON runs to tens of megabytes.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
