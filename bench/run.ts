@@ -12,6 +12,7 @@ import { benchRank } from './rank.js';
 import { benchStartup } from './startup.js';
 import { benchUniverseLoad } from './universe.js';
 import { benchEvidenceSamples } from './evidence.js';
+import { benchBacktest } from './backtest.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false }, out: { type: 'string' } },
@@ -65,6 +66,17 @@ row(
   `monthly record: ${record.symbols} symbols, ${record.samples} samples`,
   `${record.bars_ms} ms vs ${record.snapshots_ms} ms with a snapshot per step = ${record.speedup}x faster`,
 );
+
+const backtest = await benchBacktest(quick);
+results.backtest = backtest;
+row(
+  `backtest sp500 ${backtest.window}`,
+  `fast ${backtest.fast_path.per_s}/s vs per-step ${backtest.steps_path.per_s}/s = ${backtest.speedup}x; per-step daily 2006-2025 would take ${backtest.steps_path_daily_projected_s} s`,
+);
+for (const r of backtest.runs) {
+  const goal = r.every === 1 ? '(goal <= 600 s, <= 4096 MB)' : '(goal <= 60 s)';
+  row(`backtest sp500 from ${r.from} every ${r.every}`, `${r.analyses} analyses in ${(r.ms / 1000).toFixed(1)} s, peak ${r.peak_rss_mb} MB  ${goal}`);
+}
 
 const logCost = await benchLogThroughput(smoke ? 0.6 : quick ? 6 : 15);
 results.signal_log = logCost;
