@@ -104,6 +104,7 @@ await build({
     'scripts/bundle-universe': 'scripts/bundle-universe.ts',
     'scripts/universe-coverage': 'scripts/universe-coverage.ts',
     'scripts/build-sp500-evidence': 'scripts/build-sp500-evidence.ts',
+    'scripts/screenshot-web': 'scripts/screenshot-web.ts',
     'bench/run': 'bench/run.ts',
     'bench/client-worker': 'bench/client-worker.ts',
     'bench/baseline-server': 'bench/baseline-server.ts',

@@ -5,6 +5,8 @@ import {
   createSeriesMarkers,
   HistogramSeries,
   LineStyle,
+  TickMarkType,
+  type AutoscaleInfo,
   type IChartApi,
   type IPriceLine,
   type ISeriesApi,
@@ -17,11 +19,23 @@ import { marketTime } from './format.js';
 
 const COLORS = { BUY: '#26a69a', SELL: '#ef5350', HOLD: '#787b86', other: '#4a4e5a', text: '#d1d4dc', grid: '#1f2330' };
 /** The candles' pane is this many times an agent's. */
-const CANDLE_STRETCH = 6;
+const CANDLE_STRETCH = 10;
 
 const asTime = (seconds: number) => seconds as UTCTimestamp;
 const ms = (time: Time) =>
   typeof time === 'number' ? time * 1000 : Date.parse(typeof time === 'string' ? time : `${time.year}-${time.month}-${time.day}`);
+
+/** An axis label in New York time: the year, the month, the day or the time, as the library asks. */
+function tickMark(time: Time, type: TickMarkType): string {
+  const text = marketTime(ms(time));
+  if (type === TickMarkType.Year) return text.slice(0, 4);
+  if (type === TickMarkType.Month) return text.slice(0, 7);
+  if (type === TickMarkType.DayOfMonth) return text.slice(5, 10);
+  return text.slice(11);
+}
+
+/** A vote's height as a percentage; none on the axis at 0, where it would cover the agent's name. */
+const votePercent = (value: number) => (value === 0 ? '' : `${Math.round(value)}%`);
 
 /** One chart for whichever symbol is selected; `draw` replaces what it shows. */
 export class Chart {
@@ -30,6 +44,7 @@ export class Chart {
   private readonly markers: ISeriesMarkersPluginApi<Time>;
   private readonly votes = new Map<string, ISeriesApi<'Histogram'>>();
   private levels: IPriceLine[] = [];
+  private shownLevels: ChartData['levels'];
   private shown: { symbol: string; bucket: number } | undefined;
 
   constructor(private readonly container: HTMLElement) {
@@ -38,9 +53,9 @@ export class Chart {
       autoSize: true,
       layout: { background: { color: 'transparent' }, textColor: COLORS.text, attributionLogo: false, panes: { separatorColor: COLORS.grid } },
       grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: COLORS.grid },
+      // The exchange's clock, not the browser's (nor UTC), on the axis and under the crosshair.
+      timeScale: { timeVisible: true, secondsVisible: false, borderColor: COLORS.grid, tickMarkFormatter: tickMark },
       rightPriceScale: { borderColor: COLORS.grid },
-      // The exchange's clock, not the browser's.
       localization: { timeFormatter: (time: Time) => marketTime(ms(time)) },
     });
     this.candles = this.chart.addSeries(CandlestickSeries, {
@@ -49,6 +64,15 @@ export class Chart {
       borderVisible: false,
       wickUpColor: COLORS.BUY,
       wickDownColor: COLORS.SELL,
+      // The scale takes in the latest call's target and stop, so that their lines are always on the chart.
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => {
+        const info = original();
+        const levels = this.shownLevels;
+        if (!info?.priceRange || !levels) return info;
+        const { minValue, maxValue } = info.priceRange;
+        const prices = [minValue, maxValue, levels.target, levels.stop];
+        return { ...info, priceRange: { minValue: Math.min(...prices), maxValue: Math.max(...prices) } };
+      },
     });
     this.markers = createSeriesMarkers(this.candles, []);
   }
@@ -61,7 +85,7 @@ export class Chart {
         HistogramSeries,
         {
           title: agent.name,
-          priceFormat: { type: 'percent', precision: 0 },
+          priceFormat: { type: 'custom', formatter: votePercent, minMove: 1 },
           priceLineVisible: false,
           base: 0,
           // Every agent on the same 0-100% scale, whatever its votes.
@@ -75,6 +99,7 @@ export class Chart {
   }
 
   draw(symbol: string, data: ChartData): void {
+    this.shownLevels = data.levels;
     this.candles.setData(data.candles.map((c) => ({ ...c, time: asTime(c.time) })));
     this.markers.setMarkers(
       data.markers.map((m) => ({

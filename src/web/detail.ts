@@ -34,10 +34,20 @@ function agentsOf(p: Publication): AgentVote[] {
   return p.data.decision.action === 'NO_SIGNAL' ? Object.values(p.data.decision.agent_summary) : [];
 }
 
-function regimeTable(regime: RegimeData): HTMLElement {
-  return table(
-    ['Reading', 'State', 'Value', 'Score', 'Its record'],
-    Object.entries(regime).map(([name, r]) => [`${name}: ${r.label}`, r.state, String(r.value), r.score.toFixed(2), r.evidence?.label ?? '']),
+/** Each reading of the regime: its state and value, its score (risk-on positive) and its own record as market timing. */
+function regimeList(regime: RegimeData): HTMLElement {
+  return el(
+    'ul',
+    '',
+    ...Object.entries(regime).map(([name, r]) =>
+      el(
+        'li',
+        '',
+        el('b', '', `${name} ${r.state}`),
+        ` · ${r.label} ${r.value} · score ${r.score.toFixed(2)}`,
+        ...(r.evidence ? [el('div', 'muted', r.evidence.label)] : []),
+      ),
+    ),
   );
 }
 
@@ -69,22 +79,21 @@ function analysis(p: Publication): HTMLElement[] {
   const agents = agentsOf(p);
   if (agents.length > 0) {
     out.push(el('h3', '', 'Agents'));
-    out.push(
-      table(
-        ['Agent', 'Vote', 'Conf', 'Weight', 'Evidence', 'Reasons'],
-        agents.map((a) => [
-          a.name,
-          el('span', a.signal, a.signal),
-          percent(a.confidence),
-          a.evidence?.weight === undefined ? '' : a.evidence.weight.toFixed(3),
-          a.evidence?.label ?? '',
+    for (const a of agents) {
+      const weight = a.evidence?.weight === undefined ? '' : ` · weight ${a.evidence.weight.toFixed(3)}`;
+      out.push(
+        el(
+          'div',
+          'agent',
+          el('p', '', el('b', '', a.name), ' ', el('span', a.signal, a.signal), ` ${percent(a.confidence)}${weight}`),
+          ...(a.evidence ? [el('p', 'muted', a.evidence.label)] : []),
           list(a.reasoning ?? []),
-        ]),
-      ),
-    );
+        ),
+      );
+    }
   }
-  const regime = p.type === 'signal_update' ? p.data.regime : p.data.regime;
-  if (regime) out.push(el('h3', '', 'Market regime'), regimeTable(regime));
+  const regime = p.data.regime;
+  if (regime) out.push(el('h3', '', 'Market regime'), regimeList(regime));
   return out;
 }
 
