@@ -3,7 +3,7 @@ import { actionOf, publicationTime, type Minute, type Publication } from './mode
 
 /** Candle sizes the chart picks from (seconds): the smallest that keeps the candles under MAX_CANDLES. */
 const DAY = 86_400;
-export const BUCKETS = [60, 300, 900, 1800, 3600, DAY] as const;
+const BUCKETS = [60, 300, 900, 1800, 3600, DAY] as const;
 export const MAX_CANDLES = 160;
 
 export interface Candle {

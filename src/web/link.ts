@@ -73,12 +73,13 @@ export class Link {
       if (ws !== this.ws) return;
       this.lastMessageAt = Date.now();
       const text = typeof event.data === 'string' ? event.data : '';
-      let parsed: ReturnType<typeof ServerMessage.safeParse>;
+      let raw: unknown;
       try {
-        parsed = ServerMessage.safeParse(JSON.parse(text));
+        raw = JSON.parse(text);
       } catch {
-        parsed = ServerMessage.safeParse(undefined);
+        raw = undefined;
       }
+      const parsed = ServerMessage.safeParse(raw);
       if (!parsed.success) {
         // A frame outside the documented protocol is a bug on one side or the other: say so where developers look.
         console.error('signals: a frame that is not in the protocol', text.slice(0, 200));

@@ -6,7 +6,19 @@ import { Chart } from './chart.js';
 import { renderDetail } from './detail.js';
 import { duration, marketTime } from './format.js';
 import { Link } from './link.js';
-import { emptyModel, marketNow, moveSelection, publications, publish, receive, STALE_MS, symbolData, visibleRows, type LinkState } from './model.js';
+import {
+  emptyModel,
+  marketNow,
+  moveSelection,
+  notify,
+  publications,
+  publish,
+  receive,
+  STALE_MS,
+  symbolData,
+  visibleRows,
+  type LinkState,
+} from './model.js';
 import { Watchlist } from './watchlist.js';
 
 /** Session storage: the token lives as long as the tab, and never in a URL. */
@@ -56,7 +68,7 @@ function connect(): void {
     message: onMessage,
     state: onState,
     notice: (text) => {
-      model.notices.push(text);
+      notify(model, text);
       draw();
     },
   });
@@ -122,7 +134,7 @@ async function loadHistory(symbol: string): Promise<void> {
     }
     data.historyLoaded = true;
   } catch (error) {
-    model.notices.push(`The history of ${symbol} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    notify(model, `The history of ${symbol} could not be read: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     loading.delete(symbol);
     if (symbol === model.selected) dirty = { detail: true, chart: true };

@@ -53,12 +53,12 @@ export interface Model {
   data: Map<string, SymbolData>;
   selected?: string;
   filter: string;
-  /** Things the person should know, newest last (a publication that could not be recovered). */
+  /** Things the person should know, newest last (a publication that could not be recovered); the last few. */
   notices: string[];
 }
 
 /** Minutes of observed prices kept per symbol: about 50 replayed days, or 50 live sessions. */
-export const MAX_MINUTES = 20_000;
+const MAX_MINUTES = 20_000;
 /** A quote this far before the newest one is a replay that started again, not a late quote. */
 const RESTART_MS = 5 * 60_000;
 /** Rows shown when the server watches no symbol. */
@@ -68,6 +68,13 @@ export const STALE_MS = 65_000;
 
 export function emptyModel(): Model {
   return { link: { status: 'connecting' }, agents: [], symbols: [], rows: [], data: new Map(), filter: '', notices: [] };
+}
+
+const NOTICES = 5;
+
+/** Adds something the person should know; only the last few are kept. */
+export function notify(model: Model, text: string): void {
+  model.notices = [...model.notices, text].slice(-NOTICES);
 }
 
 export function symbolData(model: Model, symbol: string): SymbolData {
@@ -185,7 +192,7 @@ export function receive(model: Model, message: ServerMessage, now: number): void
 }
 
 /** Sets the rows (kept in the order given); the selection stays if its symbol does, else moves to the first row. */
-export function setWatchlist(model: Model, symbols: string[]): void {
+function setWatchlist(model: Model, symbols: string[]): void {
   const old = new Map(model.rows.map((r) => [r.symbol, r]));
   model.rows = [...new Set(symbols)].map((s) => old.get(s) ?? { symbol: s });
   if (!model.rows.some((r) => r.symbol === model.selected)) model.selected = model.rows[0]?.symbol;

@@ -202,6 +202,7 @@ describe('the web view against signals serve on the bundled replay', () => {
       bytes += Number(response.headers.get('content-length'));
       await response.arrayBuffer();
     }
+    console.log(`the web view: ${(bytes / 1024).toFixed(1)} KB gzipped (the page and ${assets.join(', ')})`);
     expect(bytes).toBeLessThanOrEqual(300 * 1024);
   });
 });
