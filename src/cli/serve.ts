@@ -9,14 +9,13 @@ import { createLogger, type Logger } from '../core/log.js';
 import { SignalCore } from '../core/signal-core.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { SegmentLog } from '../log/segment-log.js';
-import { redactedUrl } from '../log/redis-link.js';
+import { redactedUrl } from '../log/redis-url.js';
 import type { SignalLog } from '../log/signal-log.js';
 import { authEnabled, type AuthOptions } from '../server/auth.js';
 import { SignalServer } from '../server/signal-server.js';
 import { WebAssets } from '../server/web.js';
 import { webhookLabels, Webhooks } from '../webhooks/webhooks.js';
 import { providerConfig } from './provider.js';
-import { clusterNode } from './cluster.js';
 import { consensusConfig, llmConfig, type ServeOptions } from './options.js';
 
 function rateLimits(options: ServiceOptions) {
@@ -91,11 +90,12 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
   });
-  // With --redis-url this process is one node of a cluster: the log is in Redis, and a Broker shares the work.
+  // With --redis-url this process is one node of a cluster: the log is in Redis, and a Broker shares the work. Only then
+  // does the Redis client load.
   const cluster =
     options.redisUrl === undefined
       ? undefined
-      : clusterNode({
+      : (await import('./cluster.js')).clusterNode({
           redisUrl: options.redisUrl,
           leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
           retention: options.retention,

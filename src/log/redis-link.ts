@@ -1,6 +1,7 @@
 // One node's connections to Redis (commands, and pub/sub): reconnected with backoff, logged, their state for health checks.
 import { Redis } from 'ioredis';
 import { SignalsError } from '../protocol/errors.js';
+import { redactedUrl } from './redis-url.js';
 
 /** What the link says about its connection (a subset of the core's Logger, which this layer may not import). */
 export interface LinkLogger {
@@ -24,13 +25,6 @@ export interface RedisLinkOptions {
   logger: LinkLogger;
   /** The longest wait between two reconnection attempts (default 2 s); the waits double up to it from 50 ms. */
   maxBackoffMs?: number;
-}
-
-/** The URL as it may be logged: without its password. */
-export function redactedUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }
 
 /**

@@ -1,7 +1,7 @@
 // Connection authentication: static tokens (constant-time comparison) or JWTs (HS256 secret or a JWKS URL, via jose).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { bearerToken } from '../protocol/subprotocol.js';
 
 export interface AuthOptions {
@@ -63,7 +63,17 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   // Hashing first gives equal-length buffers, so timingSafeEqual leaks neither content nor length.
   const tokenDigests = (options.tokens ?? []).map(digest);
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
+  const jwksUrl = options.jwksUrl;
+  // jose loads only when JWTs are accepted at all (a server of static tokens, or none, never needs it).
+  const jwt =
+    secret !== undefined || jwksUrl !== undefined
+      ? import('jose').then((jose) => ({
+          jwtVerify: jose.jwtVerify,
+          jwks: jwksUrl === undefined ? undefined : jose.createRemoteJWKSet(new URL(jwksUrl)),
+        }))
+      : undefined;
+  // Handled here too, so that a failed load cannot end the process before any JWT arrives; each check then refuses.
+  jwt?.catch(() => undefined);
   const verifyOptions: JWTVerifyOptions = {
     ...(options.jwtAudience ? { audience: options.jwtAudience } : {}),
     ...(options.jwtIssuer ? { issuer: options.jwtIssuer } : {}),
@@ -75,12 +85,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     let match = false;
     for (const t of tokenDigests) match = timingSafeEqual(d, t) || match;
     if (match) return { ok: true };
+    if (jwt === undefined) return { ok: false };
     try {
+      const { jwtVerify, jwks } = await jwt;
       const { payload } =
         secret !== undefined
           ? await jwtVerify(token, secret, { ...verifyOptions, algorithms: ['HS256'] })
           : jwks !== undefined
-            ? await jwtVerify(token, jwks, verifyOptions)
+            ? await jwtVerify(token, jwks as JWTVerifyGetKey, verifyOptions)
             : { payload: undefined };
       if (!payload) return { ok: false };
       return payload.exp === undefined ? { ok: true } : { ok: true, expiresAt: payload.exp * 1000 };
