@@ -38,8 +38,9 @@ function commandOf(
   rules: Applicability[] = [],
   checks: Record<string, AsyncCheck> = {},
   inspect = false,
+  declared = true,
 ): Command {
-  const sub = addOptions(parent.command(name), spec);
+  const sub = declared ? addOptions(parent.command(name), spec) : parent.command(name);
   return sub.hook('preAction', async () => {
     const file = await configFile(sub);
     await checkOptions(sub, rules, checks, { file, spec });
@@ -79,7 +80,7 @@ function watchlist(given: string[] | undefined, options: WatchOptions): string[]
  * The program. With `inspect` (`signals config COMMAND ...`), each command parses and checks its options, prints
  * them with their sources, and does not run; its symbols are optional.
  */
-function program(inspect = false): { root: Command; exitCode: () => number } {
+function program(inspect = false, only?: string): { root: Command; exitCode: () => number } {
   let status = 0;
   /** Runs a command; a command that reports partial failure resolves to its exit code. */
   const run =
@@ -88,7 +89,7 @@ function program(inspect = false): { root: Command; exitCode: () => number } {
       if (!inspect) status = (await action(...args)) ?? 0;
     };
   const command = (parent: Command, name: string, spec: Spec, rules: Applicability[] = [], checks: Record<string, AsyncCheck> = {}) =>
-    commandOf(parent, name, spec, rules, checks, inspect);
+    commandOf(parent, name, spec, rules, checks, inspect, only === undefined || only === name);
   const symbolsArgument = (name: string, description: string, required = true) => symbolsArg(name, description, required && !inspect);
   const root = new Command('signals')
     .description('Trading signals from several analysis agents voting side by side, live over WebSocket.')
@@ -325,13 +326,23 @@ ${exitCodesHelp([])}`,
   return { root, exitCode: () => status };
 }
 
+/**
+ * The command a command line runs, when it is one with options of its own: only that command's options are then
+ * declared (declaring every command's took several milliseconds of each start). Any other line (help, completion,
+ * config, no command, a mistyped one) declares them all.
+ */
+function commandIn(argv: string[]): string | undefined {
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  return name !== undefined && Object.hasOwn(TABLES, name) ? name : undefined;
+}
+
 /** Runs the CLI; resolves to the process exit code. Errors print one line on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   // A reader that stops early (`| head`) is not an error: stop quietly, as Unix tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
   });
-  const { root, exitCode } = program();
+  const { root, exitCode } = program(false, commandIn(argv));
   try {
     await root.parseAsync(argv);
     return exitCode();
