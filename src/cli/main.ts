@@ -224,7 +224,8 @@ Examples:
   signals watch AAPL --local | jq -c 'select(.type=="signal_update")'
 
 The analysis, replay and limit options apply only with --local; --url and --token only without it.
-Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Esc/Ctrl-C quit.
+Keys: up/down select, a analyse now, + add a symbol, - remove the selected one, ? help, q/Ctrl-C quit
+(Esc closes a prompt or a view, never quits).
 
 ${exitCodesHelp(['UNKNOWN_SYMBOL', ...SERVER_EXITS, ...PROVIDER_EXITS, 'CONFIG_INVALID'])}
 Provider errors only with --local.`,
