@@ -77,10 +77,13 @@ export class TrackRecords {
         const score = sample.scores[a.id];
         return score === undefined ? undefined : ownVote(score);
       });
+      // Literals, not spreads: this runs for every past day of the symbol, mostly before the code is optimised.
       const outcomes = this.agents.map((a, i): AgentOutcome => {
-        const base = { id: a.id, name: a.name, scope: a.scope ?? 'stock', reasons: [] };
         const vote = votes[i];
-        return vote === undefined ? { ...base, status: 'abstained', confidence: 0 } : { ...base, status: 'voted', ...vote };
+        const scope = a.scope ?? 'stock';
+        return vote === undefined
+          ? { id: a.id, name: a.name, scope, reasons: [], status: 'abstained', confidence: 0 }
+          : { id: a.id, name: a.name, scope, reasons: [], status: 'voted', signal: vote.signal, confidence: vote.confidence };
       });
       const result = consensus(outcomes, this.config, this.source.book.weightsAt(sample.date));
       history.known.push(sample.known);
