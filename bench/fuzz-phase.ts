@@ -30,7 +30,7 @@ export interface Sizes {
   floodSeconds: number;
   /** h: keep-alive HTTP connections asking for history pages of 1,000, from 8 addresses. */
   httpReaders: number;
-  /** i: WebSocket connections from one address asking for history pages 20 times a second each. */
+  /** i: WebSocket connections from one address asking for history pages 20 times a second each; l: replay loops from one address. */
   wsReaders: number;
   /** A phase still running after this is cut short (and fails). */
   phaseSeconds: number;

@@ -1,5 +1,6 @@
-// Phases h to k: floods of reads of the log (history over HTTP and WebSocket, replays from seq 0), which must not slow the bystander.
+// Phases h to l: floods of reads of the log (history over HTTP and WebSocket, replays from seq 0), which must not slow the bystander.
 import { Agent, request } from 'node:http';
+import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import type { Phase, PhaseContext } from './fuzz-phase.js';
 import { READ_SYMBOL } from './fuzz-server.js';
 import { clientFrame } from './fuzz-wire.js';
@@ -80,8 +81,8 @@ async function wsReader(ctx: PhaseContext, address: string, until: number): Prom
 }
 
 /** One connection subscribing with `since: {seq: 0}` (a replay of the whole log) and unsubscribing, again and again. */
-async function replayLooper(ctx: PhaseContext, epoch: string, until: number): Promise<void> {
-  const client = await ctx.open({ skim: true });
+async function replayLooper(ctx: PhaseContext, epoch: string, until: number, address?: string): Promise<void> {
+  const client = await ctx.open({ skim: true, ...(address !== undefined ? { address } : {}) });
   if (!client) return;
   const status = await client.upgrade('/ws/signals', 3_000);
   const subscribe = clientFrame(JSON.stringify({ type: 'subscribe', symbol: READ_SYMBOL, since: { seq: 0, epoch } }));
@@ -100,6 +101,18 @@ async function replayLooper(ctx: PhaseContext, epoch: string, until: number): Pr
     ctx.tally.wrong(`subscribe since seq 0, unsubscribe, from ${client.address}`, 'no error', client.errors().join(', '));
   if (client.stream.close)
     ctx.tally.wrong(`subscribe since seq 0, unsubscribe, from ${client.address}`, 'the connection kept', `close ${client.stream.close.code}`);
+}
+
+/** The server's count of replays begun, from /metrics. */
+async function replaysBegun(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^signals_log_reads_total\{kind="replay"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+/** The epoch of the log under attack, from a history page. */
+async function epochOf(port: number): Promise<string> {
+  const page = (await (await fetch(`http://127.0.0.1:${port}/api/v1/signals/${READ_SYMBOL}?limit=1`)).json()) as { epoch: string };
+  return page.epoch;
 }
 
 export const httpHistory: Phase = {
@@ -131,12 +144,39 @@ function replays(id: string, connections: number): Phase {
     title: `replay loops on ${connections} connections`,
     bystander: true,
     async run(ctx) {
-      const page = (await (await fetch(`http://127.0.0.1:${ctx.port}/api/v1/signals/${READ_SYMBOL}?limit=1`)).json()) as { epoch: string };
+      const epoch = await epochOf(ctx.port);
       const until = Date.now() + ctx.sizes.floodSeconds * 1000;
-      await Promise.all(Array.from({ length: connections }, () => replayLooper(ctx, page.epoch, until)));
+      await Promise.all(Array.from({ length: connections }, () => replayLooper(ctx, epoch, until)));
     },
   };
 }
 
 export const replayLoops = replays('j', 3);
 export const replayLoopsWide = replays('k', 10);
+
+/**
+ * Phase l: the replay loop on many connections of one address. Replays share their address's reads with
+ * history requests, so the replays the server began may not exceed what the address may read in the time.
+ */
+export const replayLoopsOneAddress: Phase = {
+  id: 'l',
+  title: 'replay loops on many connections of one address',
+  bystander: true,
+  async run(ctx) {
+    const epoch = await epochOf(ctx.port);
+    const address = ctx.attackers.address();
+    const before = await replaysBegun(ctx.port);
+    const started = Date.now();
+    const until = started + ctx.sizes.floodSeconds * 1000;
+    await Promise.all(Array.from({ length: ctx.sizes.wsReaders }, () => replayLooper(ctx, epoch, until, address)));
+    const begun = (await replaysBegun(ctx.port)) - before;
+    const seconds = (Date.now() - started) / 1000;
+    const allowed = Math.floor(DEFAULT_LIMITS.readBurst + DEFAULT_LIMITS.readsPerSecond * seconds);
+    const asked = Math.round((ctx.sizes.wsReaders * seconds * 1000) / LOOP_MS);
+    ctx.checks.push({
+      name: 'replays within the address read limit',
+      ok: begun <= allowed,
+      detail: `${begun} replays begun for about ${asked} asked in ${seconds.toFixed(1)} s from one address; its reads allow ${allowed} (burst ${DEFAULT_LIMITS.readBurst}, ${DEFAULT_LIMITS.readsPerSecond}/s)`,
+    });
+  },
+};

@@ -3,7 +3,7 @@ import { bursts } from './fuzz-bursts.js';
 import { floods } from './fuzz-floods.js';
 import { randomFrames } from './fuzz-frames.js';
 import { paths } from './fuzz-paths.js';
-import { httpHistory, replayLoops, replayLoopsWide, wsHistory } from './fuzz-reads.js';
+import { httpHistory, replayLoops, replayLoopsOneAddress, replayLoopsWide, wsHistory } from './fuzz-reads.js';
 import { protocolViolations } from './fuzz-protocol.js';
 import { resets } from './fuzz-resets.js';
 import type { Phase, Sizes } from './fuzz-phase.js';
@@ -21,6 +21,7 @@ export const PHASES: Phase[] = [
   wsHistory,
   replayLoops,
   replayLoopsWide,
+  replayLoopsOneAddress,
 ];
 
 export const FULL: Sizes = {

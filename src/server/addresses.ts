@@ -1,5 +1,6 @@
 // Per-address accounting: refusals and failed authentications are counted by remote address, so a new connection does not reset them.
 import { TokenBucket, type Limits } from './limits.js';
+import { Turns } from './read-budget.js';
 
 /** What one remote address has spent; shared by all its connections. */
 export interface AddressState {
@@ -7,8 +8,12 @@ export interface AddressState {
   readonly refusals: TokenBucket;
   /** Failed authentications: running out refuses further upgrades from the address (HTTP 429). */
   readonly authFailures: TokenBucket;
-  /** Reads of the log (history requests, WebSocket and HTTP): running out refuses them with `RATE_LIMITED`. */
+  /**
+   * Reads of the log: a history request (WebSocket or HTTP) takes one or is refused with `RATE_LIMITED`; a
+   * `since` replay waits in `replayTurns` for one, so that a client's recovery is slowed, never refused.
+   */
   readonly reads: TokenBucket;
+  readonly replayTurns: Turns;
   /** Until this time (ms) new upgrades from the address are refused with HTTP 429. */
   penalisedUntil: number;
   /** WebSocket connections open from the address. */
@@ -37,10 +42,12 @@ export class AddressBook {
     } else {
       // The least recently active goes; its open connections keep their own state object.
       if (this.entries.size >= MAX_ADDRESSES) this.entries.delete(this.entries.keys().next().value!);
+      const reads = new TokenBucket(this.limits.readBurst, this.limits.readsPerSecond, this.now);
       state = {
         refusals: new TokenBucket(this.limits.abuseThreshold, this.limits.abuseThreshold / 10, this.now),
         authFailures: new TokenBucket(this.limits.authFailureBurst, this.limits.authFailuresPerMinute / 60, this.now),
-        reads: new TokenBucket(this.limits.readBurst, this.limits.readsPerSecond, this.now),
+        reads,
+        replayTurns: new Turns(reads),
         penalisedUntil: 0,
         connections: 0,
         sockets: 0,

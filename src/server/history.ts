@@ -47,6 +47,8 @@ export async function historyPage(core: SignalCore, symbol: string, query: Histo
     return { ok: false, code: ErrorCode.INVALID_MESSAGE, message: 'from and to are ISO dates or times, e.g. 2025-07-08 or 2025-07-08T14:30:00Z' };
   const limit = query.limit ?? DEFAULT_HISTORY_LIMIT;
   await out.write(`{${out.prefix ?? ''}"symbol":${JSON.stringify(symbol)},"epoch":${JSON.stringify(core.epoch)},"items":[`);
+  // Read only once the budgets are out of debt: a new page is no way around them.
+  await out.paid(0);
   let count = 0;
   let bytes = 0;
   let last = 0;

@@ -115,4 +115,9 @@ export class TokenBucket {
     this.last = t;
     return this.tokens >= 1;
   }
+
+  /** Milliseconds until a token is there to take (0 when one is). */
+  msUntilAvailable(): number {
+    return this.available() ? 0 : Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
+  }
 }

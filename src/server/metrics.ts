@@ -107,6 +107,12 @@ export function createMetrics() {
       help: 'Publications the signal log refused (a full disk, a write error), retries included; each is also an internal error',
       registers: [registry],
     }),
+    logReads: new Counter({
+      name: 'signals_log_reads_total',
+      help: 'Reads of the signal log clients asked for: history pages (WebSocket and HTTP) and since replays that began',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     connectionsRefused: new Counter({
       name: 'signals_connections_refused_total',
       help: 'TCP connections closed at once: their address already had --max-connections-per-address open',

@@ -1,5 +1,6 @@
-// What reading the log may cost: byte budgets that pace history pages and recovery replays, and a cap on pages read at once.
+// What reading the log may cost: byte budgets that pace history pages and recovery replays, a cap on pages read at once, and turns for replays.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { TokenBucket } from './limits.js';
 
 /**
  * Bytes per second with a burst of one second's worth. A read spends what it sent and, once the budget is in
@@ -48,6 +49,46 @@ export class Slots {
       if (next) next();
       else this.used -= 1;
     }
+  }
+}
+
+/**
+ * Tokens of a bucket handed out in the order they were asked for, one timer for all the waiters. A waiter
+ * that no longer wants its turn when it comes (`wanted()` false) is passed over and takes nothing.
+ * @example if (await address.replayTurns.take(() => !connection.closing)) replay();
+ */
+export class Turns {
+  private readonly waiting: { wanted: () => boolean; resolve: (taken: boolean) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly bucket: TokenBucket) {}
+
+  /** Resolves true once a token is taken for the caller, or false when its turn came and it no longer wanted one. */
+  take(wanted: () => boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.waiting.push({ wanted, resolve });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.timer !== undefined) return;
+    while (this.waiting.length > 0) {
+      const first = this.waiting[0]!;
+      if (!first.wanted()) {
+        this.waiting.shift();
+        first.resolve(false);
+        continue;
+      }
+      if (!this.bucket.take()) break;
+      this.waiting.shift();
+      first.resolve(true);
+    }
+    if (this.waiting.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, this.bucket.msUntilAvailable()).unref();
   }
 }
 

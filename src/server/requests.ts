@@ -33,6 +33,8 @@ export class Requests {
   private readonly snapshots = new Map<string, { type: 'signal_update' | 'decision_update'; seq: number; json: string }>();
   /** The analyses all clients together may cause (see `Limits.analyzeTotalBurst`). */
   private readonly analysesTotal: TokenBucket;
+  /** Per connection, the replays waiting for their turn, by symbol, in the order they were asked for. */
+  private readonly replays = new WeakMap<Connection, Map<string, { after: number; token: object }>>();
 
   constructor(private readonly context: RequestContext) {
     this.analysesTotal = new TokenBucket(context.limits.analyzeTotalBurst, context.limits.analyzeTotalPerSecond);
@@ -123,6 +125,7 @@ export class Requests {
     if (connection.queuedReads >= limits.maxQueuedReads) return this.rateLimited(connection, id, 'too many history requests under way');
     if (!connection.address.reads.take()) return this.rateLimited(connection, id, 'too many history requests from this address');
     connection.queuedReads += 1;
+    this.context.metrics.logReads.inc({ kind: 'history' });
     const read = async () => {
       await connection.hasRoom(limits.conflateAtBytes);
       if (connection.closing) return;
@@ -204,7 +207,9 @@ export class Requests {
       });
       if (already) continue;
       if (recovered && cursor) {
-        this.replay(connection, symbol, cursor.seq);
+        // Nothing missed: no read of the log; whatever is logged from now on goes out live.
+        if (cursor.seq >= core.head(symbol)) connection.lastSeq.set(symbol, cursor.seq);
+        else this.replay(connection, symbol, cursor.seq);
         continue;
       }
       const snapshot = this.snapshot(symbol);
@@ -249,49 +254,79 @@ export class Requests {
   }
 
   /**
-   * Sends the publications after `after` from the log, in order and paced by the client's reading and the
-   * read budgets (slice by slice, each paid for before the next is read), while live ones of the symbol skip
-   * it (they are in the log); it stops recovering in the same turn in which it finds itself at the log's
-   * head, so nothing falls between replay and live.
+   * Replays the publications after `after` from the log (see `replayNow`). Live ones of the symbol skip the
+   * connection from now on (they are in the log). A connection's replays run one after another, each once its
+   * address has a read for it (`AddressState.replayTurns`): a loop of subscribes with `since` and unsubscribes,
+   * from however many connections of one address, reads the log no more often than history requests may.
    */
   private replay(connection: Connection, symbol: string, after: number): void {
-    const { core, hub, limits, reads } = this.context;
     const token = {};
     connection.recovering.set(symbol, token);
     connection.lastSeq.set(symbol, after);
-    /** Whether this replay is still the symbol's: an unsubscribe, or a newer subscribe with since, ends it. */
-    const current = () => !connection.closing && connection.recovering.get(symbol) === token;
-    const run = async () => {
-      let cursor = after;
-      for (;;) {
-        if (!current()) return;
-        const records = await core.history(symbol, { afterSeq: cursor, limit: SLICE_RECORDS });
-        let bytes = 0;
-        for (const r of records) {
-          // Never more than the conflation mark queued: a replay can be far larger than a client's cap.
-          if (connection.buffered > limits.conflateAtBytes) await connection.hasRoom(limits.conflateAtBytes);
-          if (!current() || !hub.sendJson(connection, publicationType(r.json), r.json)) return;
-          cursor = r.seq;
-          bytes += r.json.length;
-          connection.lastSeq.set(symbol, r.seq);
-        }
-        // At the head (or nothing left to read: trimmed meanwhile), synchronously with the check: a
-        // publication logged from now on is emitted after this, and goes out live.
-        if (cursor >= core.head(symbol) || records.length === 0) {
-          if (current()) connection.recovering.delete(symbol);
-          return;
-        }
-        await paid(bytes, [connection.readBudget, reads.total]);
-      }
-    };
-    run()
-      .catch((error: unknown) => {
+    const waiting = this.replays.get(connection);
+    if (waiting) {
+      // A newer subscribe of the symbol replaces the one waiting.
+      waiting.delete(symbol);
+      waiting.set(symbol, { after, token });
+      return;
+    }
+    const queue = new Map([[symbol, { after, token }]]);
+    this.replays.set(connection, queue);
+    void this.runReplays(connection, queue);
+  }
+
+  private async runReplays(connection: Connection, queue: Map<string, { after: number; token: object }>): Promise<void> {
+    while (queue.size > 0 && !connection.closing) {
+      const [symbol, { after, token }] = queue.entries().next().value!;
+      queue.delete(symbol);
+      /** Whether this replay is still the symbol's: an unsubscribe, or a newer subscribe with since, ends it. */
+      const current = () => !connection.closing && connection.recovering.get(symbol) === token;
+      if (!current() || !(await connection.address.replayTurns.take(current))) continue;
+      this.context.metrics.logReads.inc({ kind: 'replay' });
+      try {
+        await this.replayNow(connection, symbol, after, current);
+      } catch (error) {
         this.context.metrics.internalErrors.inc();
         this.context.logger.error('recovery failed', { client_id: connection.id, symbol, error: String(error) });
-      })
-      .finally(() => {
+      } finally {
         if (connection.recovering.get(symbol) === token) connection.recovering.delete(symbol);
-      });
+      }
+    }
+    this.replays.delete(connection);
+  }
+
+  /**
+   * Sends the publications after `after` from the log, in order and paced by the client's reading and the
+   * read budgets (each slice read once the budgets are out of debt, and paid for before the next), while live
+   * ones of the symbol skip it (they are in the log); it stops recovering in the same turn in which it finds
+   * itself at the log's head, so nothing falls between replay and live.
+   */
+  private async replayNow(connection: Connection, symbol: string, after: number, current: () => boolean): Promise<void> {
+    const { core, hub, limits, reads } = this.context;
+    const budgets = [connection.readBudget, reads.total];
+    // A replay starts only once the budgets are out of debt: a new one is no way around them.
+    await paid(0, budgets);
+    let cursor = after;
+    for (;;) {
+      if (!current()) return;
+      const records = await reads.slots.run(() => core.history(symbol, { afterSeq: cursor, limit: SLICE_RECORDS }));
+      let bytes = 0;
+      for (const r of records) {
+        // Never more than the conflation mark queued: a replay can be far larger than a client's cap.
+        if (connection.buffered > limits.conflateAtBytes) await connection.hasRoom(limits.conflateAtBytes);
+        if (!current() || !hub.sendJson(connection, publicationType(r.json), r.json)) return;
+        cursor = r.seq;
+        bytes += r.json.length;
+        connection.lastSeq.set(symbol, r.seq);
+      }
+      // At the head (or nothing left to read: trimmed meanwhile), synchronously with the check: a
+      // publication logged from now on is emitted after this, and goes out live.
+      if (cursor >= core.head(symbol) || records.length === 0) {
+        if (current()) connection.recovering.delete(symbol);
+        return;
+      }
+      await paid(bytes, budgets);
+    }
   }
 
   private unsubscribe(connection: Connection, raw: string[], id: RequestId): void {

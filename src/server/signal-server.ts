@@ -144,6 +144,7 @@ export class SignalServer {
           let budget = this.httpReadBudgets.get(socket);
           if (!budget) this.httpReadBudgets.set(socket, (budget = new ByteBudget(this.limits.readBytesPerSecond)));
           const budgets = [budget, this.reads.total];
+          this.metrics.logReads.inc({ kind: 'history' });
           return this.reads.slots.run(() => historyPage(this.core, symbol, query, { write, paid: (bytes) => paid(bytes, budgets) }));
         },
         logger: options.logger,

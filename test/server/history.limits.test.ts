@@ -1,4 +1,4 @@
-// What reading the log may cost a client: pages read in slices, read limits per address (WebSocket and HTTP), connections per address.
+// What reading the log may cost a client: pages read in slices, read limits per address (WebSocket, HTTP and since replays), connections per address.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { MemoryLog } from '../../src/log/memory-log.js';
@@ -17,14 +17,23 @@ const decision = (symbol: string, i: number, bytes = 2_000): Publication => ({
   },
 });
 
-/** A memory log that counts the records its reads return. */
+/** A memory log that counts the records its reads return, and the reads from its start (a replay `since` seq 0 begins with one). */
 class CountingLog extends MemoryLog {
   recordsRead = 0;
+  readsFromStart = 0;
   override async read(symbol: string, options?: ReadOptions) {
     const records = await super.read(symbol, options);
     this.recordsRead += records.length;
+    if ((options?.afterSeq ?? 0) === 0) this.readsFromStart += 1;
     return records;
   }
+}
+
+/** A counter's value on /metrics, by its labels as written there. */
+async function metric(http: string, series: string): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return Number(line?.split(' ')[1] ?? NaN);
 }
 
 async function filled(count: number, bytes?: number): Promise<CountingLog> {
@@ -93,6 +102,49 @@ describe('read limits per address', () => {
     );
     expect(answers.filter((a) => a === 'page')).toHaveLength(4);
     expect(answers.filter((a) => a === 'RATE_LIMITED')).toHaveLength(2);
+    for (const c of clients) c.close();
+    await ctx.stop();
+  });
+});
+
+describe('since replays and the address read limit', () => {
+  it('a loop of subscribe with since and unsubscribe on 5 connections of one address replays no more than the address may read', async () => {
+    const log = await filled(50, 100);
+    const ctx = await startServer({ log, limits: { readBurst: 3, readsPerSecond: 0.01 } });
+    const clients = await Promise.all([1, 2, 3, 4, 5].map(() => TestClient.connect(`${ctx.url}/ws/signals`)));
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(
+        clients.map(async (c, n) => {
+          c.send({ type: 'subscribe', symbol: 'AAPL', since: { seq: 0, epoch: log.epoch }, id: `s${round}.${n}` });
+          expect(await c.next((m) => m.id === `s${round}.${n}`)).toMatchObject({ type: 'subscribed', recovered: true });
+          c.send({ type: 'unsubscribe', symbol: 'AAPL', id: `u${round}.${n}` });
+          await c.next((m) => m.id === `u${round}.${n}`);
+        }),
+      );
+    }
+    // 20 replays asked for; the address had reads for 3, and the others waited for theirs until they were unsubscribed.
+    expect(log.readsFromStart).toBe(3);
+    expect(await metric(ctx.http, 'signals_log_reads_total{kind="replay"}')).toBe(3);
+    for (const c of clients) expect(c.messages.filter((m) => m.type === 'error')).toEqual([]);
+    // Another address has its own reads.
+    const other = await TestClient.connect(`${ctx.url}/ws/signals`, { localAddress: '127.0.0.2' });
+    other.send({ type: 'subscribe', symbol: 'AAPL', since: { seq: 0, epoch: log.epoch } });
+    expect((await other.next((m) => m.type === 'decision_update' && m.data.seq === 50)).data.trigger).toBe('price_move');
+    for (const c of [...clients, other]) c.close();
+    await ctx.stop();
+  });
+
+  it('replays past the address read limit wait their turn: each connection gets all it missed, in order, and no error', async () => {
+    const log = await filled(50, 100);
+    const ctx = await startServer({ log, limits: { readBurst: 1, readsPerSecond: 4 } });
+    const clients = await Promise.all([1, 2, 3].map(() => TestClient.connect(`${ctx.url}/ws/signals`)));
+    for (const c of clients) c.send({ type: 'subscribe', symbol: 'AAPL', since: { seq: 10, epoch: log.epoch } });
+    for (const c of clients) {
+      await c.next((m) => m.type === 'decision_update' && m.data.seq === 50);
+      expect(c.messages.filter((m) => m.type === 'decision_update').map((m) => m.data.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 11));
+      expect(c.messages.filter((m) => m.type === 'error')).toEqual([]);
+    }
+    expect(await metric(ctx.http, 'signals_log_reads_total{kind="replay"}')).toBe(3);
     for (const c of clients) c.close();
     await ctx.stop();
   });

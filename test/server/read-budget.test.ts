@@ -1,6 +1,7 @@
-// The read budgets: a byte budget that makes a reader in debt wait exactly its debt, and slots that bound reads at once.
+// The read budgets: a byte budget that makes a reader in debt wait exactly its debt, slots that bound reads at once, turns handed out in order.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ByteBudget, Slots } from '../../src/server/read-budget.js';
+import { TokenBucket } from '../../src/server/limits.js';
+import { ByteBudget, Slots, Turns } from '../../src/server/read-budget.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -59,5 +60,26 @@ describe('Slots', () => {
     await Promise.all(tasks);
     expect(most).toBe(2);
     expect(order).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('Turns', () => {
+  it("hands a bucket's tokens out in the order asked, as they refill, passing over a waiter that gave up", async () => {
+    vi.useFakeTimers();
+    const turns = new Turns(new TokenBucket(1, 2));
+    const order: string[] = [];
+    let bWanted = true;
+    const ask = (name: string, wanted = () => true) => turns.take(wanted).then((got) => order.push(`${name}:${got}`));
+    const all = [ask('a'), ask('b', () => bWanted), ask('c'), ask('d')];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['a:true']);
+    bWanted = false;
+    await vi.advanceTimersByTimeAsync(499);
+    expect(order).toEqual(['a:true']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual(['a:true', 'b:false', 'c:true']);
+    await vi.advanceTimersByTimeAsync(500);
+    await Promise.all(all);
+    expect(order).toEqual(['a:true', 'b:false', 'c:true', 'd:true']);
   });
 });
