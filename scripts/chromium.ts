@@ -102,11 +102,13 @@ export async function launchChromium(): Promise<Browser> {
     close: async () => {
       socket.close();
       if (child.exitCode === null && child.signalCode === null) {
+        // SIGTERM lets Chromium end its helper processes and close its profile; SIGKILL only if it does not.
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
+        clearTimeout(killer);
       }
-      // Its helper processes may still be writing there for a moment after the browser itself has gone.
       rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };

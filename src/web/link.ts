@@ -26,30 +26,31 @@ export class Link {
   private readonly symbols = new Set<string>();
   private readonly cursors = new Cursors();
   private attempt = 0;
-  private retry: number | undefined;
   private watch: number | undefined;
   private lastMessageAt = 0;
-  private closed = false;
 
   constructor(
     private readonly url: string,
-    private readonly token: string | undefined,
+    private token: string | undefined,
     private readonly events: LinkEvents,
   ) {}
 
+  /**
+   * Connects again with another token, after the server refused the last one (a JWT that expired): the symbols and
+   * their cursors are kept, so what was published meanwhile is recovered like after any other reconnect.
+   */
+  retry(token: string): void {
+    this.token = token;
+    this.open();
+  }
+
   open(): void {
+    window.clearInterval(this.watch);
     this.watch = window.setInterval(() => {
       // A connection that says nothing (the server sends a heartbeat every 30 s) is dead, whatever the socket says.
       if (this.ws?.readyState === WebSocket.OPEN && Date.now() - this.lastMessageAt > STALE_MS) this.ws.close(CloseCode.NORMAL, 'stale');
     }, WATCH_MS);
     this.connect();
-  }
-
-  close(): void {
-    this.closed = true;
-    window.clearTimeout(this.retry);
-    window.clearInterval(this.watch);
-    this.ws?.close(CloseCode.NORMAL, 'page closing');
   }
 
   /** Subscribes to symbols (now, and again from their cursors after each reconnect). */
@@ -96,7 +97,7 @@ export class Link {
       this.deliver(message);
     };
     ws.onclose = (event: CloseEvent) => {
-      if (ws !== this.ws || this.closed) return;
+      if (ws !== this.ws) return;
       // The server refuses a token with 1008 before its welcome (docs/protocol.md); a later 1008 is a rate limit.
       if (event.code === CloseCode.POLICY_VIOLATION && !welcomed) {
         window.clearInterval(this.watch);
@@ -107,7 +108,7 @@ export class Link {
       this.attempt += 1;
       const reason = event.reason || (welcomed ? `connection lost (${event.code})` : 'no answer');
       this.events.state({ status: 'reconnecting', at: Date.now() + delay, reason });
-      this.retry = window.setTimeout(() => this.connect(), delay);
+      window.setTimeout(() => this.connect(), delay);
     };
   }
 

@@ -52,7 +52,6 @@ const base = new URL('.', location.href).href;
 const wsUrl = new URL('ws/signals', location.href);
 wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 let token = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-let link: Link | undefined;
 let watching = false;
 const loading = new Set<string>();
 const chart = new Chart(byId('chart'));
@@ -61,19 +60,14 @@ let dirty = { detail: true, chart: true };
 let frame = 0;
 let chartDrawnAt = 0;
 
-function connect(): void {
-  link?.close();
-  ui.signOut.hidden = token === undefined;
-  link = new Link(wsUrl.href, token, {
-    message: onMessage,
-    state: onState,
-    notice: (text) => {
-      notify(model, text);
-      draw();
-    },
-  });
-  link.open();
-}
+const link = new Link(wsUrl.href, token, {
+  message: onMessage,
+  state: onState,
+  notice: (text) => {
+    notify(model, text);
+    draw();
+  },
+});
 
 function onState(state: LinkState): void {
   model.link = state;
@@ -94,11 +88,11 @@ function onMessage(message: ServerMessage): void {
   switch (message.type) {
     case 'connected':
       chart.setAgents(message.agents);
-      if (model.rows.length === 0) link?.send({ type: 'get_status' });
+      if (model.rows.length === 0) link.send({ type: 'get_status' });
       break;
     case 'status_update':
       // The first status names the watchlist; after a reconnect the link subscribes again by itself.
-      if (!watching && model.rows.length > 0) link?.subscribe(model.rows.map((r) => r.symbol));
+      if (!watching && model.rows.length > 0) link.subscribe(model.rows.map((r) => r.symbol));
       watching = model.rows.length > 0;
       dirty.detail = true;
       break;
@@ -253,7 +247,8 @@ ui.login.addEventListener('submit', (event) => {
   ui.token.value = '';
   ui.login.hidden = true;
   ui.app.hidden = false;
-  connect();
+  ui.signOut.hidden = false;
+  link.retry(given);
 });
 ui.signOut.addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
@@ -261,4 +256,5 @@ ui.signOut.addEventListener('click', () => {
 });
 // Ages and the stale state move with the clock, not only with messages.
 window.setInterval(draw, 1_000);
-connect();
+ui.signOut.hidden = token === undefined;
+link.open();
