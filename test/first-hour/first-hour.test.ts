@@ -167,19 +167,30 @@ describe.skipIf(!hasTmux)('a first hour, as the README says', () => {
     });
 
     it('Esc twice in the filter prompt does not quit; q does', async () => {
+      /** Captures until `ok` holds for the screen, for up to 10 s (a loaded machine draws late). */
+      const until = async (ok: (screen: string[]) => boolean) => {
+        let screen = capture('w80');
+        for (let i = 0; i < 40 && !ok(screen); i++) {
+          await sleep(250);
+          screen = capture('w80');
+        }
+        return screen;
+      };
       tmux('send-keys', '-t', 'w80', '/', 'm');
+      expect(footer(await until((s) => /^filter: m▌/.test(footer(s) ?? '')))).toMatch(/^filter: m▌/);
+      // Keys are taken in order: had an Esc quit, the ? after them would open no help.
+      // Each key on its own, as typed: an Esc that arrives with the next key reads as Alt and that key.
+      tmux('send-keys', '-t', 'w80', 'Escape');
+      expect(footer(await until((s) => /^↑\/↓ select/.test(footer(s) ?? '')))).toMatch(/^↑\/↓ select/);
       await sleep(300);
-      expect(footer(capture('w80'))).toMatch(/^filter: m▌/);
       tmux('send-keys', '-t', 'w80', 'Escape');
       await sleep(300);
-      tmux('send-keys', '-t', 'w80', 'Escape');
-      await sleep(1000);
-      const after = capture('w80');
-      expect(footer(after)).toMatch(/^↑\/↓ select/);
-      expect(after).not.toContain('exit 0');
+      tmux('send-keys', '-t', 'w80', '?');
+      const help = await until((s) => s.includes('keys') || s.includes('exit 0'));
+      expect(help).toContain('keys');
+      expect(help).not.toContain('exit 0');
       tmux('send-keys', '-t', 'w80', 'q');
-      for (let i = 0; i < 20 && !capture('w80').includes('exit 0'); i++) await sleep(250);
-      expect(capture('w80')).toContain('exit 0');
+      expect(await until((s) => s.includes('exit 0'))).toContain('exit 0');
     });
   });
 });
