@@ -37,6 +37,8 @@ const tooShort = (bars: number): Vote => ({ kind: 'abstain', reason: `needs ${YE
 
 /** The vote from the stock's 20-day and 252-day volatility, its last close and ATR, and SPY's 252-day volatility when known. */
 function volatilityOf(recent: number, year: number, price: number, atrValue: number, market: number | undefined): Vote {
+  // A price that never moved in a year (a halted or synthetic series) has no volatility to compare: 0 / 0.
+  if (!(year > 0)) return { kind: 'abstain', reason: 'the price did not move in a year: no volatility to judge' };
   const ratio = recent / year;
   const evidence: Evidence[] = [
     {
@@ -52,7 +54,7 @@ function volatilityOf(recent: number, year: number, price: number, atrValue: num
     atr_14: cents(atrValue),
     atr_percent: round(atrValue / price),
   };
-  if (market !== undefined) {
+  if (market !== undefined && market > 0) {
     const relative = year / market;
     indicators.vol_vs_spy = round(relative);
     evidence.push({

@@ -63,6 +63,14 @@ describe('VolatilityRisk', () => {
     expect(vote.kind === 'vote' && vote.indicators.vol_vs_spy).toBeUndefined();
   });
 
+  it('abstains, saying why, on a price that never moved in a year, and leaves out a market that never moved', () => {
+    const flat = barsFrom(Array.from({ length: 300 }, () => 50));
+    expect(volatilityVote(flat, barsFrom(trend(300, 0.001)))).toMatchObject({ kind: 'abstain', reason: expect.stringContaining('did not move') });
+    const vote = volatilityVote(barsFrom(trend(300, 0.001)), flat);
+    expect(vote.kind === 'vote' && vote.indicators.vol_vs_spy).toBeUndefined();
+    expect(vote.kind === 'vote' && Number.isFinite(vote.confidence)).toBe(true);
+  });
+
   it('abstains without a year of history', () => {
     expect(volatilityVote(barsFrom(trend(100, 0.001)), [])).toMatchObject({ kind: 'abstain' });
   });
