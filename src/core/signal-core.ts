@@ -331,6 +331,11 @@ export class SignalCore {
     return this.log.epoch;
   }
 
+  /** The log's earlier epochs (see `SignalLog.earlierEpochs`). */
+  get earlierEpochs(): readonly string[] {
+    return this.log.earlierEpochs ?? [];
+  }
+
   /** The newest seq of `symbol` (0 before its first publication). */
   head(symbol: string): number {
     return this.log.head(symbol);

@@ -105,6 +105,7 @@ const stateError = (error: unknown, dir: string): SignalsError => {
  */
 export class SegmentLog implements SignalLog {
   private currentEpoch: string;
+  private earlier: string[];
   private readonly symbols = new Map<string, SymbolState>();
   private readonly retention: Retention;
   private readonly fsync: FsyncPolicy;
@@ -115,9 +116,10 @@ export class SegmentLog implements SignalLog {
   private constructor(
     private readonly options: SegmentLogOptions,
     private readonly release: () => void,
-    epoch: string,
+    meta: Meta,
   ) {
-    this.currentEpoch = epoch;
+    this.currentEpoch = meta.epoch;
+    this.earlier = meta.earlier;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.fsync = options.fsync ?? 'interval';
     this.now = options.now ?? Date.now;
@@ -134,7 +136,7 @@ export class SegmentLog implements SignalLog {
       if (!existsSync(join(dir, META))) {
         throw new SignalsError('DATA_ERROR', `no signal log in ${dir}: \`signals serve\` keeps one in its --state-dir (SIGNALS_STATE_DIR)`);
       }
-      const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
+      const log = new SegmentLog(options, release, readOrCreateMeta(dir));
       log.load();
       return log;
     }
@@ -145,10 +147,11 @@ export class SegmentLog implements SignalLog {
       ownSubfolder(join(dir, 'log'));
       release = lockStateDir(dir);
       const lost = lostTail(dir);
-      const log = new SegmentLog(options, release, readOrCreateEpoch(dir));
+      const log = new SegmentLog(options, release, readOrCreateMeta(dir));
       const removed = log.load();
       if (lost !== undefined || removed.length > 0) {
         // Publications clients may have received are gone: numbering on in the same epoch would hand their seqs out again.
+        log.earlier = [log.currentEpoch, ...log.earlier].slice(0, EARLIER_EPOCHS);
         log.currentEpoch = newEpoch(dir);
         options.warn?.('the signal log lost its newest publications: it takes a new epoch, so that no client takes new ones for them', {
           reason: lost ?? `the newest segment of ${removed.join(', ')} is gone`,
@@ -167,6 +170,10 @@ export class SegmentLog implements SignalLog {
   /** The log's id; a new one after the log lost its newest publications (see `open`). */
   get epoch(): string {
     return this.currentEpoch;
+  }
+
+  get earlierEpochs(): readonly string[] {
+    return this.earlier;
   }
 
   append(symbol: string, publication: Publication): Promise<number> {
@@ -443,29 +450,48 @@ export class SegmentLog implements SignalLog {
   }
 }
 
-/** The log's epoch, made when the log is created and kept in meta.json (written atomically). */
-function readOrCreateEpoch(dir: string): string {
-  const path = join(dir, META);
-  if (existsSync(path)) {
-    try {
-      const meta = JSON.parse(readFileSync(path, 'utf8')) as { epoch?: unknown };
-      if (typeof meta.epoch === 'string' && meta.epoch !== '') return meta.epoch;
-    } catch {
-      // Falls through to the error below.
-    }
-    throw new SignalsError('STATE_CORRUPT', `${path} is not a signals state file; move it away or pick another --state-dir`);
-  }
-  return newEpoch(dir);
+/** Earlier epochs meta.json keeps, newest first: enough for any webhook cursor to find its way across lost tails. */
+const EARLIER_EPOCHS = 16;
+
+interface Meta {
+  epoch: string;
+  earlier: string[];
 }
 
-/** Gives the log in `dir` a new epoch (meta.json written atomically): cursors of the old one no longer recover. */
+/** meta.json: the log's epoch and the ones it had before, or undefined when there is none. */
+function readMeta(dir: string): Meta | undefined {
+  const path = join(dir, META);
+  if (!existsSync(path)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(path, 'utf8')) as { epoch?: unknown; earlier?: unknown };
+    if (typeof meta.epoch === 'string' && meta.epoch !== '') {
+      const earlier = Array.isArray(meta.earlier) ? meta.earlier.filter((e): e is string => typeof e === 'string') : [];
+      return { epoch: meta.epoch, earlier };
+    }
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new SignalsError('STATE_CORRUPT', `${path} is not a signals state file; move it away or pick another --state-dir`);
+}
+
+/** The log's epoch, made when the log is created and kept in meta.json (written atomically). */
+function readOrCreateMeta(dir: string): Meta {
+  return readMeta(dir) ?? { epoch: newEpoch(dir), earlier: [] };
+}
+
+/**
+ * Gives the log in `dir` a new epoch (meta.json written atomically): cursors of the old one no longer recover.
+ * The old one is kept as an earlier epoch: the records the log still holds keep their seqs under the new one.
+ */
 export function newEpoch(dir: string): string {
   const path = join(dir, META);
+  const old = existsSync(path) ? readMeta(dir) : undefined;
+  const earlier = old ? [old.epoch, ...old.earlier].slice(0, EARLIER_EPOCHS) : [];
   const epoch = randomUUID();
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, OPEN_REPLACE, 0o644);
   try {
-    writeSync(fd, `${JSON.stringify({ epoch, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
+    writeSync(fd, `${JSON.stringify({ epoch, earlier, created: new Date().toISOString(), format: 1 }, null, 2)}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -47,6 +47,11 @@ export const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'ne
  */
 export interface SignalLog {
   readonly epoch: string;
+  /**
+   * Epochs this log had before `epoch`, newest first (none when it never lost its end): it took a new one on
+   * losing its newest records, and the records it kept have the same seqs under the new one.
+   */
+  readonly earlierEpochs?: readonly string[];
   /** Numbers the publication (sets `data.seq` and `data.epoch`), keeps it durably, and returns its seq. */
   append(symbol: string, publication: Publication): Promise<number>;
   /** Records of `symbol` in seq order, as the options select. */

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { OPEN_REPLACE, ownSubfolder } from '../log/safe-dir.js';
 
-const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: z.record(z.string(), z.number().int().nonnegative()) });
+const Seqs = z.record(z.string(), z.number().int().nonnegative());
+/** `heads`: the log's heads when the file was written, so that a start after a lost tail can tell what the log lost. */
+const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: Seqs, heads: Seqs.optional() });
 
 /**
  * `<state dir>/webhooks/<hash of the URL>.json`, rewritten (temporary file, then rename) after each delivery, so a
@@ -13,29 +15,39 @@ const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: z.
  * The file is named by a hash, and holds only the URL's origin, since a webhook URL's path often is its secret.
  */
 export class CursorFile {
-  /** How the cursor started: from its file, or at the heads (no file, a file of another log, or a damaged file). */
-  readonly start: 'resumed' | 'new' | 'other log' | 'damaged';
+  /**
+   * How the cursor started: from its file (`new epoch`: one written under an earlier epoch of the same log, which
+   * took a new one on losing its newest publications), or at the heads (no file, a file of another log, or a damaged file).
+   */
+  readonly start: 'resumed' | 'new epoch' | 'new' | 'other log' | 'damaged';
+  /** The epoch the file was written under, when `start` is `new epoch`. */
+  readonly savedEpoch: string | undefined;
   private readonly path: string;
   private readonly origin: string;
   private cursors: Record<string, number>;
+  private readonly savedHeads: Record<string, number>;
 
   /**
-   * Reads the cursor of `url`; without one, or with one of another log (another epoch), starts at `heads`: a new
-   * webhook is sent what is published from now on, not the log's past. `start` says which happened.
+   * Reads the cursor of `url`; without one, or with one of another log (an epoch that is neither the log's nor
+   * one of its `earlierEpochs`), starts at `heads`: a new webhook is sent what is published from now on, not the
+   * log's past. `start` says which happened.
    */
   constructor(
     stateDir: string,
     url: string,
     private readonly epoch: string,
-    heads: () => Record<string, number>,
+    private readonly heads: () => Record<string, number>,
+    earlierEpochs: readonly string[] = [],
   ) {
     const dir = join(stateDir, 'webhooks');
     ownSubfolder(dir);
     this.path = join(dir, `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.json`);
     this.origin = new URL(url).origin;
     const saved = this.read();
-    if (typeof saved === 'object' && saved.epoch === epoch) {
-      this.start = 'resumed';
+    this.savedHeads = typeof saved === 'object' ? (saved.heads ?? {}) : {};
+    if (typeof saved === 'object' && (saved.epoch === epoch || earlierEpochs.includes(saved.epoch))) {
+      this.start = saved.epoch === epoch ? 'resumed' : 'new epoch';
+      this.savedEpoch = saved.epoch;
       this.cursors = saved.cursors;
     } else {
       this.start = saved === 'none' ? 'new' : saved === 'damaged' ? 'damaged' : 'other log';
@@ -67,6 +79,11 @@ export class CursorFile {
     this.cursors[symbol] = seq;
   }
 
+  /** The newest seq of `symbol` the log had when the file was last written, as far as the file says. */
+  savedHead(symbol: string): number {
+    return this.savedHeads[symbol] ?? 0;
+  }
+
   /** Symbols with a cursor. */
   symbols(): string[] {
     return Object.keys(this.cursors);
@@ -76,7 +93,7 @@ export class CursorFile {
     const temporary = `${this.path}.tmp`;
     const fd = openSync(temporary, OPEN_REPLACE, 0o644);
     try {
-      writeSync(fd, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors }));
+      writeSync(fd, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors, heads: this.heads() }));
     } finally {
       closeSync(fd);
     }

@@ -11,6 +11,8 @@ import { sign, SIGNATURE_HEADER } from './signature.js';
 /** What a webhook reads: the signal log through the core, and the core's publications as a wake-up. */
 export interface WebhookSource {
   readonly epoch: string;
+  /** The log's earlier epochs, newest first: its records kept their seqs when it took a new one (a lost tail). */
+  readonly earlierEpochs: readonly string[];
   symbols(): string[];
   head(symbol: string): number;
   history(symbol: string, options: ReadOptions): Promise<LogRecord[]>;
@@ -85,13 +87,14 @@ export class Webhook {
   start(): void {
     const { source, stateDir, url, logger, label } = this.options;
     const heads = () => Object.fromEntries(source.symbols().map((s) => [s, source.head(s)]));
-    const cursor = new CursorFile(stateDir, url, source.epoch, heads);
+    const cursor = new CursorFile(stateDir, url, source.epoch, heads, source.earlierEpochs);
     this.cursor = cursor;
     if (cursor.start === 'damaged' || cursor.start === 'other log') {
       logger.warn(`webhook cursor ${cursor.start === 'damaged' ? 'damaged' : 'of another signal log'}: delivering from the newest publications on`, {
         webhook: label,
       });
     }
+    if (cursor.start === 'new epoch') this.acrossNewEpoch(cursor);
     for (const symbol of cursor.symbols()) {
       // A log that lost its tail numbers its next publications from its end again: they are new, deliver them.
       const head = source.head(symbol);
@@ -111,6 +114,33 @@ export class Webhook {
       this.wake?.();
     });
     this.running = this.loop();
+  }
+
+  /**
+   * The log took a new epoch since the cursor was written: it lost its newest publications, and kept the seqs of
+   * the rest. The webhook goes on from its cursor, so nothing the log still holds is skipped. What it had not
+   * delivered of what the log lost (up to the log's heads when the cursor was last written: at least that much)
+   * can never be: counted as dropped and logged, in one line.
+   */
+  private acrossNewEpoch(cursor: CursorFile): void {
+    const { source, metrics, logger, label } = this.options;
+    const lost: Record<string, string> = {};
+    let count = 0;
+    for (const symbol of cursor.symbols()) {
+      const from = Math.max(cursor.get(symbol), source.head(symbol)) + 1;
+      const to = cursor.savedHead(symbol);
+      if (to < from) continue;
+      lost[symbol] = from === to ? String(from) : `${from}-${to}`;
+      count += to - from + 1;
+    }
+    metrics.dropped.inc({ webhook: label }, count);
+    logger.warn('the signal log took a new epoch (it lost its newest publications): the webhook goes on from its cursor', {
+      webhook: label,
+      epoch: source.epoch,
+      previous_epoch: cursor.savedEpoch,
+      undelivered_and_lost: count,
+      ...(count > 0 ? { lost_seqs: lost, note: 'at least these: the cursor file knew the heads only as of its last write' } : {}),
+    });
   }
 
   /** Stops at once: a request in flight is abandoned (and sent again after a restart); the cursor is saved. */

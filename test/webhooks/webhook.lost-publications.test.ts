@@ -1,5 +1,5 @@
 // A webhook whose log lost publications (a segment moved away, a lost tail) counts and logs what it skips, and delivers what follows.
-import { mkdtempSync, renameSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,23 +15,35 @@ import { createWebhookMetrics } from '../../src/webhooks/metrics.js';
 import { Webhook } from '../../src/webhooks/webhook.js';
 import { decision } from '../helpers/publications.js';
 
+const hasBootId = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').length > 0;
+  } catch {
+    return false;
+  }
+})();
+
 async function receiver() {
   const delivered: number[] = [];
+  const ids: string[] = [];
   const server = createServer((req, res) => {
+    ids.push(String(req.headers['signals-delivery']));
     delivered.push(Number(String(req.headers['signals-delivery']).split(':')[2]));
     req.resume();
     req.on('end', () => res.writeHead(204).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, delivered, stop: () => new Promise((resolve) => server.close(resolve)) };
+  return { url, delivered, ids, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** A webhook over `log` from a cursor at `at`, with its warnings recorded. */
-function webhookFrom(log: SegmentLog, stateDir: string, url: string, at: number) {
-  const cursor = new CursorFile(stateDir, url, log.epoch, () => ({}));
-  cursor.set('AAPL', at);
-  cursor.save();
+/** A webhook over `log` from a cursor at `at` (or from the cursor file in `stateDir`), with its warnings recorded. */
+function webhookFrom(log: SegmentLog, stateDir: string, url: string, at?: number) {
+  if (at !== undefined) {
+    const cursor = new CursorFile(stateDir, url, log.epoch, () => ({}));
+    cursor.set('AAPL', at);
+    cursor.save();
+  }
   const warnings: Record<string, unknown>[] = [];
   const logger: Logger = { debug() {}, info() {}, error() {}, warn: (msg, fields) => warnings.push({ msg, ...fields }) };
   const registry = new Registry();
@@ -39,6 +51,7 @@ function webhookFrom(log: SegmentLog, stateDir: string, url: string, at: number)
   let publisher: Publisher | undefined;
   const source = {
     epoch: log.epoch,
+    earlierEpochs: log.earlierEpochs,
     symbols: () => ['AAPL'],
     head: (s: string) => log.head(s),
     history: (s: string, o: Parameters<SegmentLog['read']>[1]) => log.read(s, o),
@@ -97,4 +110,41 @@ describe('a webhook over a log that lost publications', () => {
     await log.close();
     await r.stop();
   });
+
+  it.runIf(hasBootId)(
+    'after a power loss took a new epoch: goes on from its cursor, and counts and logs in one line what it had not delivered of the lost end',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'signals-hook-epoch-'));
+      const r = await receiver();
+      const writer = SegmentLog.open({ dir });
+      for (let n = 1; n <= 15; n++) await writer.append('AAPL', decision(n));
+      await writer.close();
+      // The cursor as the webhook last wrote it: 12 delivered while the log had 20; the power loss took 16 to 20.
+      const saved = new CursorFile(dir, r.url, writer.epoch, () => ({ AAPL: 20 }));
+      saved.set('AAPL', 12);
+      saved.save();
+      writeFileSync(join(dir, 'run.json'), JSON.stringify({ boot_id: 'a-boot-before-the-power-loss', fsync: 'interval', clean: false }));
+      const log = SegmentLog.open({ dir });
+      expect(log.epoch).not.toBe(writer.epoch);
+      expect(log.earlierEpochs).toEqual([writer.epoch]);
+
+      const w = webhookFrom(log, dir, r.url);
+      w.hook.start();
+      const next = decision(16);
+      await log.append('AAPL', next);
+      w.publish(next);
+      await until(() => r.delivered.includes(16));
+      await w.hook.stop();
+      // 13 to 15 are still in the log and had not been delivered: delivered, not skipped. 16 is the new epoch's own.
+      expect(r.delivered).toEqual([13, 14, 15, 16]);
+      expect(r.ids.at(-1)).toBe(`${log.epoch}:AAPL:16`);
+      expect(await w.dropped()).toBe(5);
+      const lines = w.warnings.filter((x) => String(x.msg).includes('new epoch'));
+      expect(lines).toEqual([
+        expect.objectContaining({ epoch: log.epoch, previous_epoch: writer.epoch, undelivered_and_lost: 5, lost_seqs: { AAPL: '16-20' } }),
+      ]);
+      await log.close();
+      await r.stop();
+    },
+  );
 });
