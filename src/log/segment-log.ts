@@ -24,7 +24,7 @@ import type { SeqRange } from '../protocol/messages.js';
 import { isSymbol } from '../protocol/symbol.js';
 import { lockStateDir } from './lock.js';
 import { checkOwnFolder, checkPlainFile, fsyncDir, OPEN_APPEND, OPEN_REPLACE, OPEN_UPDATE, ownSubfolder } from './safe-dir.js';
-import { lostTail, markNewest, markRun, newestMarked } from './tail-guard.js';
+import { markNewest, markRun, newestMarked, previousRun } from './tail-guard.js';
 import { encodeRecord, recordJson, scanRecords, type ScannedRecord } from './record.js';
 import { DEFAULT_READ_LIMIT, selectRecords } from './select.js';
 import {
@@ -112,6 +112,11 @@ export class SegmentLog implements SignalLog {
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
+  /** run.json says every acknowledged record is on the disk (`--fsync interval`): the next append must say otherwise first. */
+  private runSynced = false;
+  /** Appends so far, and as the interval fsync last saw them: none between two ticks is a quiet interval. */
+  private appends = 0;
+  private appendsAtTick = 0;
 
   private constructor(
     private readonly options: SegmentLogOptions,
@@ -146,9 +151,11 @@ export class SegmentLog implements SignalLog {
       checkOwnFolder(dir);
       ownSubfolder(join(dir, 'log'));
       release = lockStateDir(dir);
-      const lost = lostTail(dir);
+      const { lost, unclean } = previousRun(dir);
       const log = new SegmentLog(options, release, readOrCreateMeta(dir));
       const removed = log.load();
+      // What a killed run wrote may be in the OS's cache only: flushed by the interval fsync before the log says it is synced.
+      if (unclean) log.resumeUnflushed();
       if (lost !== undefined || removed.length > 0) {
         // Publications clients may have received are gone: numbering on in the same epoch would hand their seqs out again.
         log.earlier = [log.currentEpoch, ...log.earlier].slice(0, EARLIER_EPOCHS);
@@ -158,7 +165,7 @@ export class SegmentLog implements SignalLog {
           epoch: log.currentEpoch,
         });
       }
-      markRun(dir, log.fsync, false);
+      markRun(dir, log.fsync, false, false);
       log.startTimers();
       return log;
     } catch (error) {
@@ -195,6 +202,12 @@ export class SegmentLog implements SignalLog {
     try {
       if (!segment || segment.records.length >= SEGMENT_RECORDS || segment.bytes + record.length > SEGMENT_BYTES)
         segment = await this.roll(state, seq);
+      // Said before the record is written (in the same turn: no tick between): a power loss from here on may take
+      // it, and the next start must know that.
+      if (this.runSynced) {
+        markRun(this.options.dir, this.fsync, false, false);
+        this.runSynced = false;
+      }
       const fd = (state.fd ??= openSync(segment.path, OPEN_APPEND, 0o644));
       try {
         for (let written = 0; written < record.length;) written += writeSync(fd, record, written);
@@ -208,6 +221,7 @@ export class SegmentLog implements SignalLog {
       state.head = seq;
       state.latest = publication;
       state.dirty = true;
+      this.appends += 1;
       // On the thread pool: the event loop never waits for the disk, and appends waiting together share one fsync.
       if (this.fsync === 'always') await this.sync(state);
     } catch (error) {
@@ -301,7 +315,7 @@ export class SegmentLog implements SignalLog {
       closeSync(state.fd);
       state.fd = undefined;
     }
-    if (!this.options.readOnly) markRun(this.options.dir, this.fsync, true);
+    if (!this.options.readOnly) markRun(this.options.dir, this.fsync, true, true);
     this.release();
   }
 
@@ -435,12 +449,37 @@ export class SegmentLog implements SignalLog {
     return removed;
   }
 
+  /** Opens each symbol's newest segment as if just written to, so that the interval fsync flushes it. */
+  private resumeUnflushed(): void {
+    for (const state of this.symbols.values()) {
+      const newest = state.segments.at(-1);
+      if (!newest) continue;
+      state.fd ??= openSync(newest.path, OPEN_APPEND, 0o644);
+      state.dirty = true;
+    }
+  }
+
   private startTimers(): void {
     if (this.fsync === 'interval') {
       const flush = () => {
+        const quiet = this.appends === this.appendsAtTick;
+        this.appendsAtTick = this.appends;
         for (const state of this.symbols.values()) {
           if (!state.dirty || state.fd === undefined) continue;
-          this.sync(state).catch((error: unknown) => this.options.warn?.('fsync of the signal log failed', { dir: state.dir, error: String(error) }));
+          this.sync(state).catch((error: unknown) => {
+            // Tried again at the next tick: until one succeeds, the log does not say it is synced.
+            state.dirty = true;
+            this.options.warn?.('fsync of the signal log failed', { dir: state.dir, error: String(error) });
+          });
+        }
+        // After a whole interval without appends, once every fsync has finished: every acknowledged record is on the disk.
+        if (!quiet || this.runSynced || this.closed) return;
+        for (const state of this.symbols.values()) if (state.dirty || state.syncing || state.nextSync) return;
+        try {
+          markRun(this.options.dir, this.fsync, false, true);
+          this.runSynced = true;
+        } catch (error) {
+          this.options.warn?.('could not record that the signal log is on the disk', { dir: this.options.dir, error: String(error) });
         }
       };
       this.timers.push(setInterval(flush, this.options.fsyncIntervalMs ?? 200).unref());

@@ -51,16 +51,44 @@ describe('the epoch after an end the log may have lost', () => {
     expect(t.warnings).toEqual([]);
   });
 
-  it.runIf(hasBootId)('a power loss (another boot, not closed) under --fsync interval: a new epoch, kept on later starts', async () => {
-    const t = await logOf(3);
-    t.lastRun({ clean: false, boot_id: 'a-boot-before-the-power-loss' });
-    const log = t.reopen();
-    expect(log.epoch).not.toBe(t.epoch);
-    expect(t.warnings).toEqual([expect.objectContaining({ reason: expect.stringMatching(/restarted .*--fsync interval/), epoch: log.epoch })]);
-    expect(log.head('AAPL')).toBe(3);
+  it.runIf(hasBootId)(
+    'a power loss (another boot, not closed) under --fsync interval with appends not yet flushed: a new epoch, kept on later starts',
+    async () => {
+      const t = await logOf(3);
+      t.lastRun({ clean: false, synced: false, boot_id: 'a-boot-before-the-power-loss' });
+      const log = t.reopen();
+      expect(log.epoch).not.toBe(t.epoch);
+      expect(t.warnings).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/restarted .*--fsync interval .*cannot be told/), epoch: log.epoch }),
+      ]);
+      expect(log.head('AAPL')).toBe(3);
+      await log.close();
+      const again = t.reopen();
+      expect(again.epoch).toBe(log.epoch);
+      await again.close();
+    },
+  );
+
+  it.runIf(hasBootId)('a power loss under --fsync interval once it had flushed every append: the same epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signals-tail-'));
+    const log = SegmentLog.open({ dir, fsync: 'interval', fsyncIntervalMs: 20 });
+    for (let n = 1; n <= 3; n++) await log.append('AAPL', decision(n));
+    const run = () => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { synced: boolean; clean: boolean };
+    expect(run()).toMatchObject({ clean: false, synced: false });
+    // A quiet interval after the fsync of the last append: the log says everything is on the disk.
+    const deadline = Date.now() + 10_000;
+    while (!run().synced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const atPowerLoss = run();
+    expect(atPowerLoss).toMatchObject({ clean: false, synced: true });
     await log.close();
-    const again = t.reopen();
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...atPowerLoss, boot_id: 'a-boot-before-the-power-loss' }));
+    const warnings: unknown[] = [];
+    const again = SegmentLog.open({ dir, warn: (msg) => warnings.push(msg) });
     expect(again.epoch).toBe(log.epoch);
+    expect(warnings).toEqual([]);
+    // The next append says first that it is not on the disk yet.
+    await again.append('AAPL', decision(4));
+    expect(run()).toMatchObject({ clean: false, synced: false });
     await again.close();
   });
 
