@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseDailyCsv } from '../src/market/csv.js';
-import { unpackBars } from '../src/market/packed-bars.js';
+import { openPackedBars } from '../src/market/packed-bars.js';
 import { MarketStore } from '../src/market/store.js';
 import { SP500_BARS_FILE } from '../src/market/universe-history.js';
 import { median } from './stats.js';
@@ -11,7 +11,7 @@ import { median } from './stats.js';
 export interface UniverseLoadResult {
   symbols: number;
   rows: number;
-  /** Read and decompress the file, parse its header: what the first question about a packed symbol costs. */
+  /** Read the file's header: what the first question about a packed symbol costs. */
   open_ms: number;
   /** open_ms and every symbol decoded into columns: the whole universe in memory. */
   load_all_ms: number;
@@ -36,7 +36,7 @@ export function benchUniverseLoad(runs: number): UniverseLoadResult {
   let csvRows = 0;
   for (let i = 0; i < runs; i++) {
     let start = performance.now();
-    const packed = unpackBars(readFileSync(file), file);
+    const packed = openPackedBars(file);
     open.push(performance.now() - start);
     rows = 0;
     for (const s of packed.symbols) rows += packed.columns(s)!.day.length;

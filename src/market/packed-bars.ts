@@ -1,21 +1,25 @@
-// The packed form of many symbols' daily bars: one gzipped file, shared dates, prices as quantised log prices in columns.
+// The packed form of many symbols' daily bars: one file read in place, shared dates, prices as quantised log prices.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { SignalsError } from '../protocol/errors.js';
 import type { Bar, PriceColumns, Rows } from './types.js';
-import { gunzip, gzip } from './zip.js';
 
 /**
- * Bump when the layout changes. Layout, all inside one gzip stream: "SGPB", format (u8), header length (u32 LE),
- * header JSON ({@link Header}), then one block a symbol in header order, each the symbol's `Header.fields` one
- * after the other, each field one zig-zag varint a bar. Gzip rather than brotli: the varints are close to random in their low
- * bytes, so brotli saves little (22.0 against 25.8 MB) and takes 2.5 times as long to decompress.
+ * Bump when the layout changes. Layout: "SGPB", format (u8), header length (u32 LE), header JSON ({@link Header}),
+ * then one block a symbol in header order, each its bars one after the other, each bar its `Header.fields` as
+ * zig-zag varints. Not compressed: gzip saved 16% (26.1 against 31.0 MB, the varints being close to random in their
+ * low bytes) and cost half a second to undo before a single bar could be read, where this form is read in place: a
+ * day's analyses read a few kilobytes of each symbol (`tail`), found by the header's marks.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = 'SGPB';
+const LEAD = 9;
 /**
  * Prices are kept as round(ln(price) / QUANTUM): a relative error of at most QUANTUM / 2 (about 4.8e-7), under the
  * 1e-6 the packed form promises, in two bytes a value where a float would take eight.
  */
 export const QUANTUM = 2 ** -20;
+/** Every STRIDE-th bar of a symbol (the first among them) is a mark: its day and close absolute, where reading can start. */
+const STRIDE = 256;
 const DAY_MS = 86_400_000;
 
 interface Header {
@@ -23,20 +27,24 @@ interface Header {
   /** Days between consecutive dates of the shared calendar, from `first`. */
   first: string;
   gaps: number[];
-  /** Symbols in block order: the number of bars of each and the length in bytes of each field's part of its block. */
-  symbols: { symbol: string; bars: number; bytes: number[] }[];
+  stride: number;
+  /**
+   * Symbols in block order: the number of bars of each, its block's length in bytes, the calendar index of its last
+   * bar, and for each mark (bar 0, STRIDE, 2 STRIDE, ...) where it starts in the block and its calendar index, in pairs.
+   */
+  symbols: { symbol: string; bars: number; bytes: number; last: number; marks: number[] }[];
   fields: string[];
 }
 
 /**
- * The fields of a bar, in the order they follow one another in a symbol's block (a column each). `day`:
- * calendar index (the first absolute, then the step from the previous bar); `close`: quantised log close (the first
- * absolute, then the change); `open`: open minus close of the day; `high`: high minus max(open, close); `low`:
- * min(open, close) minus low (all quantised logs); `volume`: as is, rounded to a whole number of shares.
+ * The fields of a bar, in the order they follow one another. `day`: calendar index (at a mark absolute, else the
+ * step from the previous bar); `close`: quantised log close (at a mark absolute, else the change); `open`: open minus
+ * close of the day; `high`: high minus max(open, close); `low`: min(open, close) minus low (all quantised logs);
+ * `volume`: as is, rounded to a whole number of shares.
  */
 const FIELDS = ['day', 'close', 'open', 'high', 'low', 'volume'] as const;
 
-/** The decompressed file: the shared calendar, and each symbol's bars decoded into columns when first asked for. */
+/** The packed file: the shared calendar, and each symbol's bars read and decoded into columns when first asked for. */
 export interface PackedBars {
   dates: string[];
   /** Symbols in the file, sorted as they were packed. */
@@ -45,11 +53,11 @@ export interface PackedBars {
   columns(symbol: string): BarColumns | undefined;
   /**
    * Only the last `count` of a symbol's bars up to `date` (inclusive): the same values as `columns` gives for them,
-   * at a fraction of the cost (the bars before are stepped over, not built), for an analysis on one day.
+   * at a fraction of the cost (read from the mark before them, not from the first bar), for an analysis on one day.
    * @example packed.tail('LOW', '2008-09-12', 300)?.close.length // 300
    */
   tail(symbol: string, date: string, count: number): BarColumns | undefined;
-  /** A symbol's first and last date and number of bars, read from its dates alone (a listing need not decode prices). */
+  /** A symbol's first and last date and number of bars, from the header alone. */
   span(symbol: string): { first: string; last: string; bars: number } | undefined;
 }
 
@@ -87,80 +95,131 @@ class Writer {
   }
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const quantise = (price: number) => Math.round(Math.log(price) / QUANTUM);
 
 /**
- * Packs each symbol's bars (oldest first, positive prices) into one compressed buffer.
- * `packBars([{ symbol: 'AAPL', bars }])`; `unpackBars` reads it back.
+ * Packs each symbol's bars (oldest first, positive prices) into one buffer.
+ * `packBars([{ symbol: 'AAPL', bars }])`; `unpackBars` or `openPackedBars` reads it back.
  */
 export function packBars(input: { symbol: string; bars: Bar[] }[]): Buffer {
   const calendar = [...new Set(input.flatMap((s) => s.bars.map((b) => b.date)))].sort();
   const index = new Map(calendar.map((d, i) => [d, i]));
-  const blocks: Uint8Array[][] = [];
+  const blocks: Uint8Array[] = [];
+  const symbols: Header['symbols'] = [];
   for (const { symbol, bars } of input) {
-    const fields = FIELDS.map(() => new Writer());
-    const [day, close, open, high, low, volume] = fields as [Writer, Writer, Writer, Writer, Writer, Writer];
+    const w = new Writer();
+    const marks: number[] = [];
     let prevDay = 0;
     let prevClose = 0;
-    for (const bar of bars) {
+    for (const [i, bar] of bars.entries()) {
       if (!(bar.open > 0 && bar.high > 0 && bar.low > 0 && bar.close > 0)) throw new Error(`${symbol} ${bar.date}: a price is not positive`);
       const d = index.get(bar.date)!;
       const [o, h, l, c] = [quantise(bar.open), quantise(bar.high), quantise(bar.low), quantise(bar.close)];
-      day.int(d - prevDay);
-      close.int(c - prevClose);
-      open.int(o - c);
-      high.int(h - Math.max(o, c));
-      low.int(Math.min(o, c) - l);
-      volume.int(Math.round(bar.volume));
+      const mark = i % STRIDE === 0;
+      if (mark) marks.push(w.length, d);
+      w.int(mark ? d : d - prevDay);
+      w.int(mark ? c : c - prevClose);
+      w.int(o - c);
+      w.int(h - Math.max(o, c));
+      w.int(Math.min(o, c) - l);
+      w.int(Math.round(bar.volume));
       prevDay = d;
       prevClose = c;
     }
-    blocks.push(fields.map((w) => w.done()));
+    blocks.push(w.done());
+    symbols.push({ symbol, bars: bars.length, bytes: w.length, last: prevDay, marks });
   }
   const header: Header = {
     format: FORMAT,
     first: calendar[0] ?? '1970-01-01',
     gaps: calendar.slice(1).map((d, i) => Math.round((dayMs(d) - dayMs(calendar[i]!)) / DAY_MS)),
-    symbols: input.map((s, i) => ({ symbol: s.symbol, bars: s.bars.length, bytes: blocks[i]!.map((f) => f.length) })),
+    stride: STRIDE,
+    symbols,
     fields: [...FIELDS],
   };
   const json = Buffer.from(JSON.stringify(header));
-  const lead = Buffer.alloc(9);
+  const lead = Buffer.alloc(LEAD);
   lead.write(MAGIC, 0, 'latin1');
   lead.writeUInt8(FORMAT, 4);
   lead.writeUInt32LE(json.length, 5);
-  return gzip(Buffer.concat([lead, json, ...blocks.flat()]), { level: 9 });
+  return Buffer.concat([lead, json, ...blocks]);
 }
 
-/** Reads what `packBars` wrote. Throws DATA_ERROR, naming `file`, when the bytes are not such a file. */
-export function unpackBars(packed: Buffer, file: string): PackedBars {
-  let body: Buffer;
-  try {
-    body = gunzip(packed);
-  } catch {
-    throw new SignalsError('DATA_ERROR', `${file}: not a packed bars file (cannot be decompressed)`);
-  }
-  if (body.toString('latin1', 0, 4) !== MAGIC || body.readUInt8(4) !== FORMAT) {
-    throw new SignalsError('DATA_ERROR', `${file}: not a packed bars file of format ${FORMAT}`);
-  }
-  const headerLength = body.readUInt32LE(5);
-  const header = JSON.parse(body.toString('utf8', 9, 9 + headerLength)) as Header;
-  const dates = [header.first];
-  let ms = dayMs(header.first);
-  for (const gap of header.gaps) dates.push(isoDay((ms += gap * DAY_MS)));
+/** `length` bytes of a packed file from `position` (fewer only past its end). */
+type ReadAt = (position: number, length: number) => Buffer;
 
-  const blocks = new Map<string, { starts: number[]; bars: number }>();
-  let start = 9 + headerLength;
-  for (const { symbol, bars, bytes } of header.symbols) {
-    const starts = bytes.map((n) => (start += n) - n);
-    blocks.set(symbol, { starts: [...starts, start], bars });
+/** Reads what `packBars` wrote, held in memory. Throws DATA_ERROR, naming `file`, when the bytes are not such a file. */
+export function unpackBars(packed: Buffer, file: string): PackedBars {
+  return packedBars((position, length) => packed.subarray(position, position + length), packed.length, file);
+}
+
+/**
+ * Reads the header of the packed file `file` now and each symbol's bars from the file when first asked for: a day's
+ * analyses of 500 symbols read a few megabytes of its 31, not all of it. Throws DATA_ERROR when it is not such a file.
+ */
+export function openPackedBars(file: string): PackedBars {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new SignalsError('DATA_ERROR', `${file} not found; reinstall signals`);
   }
-  if (header.fields.join() !== FIELDS.join())
-    throw new SignalsError('DATA_ERROR', `${file}: fields ${header.fields.join()} are not ${FIELDS.join()}`);
-  if (start !== body.length) throw new SignalsError('DATA_ERROR', `${file}: holds ${body.length} bytes where its header says ${start}`);
+  return packedBars(
+    (position, length) => {
+      const fd = openSync(file, 'r');
+      try {
+        const out = Buffer.allocUnsafe(length);
+        return out.subarray(0, readSync(fd, out, 0, length, position));
+      } finally {
+        closeSync(fd);
+      }
+    },
+    size,
+    file,
+  );
+}
+
+function packedBars(read: ReadAt, size: number, file: string): PackedBars {
+  const lead = read(0, LEAD);
+  if (lead.length < LEAD || lead.toString('latin1', 0, 4) !== MAGIC) throw new SignalsError('DATA_ERROR', `${file}: not a packed bars file`);
+  if (lead.readUInt8(4) !== FORMAT) {
+    throw new SignalsError(
+      'DATA_ERROR',
+      `${file}: a packed bars file of format ${lead.readUInt8(4)}, where this version reads format ${FORMAT}; \`signals data\` writes it anew`,
+    );
+  }
+  const headerLength = lead.readUInt32LE(5);
+  let header: Header;
+  try {
+    header = JSON.parse(read(LEAD, headerLength).toString('utf8')) as Header;
+  } catch {
+    throw new SignalsError('DATA_ERROR', `${file}: the header of a packed bars file is damaged`);
+  }
+  if (!Array.isArray(header.fields) || header.fields.join() !== FIELDS.join() || header.stride !== STRIDE) {
+    throw new SignalsError('DATA_ERROR', `${file}: its header does not describe fields ${FIELDS.join()} marked every ${STRIDE} bars`);
+  }
+  const dates = calendarOf(header.first, header.gaps);
+
+  const blocks = new Map<string, Block>();
+  let start = LEAD + headerLength;
+  for (const s of header.symbols) {
+    blocks.set(s.symbol, { ...s, start });
+    start += s.bytes;
+  }
+  if (start !== size) throw new SignalsError('DATA_ERROR', `${file}: holds ${size} bytes where its header says ${start}`);
   const decoded = new Map<string, BarColumns>();
+  /**
+   * The last `count` bars on or before calendar index `last` of bars `first` (a mark's) to `to`, read from the file
+   * up to the end of mark `upTo`'s stretch, where `to` lies.
+   */
+  const decode = (block: Block, first: number, to: number, upTo: number, last: number, count: number): BarColumns => {
+    if (block.bars === 0) return emptyColumns(0);
+    const from = block.marks[(2 * first) / STRIDE]!;
+    const end = 2 * upTo + 2 < block.marks.length ? block.marks[2 * upTo + 2]! : block.bytes;
+    const bytes = read(block.start + from, end - from);
+    return decodeBars(bytes, block, { first, to, end: Math.min((upTo + 1) * STRIDE, block.bars) }, last, count, file);
+  };
   return {
     dates,
     symbols: header.symbols.map((s) => s.symbol),
@@ -168,182 +227,209 @@ export function unpackBars(packed: Buffer, file: string): PackedBars {
       const block = blocks.get(symbol);
       if (!block) return undefined;
       let columns = decoded.get(symbol);
-      if (!columns) decoded.set(symbol, (columns = decodeBlock(body, block.starts, block.bars, file)));
+      if (!columns) decoded.set(symbol, (columns = decode(block, 0, block.bars, block.marks.length / 2 - 1, dates.length, Infinity)));
       return columns;
     },
     tail(symbol, date, count) {
       const block = blocks.get(symbol);
       if (!block) return undefined;
+      // The calendar index of `date`, or of the day before it: the last a bar of the tail may fall on.
+      const last = upperIndex(dates.length, (i) => dates[i]! <= date) - 1;
       const full = decoded.get(symbol);
-      // Dates are sorted, so the calendar index of `date` (or of the day before it) bounds the bars to keep.
-      let lo = 0;
-      let hi = dates.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (dates[mid]! <= date) lo = mid + 1;
-        else hi = mid;
-      }
-      const last = lo - 1;
       if (full) return sliceColumns(full, last, count);
-      return decodeBlock(body, block.starts, block.bars, file, { last, count });
+      // The last mark on or before it: the tail ends in its stretch, and starts at most `count` bars before.
+      const upTo = upperIndex(block.marks.length / 2, (m) => block.marks[2 * m + 1]! <= last) - 1;
+      if (upTo < 0) return emptyColumns(0);
+      // Where in the stretch the tail ends, when its bars fall on consecutive days of the calendar (a stock that
+      // traded every day of it); otherwise at most its end, found by reading.
+      const start = upTo * STRIDE;
+      const end = Math.min(start + STRIDE, block.bars);
+      const endDay = end < block.bars ? block.marks[2 * upTo + 3]! : block.last + 1;
+      const markDay = block.marks[2 * upTo + 1]!;
+      const consecutive = endDay - markDay === end - start;
+      const to = consecutive ? Math.min(end, start + last - markDay + 1) : end;
+      const first = Math.floor(Math.max(0, (consecutive ? to : start + 1) - count) / STRIDE) * STRIDE;
+      return decode(block, first, to, upTo, last, count);
     },
     span(symbol) {
       const block = blocks.get(symbol);
       if (!block || block.bars === 0) return undefined;
-      // The day field: the first day absolute, then steps, so the last day is their sum.
-      let pos = block.starts[0]!;
-      let day = 0;
-      let first = 0;
-      for (let i = 0; i < block.bars; i++) {
-        let byte = body[pos++]!;
-        let v = byte & 0x7f;
-        for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
-        day += v % 2 === 1 ? -(v + 1) / 2 : v / 2;
-        if (i === 0) first = day;
-      }
-      if (pos !== block.starts[1]) throw new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
-      return { first: dates[first]!, last: dates[day]!, bars: block.bars };
+      return { first: dates[block.marks[1]!]!, last: dates[block.last]!, bars: block.bars };
     },
   };
 }
 
-/** exp(k * QUANTUM) for the small k that open, high and low differ by from the close: a lookup, not a call to exp. */
+type Block = Header['symbols'][number] & { start: number };
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * The dates `first` and after it each gap in days, counted on the calendar: a tenth of the time of formatting a
+ * Date for each of the 5,000, a few milliseconds of every command that reads the file.
+ * @example calendarOf('2024-02-28', [1, 1, 30]) // ['2024-02-28', '2024-02-29', '2024-03-01', '2024-03-31']
+ */
+export function calendarOf(first: string, gaps: readonly number[]): string[] {
+  let [y, m, d] = first.split('-').map(Number) as [number, number, number];
+  const out = [first];
+  const length = () => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]!);
+  for (const gap of gaps) {
+    d += gap;
+    for (let n = length(); d > n; n = length()) {
+      d -= n;
+      if (++m > 12) [m, y] = [1, y + 1];
+    }
+    out.push(`${y}-${pad(m)}-${pad(d)}`);
+  }
+  return out;
+}
+
+/** The number of indices from 0 for which `below` holds, `below` holding for a prefix of 0 to n - 1. */
+function upperIndex(n: number, below: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (below(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** exp(k * QUANTUM) for the k that open, high and low lie from the close within: a lookup, not a call to exp. */
 const STEPS = 1 << 16;
 let expTable: Float64Array | undefined;
-function expOf(k: number): number {
-  expTable ??= Float64Array.from({ length: 2 * STEPS + 1 }, (_, i) => Math.exp((i - STEPS) * QUANTUM));
-  return k >= -STEPS && k <= STEPS ? expTable[k + STEPS]! : Math.exp(k * QUANTUM);
-}
-
-/** The bars up to calendar index `last` (inclusive), only the last `count` of them. */
-interface Window {
-  last: number;
-  count: number;
-}
-
-/** Past `count` varints from `pos`: each ends on a byte under 0x80. */
-function skipVarints(body: Buffer, pos: number, count: number): number {
-  let left = count;
-  while (left > 0) if (body[pos++]! < 0x80) left--;
-  return pos;
-}
-
-/** How many of `bars` bars, whose day field starts at `pos`, fall on or before calendar index `last`. */
-function barsThrough(body: Buffer, pos: number, bars: number, last: number): number {
-  let day = 0;
-  for (let i = 0; i < bars; i++) {
-    let byte = body[pos++]!;
-    let v = byte & 0x7f;
-    for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
-    day += v & 1 ? -(v + 1) / 2 : v / 2;
-    if (day > last) return i;
+function stepTable(): Float64Array {
+  if (expTable === undefined) {
+    expTable = new Float64Array(2 * STEPS + 1);
+    for (let i = 0; i < expTable.length; i++) expTable[i] = Math.exp((i - STEPS) * QUANTUM);
   }
-  return bars;
+  return expTable;
 }
 
-/**
- * The day and the close of bar `count - 1`, reached as `decodeBlock` reaches them (so the closes after it are the
- * same to the bit), with `at[0]` and `at[1]` moved past `count` bars. A loop of its own: this is most of a window's cost.
- */
-function stepOver(body: Buffer, at: Int32Array, count: number): { day: number; price: number } {
-  let day = 0;
-  let pos = at[0]!;
-  for (let i = 0; i < count; i++) {
-    let byte = body[pos++]!;
-    let v = byte & 0x7f;
-    for (let shift = 7; byte >= 0x80; shift += 7) v |= ((byte = body[pos++]!) & 0x7f) << shift;
-    day += v & 1 ? -(v + 1) / 2 : v / 2;
-  }
-  at[0] = pos;
-  let price = 1;
-  pos = at[1]!;
-  for (let i = 0; i < count; i++) {
-    let byte = body[pos++]!;
-    let v = byte & 0x7f;
-    for (let shift = 7; byte >= 0x80; shift += 7) {
-      byte = body[pos++]!;
-      v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
-    }
-    const step = v % 2 === 1 ? -(v + 1) / 2 : v / 2;
-    price = i === 0 ? Math.exp(step * QUANTUM) : price * expOf(step);
-  }
-  at[1] = pos;
-  return { day, price };
+function emptyColumns(n: number): BarColumns {
+  const prices = new Float64Array(5 * n);
+  return {
+    day: new Uint32Array(n),
+    open: prices.subarray(0, n),
+    high: prices.subarray(n, 2 * n),
+    low: prices.subarray(2 * n, 3 * n),
+    close: prices.subarray(3 * n, 4 * n),
+    volume: prices.subarray(4 * n, 5 * n),
+  };
 }
 
-/** The bars of full columns a window keeps (a copy of the values, as a decode of the window would give). */
+/** The last `count` of the columns' bars on or before calendar index `last` (views, not copies). */
 function sliceColumns(c: BarColumns, last: number, count: number): BarColumns {
-  let to = 0;
-  while (to < c.day.length && c.day[to]! <= last) to++;
+  const to = upperIndex(c.day.length, (i) => c.day[i]! <= last);
   const from = Math.max(0, to - count);
   return {
-    day: c.day.slice(from, to),
-    open: c.open.slice(from, to),
-    high: c.high.slice(from, to),
-    low: c.low.slice(from, to),
-    close: c.close.slice(from, to),
-    volume: c.volume.slice(from, to),
+    day: c.day.subarray(from, to),
+    open: c.open.subarray(from, to),
+    high: c.high.subarray(from, to),
+    low: c.low.subarray(from, to),
+    close: c.close.subarray(from, to),
+    volume: c.volume.subarray(from, to),
   };
 }
 
+/** Where `varint` reads next: a module's variable, which is quicker to step than one a closure shares. */
+let cursor = 0;
+
+/** The zig-zag varint of `bytes` at `cursor`, moving it on; past the end a read gives 0s, never a hang. */
+function varint(bytes: Buffer): number {
+  let byte = bytes[cursor++] ?? 0;
+  let v = byte & 0x7f;
+  // Bit operations while the value fits in 28 bits (every price step does); multiplication beyond (large volumes).
+  for (let shift = 7; byte >= 0x80; shift += 7) {
+    byte = bytes[cursor++] ?? 0;
+    v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
+  }
+  // `v & 1` on a value of 31 bits at most (every field but a large volume): quicker than `v % 2`, which any takes.
+  return (v < 0x80000000 ? v & 1 : v % 2) === 1 ? -(v + 1) / 2 : v / 2;
+}
+
+/** A decode's bars as read, before their prices are worked out: kept from one decode to the next. */
+let raw = {
+  day: new Uint32Array(0),
+  close: new Int32Array(0),
+  open: new Int32Array(0),
+  high: new Int32Array(0),
+  low: new Int32Array(0),
+  volume: new Float64Array(0),
+};
+
 /**
- * One symbol's block turned back into columns, in one pass over its fields (`starts`: where each begins, then where
- * the block ends), or only a `window` of it. Each close
- * is the previous one times exp of the step, from a table: over 5,000 bars that drifts by about 1e-12, far inside the
- * quantum, and takes a tenth of the time of calling exp for every price. A window's bars are the same values, to
- * the bit: the closes before it are multiplied along the same way, and the other fields are stepped over.
+ * The last `count` of `bars` bars from bar `first` (a mark) of `bytes` (the symbol's block from that mark on) on or
+ * before calendar index `last`, as columns. The bars are read as integers first and only those kept get prices: the
+ * close exp of its quantised log (the steps summed exactly from the mark), the open, high and low the close times a
+ * lookup of their steps from it. So a bar has the same values, to the bit, however much is read around it.
  */
-function decodeBlock(body: Buffer, starts: number[], bars: number, file: string, window?: Window): BarColumns {
-  const at = Int32Array.from(starts);
-  const next = (field: number): number => {
-    let pos = at[field]!;
-    let byte = body[pos++]!;
-    let v = byte & 0x7f;
-    // Bit operations while the value fits in 28 bits (every price step does); multiplication beyond (large volumes).
-    for (let shift = 7; byte >= 0x80; shift += 7) {
-      byte = body[pos++]!;
-      v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
+function decodeBars(
+  bytes: Buffer,
+  block: Block,
+  range: { first: number; to: number; end: number },
+  last: number,
+  count: number,
+  file: string,
+): BarColumns {
+  const { first, to, end } = range;
+  const bars = to - first;
+  if (raw.day.length < bars) {
+    raw = {
+      day: new Uint32Array(bars),
+      close: new Int32Array(bars),
+      open: new Int32Array(bars),
+      high: new Int32Array(bars),
+      low: new Int32Array(bars),
+      volume: new Float64Array(bars),
+    };
+  }
+  const { day, close, open, high, low, volume } = raw;
+  const base = block.marks[(2 * first) / STRIDE]!;
+  const damaged = () => new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
+  cursor = 0;
+  let d = 0;
+  let q = 0;
+  let k = 0;
+  for (; k < bars; k++) {
+    const i = first + k;
+    if (i % STRIDE === 0) {
+      const m = (2 * i) / STRIDE;
+      if (cursor !== block.marks[m]! - base) throw damaged();
+      d = varint(bytes);
+      if (d !== block.marks[m + 1]) throw damaged();
+      q = varint(bytes);
+    } else {
+      d += varint(bytes);
+      q += varint(bytes);
     }
-    at[field] = pos;
-    return v % 2 === 1 ? -(v + 1) / 2 : v / 2;
-  };
-  let from = 0;
-  let to = bars;
-  if (window) {
-    to = barsThrough(body, starts[0]!, bars, window.last);
-    from = Math.max(0, to - window.count);
-    // Open, high, low and volume of the bars before the window are stepped over: `from` varints each.
-    for (let f = 2; f < FIELDS.length; f++) at[f] = skipVarints(body, at[f]!, from);
+    if (d > last) break;
+    day[k] = d;
+    close[k] = q;
+    open[k] = varint(bytes);
+    high[k] = varint(bytes);
+    low[k] = varint(bytes);
+    volume[k] = varint(bytes);
   }
-  const n = to - from;
-  const columns: BarColumns = {
-    day: new Uint32Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-  let day = 0;
-  let price = 1;
-  if (from > 0) ({ day, price } = stepOver(body, at, from));
-  for (let i = from; i < to; i++) {
-    const k = i - from;
-    day += next(0);
-    price = i === 0 ? Math.exp(next(1) * QUANTUM) : price * expOf(next(1));
-    const toOpen = next(2);
-    columns.day[k] = day;
-    columns.close[k] = price;
-    columns.open[k] = price * expOf(toOpen);
-    columns.high[k] = price * expOf(Math.max(toOpen, 0) + next(3));
-    columns.low[k] = price * expOf(Math.min(toOpen, 0) - next(4));
-    columns.volume[k] = next(5);
+  // Read to the end of the bytes: they end there, or the block does not match its header.
+  if (first + k === end && cursor !== bytes.length) throw damaged();
+  const from = Math.max(0, k - count);
+  const out = emptyColumns(k - from);
+  const steps = stepTable();
+  const step = (n: number) => (n >= -STEPS && n <= STEPS ? steps[n + STEPS]! : Math.exp(n * QUANTUM));
+  for (let j = from; j < k; j++) {
+    const o = j - from;
+    const price = Math.exp(close[j]! * QUANTUM);
+    const toOpen = open[j]!;
+    out.day[o] = day[j]!;
+    out.close[o] = price;
+    out.open[o] = price * step(toOpen);
+    out.high[o] = price * step(Math.max(toOpen, 0) + high[j]!);
+    out.low[o] = price * step(Math.min(toOpen, 0) - low[j]!);
+    out.volume[o] = volume[j]!;
   }
-  // A field that ends anywhere but where the next begins: a damaged file (reading past the end gives zeros, not a hang).
-  for (let f = 0; f < FIELDS.length && to === bars; f++) {
-    if (at[f] !== starts[f + 1]) throw new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
-  }
-  return columns;
+  return out;
 }
 
 /** A symbol's columns read as bars, each built when first asked for and kept. */
@@ -373,10 +459,13 @@ export class ColumnRows implements Rows<Bar> {
     return out;
   }
 
-  /** The rows as price columns, without building a bar. */
-  prices(): PriceColumns {
+  /** Rows `from` to `to` as price columns (views), without building a bar. */
+  prices(from = 0, to = this.length): PriceColumns {
     const c = this.columns;
-    return { date: Array.from(c.day, (d) => this.dates[d]!), open: c.open, high: c.high, low: c.low, close: c.close };
+    const date: string[] = [];
+    for (let i = from; i < to; i++) date.push(this.dates[c.day[i]!]!);
+    const view = (column: Float64Array) => column.subarray(from, to);
+    return { date, open: view(c.open), high: view(c.high), low: view(c.low), close: view(c.close) };
   }
 
   private clamp(index: number): number {

@@ -1,11 +1,11 @@
 // The HistorySource of the S&P 500 universe: the bundled store's data, and the packed bars of the members it lacks.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
 import { BAR_WINDOW } from './snapshot.js';
-import { ColumnRows, unpackBars, type PackedBars } from './packed-bars.js';
+import { ColumnRows, openPackedBars, type PackedBars } from './packed-bars.js';
 import type { MarketStore, SymbolRange } from './store.js';
 import type { Bar, Headline, MacroSeries, Observation, Rows } from './types.js';
 
@@ -20,8 +20,8 @@ export function packedFiles(store: MarketStore): string[] {
 /**
  * Bars of every symbol the store has (bundled CSVs, a user's data folder) and, for the others, of the packed files
  * (the data folder's universe/sp500-daily.bin, then data/universe/sp500-daily.bin); macro series and headlines from
- * the store. A packed file is read on the first question that needs it (about 0.3 s) and each symbol decoded when
- * first asked for (about 1 ms).
+ * the store. A packed file's header is read on the first question that needs it (a few milliseconds) and each
+ * symbol's bars read and decoded when first asked for (about 1 ms; the last BAR_WINDOW of them a tenth of that).
  * @example new UniverseHistory(new MarketStore()).barRows('LOW')
  */
 export class UniverseHistory implements HistorySource {
@@ -44,12 +44,9 @@ export class UniverseHistory implements HistorySource {
     this.calibrationSource = store;
   }
 
-  /** The packed files' contents (dates and columns), each read once, first first. */
+  /** The packed files (their headers read once, each symbol's bars when first asked for), first first. */
   bars(): PackedBars[] {
-    this.packed ??= this.files.map((file) => {
-      if (!existsSync(file)) throw new SignalsError('DATA_ERROR', `${file} not found; reinstall signals`);
-      return unpackBars(readFileSync(file), file);
-    });
+    this.packed ??= this.files.map(openPackedBars);
     return this.packed;
   }
 

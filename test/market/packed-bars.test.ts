@@ -1,7 +1,9 @@
-// The packed bars format: what goes in comes back (prices within half a quantum, dates and volumes exact), and a damaged file is refused.
-import { gunzipSync, gzipSync } from 'node:zlib';
+// The packed bars format: what goes in comes back (prices within half a quantum, dates and volumes exact), read whole, in tails or from a file, and a damaged file is refused.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ColumnRows, packBars, QUANTUM, unpackBars } from '../../src/market/packed-bars.js';
+import { ColumnRows, openPackedBars, packBars, QUANTUM, unpackBars } from '../../src/market/packed-bars.js';
 import type { Bar } from '../../src/market/types.js';
 
 /** A seeded random walk of bars with gaps, so a failure can be replayed. */
@@ -62,10 +64,19 @@ describe('packBars / unpackBars', () => {
   it('gives the last n bars up to a day (tail) as the same values, to the bit, as the whole history, before or after a full decode', () => {
     const fresh = unpackBars(packBars(input), 'test.bin');
     const bars = input[0]!.bars;
+    // Ends inside a stretch between marks (every 256th bar), on a mark, just before one; tails over several stretches;
+    // up to its bar 2047 AAA trades every day of the calendar (a tail's end is found from the marks); the stretches
+    // after it hold days of BBB's that AAA lacks (a tail's end is found by reading).
     for (const [date, count] of [
       [bars[1500]!.date, 300],
+      [bars[2900]!.date, 300],
+      [bars[2950]!.date, 20],
       [bars[100]!.date, 300],
+      [bars[1536]!.date, 300],
+      [bars[1535]!.date, 1],
+      [bars[2047]!.date, 700],
       [bars.at(-1)!.date, 50],
+      [bars.at(-1)!.date, 5000],
       ['2099-01-01', 300],
       ['2000-01-01', 300],
     ] as const) {
@@ -81,17 +92,39 @@ describe('packBars / unpackBars', () => {
     expect(fresh.tail('ZZZ', '2020-01-01', 300)).toBeUndefined();
   });
 
-  it('refuses what is not a packed file, or one whose blocks do not match the header', () => {
-    expect(() => unpackBars(Buffer.from('not gzip'), 'x.bin')).toThrow(/x\.bin: not a packed bars file/);
-    expect(() => unpackBars(gzipSync('SGPC\u0001'), 'x.bin')).toThrow(/not a packed bars file of format 1/);
-    const body = gunzipSync(packBars(input.slice(0, 1)));
-    expect(() => unpackBars(gzipSync(body.subarray(0, body.length - 1)), 'x.bin')).toThrow(/where its header says/);
-    // The first bar's day made to run on into the next byte: the field no longer ends where the next begins.
+  it('reads a file in place: the same bars as the whole buffer, whole or in tails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packed-'));
+    try {
+      const file = join(dir, 'bars.bin');
+      writeFileSync(file, packBars(input));
+      const opened = openPackedBars(file);
+      expect(opened.symbols).toEqual(packed.symbols);
+      expect(opened.span('BBB')).toEqual(packed.span('BBB'));
+      expect([...opened.tail('AAA', input[0]!.bars[2000]!.date, 300)!.close]).toEqual([...packed.columns('AAA')!.close.slice(1701, 2001)]);
+      expect([...opened.columns('BBB')!.high]).toEqual([...packed.columns('BBB')!.high]);
+      expect(() => openPackedBars(join(dir, 'none.bin'))).toThrow(expect.objectContaining({ code: 'DATA_ERROR' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what is not a packed file, one of another format, or one whose blocks do not match the header', () => {
+    expect(() => unpackBars(Buffer.from('not packed'), 'x.bin')).toThrow(/x\.bin: not a packed bars file/);
+    const body = packBars(input.slice(0, 1));
+    const older = Buffer.from(body);
+    older[4] = 1;
+    expect(() => unpackBars(older, 'x.bin')).toThrow(
+      /x\.bin: a packed bars file of format 1, where this version reads format 2; `signals data` writes it anew/,
+    );
+    expect(() => unpackBars(body.subarray(0, body.length - 1), 'x.bin')).toThrow(/where its header says/);
+    // The first bar's day made to run on into the next byte: the mark's day no longer matches the header's.
     const first = 9 + body.readUInt32LE(5);
     body[first] = body[first]! | 0x80;
-    const damaged = unpackBars(gzipSync(body), 'x.bin');
+    const damaged = unpackBars(body, 'x.bin');
     expect(() => damaged.columns('AAA')).toThrow(
       expect.objectContaining({ code: 'DATA_ERROR', message: 'x.bin: a block does not match its header' }),
     );
+    expect(() => damaged.tail('AAA', '2099-01-01', 10)).not.toThrow();
+    expect(() => damaged.tail('AAA', input[0]!.bars[10]!.date, 10)).toThrow(/a block does not match its header/);
   });
 });
