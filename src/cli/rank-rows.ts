@@ -1,11 +1,8 @@
-// Builds the `rank --json` shape (rank-json.ts) from a day's analyses: the ranking, the percentiles, each method's evidence once.
+// Builds the `rank --json` shape (rank-json.ts) from a day's cross-section: the ranking, the percentiles, each method's evidence once.
+import type { CrossSection, MemberCall } from '../core/cross-section.js';
 import type { UniverseName } from '../market/universe.js';
 import { BENCHMARK } from '../market/snapshot.js';
-import type { EvidenceData } from '../protocol/messages.js';
-import type { AnalyzeResult } from './analyze-json.js';
 import type { RankResult, RankRow } from './rank-json.js';
-
-type Called = Extract<AnalyzeResult, { action: 'BUY' | 'SELL' | 'HOLD' }>;
 
 export interface RankContext {
   asOf: string;
@@ -24,13 +21,13 @@ const DIRECTION: Record<string, number> = { BUY: 1, SELL: -1 };
 /**
  * The consensus's signed weighted agreement A: |A| is the consensus weight, the sign the action's, or for a HOLD the
  * sign of the agents' weighted directions (the weights the analysis published, which are A's own).
- * @example agreementOf(hold with consensus_weight 0.13 and a weighted SELL majority) // -0.13
+ * @example agreementOf(hold with weight 0.13 and a weighted SELL majority) // -0.13
  */
-export function agreementOf(r: Called, signedByAction = false): number {
-  const size = r.consensus_weight;
+export function agreementOf(r: Pick<MemberCall, 'action' | 'weight' | 'agents'>, signedByAction = false): number {
+  const size = r.weight;
   if (r.action !== 'HOLD') return (DIRECTION[r.action] ?? 0) * size;
   if (signedByAction || size === 0) return 0;
-  const net = Object.values(r.agents_consensus.agent_details).reduce((s, a) => s + (a.evidence?.weight ?? 0) * (DIRECTION[a.signal] ?? 0), 0);
+  const net = Object.values(r.agents).reduce((s, a) => s + (a.weight ?? 0) * (DIRECTION[a.signal] ?? 0), 0);
   return net < 0 ? -size : size;
 }
 
@@ -59,23 +56,16 @@ const consensusOrder = (a: Keyed, b: Keyed) => a.agreement - b.agreement || a.co
 /** Best first, the symbol settling a tie. */
 const byConsensus = (a: Keyed, b: Keyed) => consensusOrder(b, a) || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
 
-/** A raw score of an agent: `indicators['<id>.score']`, which every agent reports when it votes. */
-function scoreOf(r: Called, id: string): number | undefined {
-  const value = r.metadata.indicators[`${id}.score`];
-  return typeof value === 'number' ? value : undefined;
-}
-
-/** The day's ranking from its analyses (every member with prices but the benchmark, in any order). */
-export function rankResult(results: readonly AnalyzeResult[], context: RankContext): RankResult {
-  const called = results.filter((r): r is Called => r.action === 'BUY' || r.action === 'SELL' || r.action === 'HOLD');
-  const keyed = called.map((r) => ({ r, symbol: r.symbol, confidence: r.confidence, agreement: agreementOf(r, context.signedByAction) }));
+/** The day's ranking from its cross-section (every member with prices but the benchmark). */
+export function rankResult(section: CrossSection, context: RankContext): RankResult {
+  const keyed = section.calls.map((r) => ({ r, symbol: r.symbol, confidence: r.confidence, agreement: agreementOf(r, context.signedByAction) }));
   keyed.sort(byConsensus);
   const consensusPct = percentiles(keyed, consensusOrder);
   const agentPct = Object.fromEntries(
     context.agents.map((a) => [
       a.id,
       percentiles(
-        keyed.map((k) => scoreOf(k.r, a.id)),
+        keyed.map((k) => k.r.agents[a.id]?.score ?? undefined),
         (x, y) => x - y,
       ),
     ]),
@@ -89,13 +79,12 @@ export function rankResult(results: readonly AnalyzeResult[], context: RankConte
     consensus_percentile: consensusPct[i]!,
     agents: Object.fromEntries(
       context.agents.map((a) => {
-        const detail = r.agents_consensus.agent_details[a.id];
-        const signal = detail?.signal === 'NOT_RUN' || detail === undefined ? 'FAILED' : detail.signal;
-        return [a.id, { signal, score: scoreOf(r, a.id) ?? null, percentile: agentPct[a.id]![i]! }];
+        const vote = r.agents[a.id];
+        return [a.id, { signal: vote?.signal ?? 'FAILED', score: vote?.score ?? null, percentile: agentPct[a.id]![i]! }];
       }),
     ),
     price: r.price,
-    bar_date: r.bar_date,
+    bar_date: context.barDate,
   }));
   return {
     as_of: context.asOf,
@@ -108,22 +97,9 @@ export function rankResult(results: readonly AnalyzeResult[], context: RankConte
       without_prices: context.withoutPrices,
       benchmark: BENCHMARK,
     },
-    regime: called.find((r) => r.regime)?.regime ?? null,
-    evidence: evidenceOf(called, context.agents),
+    regime: section.regime,
+    evidence: section.evidence,
     rows,
-    unranked: results
-      .filter((r) => r.action === 'NO_SIGNAL' || r.action === 'ERROR')
-      .map((r) => ({ symbol: r.symbol, action: r.action, reason: r.reason, code: r.action === 'ERROR' ? r.error.code : null }))
-      .sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
+    unranked: [...section.misses].sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
   };
-}
-
-/** Each method's record, taken once: the book's for the day, the same in every analysis of it. */
-function evidenceOf(called: readonly Called[], agents: { id: string; name: string }[]): RankResult['evidence'] {
-  const byAgent: Record<string, EvidenceData & { name: string }> = {};
-  for (const a of agents) {
-    const evidence = called.find((r) => r.agents_consensus.agent_details[a.id]?.evidence)?.agents_consensus.agent_details[a.id]?.evidence;
-    if (evidence) byAgent[a.id] = { ...evidence, name: a.name };
-  }
-  return { consensus: called.find((r) => r.evidence)?.evidence ?? null, agents: byAgent };
 }

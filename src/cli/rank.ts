@@ -1,4 +1,4 @@
-// `signals rank`: a universe's cross-section on one day, each member analysed as `analyze` would, ranked by the consensus and by each agent.
+// `signals rank`: a universe's cross-section on one day, each member's call as `analyze` makes it, ranked by the consensus and by each agent.
 import { defaultAgents } from '../agents/index.js';
 import { Analyst } from '../core/analyst.js';
 import type { HistorySource } from '../market/history.js';
@@ -9,8 +9,6 @@ import { upperBound } from '../market/types.js';
 import { UniverseHistory } from '../market/universe-history.js';
 import { universeOf } from '../market/universe.js';
 import { SignalsError } from '../protocol/errors.js';
-import type { AnalyzeResult } from './analyze-json.js';
-import { analysisResult, failure } from './analyze-result.js';
 import { dataNote, dataSourceOf } from './data-source.js';
 import { ExitCode, PARTIAL_FAILURE_EXIT } from './exit-codes.js';
 import { consensusConfig, llmConfig, type RankOptions } from './options.js';
@@ -18,9 +16,6 @@ import { colorLevel } from './output-mode.js';
 import { rankResult } from './rank-rows.js';
 import { lastDay } from './symbols.js';
 import { formatRankCsv, formatRankTable } from './rank-table.js';
-
-/** Analyses at once: enough to overlap an agent that waits (an LLM), few enough to keep memory flat. */
-const CONCURRENCY = 16;
 
 /**
  * The trading day of `date` (default: the last bundled day): that day, or the one before it when the market was
@@ -45,20 +40,6 @@ function pricedOn(source: HistorySource, symbol: string, day: string): boolean {
   return end > 0 && bars.at(end - 1)!.date === day;
 }
 
-/** `items` through `fn`, at most `limit` at a time, results in the items' order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Resolves to the exit code: 0, PARTIAL_FAILURE_EXIT when some members' analyses failed (listed), or the failure's code when all did. */
 export async function runRank(options: RankOptions): Promise<number> {
   const store = new MarketStore({ dataDir: options.dataDir });
@@ -81,18 +62,11 @@ export async function runRank(options: RankOptions): Promise<number> {
     trackRecords: false,
   });
   const progress = !options.json && !options.csv && process.stderr.isTTY;
-  let done = 0;
-  const results = await mapLimit(priced, CONCURRENCY, async (symbol): Promise<AnalyzeResult> => {
-    if (progress && ++done % 25 === 0) process.stderr.write(`analysing ${done}/${priced.length}…\r`);
-    try {
-      return await analysisResult(analyst, symbol, asOf, day);
-    } catch (error) {
-      const code = error instanceof SignalsError ? error.code : 'ANALYSIS_FAILED';
-      return failure(symbol, code, error instanceof Error ? error.message : String(error), analyst.agents(), { asOf, barDate: day });
-    }
+  const section = await analyst.crossSection(priced, day, (done) => {
+    if (progress && done % 25 === 0) process.stderr.write(`analysing ${done}/${priced.length}…\r`);
   });
   if (progress) process.stderr.write('\x1b[2K');
-  const ranked = rankResult(results, {
+  const ranked = rankResult(section, {
     asOf,
     requested: options.asOf,
     barDate: day,
@@ -117,5 +91,5 @@ export async function runRank(options: RankOptions): Promise<number> {
   for (const u of result.unranked.filter((x) => x.action === 'ERROR')) process.stderr.write(`signals: ${u.symbol}: ${u.reason}\n`);
   const failed = result.unranked.filter((u) => u.action === 'ERROR');
   if (failed.length === 0) return 0;
-  return failed.length === results.length ? ExitCode[failed[0]!.code ?? 'ANALYSIS_FAILED'] : PARTIAL_FAILURE_EXIT;
+  return failed.length === priced.length ? ExitCode[failed[0]!.code ?? 'ANALYSIS_FAILED'] : PARTIAL_FAILURE_EXIT;
 }

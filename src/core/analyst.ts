@@ -1,5 +1,6 @@
 // One analysis of a symbol as of a time: the snapshot the agents may see, the agents, the consensus. Shared by serve, watch and analyze.
 import type { Agent } from '../agents/agent.js';
+import { crossSection, type CrossSection } from './cross-section.js';
 import { snapshotAt } from '../market/snapshot.js';
 import type { HistorySource } from '../market/history.js';
 import type { UniverseName } from '../market/universe.js';
@@ -81,6 +82,11 @@ export class Analyst {
   async *analyze(symbol: string, asOf: string, trigger: Trigger, live?: Bar): AsyncGenerator<AnalysisEvent> {
     await this.options.store.load?.(symbol, asOf);
     yield* this.orchestrator.analyze(snapshotAt(this.options.store, symbol, asOf, live ? { live } : {}), trigger);
+  }
+
+  /** The calls of `symbols` (each with a bar on `day`) as of the day's close, as `final` gives each (src/core/cross-section.ts). */
+  crossSection(symbols: readonly string[], day: string, onProgress?: (done: number) => void): Promise<CrossSection> {
+    return crossSection(this.options.store, this.orchestrator, symbols, day, onProgress);
   }
 
   /** One analysis to its end: the signal or the no-signal decision. */

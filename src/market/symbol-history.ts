@@ -1,8 +1,8 @@
 // One symbol's history as columns, for the agents' incremental forms: its bars, SPY's, and how much of SPY's each day sees.
 import type { HistorySource } from './history.js';
 import { ColumnRows } from './packed-bars.js';
-import { BENCHMARK } from './snapshot.js';
-import type { Bar, PriceColumns, Rows, SymbolHistory } from './types.js';
+import { BAR_WINDOW, BENCHMARK } from './snapshot.js';
+import { upperBound, type Bar, type Headline, type PriceColumns, type Rows, type SymbolHistory } from './types.js';
 
 /** Bars as price columns: a packed symbol's own columns, or the rows' values copied once. */
 export function priceColumns(rows: Rows<Bar>): PriceColumns {
@@ -22,13 +22,34 @@ export function priceColumns(rows: Rows<Bar>): PriceColumns {
 }
 
 /**
+ * The bars a snapshot as of the close of `day` holds (the last BAR_WINDOW up to it) as price columns: a packed
+ * symbol's are views of its columns, with no bar built.
+ */
+export function closedColumns(rows: Rows<Bar>, day: string): PriceColumns {
+  const end = upperBound(rows, day, (b) => b.date);
+  const from = Math.max(0, end - BAR_WINDOW);
+  return rows instanceof ColumnRows ? rows.prices(from, end) : priceColumns(rows.slice(from, end));
+}
+
+/**
+ * The history as `Agent.walk` reads it of what a snapshot of `symbol` as of the close of `day` holds: one step of
+ * the agents' incremental forms at its last bar gives the votes of that snapshot (src/core/cross-section.ts).
+ */
+export function historyAsOf(source: HistorySource, symbol: string, day: string, benchmark: PriceColumns | null): SymbolHistory {
+  return withBenchmark(symbol, closedColumns(source.barRows(symbol), day), symbol === BENCHMARK ? null : benchmark, source.headlines(symbol));
+}
+
+/**
  * The history of `symbol` in `source` as `Agent.walk` reads it. `benchmark`: SPY's columns, when the caller has
  * them already (they are the same for every symbol); none for SPY itself, as a snapshot of SPY has none.
  * @example symbolHistory(store, 'AAPL').benchmarkEnd[i] // SPY bars a snapshot after the close of AAPL's bar i holds
  */
 export function symbolHistory(source: HistorySource, symbol: string, benchmark = benchmarkOf(source)): SymbolHistory {
-  const bars = priceColumns(source.barRows(symbol));
-  const spy = symbol === BENCHMARK ? null : benchmark;
+  return withBenchmark(symbol, priceColumns(source.barRows(symbol)), symbol === BENCHMARK ? null : benchmark, source.headlines(symbol));
+}
+
+/** A history from its columns: for each bar, how many of SPY's a snapshot after its close holds. */
+function withBenchmark(symbol: string, bars: PriceColumns, spy: PriceColumns | null, headlines: Rows<Headline>): SymbolHistory {
   const benchmarkEnd = new Int32Array(bars.date.length);
   if (spy !== null) {
     let end = 0;
@@ -37,7 +58,7 @@ export function symbolHistory(source: HistorySource, symbol: string, benchmark =
       benchmarkEnd[i] = end;
     }
   }
-  return { symbol, bars, benchmark: spy, benchmarkEnd, headlines: source.headlines(symbol) };
+  return { symbol, bars, benchmark: spy, benchmarkEnd, headlines };
 }
 
 /** SPY's columns, or null when the source has no SPY. */

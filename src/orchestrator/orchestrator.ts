@@ -77,10 +77,15 @@ export class Orchestrator {
   }
 
   private runAgent(agent: Agent, snapshot: MarketSnapshot): Promise<Settled> {
+    const controller = new AbortController();
+    return this.timed(agent, controller, (async () => agent.analyze(snapshot, controller.signal))());
+  }
+
+  /** An agent's run to its vote, its error or its time limit, whichever comes first. */
+  private timed(agent: Agent, controller: AbortController, work: Promise<Vote>): Promise<Settled> {
     // hrtime, not performance.now(): the first use of `performance` loads perf_hooks, a millisecond of every CLI start.
     const started = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
-    const controller = new AbortController();
     this.activeAgents += 1;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -89,7 +94,6 @@ export class Orchestrator {
         reject(new Error(`timed out after ${this.timeoutMs} ms`));
       }, this.timeoutMs);
     });
-    const work = (async () => agent.analyze(snapshot, controller.signal))();
     return Promise.race([work, timeout])
       .then(
         (vote): Settled => ({ agent, vote, ms: ms() }),
@@ -99,6 +103,38 @@ export class Orchestrator {
         clearTimeout(timer);
         this.activeAgents -= 1;
       });
+  }
+
+  /** One agent's run on a snapshot, as `analyze` runs it: under the time limit, aborted at it. */
+  run(agent: Agent, snapshot: MarketSnapshot): Promise<Settled> {
+    return this.runAgent(agent, snapshot);
+  }
+
+  /**
+   * One step of an agent's incremental form, settled as `analyze` settles a run: at once when it answers at once (no
+   * timer, no promise: a cross-section of 500 symbols takes 2,000 such steps), else under the time limit.
+   */
+  settle(agent: Agent, step: () => Vote | Promise<Vote>): Settled | Promise<Settled> {
+    let vote: Vote | Promise<Vote>;
+    try {
+      vote = step();
+    } catch (error) {
+      return { agent, error: error instanceof Error ? error.message : String(error), ms: 0 };
+    }
+    return vote instanceof Promise ? this.timed(agent, new AbortController(), vote) : { agent, vote, ms: 0 };
+  }
+
+  /** The evidence the consensus reads (loaded on first use), or null when the orchestrator has none. */
+  async evidenceSet(): Promise<EvidenceSet | null> {
+    return this.evidence ? await this.evidence() : null;
+  }
+
+  /** An agent's settled run as the consensus reads it, with its evidence when it voted. */
+  private outcomeOf(s: Settled, source: EvidenceSet | null, month: MonthEvidence | null): AgentOutcome {
+    const outcome = toOutcome(s, month, this.config);
+    const evidence = source !== null && outcome.status === 'voted' ? agentEvidence(outcome, month, source.book, this.config) : undefined;
+    if (evidence) outcome.evidence = evidence;
+    return outcome;
   }
 
   async *analyze(snapshot: MarketSnapshot, trigger: Trigger = 'manual'): AsyncGenerator<AnalysisEvent> {
@@ -122,7 +158,7 @@ export class Orchestrator {
     try {
       yield progress('Orchestrator', 'ANALYZING');
       for (const agent of this.agents) yield progress(agent.name, 'PROCESSING', agent.id);
-      const source = this.evidence ? await this.evidence() : null;
+      const source = await this.evidenceSet();
       const month = source === null ? null : source.book.at(snapshot.asOf);
 
       const pending = new Map(this.agents.map((a) => [a.id, this.runAgent(a, snapshot).then((s) => ({ id: a.id, s }))]));
@@ -131,9 +167,8 @@ export class Orchestrator {
       while (pending.size > 0) {
         const { id, s } = await Promise.race(pending.values());
         pending.delete(id);
-        const outcome = toOutcome(s, month, this.config);
-        const evidence = source !== null && outcome.status === 'voted' ? agentEvidence(outcome, month, source.book, this.config) : undefined;
-        if (evidence) outcome.evidence = evidence;
+        const outcome = this.outcomeOf(s, source, month);
+        const evidence = outcome.evidence;
         outcomes.set(id, outcome);
         const agentIndicators = s.vote?.indicators;
         if (s.vote?.kind === 'vote') Object.assign(indicators, qualified(id, agentIndicators!));
@@ -221,14 +256,7 @@ export class Orchestrator {
       };
     }
     const agreeing = outcomes.filter((o) => o.status === 'voted' && o.signal === result.action);
-    const consensusEvidence =
-      book === null || this.config.method !== 'evidence'
-        ? undefined
-        : presentEvidence(
-            this.config.strict ? month?.strict : month?.consensus,
-            { kind: 'cross_section', prior: priorOf('consensus', 'stock') },
-            book,
-          );
+    const consensusEvidence = book === null ? undefined : consensusRecord(month, book, this.config);
     const reasoning =
       result.agreement === undefined
         ? voteReasoning(result.action, result.weight, outcomes, agreeing)
@@ -300,15 +328,26 @@ export function toOutcome(s: Settled, month: MonthEvidence | null, config: Conse
   };
 }
 
+/** The consensus's evidence on the wire, which a signal carries under the evidence consensus (none under the vote formula). */
+export function consensusRecord(month: MonthEvidence | null, book: Book, config: ConsensusConfig): EvidenceData | undefined {
+  if (config.method !== 'evidence') return undefined;
+  return presentEvidence(config.strict ? month?.strict : month?.consensus, { kind: 'cross_section', prior: priorOf('consensus', 'stock') }, book);
+}
+
+/** An agent's weight in the consensus, as its evidence on the wire states it (to 4 places there). */
+export function agentWeight(outcome: AgentOutcome, month: MonthEvidence | null, config: ConsensusConfig): number {
+  return config.method === 'evidence' ? evidenceWeight(outcome, config, month) : (config.weights[outcome.id] ?? config.defaultWeight);
+}
+
 /** An agent's evidence on the wire, with its weight in this consensus. */
-function agentEvidence(outcome: AgentOutcome, month: MonthEvidence | null, book: Book, config: ConsensusConfig): EvidenceData {
+export function agentEvidence(outcome: AgentOutcome, month: MonthEvidence | null, book: Book, config: ConsensusConfig): EvidenceData {
   const kind = outcome.scope === 'market' ? 'market_timing' : 'cross_section';
-  const weight = config.method === 'evidence' ? evidenceWeight(outcome, config, month) : (config.weights[outcome.id] ?? config.defaultWeight);
-  return presentEvidence(month?.agents[outcome.id], { kind, prior: priorOf(outcome.id, outcome.scope ?? 'stock') }, book, weight);
+  const prior = priorOf(outcome.id, outcome.scope ?? 'stock');
+  return presentEvidence(month?.agents[outcome.id], { kind, prior }, book, agentWeight(outcome, month, config));
 }
 
 /** The regime's readings, each with its record as a market-timing signal. */
-function presentRegime(regime: Regime, month: MonthEvidence | null, book: Book): RegimeData {
+export function presentRegime(regime: Regime, month: MonthEvidence | null, book: Book): RegimeData {
   return Object.fromEntries(
     Object.entries(regime).map(([id, reading]) => [
       id,
