@@ -67,19 +67,35 @@ async function devtools(browserUrl: string): Promise<{ cdp: Cdp; socket: WebSock
 export async function launchChromium(): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'signals-chromium-'));
   // The flags Chromium needs on a machine with no network and no display (see the machine notes).
-  const child: ChildProcess = spawn(CHROMIUM, [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0',
-    'about:blank',
-  ]);
+  const child: ChildProcess = spawn(
+    CHROMIUM,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-port=0',
+      'about:blank',
+    ],
+    // A process group of its own, so that `close` ends its helper processes with it.
+    { detached: true },
+  );
+  /** Signals Chromium's process group; it may be gone already. */
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // ESRCH: nothing left to end.
+    }
+  };
+  // Never outlive the process that started it, whatever way that ends.
+  const orphan = () => signal('SIGKILL');
+  process.once('exit', orphan);
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${err}`)), 20_000);
@@ -102,14 +118,19 @@ export async function launchChromium(): Promise<Browser> {
     close: async () => {
       socket.close();
       if (child.exitCode === null && child.signalCode === null) {
-        // SIGTERM lets Chromium end its helper processes and close its profile; SIGKILL only if it does not.
+        // The whole process group (Chromium's helpers too) with SIGTERM, which lets them close the profile; SIGKILL if not.
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        signal('SIGTERM');
+        const killer = setTimeout(() => signal('SIGKILL'), 5_000);
         await exited;
         clearTimeout(killer);
       }
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      process.off('exit', orphan);
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        // A helper that outlived the browser still writing there: a profile left in the temporary folder harms nothing.
+      }
     },
   };
 }

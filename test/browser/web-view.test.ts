@@ -58,6 +58,8 @@ async function key(cdp: Cdp, key: string, code = key): Promise<void> {
 describe('the web view against signals serve on the bundled replay', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'signals-web-state-'));
   let server: Server;
+  /** The server while the page cannot reach it (the recovery test). */
+  let away: Server | undefined;
   let browser: Browser;
   let cdp: Cdp;
   let watched: Watched;
@@ -74,6 +76,7 @@ describe('the web view against signals serve on the bundled replay', () => {
   afterAll(async () => {
     await browser?.close();
     server?.child.kill('SIGKILL');
+    away?.child.kill('SIGKILL');
   });
 
   it('loads with no console error and fills the watchlist with prices and calls', async () => {
@@ -146,32 +149,30 @@ describe('the web view against signals serve on the bundled replay', () => {
       cdp.evaluate(`/#(\\d+)–#(\\d+)/.exec(document.getElementById('coverage').textContent).slice(1).map(Number)`) as Promise<number[]>;
     const [first, before] = (await held()) as [number, number];
     const same = await port(server);
-    // Keep the page away until the restarted server has published on the symbol: only `since` can bring that back.
-    await cdp.send('Network.setBlockedURLs', { urls: ['ws://*'] });
     server.child.kill('SIGTERM');
     await server.exited;
     await waitFor(cdp, `document.getElementById('link').textContent.startsWith('disconnected')`, 'the page to show it is disconnected');
-    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
-    await server.url;
-    const history = new HistoryClient({ url: page });
-    const head = async () => {
-      let last = before;
-      for (let since = before; ;) {
-        const p = await history.page(symbol, { sinceSeq: since, limit: 1000 });
-        last = p.items.at(-1)?.data.seq ?? last;
-        if (p.next_seq === undefined) return last;
-        since = p.next_seq;
-      }
-    };
+    // Meanwhile the server runs on the same state dir where the page cannot reach it (another port), and publishes on the
+    // symbol: only `since` can bring that back to the page.
+    away = spawnServe(['--state-dir', stateDir]);
+    const history = new HistoryClient({ url: await away.url });
     let missed = before;
     for (const deadline = Date.now() + 30_000; missed <= before && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      missed = await head();
+      for (let since = before; ;) {
+        const p = await history.page(symbol, { sinceSeq: since, limit: 1000 });
+        missed = p.items.at(-1)?.data.seq ?? missed;
+        if (p.next_seq === undefined) break;
+        since = p.next_seq;
+      }
     }
     expect(missed, 'a publication while the page was away').toBeGreaterThan(before);
+    away.child.kill('SIGTERM');
+    await away.exited;
     const frames: string[] = [];
     cdp.on('Network.webSocketFrameReceived', (p) => frames.push((p.response as { payloadData: string }).payloadData));
-    await cdp.send('Network.setBlockedURLs', { urls: [] });
+    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
+    await server.url;
     await waitFor(cdp, `document.getElementById('link').textContent === 'connected'`, 'the page to reconnect', 30_000);
     await waitFor(cdp, `/–#(\\d+)/.exec(document.getElementById('coverage').textContent)[1] >= ${missed}`, `the page to hold #${missed}`, 30_000);
     const [after0] = await held();
@@ -180,7 +181,7 @@ describe('the web view against signals serve on the bundled replay', () => {
     expect(acks.map((m) => m.recovered)).toEqual([true]);
     expect(await cdp.evaluate(`document.getElementById('coverage').textContent`)).toMatch(/none missing/);
     expect(await cdp.evaluate(`document.getElementById('notice').hidden`)).toBe(true);
-  }, 90_000);
+  }, 120_000);
 
   it('asks nothing of any other origin, and weighs under 300 KB gzipped', async () => {
     const here = new URL(page);
