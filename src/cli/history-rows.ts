@@ -1,7 +1,18 @@
 // The rows of `signals history`: one flat row per logged publication, as a table for people and CSV for spreadsheets.
-import type { DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { DecisionUpdate, SeqRange, SignalUpdate } from '../protocol/messages.js';
 
 export type Publication = SignalUpdate | DecisionUpdate;
+
+/** Seqs of a symbol the signal log lost (a removed or damaged segment), as history pages mark them. */
+export type Missing = SeqRange & { symbol: string };
+
+const seqsOf = (m: SeqRange) => (m.from === m.to ? `seq ${m.from}` : `seqs ${m.from}-${m.to}`);
+const LOST = 'the signal log lost them (a removed or damaged segment)';
+
+/** @example missingLine({ symbol: 'KO', from: 1001, to: 2000 }) // "KO: seqs 1001-2000 missing: the signal log lost them (…)" */
+export function missingLine(m: Missing): string {
+  return `${m.symbol}: ${seqsOf(m)} missing: ${LOST}`;
+}
 
 /** One publication in a flat shape: the same fields whether it was a signal or a decision (null where it has none). */
 export interface HistoryRow {
@@ -59,10 +70,11 @@ const shortTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
  * The table: one line per publication, columns padded to their widest value, the reason last and whole. MARKET TIME is
  * the time of the market data the analysis saw (`as_of`): for a replay of July 2025 that is July 2025, not the day it
  * was replayed. LOGGED is when the analysis ran, on the server's clock (what --from and --to select by). When the data
- * analysed is more than a day older than when it was logged (a replay), a last line says so.
+ * analysed is more than a day older than when it was logged (a replay), a last line says so. Seqs the log lost
+ * (`missing`) get a line of their own where they would have been.
  * @example table([row]) // "SYMBOL  MARKET TIME           LOGGED                SEQ  ACTION  CONF  PRICE  TRIGGER  REASON\nAAPL  …"
  */
-export function table(rows: HistoryRow[]): string {
+export function table(rows: HistoryRow[], missing: Missing[] = []): string {
   const cells = rows.map((r) => [
     r.symbol,
     r.as_of === null ? '-' : shortTime(r.as_of),
@@ -88,7 +100,20 @@ export function table(rows: HistoryRow[]): string {
     lagDays > 1
       ? [`replay: MARKET TIME up to ${Math.round(lagDays)} days before LOGGED (past market data replayed, not the market of the day logged)\n`]
       : [];
-  return [...[header, ...cells].map((c) => `${line(c)}\n`), ...replay].join('');
+  const gap = (m: Missing) => `${m.symbol.padEnd(widths[0]!)}  ${seqsOf(m)} missing: ${LOST}\n`;
+  const pending = [...missing];
+  /** The gaps of `symbol` before `seq` (all of them when undefined), taken from `pending`. */
+  const gapsBefore = (symbol: string, seq: number | undefined) => {
+    const due = pending.filter((m) => m.symbol === symbol && (seq === undefined || m.to < seq));
+    for (const m of due) pending.splice(pending.indexOf(m), 1);
+    return due.map(gap);
+  };
+  const body = cells.flatMap((c, i) => {
+    const r = rows[i]!;
+    const last = rows[i + 1]?.symbol !== r.symbol;
+    return [...gapsBefore(r.symbol, r.seq ?? 0), `${line(c)}\n`, ...(last ? gapsBefore(r.symbol, undefined) : [])];
+  });
+  return [`${line(header)}\n`, ...body, ...pending.map(gap), ...replay].join('');
 }
 
 const DAY_MS = 86_400_000;

@@ -2,10 +2,11 @@
 import { ConnectError } from '../client/connect-error.js';
 import { HistoryClient } from '../client/history.js';
 import { SegmentLog } from '../log/segment-log.js';
+import { missingSeqs } from '../log/missing.js';
 import { MarketStore } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
-import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
-import { csv, table, toRow, type Publication } from './history-rows.js';
+import { MAX_HISTORY_LIMIT, type SeqRange } from '../protocol/messages.js';
+import { csv, missingLine, table, toRow, type Missing, type Publication } from './history-rows.js';
 import type { HistoryOptions } from './options.js';
 
 interface Range {
@@ -17,6 +18,8 @@ interface Page {
   items: Publication[];
   /** Present when more may follow: ask again from this seq. */
   next_seq?: number | undefined;
+  /** Seq ranges the log lost that the items jump over (up to the log's end on the last page), as the server's pages say. */
+  missing?: SeqRange[] | undefined;
 }
 
 /** Where the publications come from: the local log or a server; both answer the same pages. */
@@ -43,7 +46,10 @@ function localSource(dir: string): Source {
       }
       const records = await log.read(symbol, { afterSeq: sinceSeq, limit, fromTime, toTime });
       const items = records.map((r) => JSON.parse(r.json) as Publication);
-      return { items, next_seq: records.length === limit ? records.at(-1)!.seq : undefined };
+      const more = records.length === limit;
+      // As GET /api/v1/signals/{symbol} marks them (server/history.ts).
+      const missing = missingSeqs(log, symbol, sinceSeq, more ? records.at(-1)!.seq : log.head(symbol));
+      return { items, next_seq: more ? records.at(-1)!.seq : undefined, ...(missing.length > 0 ? { missing } : {}) };
     },
     close: () => log.close(),
   };
@@ -93,17 +99,24 @@ async function newestSeq(source: Source, symbol: string, range: Range): Promise<
   return low;
 }
 
-/** A symbol's publications in the range, oldest first; with `last`, only the newest `last` of them. */
-async function publications(source: Source, symbol: string, range: Range, last: number | undefined): Promise<Publication[]> {
+/** A symbol's publications in the range, oldest first, and the seqs the log lost among them; with `last`, only the newest `last`. */
+async function publications(
+  source: Source,
+  symbol: string,
+  range: Range,
+  last: number | undefined,
+): Promise<{ items: Publication[]; missing: Missing[] }> {
   let since = last === undefined ? 0 : Math.max(0, (await newestSeq(source, symbol, range)) - last);
   const items: Publication[] = [];
+  const missing: Missing[] = [];
   for (;;) {
     const page = await source.page(symbol, { ...range, sinceSeq: since, limit: MAX_HISTORY_LIMIT });
     items.push(...page.items);
+    for (const m of page.missing ?? []) missing.push({ symbol, ...m });
     if (page.next_seq === undefined || page.items.length === 0) break;
     since = page.next_seq;
   }
-  return last === undefined ? items : items.slice(-last);
+  return { items: last === undefined ? items : items.slice(-last), missing };
 }
 
 /** `symbols`: canonical, without repeats (the argument's parser sees to that). */
@@ -114,11 +127,14 @@ export async function runHistory(symbols: string[], options: HistoryOptions): Pr
   }
   const source = options.url !== undefined ? serverSource(options.url, options.token) : localSource(options.stateDir);
   const found: Publication[] = [];
+  const missing: Missing[] = [];
   const unknown: SignalsError[] = [];
   try {
     for (const symbol of symbols) {
       try {
-        found.push(...(await publications(source, symbol, range, options.last)));
+        const of = await publications(source, symbol, range, options.last);
+        found.push(...of.items);
+        missing.push(...of.missing);
       } catch (error) {
         if (!(error instanceof SignalsError && error.code === 'UNKNOWN_SYMBOL')) throw error;
         unknown.push(error);
@@ -129,12 +145,15 @@ export async function runHistory(symbols: string[], options: HistoryOptions): Pr
   }
   // All or nothing: a script gets either every symbol it asked for, or an error that names each unknown one.
   if (unknown.length > 0) throw new SignalsError('UNKNOWN_SYMBOL', unknown.map((e) => e.message).join('; '));
+  const machine = options.json || options.jsonl || options.csv;
+  // The machine formats hold publications only: the seqs the log lost are said on stderr, one line per range.
+  if (machine) for (const m of missing) process.stderr.write(`${missingLine(m)}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
   else if (options.jsonl) process.stdout.write(found.map((p) => `${JSON.stringify(p)}\n`).join(''));
   else if (options.csv) process.stdout.write(csv(found.map(toRow)));
-  else if (found.length === 0)
+  else if (found.length === 0 && missing.length === 0)
     process.stdout.write(
       `no publications of ${symbols.join(', ')}${options.from !== undefined || options.to !== undefined ? ' in that time range' : ''}\n`,
     );
-  else process.stdout.write(table(found.map(toRow)));
+  else process.stdout.write(table(found.map(toRow), missing));
 }

@@ -6,8 +6,9 @@ import { MarketMonitor } from '../market/monitor.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { MemoryLog } from '../log/memory-log.js';
+import { missingSeqs } from '../log/missing.js';
 import type { LogRecord, Publication, ReadOptions, SignalLog } from '../log/signal-log.js';
-import { MAX_MISSING_RANGES, type AgentUpdate, type PriceUpdate, type SeqRange, type Trigger } from '../protocol/messages.js';
+import { type AgentUpdate, type PriceUpdate, type SeqRange, type Trigger } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Analyst } from './analyst.js';
 import type { Cluster } from './cluster.js';
@@ -346,17 +347,9 @@ export class SignalCore {
     return this.log.oldest(symbol);
   }
 
-  /**
-   * The seq ranges of `symbol` after `after` and up to `upTo` that the log lost (a removed or damaged
-   * segment), clipped to that span, in order, at most MAX_MISSING_RANGES of them.
-   * @example core.missing('AAPL', 5500, 6400) // [{ from: 5501, to: 6000 }] when segment 5001-6000 is gone
-   */
+  /** The seq ranges of `symbol` after `after` and up to `upTo` that the log lost (see `missingSeqs`). */
   missing(symbol: string, after: number, upTo: number): SeqRange[] {
-    return this.log
-      .gaps(symbol)
-      .filter((g) => g.to > after && g.from <= upTo)
-      .slice(0, MAX_MISSING_RANGES)
-      .map((g) => ({ from: Math.max(g.from, after + 1), to: Math.min(g.to, upTo) }));
+    return missingSeqs(this.log, symbol, after, upTo);
   }
 
   /** Logged publications of `symbol`, in seq order. */

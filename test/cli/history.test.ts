@@ -1,5 +1,5 @@
 // `signals history` as a real process: from a state dir's signal log and from a running server, every output format, its errors.
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -192,6 +192,50 @@ describe('signals history: errors, each with its code', () => {
       code: 6,
       stderr: 'signals: nothing answered at http://127.0.0.1:9; start `signals serve` there, or check --url\n',
     });
+  });
+});
+
+describe('signals history of a log with a hole', () => {
+  /** KO 1..2500, with the segment of 1001-2000 moved away (as an operator does after STATE_CORRUPT). */
+  let holed: string;
+  beforeAll(async () => {
+    holed = mkdtempSync(join(tmpdir(), 'signals-history-hole-'));
+    let now = start;
+    const log = SegmentLog.open({ dir: holed, now: () => now });
+    for (let i = 1; i <= 2_500; i++) {
+      now = start + (i - 1) * STEP;
+      await log.append('KO', publication('KO', i, now));
+    }
+    await log.close();
+    renameSync(join(holed, 'log', 'KO', '000000001001.seg'), join(holed, 'moved-away.seg'));
+  });
+
+  it('marks the seqs the log lost where they were, from a state dir as from a running server: a table line, or stderr beside JSON and CSV', async () => {
+    const lost = 'seqs 1001-2000 missing: the signal log lost them (a removed or damaged segment)';
+    const lines = history(['KO', '--state-dir', holed, '--jsonl']);
+    expect(lines.code).toBe(0);
+    expect(seqs(lines.stdout)).toEqual([...range(1, 1000), ...range(2001, 2500)]);
+    expect(lines.stderr).toBe(`KO: ${lost}\n`);
+    const table = history(['KO', '--state-dir', holed]);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split('\n');
+    const at = rows.indexOf(`KO      ${lost}`);
+    expect(rows[at - 1]).toMatch(/^KO\s.*Z\s+1000\s/);
+    expect(rows[at + 1]).toMatch(/^KO\s.*Z\s+2001\s/);
+    // Pages after the hole cross nothing lost.
+    expect(history(['KO', '--state-dir', holed, '--csv', '--last', '100']).stderr).toBe('');
+
+    const server = spawnServe(['--state-dir', holed, '--symbols', 'SPY']);
+    const http = (await server.url).replace('ws://', 'http://').replace('/ws/signals', '');
+    try {
+      const remote = history(['KO', '--url', http, '--jsonl']);
+      expect(remote.stderr).toBe(lines.stderr);
+      expect(remote.stdout).toBe(lines.stdout);
+      expect(history(['KO', '--url', http]).stdout).toBe(table.stdout);
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
   });
 });
 
