@@ -69,6 +69,9 @@ describe('market monitor', () => {
     let running = 0;
     let maxRunning = 0;
     let runs = 0;
+    // The first analysis lasts until every move has arrived, however slow the machine: no timing decides the count.
+    let release = (): void => undefined;
+    const moved = new Promise<void>((resolve) => (release = resolve));
     const slow: Agent = {
       id: 'slow',
       name: 'Slow',
@@ -76,7 +79,7 @@ describe('market monitor', () => {
         running += 1;
         runs += 1;
         maxRunning = Math.max(maxRunning, running);
-        await sleep(100);
+        await moved;
         running -= 1;
         return { kind: 'vote', signal: 'HOLD', confidence: 0.9, reasons: ['waited'], indicators: {} };
       },
@@ -88,6 +91,7 @@ describe('market monitor', () => {
       ctx.feed.push('NVDA', 100 + i * 2);
       await sleep(5);
     }
+    release();
     await ctx.core.idle();
     expect(maxRunning).toBe(1);
     expect(runs).toBe(2);
