@@ -1,5 +1,5 @@
 // Starting and measuring server processes for the benchmarks: the real `signals serve` and the bare ws baseline.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,13 +19,16 @@ const WORKER = join(ROOT, 'dist', 'bench', 'client-worker.js');
 const BASELINE = join(ROOT, 'dist', 'bench', 'baseline-server.js');
 
 export interface ServerProcess {
-  name: 'signals' | 'baseline';
+  /** `signals-public`: `signals serve` with the ws public-API outbound path (SIGNALS_WS_FAST_PATH=0). */
+  name: 'signals' | 'signals-public' | 'baseline';
   child: ChildProcess;
   url: string;
   port: number;
   /** Forces a full garbage collection through the inspector protocol. */
   gc(): Promise<void>;
   rss(): number;
+  /** CPU time (user + system, all threads) the process has used so far, in seconds. */
+  cpu(): number;
   stop(): Promise<void>;
 }
 
@@ -76,6 +79,35 @@ export async function inspector(child: ChildProcess): Promise<Inspector & { port
   return { call, close: () => ws.close(), port: Number(new URL(m[1]!).port) };
 }
 
+/** Clock ticks per second of the times in /proc/PID/stat. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time process `pid` has used, in seconds: the kernel's own accounting of it (utime + stime in
+ * /proc/PID/stat, all its threads), which is what `process.cpuUsage()` reads inside the process.
+ */
+export function processCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (in parentheses) may hold spaces; the fields after it are space-separated, utime and stime 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU time the whole machine has spent busy (all but idle, iowait and time stolen by the hypervisor; all cores), in seconds. */
+export function machineBusy(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice: guest time is already in user and nice.
+  const [, , , idle = 0, iowait = 0, , , steal = 0, guest = 0, guestNice = 0] = cpu;
+  const busy = cpu.reduce((a, b) => a + b, 0) - idle - iowait - steal - guest - guestNice;
+  return busy / CLOCK_TICKS;
+}
+
 /** Resident memory of process `pid` in bytes (VmRSS from /proc/PID/status). */
 export function processRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -93,6 +125,7 @@ async function wrap(name: ServerProcess['name'], child: ChildProcess, port: numb
       await debug.call('HeapProfiler.collectGarbage');
     },
     rss: () => processRss(child.pid!),
+    cpu: () => processCpu(child.pid!),
     stop: () =>
       new Promise((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -106,8 +139,11 @@ async function wrap(name: ServerProcess['name'], child: ChildProcess, port: numb
   };
 }
 
-/** `signals serve` with its signal log in a state dir of its own, or, given a Redis URL, as a node of the cluster on it. */
-export async function startSignals(extra: string[] = [], redisUrl?: string): Promise<ServerProcess> {
+/**
+ * `signals serve` with its signal log in a state dir of its own, or, given a Redis URL, as a node of the cluster on it.
+ * `publicPath`: with its outbound fast path off, so that every frame goes through ws's public `send`.
+ */
+export async function startSignals(extra: string[] = [], redisUrl?: string, publicPath = false): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     // A state dir of its own: the bench never shares (or is locked out of) the user's signal log.
@@ -127,15 +163,21 @@ export async function startSignals(extra: string[] = [], redisUrl?: string): Pro
       '--analyze-rate',
       '1000',
       '--message-rate',
-      '1000',
+      '10000',
+      // The saturation runs ask for hundreds of analyses a second; the server-wide limit would refuse them.
+      '--analyze-rate-total',
+      '100000',
+      // Every client of the bench comes from 127.0.0.1, as if from behind one proxy.
+      '--max-connections-per-address',
+      '100000',
       ...extra,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: publicPath ? { ...process.env, SIGNALS_WS_FAST_PATH: '0' } : process.env },
   );
   const listening = waitFor(child, 'stderr', /"url":"ws:\/\/127\.0\.0\.1:(\d+)/);
   const debug = await inspector(child);
   const m = await listening;
-  return wrap('signals', child, Number(m[1]), debug);
+  return wrap(publicPath ? 'signals-public' : 'signals', child, Number(m[1]), debug);
 }
 
 export async function startBaseline(recordingFile: string): Promise<ServerProcess> {
@@ -147,6 +189,8 @@ export async function startBaseline(recordingFile: string): Promise<ServerProces
 }
 
 export interface Workers {
+  /** CPU time the client processes have used so far, together, in seconds. */
+  cpu(): number;
   send(cmd: object): void;
   collect<T>(cmd: object): Promise<T[]>;
   stop(): Promise<void>;
@@ -180,6 +224,7 @@ export async function startClients(url: string, count: number, symbols: string[]
       ),
     );
   return {
+    cpu: () => children.reduce((sum, c) => sum + processCpu(c.pid!), 0),
     send: (cmd) => children.forEach((c) => c.send(cmd)),
     collect,
     stop: async () => {

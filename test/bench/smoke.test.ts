@@ -1,5 +1,5 @@
 // The benchmark suite runs end to end (its --smoke mode: a few clients for a second) and reports every figure.
-// About 30 s of both cores, so not part of `npm test`: `npm run bench:smoke` runs it, and CI after the tests.
+// About a minute and a half of both cores, so not part of `npm test`: `npm run bench:smoke` runs it, and CI after the tests.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 describe('npm run bench -- --smoke', () => {
-  it('measures the real server and the baseline and writes the JSON report', { timeout: 120_000 }, () => {
+  it('measures the real server and the baseline and writes the JSON report', { timeout: 180_000 }, () => {
     const out = join(mkdtempSync(join(tmpdir(), 'signals-bench-')), 'bench.json');
     const run = fileURLToPath(new URL('../../dist/bench/run.js', import.meta.url));
-    const r = spawnSync(process.execPath, [run, '--smoke', '--out', out], { encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync(process.execPath, [run, '--smoke', '--out', out], { encoding: 'utf8', timeout: 170_000 });
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.machine).toMatchObject({ cpus: expect.any(Number), node: process.version, smoke: true });
@@ -22,6 +22,18 @@ describe('npm run bench -- --smoke', () => {
     expect(row.baseline_delivered_per_s).toBeGreaterThan(500);
     expect(row.ratio).toBeGreaterThan(0.5);
     expect(row.p99_ms).toBeLessThan(5_000);
+    // Server CPU per delivery, from each server process's own accounting, for both outbound paths and the baseline.
+    for (const cpu of [row.cpu_us_per_delivery, row.baseline_cpu_us_per_delivery, row.public_path.cpu_us_per_delivery]) {
+      expect(cpu).toBeGreaterThan(0);
+    }
+    expect(row.public_path.delivered_per_s).toBeGreaterThan(500);
+    // Saturation: each server stepped up from one analysis per symbol a second (720 deliveries a second to 60 clients).
+    for (const name of ['signals', 'signals-public', 'baseline']) {
+      const run = report.saturation[name];
+      expect(run.steps[0]).toMatchObject({ per_second: 1, offered_per_s: 720 });
+      expect(run.steps[0].delivered_per_s).toBeGreaterThan(500);
+      expect(['server', 'clients', 'none']).toContain(run.limit);
+    }
     expect(report.memory.bytes_per_connection).toEqual(expect.any(Number));
     expect(report.slow_consumers).toMatchObject({ stalled_clients: 6, rss_bounded: true });
     expect(report.orchestrator.analyses_per_s).toBeGreaterThan(100);
