@@ -13,6 +13,11 @@ import { ByteBudget } from './read-budget.js';
  * does not cannot make us hold more than the cap, however much is sent to it in one turn.
  */
 const CORK_FLUSH_BYTES = 64 * 1024;
+
+/** Bytes of frames held for one client, or one room (see `Hub`), before they are written out within a turn. */
+export function flushBytes(limits: Pick<Limits, 'maxBufferedBytes'>): number {
+  return Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
+}
 /** A client holding less than this is never closed for the server-wide budget: its socket is only busy, not stalled. */
 export const SHARE_FLOOR_BYTES = 16 * 1024;
 
@@ -46,6 +51,8 @@ export class Connection {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private readonly flushAt: number;
+  /** The hub's turn in which a room's batch was last written to the socket directly (see `writeWhole`). */
+  private wroteInTurn = -1;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -60,6 +67,8 @@ export class Connection {
       onSlow(connection: Connection): void;
       onConflate(): void;
       onCork(connection: Connection): void;
+      /** Writes out what the hub still holds for this turn (rooms' batches), so that what follows goes after it. */
+      flush(): void;
       /** The connection now holds back price updates; `flushPending` must be called later. */
       onPending(connection: Connection): void;
       /** Whether the bytes queued for all clients are past their budget and this one (holding `bytes`) is to go. */
@@ -69,7 +78,7 @@ export class Connection {
     this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond);
     this.analyses = new TokenBucket(limits.analyzeBurst, limits.analyzePerSecond);
     this.readBudget = new ByteBudget(limits.readBytesPerSecond);
-    this.flushAt = Math.min(CORK_FLUSH_BYTES, limits.maxBufferedBytes / 4);
+    this.flushAt = flushBytes(limits);
   }
 
   /** Bytes queued for this client and not yet taken by the kernel. */
@@ -119,19 +128,52 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Whether `bytes` of frames for several messages (a room's batch, see `Hub`) can go to this client as they
+   * are, in one write, with the result that sending them one by one would have: it is open, holds back no
+   * prices, and stays within every cap (and below the conflation mark, if the batch holds price updates).
+   * Otherwise the caller sends them one by one, which closes, conflates or waits as each message requires.
+   */
+  takesWhole(bytes: number, conflates: boolean): boolean {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN || this.pendingPrices.size > 0 || !this.path.socketOf(this.ws)) return false;
+    const after = this.ws.bufferedAmount + this.heldBytes + bytes;
+    if (after > this.limits.maxBufferedBytes || (conflates && after > this.limits.conflateAtBytes)) return false;
+    return after <= SHARE_FLOOR_BYTES || !this.events.overBudget(this, after);
+  }
+
+  /**
+   * Writes frames shared with the other clients of a room, once `takesWhole` said yes. The first write of
+   * `turn` goes to the socket as it is (one system call for the whole batch); later ones in the same turn
+   * are corked behind it, so that a client sent to from several rooms in one turn still gets few writes.
+   */
+  writeWhole(frames: Buffer, turn: number): void {
+    const socket = this.path.socketOf(this.ws)!;
+    if (this.corked || this.wroteInTurn === turn) {
+      this.writeFrame(socket, frames);
+      return;
+    }
+    this.wroteInTurn = turn;
+    socket.write(frames);
+  }
+
   private write(message: Outbound): void {
     const socket = message.frame ? this.path.socketOf(this.ws) : undefined;
     if (!socket || !message.frame) {
       this.ws.send(message.json);
       return;
     }
+    this.writeFrame(socket, message.frame);
+  }
+
+  /** Writes a frame to the socket corked for this turn (or holds it, if the socket was backed up when the turn began). */
+  private writeFrame(socket: Socket, frame: Buffer): void {
     this.cork(socket);
     if (this.holding) {
-      this.held.push(message.frame);
-      this.heldBytes += message.frame.length;
+      this.held.push(frame);
+      this.heldBytes += frame.length;
       return;
     }
-    socket.write(message.frame);
+    socket.write(frame);
     if (socket.writableLength >= this.flushAt) {
       socket.uncork();
       socket.cork();
@@ -200,6 +242,7 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.closing) return;
     // What this turn already sent goes first, so the close frame is the last thing the client reads.
+    this.events.flush();
     this.uncork();
     this.closing = true;
     this.pendingPrices.clear();

@@ -92,7 +92,7 @@ export class SignalServer {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.metrics = createMetrics();
     this.path = new OutboundPath(options.fastPath ?? true);
-    this.hub = new Hub(this.metrics, this.path, this.limits.maxQueuedBytes);
+    this.hub = new Hub(this.metrics, this.path, this.limits);
     this.addresses = new AddressBook(this.limits);
     this.authenticate = createAuthenticator(options.auth ?? {});
     this.authOn = authEnabled(options.auth ?? {});
@@ -319,6 +319,7 @@ export class SignalServer {
       },
       onConflate: () => this.metrics.conflated.inc(),
       onCork: (c) => this.hub.corkedThisTurn(c),
+      flush: () => this.hub.flush(),
       onPending: (c) => this.hub.heldBack(c),
       overBudget: (c, bytes) => this.hub.overBudget(c, bytes),
     });

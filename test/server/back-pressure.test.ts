@@ -1,18 +1,10 @@
 // Back-pressure per client, on both outbound paths (pre-built frames through ws internals, and ws.send): bursts, stalled readers, conflation.
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { AddressBook } from '../../src/server/addresses.js';
-import { Connection } from '../../src/server/connection.js';
-import { Hub } from '../../src/server/hub.js';
-import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits.js';
-import { createMetrics } from '../../src/server/metrics.js';
-import { OutboundPath } from '../../src/server/outbound.js';
 import type { ServerMessage } from '../../src/protocol/messages.js';
+import { hubServer, sleep } from '../helpers/hub-server.js';
 import { closeCode, rawWebSocket } from '../helpers/raw-socket.js';
 import { TestClient } from '../helpers/server.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const alert = (message: string): ServerMessage => ({
   type: 'alert',
   alert_type: 'load',
@@ -24,39 +16,6 @@ const price = (p: number): ServerMessage => ({
   type: 'price_update',
   data: { symbol: 'AAPL', price: p, volume: 1, timestamp: new Date().toISOString() },
 });
-
-/** A hub on a real WebSocket server: every client that connects joins AAPL's room. */
-async function hubServer(fast: boolean, overrides: Partial<Limits>) {
-  const limits = { ...DEFAULT_LIMITS, ...overrides };
-  const path = new OutboundPath(fast);
-  const hub = new Hub(createMetrics(), path, limits.maxQueuedBytes);
-  const addresses = new AddressBook(limits);
-  const counts = { slow: 0, conflated: 0 };
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
-  const joined: Connection[] = [];
-  wss.on('connection', (ws: WebSocket) => {
-    const c = new Connection(`c${joined.length}`, ws, '/ws/signals', addresses.get('test'), limits, path, {
-      onSlow: () => (counts.slow += 1),
-      onConflate: () => (counts.conflated += 1),
-      onCork: (conn) => hub.corkedThisTurn(conn),
-      onPending: (conn) => hub.heldBack(conn),
-      overBudget: (conn, bytes) => hub.overBudget(conn, bytes),
-    });
-    ws.on('close', () => {
-      c.closed();
-      hub.remove(c);
-    });
-    hub.connections.add(c);
-    hub.join(c, 'AAPL');
-    joined.push(c);
-  });
-  await new Promise((r) => wss.once('listening', r));
-  const port = (wss.address() as AddressInfo).port;
-  const until = async (n: number) => {
-    while (joined.length < n) await sleep(5);
-  };
-  return { hub, path, counts, port, url: `ws://127.0.0.1:${port}`, until, close: () => new Promise((r) => wss.close(r)) };
-}
 
 let cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
