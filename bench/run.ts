@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { clusterRun } from './cluster.js';
 import { broadcastRun, memoryRun, recordAnalyses, saturationRun, type SaturationResult } from './fanout.js';
 import { benchMonitor } from './monitor.js';
@@ -249,37 +250,43 @@ function reportSaturation(name: string, result: SaturationResult): void {
   );
 }
 
-if (!fanoutOnly) await components();
+/** The whole run, in the order of the table it prints. */
+async function main(): Promise<void> {
+  if (!fanoutOnly) await components();
 
-const signals = await startSignals();
-const recording = await recordAnalyses(signals);
-const baseline = await startBaseline(recording);
-const publicPath = await startSignals([], undefined, true);
+  const signals = await startSignals();
+  const recording = await recordAnalyses(signals);
+  const baseline = await startBaseline(recording);
+  const publicPath = await startSignals([], undefined, true);
 
-const fanout: FanoutEntry[] = [];
-for (const clients of sizes) fanout.push(await fanoutAt(clients, signals, publicPath, baseline));
-results.fanout = fanout;
+  const fanout: FanoutEntry[] = [];
+  for (const clients of sizes) fanout.push(await fanoutAt(clients, signals, publicPath, baseline));
+  results.fanout = fanout;
 
-// Saturation: the same clients, the offered load stepped up until delivery falls behind or p99 passes 250 ms.
-const messagesPerAnalysis = Object.fromEntries(
-  Object.entries(JSON.parse(readFileSync(recording, 'utf8')) as Record<string, string[]>).map(([symbol, messages]) => [symbol, messages.length]),
-);
-const saturated: Record<string, SaturationResult> = {};
-for (const server of [signals, publicPath, baseline]) {
-  saturated[server.name] = await saturationRun(server, saturation.clients, { ...saturation, messagesPerAnalysis });
-  reportSaturation(server.name, saturated[server.name]!);
+  // Saturation: the same clients, the offered load stepped up until delivery falls behind or p99 passes 250 ms.
+  const messagesPerAnalysis = Object.fromEntries(
+    Object.entries(JSON.parse(readFileSync(recording, 'utf8')) as Record<string, string[]>).map(([symbol, messages]) => [symbol, messages.length]),
+  );
+  const saturated: Record<string, SaturationResult> = {};
+  for (const server of [signals, publicPath, baseline]) {
+    saturated[server.name] = await saturationRun(server, saturation.clients, { ...saturation, messagesPerAnalysis });
+    reportSaturation(server.name, saturated[server.name]!);
+  }
+  results.saturation = saturated;
+  await publicPath.stop();
+
+  if (!fanoutOnly) {
+    const perConnection = await memoryAndSlowConsumers(signals, baseline);
+    await signals.stop();
+    await baseline.stop();
+    await clusterFigures(fanout[0]!, perConnection);
+  } else {
+    await signals.stop();
+    await baseline.stop();
+  }
+
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
 }
-results.saturation = saturated;
-await publicPath.stop();
 
-if (!fanoutOnly) {
-  const perConnection = await memoryAndSlowConsumers(signals, baseline);
-  await signals.stop();
-  await baseline.stop();
-  await clusterFigures(fanout[0]!, perConnection);
-} else {
-  await signals.stop();
-  await baseline.stop();
-}
-
-if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+// The backtest benchmark's worker threads run this file (the backtest pool is bundled into it): only the main thread benchmarks.
+if (isMainThread) await main();
