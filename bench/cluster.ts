@@ -29,12 +29,12 @@ export async function clusterRun(clients: number, options: { seconds: number; pe
     const groups = await Promise.all(nodes.map((node, i) => startClients(node.url, Math.min(per, clients - i * per), SYMBOLS, 1)));
     // The nodes take the leases of the symbols their clients want at their next check (a tenth of the lease time).
     await sleep(1500);
-    const stop = await drive(nodes[0]!, options.perSecond);
+    const driver = await drive(nodes[0]!, options.perSecond);
     await sleep(1000);
     for (const g of groups) g.send({ cmd: 'start' });
     await sleep(options.seconds * 1000);
     const results = (await Promise.all(groups.map((g) => g.collect<{ received: number; histogram: number[] }>({ cmd: 'stop' })))).flat();
-    stop();
+    driver.stop();
     const lag = await relayLag(nodes);
     await Promise.all(groups.map((g) => g.stop()));
     await sleep(300);

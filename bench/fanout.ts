@@ -79,8 +79,18 @@ async function slowClosed(server: ServerProcess): Promise<number> {
 /** `analyze` requests one driver connection sends per second at most (the server's per-connection limit is 1,000). */
 const ANALYSES_PER_DRIVER = 900;
 
-/** Sends `analyze` for every symbol `perSecond` times a second until stopped, over as many connections as that takes. */
-export async function drive(server: ServerProcess, perSecond: number): Promise<() => void> {
+/** The analyses being asked for: `stop` ends them; `nextGap` is the next middle between two rounds (`performance.now()` time). */
+export interface Driver {
+  stop(): void;
+  nextGap(): number;
+}
+
+/**
+ * Sends `analyze` for every symbol `perSecond` times a second, each round at a fixed time from the first (no drift),
+ * over as many connections as that takes. A stretch measured from the middle between two rounds to the same point a
+ * whole number of rounds later holds exactly that many rounds, when each round is delivered within half the period.
+ */
+export async function drive(server: ServerProcess, perSecond: number): Promise<Driver> {
   const drivers = Math.ceil((SYMBOLS.length * perSecond) / ANALYSES_PER_DRIVER);
   const sockets = await Promise.all(
     Array.from({ length: drivers }, async () => {
@@ -89,12 +99,22 @@ export async function drive(server: ServerProcess, perSecond: number): Promise<(
       return ws;
     }),
   );
-  const timer = setInterval(() => {
+  const period = 1000 / perSecond;
+  const first = performance.now();
+  let round = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
     SYMBOLS.forEach((symbol, i) => sockets[i % drivers]!.send(JSON.stringify({ type: 'analyze', symbol })));
-  }, 1000 / perSecond);
-  return () => {
-    clearInterval(timer);
-    for (const ws of sockets) ws.terminate();
+    round += 1;
+    timer = setTimeout(tick, Math.max(0, first + round * period - performance.now()));
+  };
+  tick();
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      for (const ws of sockets) ws.terminate();
+    },
+    nextGap: () => first + (Math.floor((performance.now() - first) / period - 0.5) + 1.5) * period,
   };
 }
 
@@ -142,15 +162,18 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * for `seconds`, after a second for the load to settle.
  */
 async function measure(server: ServerProcess, workers: Workers, options: { seconds: number; perSecond: number }): Promise<RunResult & CpuResult> {
-  const stop = await drive(server, options.perSecond);
+  const driver = await drive(server, options.perSecond);
   await sleep(1000);
+  // From the middle of one gap between rounds to that of another, a whole number of rounds (seconds x perSecond) later.
+  const from = driver.nextGap();
+  await sleep(from - performance.now());
   const sample = () => ({ at: performance.now(), server: server.cpu(), clients: workers.cpu(), machine: machineBusy() });
   const before = sample();
   workers.send({ cmd: 'start' });
-  await sleep(options.seconds * 1000);
+  await sleep(from + options.seconds * 1000 - performance.now());
   const results = await workers.collect<{ received: number; histogram: number[] }>({ cmd: 'stop' });
   const after = sample();
-  stop();
+  driver.stop();
   const wall = (after.at - before.at) / 1000;
   const serverCpu = after.server - before.server;
   const clientsCpu = after.clients - before.clients;
