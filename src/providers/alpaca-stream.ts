@@ -13,6 +13,8 @@ import type { ProviderLogger } from './provider.js';
 
 /** The free plan's limit on symbols for trades (IEX); SIP plans have none. */
 export const IEX_SYMBOL_LIMIT = 30;
+/** Gap fills (REST requests) in flight at once after an outage: a slow or failing symbol holds one, the others go on. */
+const FILLS_IN_FLIGHT = 4;
 
 /** Every message is an array of these; `T` says which. */
 const Control = z.object({ T: z.enum(['success', 'error', 'subscription']), msg: z.string().optional(), code: z.number().optional() });
@@ -72,6 +74,8 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
   private lostAt: number | undefined;
   private retry: NodeJS.Timeout | undefined;
   private pinger: NodeJS.Timeout | undefined;
+  /** Per symbol, the time of the first trade or bar the stream sent since it came back: the gap ends there. */
+  private readonly liveSince = new Map<string, string>();
 
   constructor(private readonly options: AlpacaStreamOptions) {
     super();
@@ -124,6 +128,7 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
     const s = normaliseSymbol(symbol);
     if (!this.watchedSymbols.delete(s)) return;
     this.days.delete(s);
+    this.liveSince.delete(s);
     this.send({ action: 'unsubscribe', trades: [s], bars: [s] });
   }
 
@@ -258,6 +263,7 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
     const day = this.days.get(symbol);
     if (!day || !this.watchedSymbols.has(symbol) || Number.isNaN(Date.parse(time))) return;
     if (marketState(Date.parse(time)) !== 'open' || this.marketState() !== 'open') return;
+    if (!this.liveSince.has(symbol)) this.liveSince.set(symbol, time);
     if (time < day.time) return;
     apply(day.bar);
     day.time = time;
@@ -324,29 +330,56 @@ export class AlpacaStream extends QuotingFeed implements MarketFeed {
     }, delay);
   }
 
-  /** Back after an outage: what traded meanwhile comes from the REST minute bars, then the stream goes on. */
+  /**
+   * Back after an outage: what traded meanwhile comes from the REST minute bars, then the stream goes on. The
+   * symbols are filled a few at a time, each on its own: one that hangs or fails (or waits out a 429's
+   * Retry-After, which the REST client honours per host and logs) delays only itself, and live trades go on
+   * meanwhile; a fill that comes after them still adds the gap's range and volume.
+   */
   private async restored(): Promise<void> {
     const since = new Date(this.lostAt!).toISOString();
     this.lostAt = undefined;
     this.attempt = 0;
+    this.liveSince.clear();
     this.announce({ state: 'running', reason: `alpaca's stream is back (down since ${since}); subscriptions restored` });
-    for (const symbol of this.watchedSymbols) {
-      try {
-        const bars = await this.options.rest.bars(symbol, '1Min', since);
-        for (const b of bars) {
-          this.fold(symbol, b.t, (bar) => {
-            bar.close = b.c;
-            bar.high = Math.max(bar.high, b.h);
-            bar.low = Math.min(bar.low, b.l);
-            bar.volume += b.v;
-          });
-        }
-      } catch (error) {
-        this.options.logger.warn('alpaca: could not fill the gap from the REST API', {
-          symbol,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
+    const symbols = [...this.watchedSymbols];
+    let next = 0;
+    const worker = async () => {
+      while (next < symbols.length && !this.stopped) await this.fill(symbols[next++]!, since);
+    };
+    await Promise.all(Array.from({ length: Math.min(FILLS_IN_FLIGHT, symbols.length) }, worker));
+  }
+
+  /** Folds the REST minute bars of `symbol` from `since` up to the stream's first trade since it came back into its day. */
+  private async fill(symbol: string, since: string): Promise<void> {
+    let bars: AlpacaBar[];
+    try {
+      bars = await this.options.rest.bars(symbol, '1Min', since);
+    } catch (error) {
+      this.options.logger.warn('alpaca: could not fill the gap from the REST API', {
+        symbol,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
     }
+    const day = this.days.get(symbol);
+    if (!day || !this.watchedSymbols.has(symbol) || this.marketState() !== 'open') return;
+    // A minute the stream has sent trades of since it came back is the stream's: counting its bar too would count them twice.
+    const live = this.liveSince.get(symbol);
+    const liveMinute = live === undefined ? Infinity : Math.floor(Date.parse(live) / 60_000) * 60_000;
+    let folded = false;
+    for (const b of bars) {
+      const t = Date.parse(b.t);
+      if (Number.isNaN(t) || marketState(t) !== 'open' || t >= liveMinute) continue;
+      day.bar.high = Math.max(day.bar.high, b.h);
+      day.bar.low = Math.min(day.bar.low, b.l);
+      day.bar.volume += b.v;
+      if (b.t >= day.time) {
+        day.bar.close = b.c;
+        day.time = b.t;
+      }
+      folded = true;
+    }
+    if (folded) this.emit(symbol, day);
   }
 }

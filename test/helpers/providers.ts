@@ -145,6 +145,8 @@ export interface AlpacaKeys {
  */
 export async function startAlpaca(keys: AlpacaKeys = { key: 'test-key', secret: 'test-secret' }, pageSize = 250) {
   const minuteBars = new Map<string, { t: string; o: number; h: number; l: number; c: number; v: number }[]>();
+  /** A symbol's minute bars are answered only once its promise resolves (a request that hangs). */
+  const minuteHolds = new Map<string, Promise<void>>();
   const clients = new Set<WebSocket>();
   const subscribed = new Set<string>();
   const subscribeMessages: unknown[] = [];
@@ -156,8 +158,11 @@ export async function startAlpaca(keys: AlpacaKeys = { key: 'test-key', secret: 
     if (m) {
       const symbol = decodeURIComponent(m[1]!);
       const q = url.searchParams;
-      if (q.get('timeframe') === '1Min')
-        return json(res, 200, { bars: (minuteBars.get(symbol) ?? []).filter((b) => b.t >= q.get('start')!), symbol, next_page_token: null });
+      if (q.get('timeframe') === '1Min') {
+        const answer = () =>
+          json(res, 200, { bars: (minuteBars.get(symbol) ?? []).filter((b) => b.t >= q.get('start')!), symbol, next_page_token: null });
+        return void (minuteHolds.get(symbol) ?? Promise.resolve()).then(answer);
+      }
       const all = bundledBars(symbol, q.get('start')!.slice(0, 10), (q.get('end') ?? '9999-12-31').slice(0, 10)).map((b) => ({
         // Daily bars are stamped at midnight New York.
         t: `${b.date}T04:00:00Z`,
@@ -213,6 +218,7 @@ export async function startAlpaca(keys: AlpacaKeys = { key: 'test-key', secret: 
     streamUrl: `ws://127.0.0.1:${local.port}`,
     stream,
     minuteBars,
+    minuteHolds,
     subscribed,
     subscribeMessages,
     clients,

@@ -213,6 +213,39 @@ describe('alpaca stream', () => {
   });
 });
 
+describe('alpaca gap fill after an outage', () => {
+  it('fills each symbol on its own: one whose REST request hangs delays only itself, and its late fill still adds the gap to the day', async () => {
+    server = await startAlpaca();
+    const s = stream(server);
+    feed = s.feed;
+    await feed.open();
+    feed.start();
+    feed.watch('AAPL');
+    feed.watch('MSFT');
+    await until(() => server!.subscribed.has('AAPL') && server!.subscribed.has('MSFT'), 'the subscriptions');
+    await new Promise((r) => setTimeout(r, 100));
+    server.trade('AAPL', 257, '2025-10-07T15:00:01Z');
+    server.trade('MSFT', 523, '2025-10-07T15:00:01Z');
+    await until(() => s.ticks.length === 2, 'the first ticks');
+    server.minuteBars.set('AAPL', [{ t: '2025-10-07T15:01:00Z', o: 257, h: 262, l: 256.9, c: 261.5, v: 12_000 }]);
+    server.minuteBars.set('MSFT', [{ t: '2025-10-07T15:01:00Z', o: 523, h: 530, l: 522, c: 529.5, v: 5_000 }]);
+    let release = () => undefined as void;
+    server.minuteHolds.set('AAPL', new Promise<void>((resolve) => (release = resolve)));
+    server.drop();
+    await until(() => s.statuses.some((x) => x.state === 'running' && x.reason?.includes('back')), 'running again');
+    // AAPL was watched first and its request hangs: MSFT is filled all the same.
+    await until(() => s.ticks.some((t) => t.symbol === 'MSFT' && t.price === 529.5), 'MSFT filled');
+    expect(s.ticks.some((t) => t.symbol === 'AAPL' && t.bar.high === 262)).toBe(false);
+    // Live trades go on meanwhile; AAPL's fill, once it comes, adds the gap's range and volume under the live price.
+    server.trade('AAPL', 258, '2025-10-07T15:02:30Z');
+    await until(() => s.ticks.at(-1)!.symbol === 'AAPL' && s.ticks.at(-1)!.price === 258, 'a live AAPL trade');
+    const volume = s.ticks.at(-1)!.volume;
+    release();
+    await until(() => s.ticks.some((t) => t.symbol === 'AAPL' && t.bar.high === 262), 'AAPL filled late');
+    expect(s.ticks.at(-1)).toMatchObject({ symbol: 'AAPL', price: 258, volume: volume + 12_000 });
+  });
+});
+
 describe('alpaca stream liveness', () => {
   it('a connection that stops answering pings is dropped and reconnected', async () => {
     server = await startAlpaca();
