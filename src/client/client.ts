@@ -3,7 +3,7 @@ import { backoffDelay } from '../backoff.js';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { CloseCode, type ErrorCode } from '../protocol/errors.js';
-import { MAX_SYMBOLS_PER_REQUEST, ServerMessage, type ClientMessage, type SinceCursor } from '../protocol/messages.js';
+import { ServerMessage, type ClientMessage, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import { ConnectError } from './connect-error.js';
 import { Cursors, type NotRecovered } from './cursors.js';
@@ -200,12 +200,7 @@ export class SignalsClient {
 
   /** Subscribes again to every symbol after a reconnect, each from its cursor when it has one. */
   private resubscribe(): void {
-    const all = [...this.symbols];
-    for (let i = 0; i < all.length; i += MAX_SYMBOLS_PER_REQUEST) {
-      const symbols = all.slice(i, i + MAX_SYMBOLS_PER_REQUEST);
-      const since = this.cursors.since(symbols);
-      this.send({ type: 'subscribe', symbols, ...(since ? { since } : {}) });
-    }
+    for (const request of this.cursors.resubscriptions(this.symbols)) this.send(request);
   }
 
   /** Emits a message under its type, keeping the cursors up to date; a publication the client already has is dropped. */

@@ -1,5 +1,15 @@
 // Where the client's copy of each symbol's publications ends (seq and epoch): the `since` of a resubscribe, and repeats to drop.
-import type { DecisionUpdate, SeqRange, ServerMessage, SignalUpdate, SinceCursor } from '../protocol/messages.js';
+import {
+  MAX_SYMBOLS_PER_REQUEST,
+  type ClientMessage,
+  type DecisionUpdate,
+  type SeqRange,
+  type ServerMessage,
+  type SignalUpdate,
+  type SinceCursor,
+} from '../protocol/messages.js';
+
+type SubscribeRequest = Extract<ClientMessage, { type: 'subscribe' }>;
 
 type Ack = Extract<ServerMessage, { type: 'subscribed' | 'unsubscribed' }>;
 
@@ -48,6 +58,18 @@ export class Cursors {
       return c ? [[s, { ...c }] as const] : [];
     });
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+
+  /** The requests that subscribe to every one of `symbols` again after a reconnect, each from its cursor when it has one. */
+  resubscriptions(symbols: Iterable<string>): SubscribeRequest[] {
+    const all = [...symbols];
+    const requests: SubscribeRequest[] = [];
+    for (let i = 0; i < all.length; i += MAX_SYMBOLS_PER_REQUEST) {
+      const batch = all.slice(i, i + MAX_SYMBOLS_PER_REQUEST);
+      const since = this.since(batch);
+      requests.push({ type: 'subscribe', symbols: batch, ...(since ? { since } : {}) });
+    }
+    return requests;
   }
 
   /** A new connection: every symbol will be acknowledged afresh. */

@@ -114,12 +114,7 @@ export class Link {
 
   /** Subscribes again to every symbol, each from its cursor when it has one. */
   private resubscribe(): void {
-    const all = [...this.symbols];
-    for (let i = 0; i < all.length; i += MAX_SYMBOLS_PER_REQUEST) {
-      const symbols = all.slice(i, i + MAX_SYMBOLS_PER_REQUEST);
-      const since = this.cursors.since(symbols);
-      this.send({ type: 'subscribe', symbols, ...(since ? { since } : {}) });
-    }
+    for (const request of this.cursors.resubscriptions(this.symbols)) this.send(request);
   }
 
   /** Keeps the cursors (a publication already held is dropped) and hands the message on. */
