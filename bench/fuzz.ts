@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --small] [-- --frames N] [-- --seconds N] [-- --seed N] [-- --phase a,c] [-- --json FILE] [-- --redis-url URL]`: hostile clients against a real server.
+// `npm run fuzz [-- --small] [-- --frames N] [-- --stalled-readers N] [-- --seconds N] [-- --seed N] [-- --phase a,c] [-- --json FILE] [-- --redis-url URL]`: hostile clients against a real server.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
   options: {
     small: { type: 'boolean', default: false },
     frames: { type: 'string' },
+    'stalled-readers': { type: 'string' },
     seconds: { type: 'string' },
     seed: { type: 'string' },
     phase: { type: 'string' },
@@ -31,7 +32,11 @@ function whole(name: string, raw: string | undefined, fallback: number, min: num
 
 const small = values.small ?? false;
 const preset = small ? SMALL : FULL;
-const sizes = { ...preset, frames: whole('frames', values.frames, preset.frames, 1) };
+const sizes = {
+  ...preset,
+  frames: whole('frames', values.frames, preset.frames, 1),
+  stalledReaders: whole('stalled-readers', values['stalled-readers'], preset.stalledReaders, 1),
+};
 const seconds = whole('seconds', values.seconds, small ? 120 : 600, 1);
 const seed = whole('seed', values.seed, Math.floor(Math.random() * 2 ** 32), 0);
 const ids = (values.phase ?? PHASES.map((p) => p.id).join(',')).split(',');
