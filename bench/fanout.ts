@@ -214,7 +214,7 @@ export async function broadcastRun(
 /** A step of the saturation run is sustained when this share of the offered deliveries arrived, with p99 within the bound. */
 const SUSTAINED_SHARE = 0.97;
 const SUSTAINED_P99_MS = 250;
-/** At or above this much of a core the server's one thread is taken to be what ran out; below it, the clients. */
+/** At or above this much of a core the server's one thread is taken to be what ran out; below it, the clients or other work. */
 const SERVER_BOUND_CORES = 0.85;
 
 export interface SaturationStep extends RunResult, CpuResult {
@@ -228,8 +228,11 @@ export interface SaturationResult {
   steps: SaturationStep[];
   /** The highest offered load sustained, in deliveries per second (0 if not even the first step was). */
   sustained_per_s: number;
-  /** What gave out at the first step not sustained: the server's thread, or the client processes; `none` if every step held. */
-  limit: 'server' | 'clients' | 'none';
+  /**
+   * What gave out at the first step not sustained: the server's thread; or, with the server below that, whichever of the
+   * client processes and the rest of the machine (other work on a shared machine) used more CPU; `none` if every step held.
+   */
+  limit: 'server' | 'clients' | 'others' | 'none';
 }
 
 /**
@@ -268,7 +271,13 @@ export async function saturationRun(
     clients,
     steps,
     sustained_per_s: held.at(-1)?.offered_per_s ?? 0,
-    limit: !failed ? 'none' : failed.server_cores >= SERVER_BOUND_CORES ? 'server' : 'clients',
+    limit: !failed
+      ? 'none'
+      : failed.server_cores >= SERVER_BOUND_CORES
+        ? 'server'
+        : failed.others_cores > failed.clients_cores
+          ? 'others'
+          : 'clients',
   };
 }
 

@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { clusterRun } from './cluster.js';
-import { broadcastRun, memoryRun, recordAnalyses, saturationRun, type SaturationResult } from './fanout.js';
+import { broadcastRun, memoryRun, recordAnalyses, saturationRun, SYMBOLS, type SaturationResult } from './fanout.js';
 import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
 import { startBaseline, startSignals, type ServerProcess } from './processes.js';
@@ -179,7 +179,7 @@ async function clusterFigures(single: FanoutEntry, perConnection: number): Promi
 }
 
 /** The fan-out at one size: `signals serve` on both outbound paths and the bare ws baseline, one after another. */
-async function fanoutAt(clients: number, signals: ServerProcess, publicPath: ServerProcess, baseline: ServerProcess) {
+async function fanoutAt(clients: number, signals: ServerProcess, publicPath: ServerProcess, baseline: ServerProcess, analysisCpuMs: number) {
   const ours = await broadcastRun(signals, clients, { seconds, perSecond });
   const pub = await broadcastRun(publicPath, clients, { seconds, perSecond });
   const bare = await broadcastRun(baseline, clients, { seconds, perSecond });
@@ -198,6 +198,8 @@ async function fanoutAt(clients: number, signals: ServerProcess, publicPath: Ser
     cpu_us_per_delivery: ours.cpu_us_per_delivery,
     baseline_cpu_us_per_delivery: bare.cpu_us_per_delivery,
     cpu_ratio: ratio(ours.cpu_us_per_delivery, bare.cpu_us_per_delivery),
+    /** Of `cpu_us_per_delivery`, what the analyses themselves cost (see `results.analyses`), spread over their deliveries. */
+    analyses_us_per_delivery: Math.round(((analysisCpuMs * 1000 * SYMBOLS.length * perSecond) / Math.max(1, ours.delivered_per_s)) * 1000) / 1000,
     /** `signals serve` with SIGNALS_WS_FAST_PATH=0: every frame through ws's public `send`. */
     public_path: {
       delivered_per_s: pub.delivered_per_s,
@@ -227,7 +229,7 @@ async function fanoutAt(clients: number, signals: ServerProcess, publicPath: Ser
   );
   row(
     `fan-out ${clients} clients server CPU/delivery`,
-    `${entry.cpu_us_per_delivery} µs vs baseline ${entry.baseline_cpu_us_per_delivery} µs = ${entry.cpu_ratio}  (goal <= 0.9 µs)`,
+    `${entry.cpu_us_per_delivery} µs vs baseline ${entry.baseline_cpu_us_per_delivery} µs = ${entry.cpu_ratio}, the analyses ${entry.analyses_us_per_delivery} µs of it  (goal <= 0.9 µs)`,
   );
   row(
     `fan-out ${clients} clients, ws public path`,
@@ -259,8 +261,22 @@ async function main(): Promise<void> {
   const baseline = await startBaseline(recording);
   const publicPath = await startSignals([], undefined, true);
 
+  // What the analyses cost the server by themselves: the same analyses, each room with one client (deliveries negligible).
+  const alone = await broadcastRun(signals, SYMBOLS.length, { seconds, perSecond });
+  const analysisCpuMs = Math.round(((alone.server_cores * 1000) / (SYMBOLS.length * perSecond)) * 1000) / 1000;
+  results.analyses = {
+    clients: SYMBOLS.length,
+    per_s: SYMBOLS.length * perSecond,
+    server_cores: alone.server_cores,
+    cpu_ms_per_analysis: analysisCpuMs,
+  };
+  row(
+    'server CPU per analysis (one client a room)',
+    `${analysisCpuMs} ms (server ${alone.server_cores} cores at ${SYMBOLS.length * perSecond} analyses/s)`,
+  );
+
   const fanout: FanoutEntry[] = [];
-  for (const clients of sizes) fanout.push(await fanoutAt(clients, signals, publicPath, baseline));
+  for (const clients of sizes) fanout.push(await fanoutAt(clients, signals, publicPath, baseline, analysisCpuMs));
   results.fanout = fanout;
 
   // Saturation: the same clients, the offered load stepped up until delivery falls behind or p99 passes 250 ms.

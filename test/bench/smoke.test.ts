@@ -27,12 +27,15 @@ describe('npm run bench -- --smoke', () => {
       expect(cpu).toBeGreaterThan(0);
     }
     expect(row.public_path.delivered_per_s).toBeGreaterThan(500);
+    // What the analyses alone cost (one client a room), and their share of each delivery's CPU.
+    expect(report.analyses.cpu_ms_per_analysis).toBeGreaterThan(0);
+    expect(row.analyses_us_per_delivery).toBeGreaterThan(0);
     // Saturation: each server stepped up from one analysis per symbol a second (720 deliveries a second to 60 clients).
     for (const name of ['signals', 'signals-public', 'baseline']) {
       const run = report.saturation[name];
       expect(run.steps[0]).toMatchObject({ per_second: 1, offered_per_s: 720 });
       expect(run.steps[0].delivered_per_s).toBeGreaterThan(0);
-      expect(['server', 'clients', 'none']).toContain(run.limit);
+      expect(['server', 'clients', 'others', 'none']).toContain(run.limit);
     }
     expect(report.memory.bytes_per_connection).toEqual(expect.any(Number));
     expect(report.slow_consumers).toMatchObject({ stalled_clients: 6, rss_bounded: true });
