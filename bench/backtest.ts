@@ -1,10 +1,9 @@
 // The universe backtest: the fast walk against today's per-step path in the same run, and whole runs' time and peak memory.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { runBacktest } from '../src/backtest/runner.js';
 import { DEFAULT_CONSENSUS } from '../src/orchestrator/consensus.js';
+import { BIN } from './startup.js';
 
-const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
 /** Prints the process's peak resident memory on exit: what a whole run needs, worker threads included. */
 const PEAK = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
 

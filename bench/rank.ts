@@ -1,19 +1,9 @@
 // `signals rank` over a universe for one day as a whole process, against `signals analyze AAPL` start-up in the same run.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { ANALYZE, BIN, timeRun } from './startup.js';
 import { median } from './stats.js';
 
-const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
-const ANALYZE = [BIN, 'analyze', 'AAPL', '--json'];
 const RANK_BUNDLED = [BIN, 'rank', '--json'];
 const RANK_SP500 = [BIN, 'rank', '--universe', 'sp500', '--json'];
-
-function timeRun(args: string[]): number {
-  const start = performance.now();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return performance.now() - start;
-}
 
 export interface RankBenchResult {
   analyze_ms: number;

@@ -6,11 +6,13 @@ import { defaultCacheDir } from '../src/market/cache.js';
 import { MarketStore } from '../src/market/store.js';
 import { median } from './stats.js';
 
-const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
-const ANALYZE = [BIN, 'analyze', 'AAPL', '--json'];
+/** The CLI as a user runs it, and the command whose start-up the bench times against others. */
+export const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
+export const ANALYZE = [BIN, 'analyze', 'AAPL', '--json'];
 const NODE = ['-e', '0'];
 
-function timeRun(args: string[]): number {
+/** Wall time of one whole Node process with `args`; throws when it fails. */
+export function timeRun(args: string[]): number {
   const start = performance.now();
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
