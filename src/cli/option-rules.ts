@@ -75,7 +75,17 @@ export const SERVE_RULES: Applicability[] = [
 
 export const WATCH_RULES: Applicability[] = [
   {
-    options: ['from', 'speed', 'threshold', 'pollInterval', 'loop', ...Object.keys(PROVIDER), ...Object.keys(SERVER), ...Object.keys(ANALYSIS)],
+    options: [
+      'from',
+      'speed',
+      'threshold',
+      'universe',
+      'pollInterval',
+      'loop',
+      ...Object.keys(PROVIDER),
+      ...Object.keys(SERVER),
+      ...Object.keys(ANALYSIS),
+    ],
     applies: (v) => v.local === true,
     message: (names) => `${subject(names, 'applies', 'apply')} only with --local (the in-process server); a remote server has its own settings`,
     fromEnv: 'ignore',

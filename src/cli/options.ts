@@ -267,6 +267,18 @@ export const PROVIDER = {
 };
 export type ProviderOptions = Values<typeof PROVIDER>;
 
+/** Which symbols a command works over (src/market/universe.ts); also the config key `universe`. */
+export const UNIVERSE = {
+  universe: withDefault<UniverseName>({
+    arg: 'name',
+    help: 'bundled: the bundled symbols, members every day; sp500: the S&P 500 as it was on each day',
+    env: 'SIGNALS_UNIVERSE',
+    choices: UNIVERSES,
+    parse: oneOf(UNIVERSES),
+    default: 'bundled',
+  }),
+};
+
 /** A live feed's options: how often Yahoo is asked, and whether a replay starts again at its end. */
 const FEED = {
   pollInterval: withDefault({
@@ -290,6 +302,7 @@ export const SERVE = {
     default: DEFAULT_SYMBOLS,
     defaultHelp: DEFAULT_SYMBOLS.join(','),
   }),
+  ...UNIVERSE,
   ...REPLAY,
   ...FEED,
   ...PROVIDER,
@@ -435,6 +448,7 @@ export const WATCH = {
   }),
   speed: withDefault({ arg: 'x', help: 'with --local: replay speed', env: 'SIGNALS_SPEED', parse: aboveZero(), default: SESSION_MINUTES }),
   threshold: withDefault({ arg: 'percent', help: 'with --local: re-analysis threshold', parse: aboveZero(), default: DEFAULT_THRESHOLD_PCT }),
+  universe: { ...UNIVERSE.universe, help: `with --local: ${UNIVERSE.universe.help}` },
   ...FEED,
   ...PROVIDER,
   ...flagsOnly(SERVER),
@@ -442,18 +456,6 @@ export const WATCH = {
   ...CONFIG,
 };
 export type WatchOptions = Values<typeof WATCH>;
-
-/** Which symbols a command works over (src/market/universe.ts); also the config key `universe`. */
-export const UNIVERSE = {
-  universe: withDefault<UniverseName>({
-    arg: 'name',
-    help: 'bundled: the bundled symbols, members every day; sp500: the S&P 500 as it was on each day',
-    env: 'SIGNALS_UNIVERSE',
-    choices: UNIVERSES,
-    parse: oneOf(UNIVERSES),
-    default: 'bundled',
-  }),
-};
 
 export const ANALYZE = {
   json: flag({ help: 'print JSON: one object for one symbol, an array for several', conflicts: ['jsonl'] }),

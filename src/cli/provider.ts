@@ -1,6 +1,7 @@
 // The provider's configuration from checked options and the environment (API keys are read from the environment only).
 import type { ReplayOptions } from '../market/replay.js';
 import type { MarketStore } from '../market/store.js';
+import type { UniverseName } from '../market/universe.js';
 import type { ProviderConfig } from '../providers/index.js';
 import type { ProviderLogger } from '../providers/provider.js';
 import type { ProviderOptions } from './options.js';
@@ -13,7 +14,7 @@ function marketClock(start: number | undefined): (() => number) | undefined {
 }
 
 export function providerConfig(
-  options: ProviderOptions & { symbols?: string[]; pollInterval?: number },
+  options: ProviderOptions & { symbols?: string[]; pollInterval?: number; universe?: UniverseName },
   store: MarketStore,
   logger: ProviderLogger,
   replay?: ReplayOptions,
@@ -22,6 +23,7 @@ export function providerConfig(
   return {
     provider: options.provider,
     store,
+    universe: options.universe,
     symbols: options.symbols ?? [],
     offline: options.offline ?? false,
     cacheDir: options.cacheDir,

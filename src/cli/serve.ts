@@ -70,9 +70,6 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   const auth = authOptions(options);
   const store = new MarketStore({ dataDir: options.dataDir });
   const symbols = options.symbols;
-  for (const s of symbols) {
-    if (!store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`signals symbols\` lists them`);
-  }
   const provider = await createProvider(
     providerConfig(options, store, logger, {
       from: options.from,
@@ -83,12 +80,22 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
         logger.error('no prices for a symbol: its data could not be read', { symbol, error: error instanceof Error ? error.message : String(error) }),
     }),
   );
+  // The replay of the S&P 500 knows every member's bars; otherwise the monitored symbols are among the bundled ones.
+  const known = options.universe === 'sp500' && options.provider === 'replay' ? provider.history : store;
+  for (const s of symbols) {
+    if (!known.has(s)) {
+      const list = options.universe === 'sp500' ? 'signals symbols --universe sp500' : 'signals symbols';
+      throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s} in --symbols; \`${list}\` lists them`);
+    }
+  }
   const feed = provider.feed;
   const analyst = new Analyst({
     store: provider.history,
     agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
     consensus: consensusConfig(options),
     agentTimeoutMs: options.agentTimeout,
+    // Whose evidence the consensus reads, as `analyze --universe` does.
+    universe: options.universe,
   });
   // With --redis-url this process is one node of a cluster: the log is in Redis, and a Broker shares the work. Only then
   // does the Redis client load.
@@ -236,6 +243,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     provider: options.provider,
     ...(options.provider === 'replay' ? { from: options.from, speed: options.speed, loop: options.loop ?? true } : {}),
     symbols: options.symbols.join(','),
+    universe: options.universe,
     auth: secured,
     ...(options.redisUrl === undefined ? { state_dir: options.stateDir } : { redis: redactedUrl(options.redisUrl), node: service.node }),
     epoch: service.log.epoch,

@@ -104,6 +104,7 @@ export async function runWatch(wanted: string[], options: WatchOptions): Promise
     title: options.local ? 'local (in-process)' : url,
     symbols: wanted,
     agents: welcome.agents,
+    universe: welcome.universe,
     colors: colorLevel(process.stdout, options.color) > 0,
     bell: options.bell ?? false,
     // Symbols added with + or removed with - are the watchlist `signals watch` shows next time without symbols.

@@ -70,6 +70,11 @@ export class Analyst {
     return this.options.agents.map((a) => ({ id: a.id, name: a.name }));
   }
 
+  /** The universe whose evidence the consensus reads. */
+  get universe(): UniverseName {
+    return this.options.universe ?? 'bundled';
+  }
+
   get activeAnalyses(): number {
     return this.orchestrator.activeAnalyses;
   }

@@ -1,6 +1,7 @@
 // The application, apart from any transport: feed -> monitor -> scheduler -> orchestrator -> publish, with per-symbol seq and failures.
 import { backoffDelay } from '../backoff.js';
 import type { MarketState } from '../market/calendar.js';
+import type { UniverseName } from '../market/universe.js';
 import type { FeedState, FeedStatus, MarketFeed, Tick } from '../market/feed.js';
 import { MarketMonitor } from '../market/monitor.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
@@ -58,6 +59,8 @@ export interface CoreStatus {
   active_analyses: number;
   active_agents: number;
   agents: { id: string; name: string }[];
+  /** The universe in force: whose evidence the consensus reads and what a `rank` request ranks. */
+  universe: UniverseName;
   watched_symbols: string[];
   market_time: string;
   feed: string;
@@ -282,6 +285,11 @@ export class SignalCore {
     return this.analyst.agents();
   }
 
+  /** The universe in force (see `CoreStatus.universe`). */
+  get universe(): UniverseName {
+    return this.analyst.universe;
+  }
+
   /**
    * Whether a `watch` of `symbol` now would start an analysis (its first quote does): it is not configured and
    * nobody watches it yet. Such analyses are what a client pays for with its analyze rate limit.
@@ -367,6 +375,7 @@ export class SignalCore {
       active_analyses: this.analyst.activeAnalyses,
       active_agents: this.analyst.activeAgents,
       agents: this.agents(),
+      universe: this.universe,
       watched_symbols: this.options.feed.watched().sort(),
       market_time: this.options.feed.now(),
       feed: this.options.feed.name,

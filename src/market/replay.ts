@@ -4,6 +4,7 @@ import { marketState, type MarketState } from './calendar.js';
 import { QuotingFeed, type MarketFeed, type Tick } from './feed.js';
 import { minuteOfSession, sessionOpen, SESSION_MINUTES } from './session.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
+import type { HistorySource } from './history.js';
 import type { MarketStore } from './store.js';
 import { upperBound, type Bar } from './types.js';
 
@@ -92,9 +93,14 @@ export class ReplayFeed extends QuotingFeed implements MarketFeed {
   private readonly stepMs: number;
   ended = false;
 
+  /**
+   * `bars`: where the replayed daily bars come from (default the store; the S&P 500 universe's history for
+   * `--universe sp500`); minute bars, where bundled, always come from the store.
+   */
   constructor(
     private readonly store: MarketStore,
     private readonly options: ReplayOptions,
+    private readonly bars: Pick<HistorySource, 'has' | 'barRows'> = store,
   ) {
     super();
     this.source = store.dataDir === undefined ? 'bundled data' : 'bundled and --data-dir data';
@@ -121,7 +127,7 @@ export class ReplayFeed extends QuotingFeed implements MarketFeed {
 
   watch(symbol: string): void {
     const s = normaliseSymbol(symbol);
-    if (!this.store.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}`);
+    if (!this.bars.has(s)) throw new SignalsError('UNKNOWN_SYMBOL', `unknown symbol ${s}`);
     this.watchedSymbols.add(s);
   }
 
@@ -222,10 +228,11 @@ export class ReplayFeed extends QuotingFeed implements MarketFeed {
     const cached = this.paths.get(symbol);
     if (cached !== undefined) return cached ?? undefined;
     const date = this.today();
-    const bars = this.store.bars(symbol);
+    const bars = this.bars.barRows(symbol);
     const index = upperBound(bars, date, (b) => b.date) - 1;
-    const bar = bars[index];
-    if (!bar || bar.date !== date || index === 0) {
+    // A day before the symbol's second bar has no previous close to quote against.
+    const bar = index > 0 ? bars.at(index) : undefined;
+    if (!bar || bar.date !== date) {
       this.paths.set(symbol, null);
       return undefined;
     }
@@ -262,7 +269,7 @@ export class ReplayFeed extends QuotingFeed implements MarketFeed {
       highs[i] = Math.max(i > 0 ? highs[i - 1]! : -Infinity, prices[i]!);
       lows[i] = Math.min(i > 0 ? lows[i - 1]! : Infinity, prices[i]!);
     }
-    const path = { date, bar, previousClose: bars[index - 1]!.close, prices, volumes, highs, lows };
+    const path = { date, bar, previousClose: bars.at(index - 1)!.close, prices, volumes, highs, lows };
     this.paths.set(symbol, path);
     return path;
   }

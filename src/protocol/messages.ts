@@ -99,6 +99,10 @@ export const ConnectedMessage = z.object({
   protocol_version: z.number().int(),
   agents: z.array(AgentInfo),
   symbols: z.array(z.string()),
+  universe: z
+    .string()
+    .optional()
+    .describe('(addition) the universe in force: "bundled" (the bundled symbols) or "sp500" (the S&P 500 as it was on each day)'),
 });
 
 export const HeartbeatMessage = z.object({

@@ -1,6 +1,6 @@
 // Builds the chosen provider from checked options and the keys in the environment: its feed, its history, its start-up check.
 import type { HistorySource } from '../market/history.js';
-import { replayParts, type Parts, type ProviderConfig } from './parts.js';
+import { replayParts, replaySource, type Parts, type ProviderConfig } from './parts.js';
 import type { Provider } from './provider.js';
 
 export { PROVIDERS, type Provider, type ProviderName } from './provider.js';
@@ -8,7 +8,7 @@ export type { ProviderConfig, ProviderKeys } from './parts.js';
 
 /** The replay of the bundled data loads no provider's code; the live providers (and FRED over a replay) load theirs. */
 async function parts(config: ProviderConfig): Promise<Parts> {
-  if (config.provider === 'replay' && !config.keys.FRED_API_KEY) return replayParts(config, config.store);
+  if (config.provider === 'replay' && !config.keys.FRED_API_KEY) return replayParts(config, replaySource(config));
   return (await import('./live.js')).liveParts(config);
 }
 

@@ -8,7 +8,7 @@ import { AlpacaStream, IEX_SYMBOL_LIMIT } from './alpaca-stream.js';
 import { DiskCache } from './disk-cache.js';
 import { Fred } from './fred.js';
 import { FredHistory } from './fred-history.js';
-import { replayParts, type Parts, type ProviderConfig } from './parts.js';
+import { replayParts, replaySource, type Parts, type ProviderConfig } from './parts.js';
 import { PollingFeed } from './polling-feed.js';
 import { ProviderHistory } from './provider-history.js';
 import { YahooChart } from './yahoo.js';
@@ -34,7 +34,10 @@ export function liveParts(config: ProviderConfig): Parts {
     for (const symbol of config.symbols.length > 0 ? config.symbols : [BENCHMARK]) await history.load?.(symbol, asOfNow(clock));
   };
 
-  if (config.provider === 'replay') return replayParts(config, withMacro(config.store, config, cache));
+  if (config.provider === 'replay') {
+    const bars = replaySource(config);
+    return replayParts(config, bars, withMacro(bars, config, cache));
+  }
 
   if (config.provider === 'yahoo') {
     const chart = new YahooChart({ baseUrl: config.urls.yahoo, http });

@@ -4,6 +4,8 @@ import type { MarketFeed } from '../market/feed.js';
 import type { HistorySource } from '../market/history.js';
 import { ReplayFeed, type ReplayOptions } from '../market/replay.js';
 import type { MarketStore } from '../market/store.js';
+import { UniverseHistory } from '../market/universe-history.js';
+import type { UniverseName } from '../market/universe.js';
 import type { AlpacaFeedName } from './endpoints.js';
 import type { ProviderLogger, ProviderName } from './provider.js';
 
@@ -18,6 +20,11 @@ export interface ProviderConfig {
   provider: ProviderName;
   /** The bundled (and user) data: the replay's source, the symbol list, and the macro series without FRED. */
   store: MarketStore;
+  /**
+   * The replay's universe: `sp500` replays (and analyses) every member's bars besides the bundled ones; the live
+   * providers fetch whatever symbol is asked for either way. Default `bundled`.
+   */
+  universe?: UniverseName | undefined;
   /** Symbols asked for beyond the bundled ones (`--symbols`). */
   symbols: string[];
   offline: boolean;
@@ -41,14 +48,19 @@ export interface Parts {
   open: () => Promise<void>;
 }
 
-/** The replay's parts over `history` (the store, or FRED's macro series over it). */
-export function replayParts(config: ProviderConfig, history: HistorySource): Parts {
+/** The bars a replay plays: the store's, or with the S&P 500 universe every member's too. */
+export function replaySource(config: ProviderConfig): HistorySource {
+  return config.universe === 'sp500' ? new UniverseHistory(config.store) : config.store;
+}
+
+/** The replay's parts: `bars` (see `replaySource`) are replayed, `history` (they, or FRED's macro series over them) analysed. */
+export function replayParts(config: ProviderConfig, bars: HistorySource, history: HistorySource = bars): Parts {
   const replay = config.replay;
   return {
     history,
     feed: () => {
       if (!replay) throw new Error('a replay feed needs its options');
-      return new ReplayFeed(config.store, replay);
+      return new ReplayFeed(config.store, replay, bars);
     },
     open: async () => undefined,
   };

@@ -352,6 +352,7 @@ export class SignalServer {
       protocol_version: PROTOCOL_VERSION,
       agents: this.core.agents(),
       symbols: this.core.symbols(),
+      universe: this.core.universe,
     });
     this.hub.sendTo(connection, feedStatus(this.core.feedEvent('connected')));
     if (pathSymbol !== undefined) {

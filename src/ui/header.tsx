@@ -28,7 +28,7 @@ function connectionText(state: DashboardState, narrow: boolean): string {
 
 /**
  * Taken first: the connection, the market state and the market clock (a replay: that it is one, and its clock); then
- * the feed, the market regime, the title, the last update, the server.
+ * the feed, the market regime, the universe, the title, the last update, the server.
  */
 function pieces(state: DashboardState, width: number): Piece[] {
   const wide = width >= 100;
@@ -53,8 +53,9 @@ function pieces(state: DashboardState, width: number): Piece[] {
   const [full, ...shorter] = regimeForms(state.regime);
   const regime = full ? { text: full, shorter, priority: 3.5 } : undefined;
   const title = { text: narrow ? 'signals' : 'signals watch', bold: true, priority: 4 };
+  const universe = state.universe === undefined ? undefined : { text: `universe ${state.universe}`, shorter: [state.universe], priority: 3.7 };
   const order = replay ? [title, connection, source, clock, market, feed] : [title, connection, market, feed, clock];
-  return [...order, regime, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
+  return [...order, universe, regime, updated, { text: state.url, priority: 6 }].filter((p) => p !== undefined);
 }
 
 /** One line, never wrapped: pieces that do not fit are left out; the server's location is cut to what is left. */

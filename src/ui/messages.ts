@@ -160,7 +160,7 @@ function publication(state: DashboardState, m: Publication, now: number): Dashbo
 export function applyMessage(state: DashboardState, m: ServerMessage, now: number): DashboardState {
   switch (m.type) {
     case 'connected':
-      return { ...state, agentNames: m.agents };
+      return { ...state, agentNames: m.agents, universe: m.universe ?? state.universe };
     case 'price_update': {
       const d = m.data;
       return {

@@ -107,6 +107,8 @@ export interface DashboardState {
   agentNames: { id: string; name: string }[];
   /** The market regime of the latest signal or decision that carried one. */
   regime?: RegimeData;
+  /** The server's universe (its welcome says): `bundled` or `sp500`; undefined for a server that does not say. */
+  universe?: string;
 }
 
 const LOG_LINES = 50;

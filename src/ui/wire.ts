@@ -10,6 +10,8 @@ export interface WireOptions {
   title: string;
   symbols: string[];
   agents: { id: string; name: string }[];
+  /** The server's universe, from its welcome. */
+  universe?: string | undefined;
   colors: boolean;
   /** Ring the terminal bell when a symbol turns BUY or SELL. */
   bell?: boolean;
@@ -57,7 +59,12 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
   // Recovered publications after a reconnect reach the event log like live ones; a gap that could not be filled is said.
   client.on('not_recovered', (n) => emit({ kind: 'note', text: describeNotRecovered(n), level: 'warning' }));
   return {
-    initial: { ...initialState(options.title, options.symbols), agentNames: options.agents, connection: client.state },
+    initial: {
+      ...initialState(options.title, options.symbols),
+      agentNames: options.agents,
+      connection: client.state,
+      ...(options.universe !== undefined ? { universe: options.universe } : {}),
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -31,6 +31,7 @@ describe('signals watch: a flag that does not apply is an error', () => {
       ['--data-dir', '.', '--max-connections', '5'],
       '--max-connections, --data-dir apply only with --local',
     ],
+    ['--universe without --local', ['--universe', 'sp500'], '--universe applies only with --local'],
     ['--url with --local', ['--local', '--url', NOBODY], '--url does not apply with --local'],
     ['--token with --local', ['--local', '--token', 's3cret'], '--token does not apply with --local'],
     ['--llm-model without --llm-url', ['--local', '--llm-model', 'x'], '--llm-model applies only with --llm-url'],

@@ -212,4 +212,21 @@ describe('dashboard header: the feed and the market', () => {
     expect(await h.text()).toMatch(/market closed · feed ended/);
     h.app.unmount();
   });
+  it("shows the server's universe from its welcome in the header", async () => {
+    const h = harness({ size: { columns: 120, rows: 30 } });
+    cleanup = h.app.unmount;
+    expect(await h.text()).not.toMatch(/universe/);
+    h.send({
+      type: 'connected',
+      client_id: 'c',
+      timestamp: T,
+      message: 'Connected to signals',
+      server_version: '0.1.0',
+      protocol_version: 1,
+      agents: AGENTS,
+      symbols: ['AAPL', 'MSFT'],
+      universe: 'sp500',
+    });
+    await expect.poll(() => h.text()).toMatch(/universe sp500/);
+  });
 });
