@@ -14,11 +14,11 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: [...configDefaults.exclude, 'test/package/**', 'test/bench/**', 'test/browser/**', 'test/first-hour/**'],
+          exclude: [...configDefaults.exclude, 'test/package/**', 'test/bench/smoke.test.ts', 'test/browser/**', 'test/first-hour/**'],
         },
       },
       { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
-      { extends: true, test: { name: 'bench-smoke', include: ['test/bench/**/*.test.ts'] } },
+      { extends: true, test: { name: 'bench-smoke', include: ['test/bench/smoke.test.ts'] } },
       { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'] } },
       { extends: true, test: { name: 'first-hour', include: ['test/first-hour/**/*.test.ts'] } },
     ],

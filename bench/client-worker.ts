@@ -1,29 +1,20 @@
 // A benchmark client process: opens many WebSocket clients, each subscribed to one symbol, and measures
 // delivery (count and publish-to-receive latency histogram). Driven by its parent over IPC.
 import WebSocket from 'ws';
+import { Deliveries } from './deliveries.js';
 
 const [url, countArg, symbolsArg, offsetArg] = process.argv.slice(2);
 const count = Number(countArg);
 const symbols = symbolsArg!.split(',');
 const offset = Number(offsetArg ?? 0);
-const MAX_MS = 60_000;
-const TIMESTAMP = Buffer.from('"timestamp":"');
 
 let counting = false;
-let received = 0;
-let histogram = new Uint32Array(MAX_MS + 1);
+let deliveries = new Deliveries();
 const clients: WebSocket[] = [];
 const stalled = new Set<WebSocket>();
 
 function onMessage(data: Buffer): void {
-  if (!counting) return;
-  received += 1;
-  const at = data.indexOf(TIMESTAMP);
-  if (at < 0) return;
-  const start = at + TIMESTAMP.length;
-  const published = Date.parse(data.toString('latin1', start, start + 24));
-  const latency = Math.min(MAX_MS, Math.max(0, Date.now() - published));
-  histogram[latency]! += 1;
+  if (counting) deliveries.add(data);
 }
 
 function open(i: number): Promise<void> {
@@ -51,12 +42,11 @@ async function connectAll(): Promise<void> {
 
 process.on('message', (m: { cmd: string; fraction?: number }) => {
   if (m.cmd === 'start') {
-    received = 0;
-    histogram = new Uint32Array(MAX_MS + 1);
+    deliveries = new Deliveries();
     counting = true;
   } else if (m.cmd === 'stop') {
     counting = false;
-    process.send!({ received, histogram: Array.from(histogram) });
+    process.send!({ received: deliveries.received, histogram: Array.from(deliveries.histogram) });
   } else if (m.cmd === 'stall') {
     // Stop reading on a fraction of the sockets: the kernel buffers fill, then the server's.
     for (const ws of clients.slice(0, Math.round(clients.length * (m.fraction ?? 0)))) {
