@@ -34,6 +34,16 @@ const builtinsOnUse = {
   },
 };
 
+/**
+ * New York's daylight-saving days of the years before this one, from this platform's time zones by the code's own
+ * function, written into the code (src/market/session.ts): a table lookup instead of Intl's costly first use at start-up.
+ */
+async function newYorkDst() {
+  const { outputFiles } = await build({ entryPoints: ['src/market/session.ts'], bundle: true, format: 'esm', write: false, logLevel: 'warning' });
+  const { dstPeriods } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+  return JSON.stringify(dstPeriods(1970, new Date().getUTCFullYear() - 1));
+}
+
 const options = {
   outdir: 'dist',
   bundle: true,
@@ -50,6 +60,7 @@ const options = {
   banner: { js: "import { createRequire as __signalsCreateRequire } from 'node:module'; const require = __signalsCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [builtinsOnUse],
+  define: { NEW_YORK_DST: await newYorkDst() },
   logLevel: 'warning',
 };
 
