@@ -1,6 +1,7 @@
 // The documented answers (docs/protocol.md): to a client frame on /ws/signals, decided with the protocol's own zod schemas, and to a request target.
 import { isUtf8 } from 'node:buffer';
 import { readdirSync } from 'node:fs';
+import { BarsQuery } from '../src/protocol/bars.js';
 import { clientMessageTypes, clientSchemas } from '../src/protocol/messages.js';
 import { isSymbol, normaliseSymbol } from '../src/protocol/symbol.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
@@ -87,6 +88,7 @@ export const BAD_REQUEST = ['HTTP 400'];
 const NOT_FOUND = ['HTTP 404'];
 const HTTP_ENDPOINTS = ['/healthz', '/ws/status', '/metrics'];
 const HISTORY_PATH = /^\/api\/v1\/signals\/([^/]+)$/;
+const BARS_PATH = /^\/api\/v1\/bars\/([^/]+)$/;
 const MAX_HISTORY_LIMIT = 1000;
 
 /**
@@ -147,6 +149,18 @@ function historyAnswer(segment: string, params: URLSearchParams, known: Readonly
 }
 
 /**
+ * GET /api/v1/bars/{symbol}: 200; 400 for a symbol that is none (or broken percent-encoding) or a query the protocol's
+ * BarsQuery refuses (from and to days, limit from 1 to 1000; a parameter given twice counts once); then 404 for an unknown symbol.
+ */
+function barsAnswer(segment: string, params: URLSearchParams, known: ReadonlySet<string>): readonly string[] {
+  const symbol = decoded(segment);
+  if (symbol === undefined || !isSymbol(symbol)) return BAD_REQUEST;
+  const given = (name: string) => params.get(name) ?? undefined;
+  if (!BarsQuery.safeParse({ from: given('from'), to: given('to'), limit: given('limit') }).success) return BAD_REQUEST;
+  return known.has(normaliseSymbol(symbol)) ? ['HTTP 200'] : NOT_FOUND;
+}
+
+/**
  * The web view's paths, which `serve` answers with 200 unless `--no-web`: GET / and each file the build put in
  * dist/web/assets (any other path under /assets/ is 404).
  */
@@ -158,14 +172,17 @@ export function httpAnswer(method: string, target: string, known: ReadonlySet<st
   if (parsed === undefined) return BAD_REQUEST;
   const path = parsed.pathname;
   const history = HISTORY_PATH.exec(path);
-  const endpoint = history !== null || HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path);
+  const bars = BARS_PATH.exec(path);
+  const endpoint = history !== null || bars !== null || HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path);
   const get = history
     ? historyAnswer(history[1]!, parsed.searchParams, known)
-    : HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path)
-      ? ['HTTP 200']
-      : path === '/ws/signals' || path.startsWith('/ws/symbols/')
-        ? ['HTTP 404', 'HTTP 426', 'HTTP 400']
-        : NOT_FOUND;
+    : bars
+      ? barsAnswer(bars[1]!, parsed.searchParams, known)
+      : HTTP_ENDPOINTS.includes(path) || WEB_PATHS.has(path)
+        ? ['HTTP 200']
+        : path === '/ws/signals' || path.startsWith('/ws/symbols/')
+          ? ['HTTP 404', 'HTTP 426', 'HTTP 400']
+          : NOT_FOUND;
   if (method === 'GET') return get;
   if (method === 'HEAD') return [...get, 'HTTP 405'];
   return endpoint ? ['HTTP 405'] : ['HTTP 404', 'HTTP 405'];

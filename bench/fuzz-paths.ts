@@ -142,6 +142,24 @@ function fixedCases(known: ReadonlySet<string>): Case[] {
     '/api/v1/signals/',
     '/api/v1/signals',
     '/api/v1/signals/AAPL/x',
+    '/api/v1/bars/AAPL',
+    '/api/v1/bars/brk.b?from=2024-01-02&to=2024-06-28&limit=1000',
+    '/api/v1/bars/SPY?limit=1',
+    '/api/v1/bars/ZZZZ',
+    '/api/v1/bars/%',
+    '/api/v1/bars/%C5%BFPY',
+    '/api/v1/bars/AAPL?limit=0',
+    '/api/v1/bars/AAPL?limit=1001',
+    '/api/v1/bars/AAPL?limit=1e3',
+    '/api/v1/bars/AAPL?limit=%201',
+    '/api/v1/bars/AAPL?from=2024-02-30',
+    '/api/v1/bars/AAPL?to=2024-06-28T00:00:00Z',
+    '/api/v1/bars/AAPL?from=2024-06-28&to=2024-01-02',
+    '/api/v1/bars/AAPL?limit=5&limit=x',
+    '/api/v1/bars/ZZZZ?limit=0',
+    '/api/v1/bars/',
+    '/api/v1/bars',
+    '/api/v1/bars/AAPL/x',
     // The web view: its page and assets, and paths beside them.
     '/?token=%',
     '/?%E0%A4%A',
@@ -161,7 +179,7 @@ function fixedCases(known: ReadonlySet<string>): Case[] {
   for (const t of gets) cases.push(plain('GET', t, known));
   for (const m of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']) {
     cases.push(plain(m, '/healthz', known), plain(m, '/api/v1/signals/AAPL', known), plain(m, '/nope', known), plain(m, '/', known));
-    cases.push(plain(m, '/assets/style.css', known));
+    cases.push(plain(m, '/assets/style.css', known), plain(m, '/api/v1/bars/AAPL', known));
   }
   return cases;
 }
@@ -210,6 +228,8 @@ const PIECES = [
   '?since_seq=1',
   '&from=yesterday',
   '?to=2025-07-08',
+  '&from=2024-02-29',
+  '?from=2023-02-29',
 ];
 
 function randomCase(rng: Rng, known: ReadonlySet<string>): Case {
@@ -225,6 +245,7 @@ function randomCase(rng: Rng, known: ReadonlySet<string>): Case {
     '/metrics',
     '/api/v1/signals/',
     '/api/v1/signals/',
+    '/api/v1/bars/',
     '/assets/',
   ]);
   let target = prefix;
@@ -251,6 +272,7 @@ function bodyOk(target: string, body: string): boolean {
     const json = JSON.parse(body) as Record<string, unknown>;
     if (path === '/healthz') return json.status === 'ok';
     if (path === '/ws/status') return typeof json.websocket_manager === 'object';
+    if (path.startsWith('/api/v1/bars/')) return Array.isArray(json.bars);
     return Array.isArray(json.items);
   } catch {
     return false;

@@ -1,4 +1,4 @@
-// Phases h to l: floods of reads of the log (history over HTTP and WebSocket, replays from seq 0), which must not slow the bystander.
+// Phases h to l: floods of reads of the log and the market history (history and bars over HTTP, history over WebSocket, replays from seq 0), which must not slow the bystander.
 import { Agent, request } from 'node:http';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import type { Phase, PhaseContext } from './fuzz-phase.js';
@@ -27,11 +27,19 @@ function get(port: number, agent: Agent, address: string, path: string): Promise
   });
 }
 
-/** The documented answer to a history GET: a page of items, or 429 with RATE_LIMITED. */
-function historyAnswer(answer: { status: number; body: string }): string {
+/** What phase h's connections ask for, in turn: pages of 1,000 publications, and 1,000 daily bars (the most either answers). */
+const HTTP_READS = [
+  { what: 'history limit=1000', path: `/api/v1/signals/${READ_SYMBOL}?limit=1000`, list: 'items' },
+  { what: 'bars limit=1000', path: `/api/v1/bars/${READ_SYMBOL}?limit=1000`, list: 'bars' },
+] as const;
+type HttpRead = (typeof HTTP_READS)[number];
+
+/** The documented answer to a history or bars GET: a page whose list is not empty, or 429 with RATE_LIMITED. */
+function readAnswer(read: HttpRead, answer: { status: number; body: string }): string {
   try {
-    const body = JSON.parse(answer.body) as { items?: unknown[]; code?: string };
-    if (answer.status === 200 && Array.isArray(body.items) && body.items.length > 0) return 'HTTP 200';
+    const body = JSON.parse(answer.body) as Record<string, unknown>;
+    const list = body[read.list];
+    if (answer.status === 200 && Array.isArray(list) && list.length > 0) return 'HTTP 200';
     if (answer.status === 429 && body.code === 'RATE_LIMITED') return 'HTTP 429';
   } catch {
     // Not JSON: wrong, below.
@@ -39,19 +47,19 @@ function historyAnswer(answer: { status: number; body: string }): string {
   return `HTTP ${answer.status}: ${answer.body.slice(0, 80)}`;
 }
 
-/** One keep-alive connection asking for pages of 1,000 publications as fast as they come, until `until`. */
-async function httpReader(ctx: PhaseContext, address: string, until: number): Promise<void> {
+/** One keep-alive connection asking for `read` as fast as the answers come, until `until`. */
+async function httpReader(ctx: PhaseContext, read: HttpRead, address: string, until: number): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   while (Date.now() < until && !ctx.over()) {
-    const answer = await get(ctx.port, agent, address, `/api/v1/signals/${READ_SYMBOL}?limit=1000`);
+    const answer = await get(ctx.port, agent, address, read.path);
     if (!answer) {
       // Closed by the server (an address past its abuse budget, or past its connection cap): connect again.
       ctx.tally.count('HTTP connection closed');
       await sleep(10);
       continue;
     }
-    const got = historyAnswer(answer);
-    if (ctx.tally.expect(`GET history limit=1000 from ${address}`, ['HTTP 200', 'HTTP 429'], got)) ctx.tally.count(got);
+    const got = readAnswer(read, answer);
+    if (ctx.tally.expect(`GET ${read.what} from ${address}`, ['HTTP 200', 'HTTP 429'], got)) ctx.tally.count(got);
   }
   agent.destroy();
 }
@@ -117,12 +125,16 @@ async function epochOf(port: number): Promise<string> {
 
 export const httpHistory: Phase = {
   id: 'h',
-  title: 'HTTP history floods',
+  title: 'HTTP history and bars floods',
   bystander: true,
   async run(ctx) {
     const addresses = Array.from({ length: HTTP_ADDRESSES }, () => ctx.attackers.address());
     const until = Date.now() + ctx.sizes.floodSeconds * 1000;
-    await Promise.all(Array.from({ length: ctx.sizes.httpReaders }, (_, i) => httpReader(ctx, addresses[i % HTTP_ADDRESSES]!, until)));
+    await Promise.all(
+      Array.from({ length: ctx.sizes.httpReaders }, (_, i) =>
+        httpReader(ctx, HTTP_READS[i % HTTP_READS.length]!, addresses[i % HTTP_ADDRESSES]!, until),
+      ),
+    );
   },
 };
 

@@ -1,5 +1,6 @@
-// A running server's signal log over HTTP: one page of a symbol's logged publications from GET /api/v1/signals/{symbol}.
-import { z } from 'zod';
+// A running server's history over HTTP: a page of a symbol's logged publications (GET /api/v1/signals/{symbol}) and its daily bars (GET /api/v1/bars/{symbol}).
+import * as z from 'zod';
+import { BarsPage } from '../protocol/bars.js';
 import { SignalsError, type ErrorCode } from '../protocol/errors.js';
 import { HistoryMessage } from '../protocol/messages.js';
 import { ConnectError } from './connect-error.js';
@@ -15,6 +16,13 @@ export interface HistoryQuery {
   fromTime?: number | undefined;
   toTime?: number | undefined;
   /** 1 to 1000; the server's default is 100. */
+  limit?: number | undefined;
+}
+
+/** Which of a symbol's daily bars to read: days from `from` to `to` (YYYY-MM-DD, inclusive), the newest `limit` of them. */
+export interface BarsRequest {
+  from?: string | undefined;
+  to?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -43,14 +51,16 @@ function errorBody(text: string): z.infer<typeof ErrorBody> {
   }
 }
 
+/** Times a page refused with 429 is asked again, and the longest Retry-After waited for. */
+const MAX_RATE_RETRIES = 5;
+const MAX_RETRY_AFTER_S = 30;
+
 /**
  * @example
  * const history = new HistoryClient({ url: 'http://127.0.0.1:8000', token: process.env.SIGNALS_TOKEN });
  * const page = await history.page('AAPL', { sinceSeq: 0, limit: 1000 }); // then ask again from page.next_seq
+ * const { bars } = await history.bars('AAPL', { limit: 120 }); // the last 120 sessions, the one trading now last
  */
-/** Times a page refused with 429 is asked again, and the longest Retry-After waited for. */
-const MAX_RATE_RETRIES = 5;
-const MAX_RETRY_AFTER_S = 30;
 
 export class HistoryClient {
   readonly base: string;
@@ -60,9 +70,9 @@ export class HistoryClient {
   }
 
   /**
-   * One page, asked again after a 429's Retry-After (up to 5 times); rejects with UNKNOWN_SYMBOL (404 for the
-   * symbol), AUTH_FAILED (401), RATE_LIMITED (429 still),
-   * SERVER_BUSY (503), BAD_ARGUMENT (400) or CONNECTION_FAILED (nothing answered, or not a signals server).
+   * One page of the symbol's logged publications, asked again after a 429's Retry-After (up to 5 times); rejects with
+   * UNKNOWN_SYMBOL (404 for the symbol), AUTH_FAILED (401), RATE_LIMITED (429 still), SERVER_BUSY (503), BAD_ARGUMENT
+   * (400) or CONNECTION_FAILED (nothing answered, or not a signals server).
    */
   async page(symbol: string, query: HistoryQuery): Promise<HistoryPage> {
     const params = new URLSearchParams();
@@ -70,7 +80,23 @@ export class HistoryClient {
     if (query.fromTime !== undefined) params.set('from', new Date(query.fromTime).toISOString());
     if (query.toTime !== undefined) params.set('to', new Date(query.toTime).toISOString());
     if (query.limit !== undefined) params.set('limit', String(query.limit));
-    const target = `${this.base}/api/v1/signals/${encodeURIComponent(symbol)}?${params.toString()}`;
+    return this.get(`${this.base}/api/v1/signals/${encodeURIComponent(symbol)}?${params.toString()}`, symbol, HistoryPage, 'with a signal log');
+  }
+
+  /**
+   * The symbol's daily bars known at the server's market clock, oldest first: the newest `limit` (1 to 1000, the
+   * server's default 250) from `from` to `to` (YYYY-MM-DD, inclusive); `next_to` for earlier ones. Rejects as `page`.
+   */
+  async bars(symbol: string, query: BarsRequest = {}): Promise<BarsPage> {
+    const params = new URLSearchParams();
+    if (query.from !== undefined) params.set('from', query.from);
+    if (query.to !== undefined) params.set('to', query.to);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.get(`${this.base}/api/v1/bars/${encodeURIComponent(symbol)}?${params.toString()}`, symbol, BarsPage, 'with market history');
+  }
+
+  /** GETs `target`, asked again after a 429's Retry-After; its body checked against `schema`, its refusals as stable codes. */
+  private async get<T>(target: string, symbol: string, schema: z.ZodType<T>, serves: string): Promise<T> {
     let { response, text } = await this.fetch(target);
     // A server paces history per address (429 with Retry-After): wait as it says, a few times, before giving up.
     for (let retry = 0; response.status === 429 && retry < MAX_RATE_RETRIES; retry++) {
@@ -79,9 +105,9 @@ export class HistoryClient {
       ({ response, text } = await this.fetch(target));
     }
     if (response.ok) {
-      let parsed: ReturnType<typeof HistoryPage.safeParse> | undefined;
+      let parsed: ReturnType<typeof schema.safeParse> | undefined;
       try {
-        parsed = HistoryPage.safeParse(JSON.parse(text));
+        parsed = schema.safeParse(JSON.parse(text));
       } catch {
         parsed = undefined;
       }
@@ -104,7 +130,7 @@ export class HistoryClient {
     if (code) throw new ConnectError(code, `the server at ${this.base} answered ${response.status}${said}`, response.status);
     throw new ConnectError(
       'CONNECTION_FAILED',
-      `the server at ${this.base} answered ${response.status}: not a signals server with a signal log; check --url`,
+      `the server at ${this.base} answered ${response.status}: not a signals server ${serves}; check --url`,
       response.status,
     );
   }

@@ -5,7 +5,7 @@ import { snapshotAt } from '../market/snapshot.js';
 import type { HistorySource } from '../market/history.js';
 import type { UniverseName } from '../market/universe.js';
 import { evidenceOf } from './evidence-store.js';
-import type { Bar } from '../market/types.js';
+import type { Bar, Rows } from '../market/types.js';
 import type { EvidenceSet } from '../evidence/book.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
@@ -87,6 +87,12 @@ export class Analyst {
   async *analyze(symbol: string, asOf: string, trigger: Trigger, live?: Bar): AsyncGenerator<AnalysisEvent> {
     await this.options.store.load?.(symbol, asOf);
     yield* this.orchestrator.analyze(snapshotAt(this.options.store, symbol, asOf, live ? { live } : {}), trigger);
+  }
+
+  /** The symbol's daily bars, oldest first, as an analysis as of `asOf` reads them (a provider fetches them first). */
+  async bars(symbol: string, asOf: string): Promise<Rows<Bar>> {
+    await this.options.store.load?.(symbol, asOf);
+    return this.options.store.barRows(symbol);
   }
 
   /** The calls of `symbols` (each with a bar on `day`) as of the day's close, as `final` gives each (src/core/cross-section.ts). */

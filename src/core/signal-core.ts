@@ -4,6 +4,8 @@ import type { MarketState } from '../market/calendar.js';
 import type { UniverseName } from '../market/universe.js';
 import type { FeedState, FeedStatus, MarketFeed, Tick } from '../market/feed.js';
 import { MarketMonitor } from '../market/monitor.js';
+import { closedCount } from '../market/snapshot.js';
+import type { Bar, Rows } from '../market/types.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { MemoryLog } from '../log/memory-log.js';
@@ -83,6 +85,17 @@ export interface FeedEvent {
   market_time: string;
   reason: string;
   cycle?: number;
+}
+
+/** A symbol's daily bars as known at the market clock (`SignalCore.bars`). */
+export interface MarketBars {
+  /** The market clock, ISO UTC. */
+  asOf: string;
+  /** Every bar of the symbol, oldest first: only the first `closed` had closed by `asOf`. */
+  rows: Rows<Bar>;
+  closed: number;
+  /** The session's bar so far, from the latest quote, while a session after the last closed bar trades. */
+  live?: Bar;
 }
 
 /** How often the core looks whether the market opened or closed. */
@@ -363,6 +376,19 @@ export class SignalCore {
   /** Logged publications of `symbol`, in seq order. */
   history(symbol: string, options: ReadOptions = {}): Promise<LogRecord[]> {
     return this.log.read(symbol, options);
+  }
+
+  /**
+   * The daily bars of `symbol` known at the market clock: those closed by then, and the session's bar so far. Throws
+   * what reading them throws (UNKNOWN_SYMBOL; PROVIDER_UNAVAILABLE when a provider cannot be reached).
+   */
+  async bars(symbol: string): Promise<MarketBars> {
+    const asOf = this.options.feed.now();
+    const rows = await this.analyst.bars(symbol, asOf);
+    const closed = closedCount(rows, asOf);
+    const live = this.options.feed.quote(symbol)?.bar;
+    const after = closed > 0 ? rows.at(closed - 1)!.date : '';
+    return { asOf, rows, closed, ...(live && live.date > after ? { live } : {}) };
   }
 
   get feedState(): FeedState {

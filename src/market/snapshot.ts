@@ -20,12 +20,16 @@ export interface SnapshotOptions {
   newsDays?: number;
 }
 
+/** How many of `bars` (oldest first) have closed by `asOf`: a daily bar is known once its day has closed. */
+export function closedCount(bars: Rows<Bar>, asOf: string): number {
+  const day = asOf.slice(0, 10);
+  const end = upperBound(bars, day, (b) => b.date);
+  return end > 0 && bars.at(end - 1)!.date === day && asOf < closeOf(day) ? end - 1 : end;
+}
+
 /** The last BAR_WINDOW bars of `bars` closed by `asOf`: what a snapshot as of then holds. */
 export function closedBars(bars: Rows<Bar>, asOf: string): Bar[] {
-  // A daily bar is known once its day has closed.
-  const day = asOf.slice(0, 10);
-  let end = upperBound(bars, day, (b) => b.date);
-  if (end > 0 && bars.at(end - 1)!.date === day && asOf < closeOf(day)) end -= 1;
+  const end = closedCount(bars, asOf);
   return bars.slice(Math.max(0, end - BAR_WINDOW), end);
 }
 

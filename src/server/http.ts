@@ -1,9 +1,11 @@
-// The HTTP endpoints beside the WebSocket ones: /healthz, /metrics (Prometheus), the seed's /ws/status and the web view.
+// The HTTP endpoints beside the WebSocket ones: /healthz, /metrics (Prometheus), the seed's /ws/status, the history and bars APIs, and the web view.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../protocol/errors.js';
 import { isSymbol, normaliseSymbol } from '../protocol/symbol.js';
 import { VERSION } from '../version.js';
 import { MAX_HISTORY_LIMIT } from '../protocol/messages.js';
+import { MAX_BARS_LIMIT } from '../protocol/bars.js';
+import { barsAnswer, barsQuery, type BarsSource } from './bars.js';
 import type { HistoryQuery, HistoryResult } from './history.js';
 import type { Hub } from './hub.js';
 import type { ClusterReport } from '../core/cluster.js';
@@ -39,6 +41,8 @@ export interface HttpContext {
   mayRead(req: IncomingMessage): 'ok' | 'limited' | 'penalised';
   /** Writes a page of a symbol's logged publications, chunk by chunk, paced by the read budgets of `req`'s connection. */
   history(req: IncomingMessage, symbol: string, query: HistoryQuery, write: (chunk: string) => Promise<void>): Promise<HistoryResult>;
+  /** Each symbol's daily bars (GET /api/v1/bars/{symbol}). */
+  market: BarsSource;
   /** In a cluster, /healthz reports Redis (503 while it is unreachable) and /ws/status the nodes. */
   cluster?: ClusterReport | undefined;
   /** /healthz answers 503 while the signal log refuses publications (a full disk). */
@@ -48,8 +52,9 @@ export interface HttpContext {
   logger: Logger;
 }
 
-const ENDPOINTS = ['/ws/signals', '/ws/symbols/{symbol}', '/ws/status', '/api/v1/signals/{symbol}', '/healthz', '/metrics'];
+const ENDPOINTS = ['/ws/signals', '/ws/symbols/{symbol}', '/ws/status', '/api/v1/signals/{symbol}', '/api/v1/bars/{symbol}', '/healthz', '/metrics'];
 const HISTORY_PATH = /^\/api\/v1\/signals\/([^/]+)$/;
+const BARS_PATH = /^\/api\/v1\/bars\/([^/]+)$/;
 const COUNT = /^\d{1,15}$/;
 
 export function httpHandler(context: HttpContext) {
@@ -121,6 +126,13 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
     if (verdict === 'refused') return unauthorized(res);
     return historyResponse(context, req, res, history[1]!, query);
   }
+  const bars = BARS_PATH.exec(path);
+  if (bars) {
+    const verdict = await authorizeStatus(req);
+    if (verdict === 'limited') return send(res, 429, { error: 'too many failed authentications; try later', code: ErrorCode.RATE_LIMITED });
+    if (verdict === 'refused') return unauthorized(res);
+    return barsResponse(context, req, res, bars[1]!, query);
+  }
   if (path === '/metrics') {
     if (!authorizeMetrics(req)) return unauthorized(res);
     beforeScrape();
@@ -134,6 +146,50 @@ async function serve(context: HttpContext, req: IncomingMessage, res: ServerResp
   send(res, 404, { error: 'not found', endpoints: context.web ? ['/', ...ENDPOINTS] : ENDPOINTS });
 }
 
+/** The symbol of an API path, percent-decoded and checked: undefined after a 400 was sent. */
+function pathSymbol(res: ServerResponse, raw: string): string | undefined {
+  let symbol: string;
+  try {
+    symbol = decodeURIComponent(raw);
+  } catch {
+    send(res, 400, { error: 'the symbol in the path is not valid percent-encoding', code: ErrorCode.INVALID_MESSAGE });
+    return undefined;
+  }
+  if (isSymbol(symbol)) return normaliseSymbol(symbol);
+  send(res, 400, { error: 'not a symbol', code: ErrorCode.INVALID_MESSAGE });
+  return undefined;
+}
+
+/** A 429 for an address past its reads of the log and the market history. */
+function readsRefused(res: ServerResponse, allowed: 'limited' | 'penalised'): void {
+  // An address that keeps asking past its limit is told to go: its keep-alive connection is closed.
+  const close: Record<string, string> = allowed === 'penalised' ? { connection: 'close' } : {};
+  send(res, 429, { error: 'too many history requests from this address; slow down', code: ErrorCode.RATE_LIMITED }, { 'retry-after': '1', ...close });
+}
+
+/** GET /api/v1/bars/{symbol}?from=&to=&limit=: the symbol's daily bars, paid for as a read of the history. */
+async function barsResponse(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawSymbol: string,
+  params: URLSearchParams,
+): Promise<void> {
+  const symbol = pathSymbol(res, rawSymbol);
+  if (symbol === undefined) return;
+  const query = barsQuery(params);
+  if (!query.success) {
+    return send(res, 400, {
+      error: `from and to are days (YYYY-MM-DD) and limit a whole number from 1 to ${MAX_BARS_LIMIT}`,
+      code: ErrorCode.INVALID_MESSAGE,
+    });
+  }
+  const allowed = context.mayRead(req);
+  if (allowed !== 'ok') return readsRefused(res, allowed);
+  const answer = await barsAnswer(context.market, symbol, query.data);
+  send(res, answer.status, answer.body);
+}
+
 /** GET /api/v1/signals/{symbol}?since_seq=&from=&to=&limit=: one page, `next_seq` for the next. */
 async function historyResponse(
   context: HttpContext,
@@ -142,13 +198,8 @@ async function historyResponse(
   rawSymbol: string,
   query: URLSearchParams,
 ): Promise<void> {
-  let symbol: string;
-  try {
-    symbol = decodeURIComponent(rawSymbol);
-  } catch {
-    return send(res, 400, { error: 'the symbol in the path is not valid percent-encoding', code: ErrorCode.INVALID_MESSAGE });
-  }
-  if (!isSymbol(symbol)) return send(res, 400, { error: 'not a symbol', code: ErrorCode.INVALID_MESSAGE });
+  const symbol = pathSymbol(res, rawSymbol);
+  if (symbol === undefined) return;
   const count = (name: string, max: number): number | undefined | null => {
     const raw = query.get(name);
     if (raw === null) return undefined;
@@ -161,19 +212,10 @@ async function historyResponse(
     return send(res, 400, { error: `since_seq is a whole number and limit one from 1 to ${MAX_HISTORY_LIMIT}`, code: ErrorCode.INVALID_MESSAGE });
   }
   const allowed = context.mayRead(req);
-  if (allowed !== 'ok') {
-    // An address that keeps asking past its limit is told to go: its keep-alive connection is closed.
-    const close: Record<string, string> = allowed === 'penalised' ? { connection: 'close' } : {};
-    return send(
-      res,
-      429,
-      { error: 'too many history requests from this address; slow down', code: ErrorCode.RATE_LIMITED },
-      { 'retry-after': '1', ...close },
-    );
-  }
+  if (allowed !== 'ok') return readsRefused(res, allowed);
   const page = await context.history(
     req,
-    normaliseSymbol(symbol),
+    symbol,
     { since_seq: sinceSeq, limit, from: query.get('from') ?? undefined, to: query.get('to') ?? undefined },
     async (chunk) => {
       if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/json' });

@@ -138,6 +138,7 @@ export class SignalServer {
         cluster: options.cluster,
         logHealth: () => this.core.logHealth(),
         web: options.web,
+        market: this.core,
         mayRead: (req) => this.mayRead(req),
         history: (req, symbol, query, write) => {
           const socket = req.socket;
