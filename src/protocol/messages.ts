@@ -1,5 +1,5 @@
 // Zod schemas of every wire message (seed protocol plus our documented additions); all types derive from these.
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEED_STATES, MARKET_STATES } from './states.js';
 import { SYMBOL_PATTERN } from './symbol.js';
 
