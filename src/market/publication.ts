@@ -42,13 +42,23 @@ const RULES: Record<MacroSeries, (date: string) => string> = {
 const CALENDAR = new Map(RELEASES.map((r) => [`${r.series} ${r.period}`, releaseTime(r.day)]));
 
 /**
+ * Each series' answers so far, by date: a snapshot finds its macro data by a binary search that asks for a dozen
+ * observations' times per series, and computing one (a calendar key, a date's arithmetic, the DST rule) cost more than
+ * the rest of the snapshot. At most one entry per observation of the bundled series.
+ */
+const KNOWN = Object.fromEntries(Object.keys(RULES).map((series) => [series, new Map<string, string>()])) as Record<MacroSeries, Map<string, string>>;
+
+/**
  * The ISO timestamp at which `series`'s observation dated `date` became public: its day in the release calendar
  * (releases.ts) when known, else the usual schedule's latest.
  * @example publishedAt('GDPC1', '2018-10-01') // '2019-02-28T13:30:00.000Z' (the 2018-19 shutdown)
  * @example publishedAt('UNRATE', '2024-05-01') // '2024-06-10T12:30:00.000Z'
  */
 export function publishedAt(series: MacroSeries, date: string): string {
-  return CALENDAR.get(`${series} ${date}`) ?? RULES[series](date);
+  const times = KNOWN[series];
+  let at = times.get(date);
+  if (at === undefined) times.set(date, (at = CALENDAR.get(`${series} ${date}`) ?? RULES[series](date)));
+  return at;
 }
 
 /** The ISO timestamp a bare trading date means as an as-of: after that day's close. */
