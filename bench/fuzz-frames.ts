@@ -12,7 +12,7 @@ const ANALYZE_BURST = 5;
 /** The server's default for `history` requests waiting on one connection: more are refused, a refusal depending on timing. */
 const QUEUED_READS = 4;
 /** Error codes whose every occurrence the oracle predicts; any other code, beyond UNKNOWN_SYMBOL where allowed, is wrong. */
-const EXACT = ['INVALID_JSON', 'UNKNOWN_TYPE', 'INVALID_MESSAGE', 'BINARY_NOT_SUPPORTED'];
+const EXACT = ['INVALID_JSON', 'UNKNOWN_TYPE', 'INVALID_MESSAGE', 'BINARY_NOT_SUPPORTED', 'DATE_OUT_OF_RANGE'];
 const END = JSON.stringify({ type: 'heartbeat', id: 'end' });
 
 interface Plan {
@@ -25,28 +25,39 @@ interface Plan {
   close: number | undefined;
   /** `history` pages to come: answered after a read of the signal log, so possibly after the `end` heartbeat. */
   histories: number;
+  /** `rank` messages to come, possibly after the `end` heartbeat too. */
+  ranks: number;
 }
 
 /**
  * The frames of one connection: `n - 1` that keep it open, then one that closes it (one time in ten) or a
- * heartbeat marking the end. A connection that is to be closed sends no request answered late (`history`):
- * the close may rightly cut that answer off.
+ * heartbeat marking the end. A connection that is to be closed sends no request answered late (`history`,
+ * `rank`): the close may rightly cut that answer off. A connection has one `rank` under way at a time (a second is
+ * refused, depending on timing), so it sends at most one.
  */
 function plan(rng: Rng, n: number, symbols: readonly string[], known: ReadonlySet<string>): Plan {
-  const p: Plan = { frames: [], exact: new Map(EXACT.map((c) => [c, 0])), unknown: { min: 0, max: 0 }, close: undefined, histories: 0 };
+  const p: Plan = { frames: [], exact: new Map(EXACT.map((c) => [c, 0])), unknown: { min: 0, max: 0 }, close: undefined, histories: 0, ranks: 0 };
   const closing = rng.chance(0.1);
   let analyses = 0;
   let reads = 0;
+  let ranked = false;
   while (p.frames.length < n - 1) {
     const frame = fuzzFrame(rng, symbols);
     const answer = expectedAnswer(frame.opcode, frame.payload, known);
     if ('close' in answer) continue;
-    if ('served' in answer && answer.analysis && ++analyses > ANALYZE_BURST) continue;
-    const late = ('error' in answer && answer.late) || ('served' in answer && answer.history);
+    if (answer.analysis && analyses + 1 > ANALYZE_BURST) continue;
+    const rank = ('served' in answer && answer.rank) || ('error' in answer && answer.analysis);
+    if (rank && ranked) continue;
+    const late = ('error' in answer && answer.late) || ('served' in answer && (answer.history || answer.rank));
     if (closing && late) continue;
-    // Every history request (late answers are history's) waits in the connection's queue of reads.
-    if (late && ++reads > QUEUED_READS) continue;
+    // Every history request waits in the connection's queue of reads.
+    const read = late && !rank;
+    if (read && reads + 1 > QUEUED_READS) continue;
+    if (answer.analysis) analyses += 1;
+    if (read) reads += 1;
+    if (rank) ranked = true;
     if ('served' in answer && answer.history) p.histories += 1;
+    if ('served' in answer && answer.rank) p.ranks += 1;
     p.frames.push(frame);
     if ('error' in answer) {
       if (answer.error === 'UNKNOWN_SYMBOL') {
@@ -92,7 +103,9 @@ async function connection(ctx: PhaseContext, rng: Rng, n: number, known: Readonl
   // Then the late answers: every history page, and at least as many errors as surely come.
   const errors = [...p.exact.values()].reduce((a, b) => a + b, 0) + p.unknown.min;
   const histories = () => client.stream.messages.filter((m) => m.type === 'history').length;
-  await client.until(() => client.dropped() || (histories() >= p.histories && client.errors().length >= errors), 2_000);
+  const ranks = () => client.stream.messages.filter((m) => m.type === 'rank').length;
+  // A day's first ranking is computed (tenths of a second for the bundled universe; more on a loaded machine).
+  await client.until(() => client.dropped() || (histories() >= p.histories && ranks() >= p.ranks && client.errors().length >= errors), 10_000);
   client.destroy();
   ctx.tally.client(client);
   const who = `${p.frames.length} frames from ${client.address}`;
@@ -115,6 +128,7 @@ async function connection(ctx: PhaseContext, rng: Rng, n: number, known: Readonl
     }
   }
   if (histories() !== p.histories) ctx.tally.wrong(who, `${p.histories} history pages`, `${histories()}`);
+  if (ranks() !== p.ranks) ctx.tally.wrong(who, `${p.ranks} rank answers`, `${ranks()}`);
   const unknown = count('UNKNOWN_SYMBOL');
   if (unknown < p.unknown.min || unknown > p.unknown.max) ctx.tally.wrong(who, `UNKNOWN_SYMBOL x${p.unknown.min}..${p.unknown.max}`, `x${unknown}`);
   const other = got.filter((c) => !EXACT.includes(c) && c !== 'UNKNOWN_SYMBOL');

@@ -48,6 +48,8 @@ export interface FuzzFrame {
 
 const TYPES = clientMessageTypes;
 const DATES = ['2025-07-08', '2025-07-08T14:30:00Z', 'yesterday', '2025-13-45', ''];
+/** Days a `rank` names: within the data and before the replay's clock, a weekend, before the data, after the clock, no day at all. */
+const RANK_DAYS = ['2024-06-14', '2024-06-15', '1990-01-02', '2099-01-05', '2025-02-30', '2024-6-14'];
 const TOKENS = [
   '{',
   '}',
@@ -123,6 +125,16 @@ function validRequest(rng: Rng, symbols: readonly string[]): string {
         ...optional('since_seq', rng.int(3)),
         ...range,
         ...optional('limit', rng.size(1000)),
+        ...id,
+      });
+    }
+    case 'rank': {
+      const optional = (key: string, value: unknown) => (rng.chance(0.4) ? { [key]: value } : {});
+      return JSON.stringify({
+        type: 'rank',
+        ...optional('as_of', rng.pick(RANK_DAYS)),
+        ...optional('top', rng.pick([1, 5, rng.size(1000), 0, 1001, 2.5])),
+        ...optional('symbols', [symbol(rng, symbols), symbol(rng, symbols)]),
         ...id,
       });
     }

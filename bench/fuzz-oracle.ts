@@ -16,14 +16,18 @@ const MAX_NESTING = 32;
 export type Answer =
   /** The connection is closed with this code (1007 not UTF-8, 1009 too big). */
   | { close: number }
-  /** An error with this code; the connection stays open. `late`: it may come after the answers to later requests. */
-  | { error: string; late?: true }
+  /**
+   * An error with this code; the connection stays open. `late`: it may come after the answers to later requests;
+   * `analysis`: the request spent a token of the analyze rate limit before it was refused.
+   */
+  | { error: string; late?: true; analysis?: true }
   /**
    * A request the server carries out. `unknown`: how many of its symbols are unknown (each may draw an
    * UNKNOWN_SYMBOL error); `analysis`: it spends a token of the analyze rate limit; `history`: it is
-   * answered with a `history` page, which may come after the answers to later requests.
+   * answered with a `history` page, `rank` with a `rank` message, either of which may come after the answers to
+   * later requests.
    */
-  | { served: true; unknown: number; analysis: boolean; history?: true };
+  | { served: true; unknown: number; analysis: boolean; history?: true; rank?: true };
 
 /** Whether more than `max` arrays and objects are nested inside each other in a parsed value (iteratively: inputs nest thousands deep). */
 function nestsDeeperThan(value: unknown, max: number): boolean {
@@ -75,6 +79,13 @@ export function expectedAnswer(opcode: number, payload: Buffer, symbols: Readonl
       if (unknown([message.symbol]) > 0) return { error: 'UNKNOWN_SYMBOL', late: true };
       if ([message.from, message.to].some((t) => t !== undefined && Number.isNaN(Date.parse(t)))) return { error: 'INVALID_MESSAGE', late: true };
       return { served: true, unknown: 0, analysis: false, history: true };
+    case 'rank':
+      // The fuzz server replays the bundled data (SPY's 2005-10-10 to 2025-10-08) from 2025-07-08: a day before that is
+      // ranked, one outside the data refused once the ranking is asked for. Unknown symbols simply have no row.
+      if (message.as_of !== undefined && (message.as_of < '2005-10-10' || message.as_of > '2025-10-08')) {
+        return { error: 'DATE_OUT_OF_RANGE', late: true, analysis: true };
+      }
+      return { served: true, unknown: 0, analysis: true, rank: true };
     default:
       return { served: true, unknown: 0, analysis: false };
   }

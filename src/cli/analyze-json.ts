@@ -1,5 +1,6 @@
 // The one shape of `signals analyze --json` whatever the outcome: its zod schema and the type inferred from it (built by analyze-result.ts).
 import { z } from 'zod';
+import { DataSource } from '../protocol/data-source.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { EvidenceData, RegimeData, Strength, TrackRecord } from '../protocol/messages.js';
 
@@ -28,15 +29,6 @@ const Metadata = z.object({
   reasoning: z.array(z.string()),
   indicators: z.record(z.string(), z.union([z.number(), z.boolean(), z.null()])).describe('agent id . indicator name'),
 });
-
-/** Where the prices come from and how old they are by the wall clock (src/market/data-age.ts). */
-export const DataSource = z.object({
-  source: z.enum(['bundled', 'data-dir', 'yahoo', 'alpaca']).describe('the bundled files, --data-dir files, or a live provider'),
-  last_day: z.string().describe("YYYY-MM-DD of the source's newest daily bar for the symbol (a live provider: the newest fetched)"),
-  age_days: z.number().int().min(0).describe("calendar days from last_day to the wall clock's date"),
-  stale: z.boolean().describe("a trading session has closed since last_day: the data is not today's"),
-});
-export type DataSource = z.infer<typeof DataSource>;
 
 /** The fields after the seed's, in every shape but ERROR. */
 const tail = {

@@ -1,12 +1,6 @@
 // Where an analysis's prices come from and how old they are: the JSON field of `analyze`, and the line tables print under their title.
-import { ageText, dataAge, lastClosedSession } from '../market/data-age.js';
-import type { DataSource } from './analyze-json.js';
-
-/** A source's data at the wall clock `now` (epoch ms), for the `data_source` field. */
-export function dataSourceOf(source: DataSource['source'], lastDay: string, now: number): DataSource {
-  const age = dataAge(lastDay, now);
-  return { source, last_day: lastDay, age_days: age.ageDays, stale: age.stale };
-}
+import { ageText, lastClosedSession } from '../market/data-age.js';
+import type { DataSource } from '../protocol/data-source.js';
 
 const LIVE = new Set<DataSource['source']>(['yahoo', 'alpaca']);
 const NAMES: Record<DataSource['source'], string> = { bundled: 'bundled', 'data-dir': '--data-dir files', yahoo: 'Yahoo', alpaca: 'Alpaca' };

@@ -512,7 +512,7 @@ export const RANK = {
     env: 'SIGNALS_AS_OF',
     parse: calendarDate(),
   }),
-  json: flag({ help: 'print one JSON object (its schema: RankResult in src/cli/rank-json.ts; README)', conflicts: ['csv'] }),
+  json: flag({ help: 'print one JSON object (its schema: RankResult in src/protocol/rank.ts; README)', conflicts: ['csv'] }),
   csv: flag({ help: 'print CSV: a header row, then one row per ranked symbol' }),
   top: withDefault({ arg: 'n', help: 'table only: show the top and the bottom n, 1 to 1000', parse: wholeNumber(1, 1000), default: 10 }),
   color,

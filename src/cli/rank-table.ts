@@ -1,6 +1,6 @@
 // The text forms of `signals rank`: the table (evidence and regime once, then the top and the bottom) and the CSV.
 import type { ChalkInstance } from 'chalk';
-import type { RankResult, RankRow } from './rank-json.js';
+import type { RankResult, RankRow } from '../protocol/rank.js';
 
 const signed = (x: number | null, digits: number) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`);
 const num = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? '-' : x.toFixed(digits));

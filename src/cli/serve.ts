@@ -6,6 +6,7 @@ import { Analyst } from '../core/analyst.js';
 import { createProvider } from '../providers/index.js';
 import { DEFAULT_LEASE_MS } from '../core/cluster.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { Ranker } from '../core/ranker.js';
 import { SignalCore } from '../core/signal-core.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { SegmentLog } from '../log/segment-log.js';
@@ -119,8 +120,18 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
           ...(options.fsync ? { fsync: options.fsync } : {}),
           warn: (message, fields) => logger.warn(message, fields),
         }));
+  // `rank` requests rank the universe's files as `signals rank` does, whatever the provider: its own agents, the same options.
+  const ranker = new Ranker({
+    store,
+    universe: options.universe,
+    agents: defaultAgents({ bundledDir: store.bundledDir, llm: llmConfig(options) }),
+    consensus: consensusConfig(options),
+    agentTimeoutMs: options.agentTimeout,
+    signedByAction: options.referenceConsensus,
+  });
   const core = new SignalCore({
     analyst,
+    ranker,
     feed,
     log,
     symbols,

@@ -1,5 +1,5 @@
 // `signals symbols`: the members of a universe on a day (by default the bundled symbols), with their date ranges.
-import { MarketStore, type SymbolRange } from '../market/store.js';
+import { lastDay, MarketStore, type SymbolRange } from '../market/store.js';
 import { UniverseHistory } from '../market/universe-history.js';
 import { universeOf } from '../market/universe.js';
 import type { SymbolsOptions } from './options.js';
@@ -29,12 +29,4 @@ export function runSymbols(options: SymbolsOptions): void {
   const priced = rows.filter((r) => r.bars > 0).length;
   const when = universe.name === 'bundled' ? 'members every day' : `members on ${asOf}`;
   process.stdout.write(`universe ${universe.name}: ${rows.length} ${when}, ${priced} with prices\n`);
-}
-
-/** The last day any symbol of the store has a bar: the default day of `symbols` and `rank`. */
-export function lastDay(store: MarketStore): string {
-  return store
-    .symbols()
-    .map((s) => store.range(s).last)
-    .reduce((a, b) => (a > b ? a : b));
 }

@@ -162,6 +162,21 @@ export class SignalsClient {
     });
   }
 
+  /**
+   * Asks for the server's universe ranked as of a day's close (default: the latest session its market clock has
+   * closed): every row, or the top and the bottom `top` and the rows of `symbols`. The answer is one `rank` message
+   * with this request's id, or an `error` with it (DATE_OUT_OF_RANGE, RATE_LIMITED).
+   * @example client.on('rank', (m) => console.log(m.data.rows[0]?.symbol)); client.rank({ top: 10, symbols: ['AAPL'] });
+   */
+  rank(query: { asOf?: string; top?: number; symbols?: string[] } = {}): string {
+    return this.send({
+      type: 'rank',
+      ...(query.asOf !== undefined ? { as_of: query.asOf } : {}),
+      ...(query.top !== undefined ? { top: query.top } : {}),
+      ...(query.symbols !== undefined ? { symbols: query.symbols.map(normaliseSymbol) } : {}),
+    });
+  }
+
   close(): void {
     if (this.closedByUser) return;
     this.closedByUser = true;

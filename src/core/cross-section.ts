@@ -110,6 +110,8 @@ export async function crossSection(
   let done = 0;
   const decided = await mapLimit(symbols, CONCURRENCY, async (symbol): Promise<Decided> => {
     onProgress?.(++done);
+    // A turn of the event loop between members: in a server (a `rank` request) clients are served meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       await source.load?.(symbol, asOf);
       const { wide } = await marketOf(symbol);

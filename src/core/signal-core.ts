@@ -7,7 +7,8 @@ import { MarketMonitor } from '../market/monitor.js';
 import { closedCount } from '../market/snapshot.js';
 import type { Bar, Rows } from '../market/types.js';
 import { AnalysisScheduler } from '../orchestrator/scheduler.js';
-import { ErrorCode } from '../protocol/errors.js';
+import { ErrorCode, SignalsError } from '../protocol/errors.js';
+import type { RankResult } from '../protocol/rank.js';
 import { MemoryLog } from '../log/memory-log.js';
 import { missingSeqs } from '../log/missing.js';
 import type { LogRecord, Publication, ReadOptions, SignalLog } from '../log/signal-log.js';
@@ -16,6 +17,7 @@ import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Analyst } from './analyst.js';
 import type { Cluster } from './cluster.js';
 import type { Logger } from './log.js';
+import type { Ranker } from './ranker.js';
 
 /** What a subscriber of a symbol is sent: progress and votes, the outcome of an analysis (logged), prices. */
 export type CoreEvent = AgentUpdate | Publication | PriceUpdate;
@@ -46,6 +48,8 @@ export interface CoreOptions {
    * the other nodes hand it their requests and relay what it publishes.
    */
   cluster?: Cluster | undefined;
+  /** Answers `rank` requests: the universe's rankings as of the market clock. Without one, a rank is refused. */
+  ranker?: Ranker | undefined;
   /** First delay before a publication the log refused (a full disk) is tried again; it doubles up to 30 s. Default 1 s. */
   logRetryMs?: number;
 }
@@ -341,6 +345,16 @@ export class SignalCore {
       return 'forwarded';
     }
     return this.scheduler.request(symbol, trigger);
+  }
+
+  /**
+   * The universe ranked as of the close of `asOf` (a day), or of the latest session the market clock has closed.
+   * Rejects with DATE_OUT_OF_RANGE for a day after that or outside the data.
+   */
+  rank(asOf: string | undefined): Promise<RankResult> {
+    const ranker = this.options.ranker;
+    if (!ranker) return Promise.reject(new SignalsError('DATA_ERROR', 'this server has no universe to rank'));
+    return ranker.rank(asOf, this.options.feed.now());
   }
 
   /** The symbol's latest publication (signal, no-signal decision or failure), as it was published, from the log. */

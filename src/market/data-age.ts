@@ -1,5 +1,6 @@
 // How old a source's daily data is by the wall clock: its last bar against the last trading session that has closed.
 import { isTradingDay } from './calendar.js';
+import type { DataSource } from '../protocol/data-source.js';
 import { closeOf } from './publication.js';
 
 const DAY_MS = 86_400_000;
@@ -32,6 +33,12 @@ export function dataAge(lastDay: string, now: number): DataAge {
   const today = new Date(now).toISOString().slice(0, 10);
   const ageDays = Math.max(0, Math.round((Date.parse(`${today}T00:00:00.000Z`) - Date.parse(`${lastDay}T00:00:00.000Z`)) / DAY_MS));
   return { lastDay, ageDays, stale: lastDay < lastClosedSession(now) };
+}
+
+/** A source's data at the wall clock `now` (epoch ms), for the `data_source` field. */
+export function dataSourceOf(source: DataSource['source'], lastDay: string, now: number): DataSource {
+  const age = dataAge(lastDay, now);
+  return { source, last_day: lastDay, age_days: age.ageDays, stale: age.stale };
 }
 
 /** An age in days for a person: `3 days`, `5 months`, `2 years`. */

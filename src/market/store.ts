@@ -224,3 +224,11 @@ export class MarketStore {
     return byDay.get(date) ?? [];
   }
 }
+
+/** The last day any symbol of the store has a bar: the default day of `symbols` and `rank`. */
+export function lastDay(store: MarketStore): string {
+  return store
+    .symbols()
+    .map((s) => store.range(s).last)
+    .reduce((a, b) => (a > b ? a : b));
+}

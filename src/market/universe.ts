@@ -6,8 +6,9 @@ import { SignalsError } from '../protocol/errors.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { HistorySource } from './history.js';
 
-export const UNIVERSES = ['bundled', 'sp500'] as const;
-export type UniverseName = (typeof UNIVERSES)[number];
+import type { UniverseName } from '../protocol/universes.js';
+
+export { UNIVERSES, type UniverseName } from '../protocol/universes.js';
 
 /** One stretch of membership: a member from `start` (inclusive) to `end` (exclusive; undefined while a member). */
 export interface Membership {

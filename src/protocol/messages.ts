@@ -1,7 +1,11 @@
 // Zod schemas of every wire message (seed protocol plus our documented additions); all types derive from these.
 import * as z from 'zod';
 import { FEED_STATES, MARKET_STATES } from './states.js';
+import { EvidenceData, RegimeData } from './evidence.js';
+import { RankResult } from './rank.js';
 import { SYMBOL_PATTERN } from './symbol.js';
+
+export { EvidenceData, RegimeData, RegimeReadingData } from './evidence.js';
 
 export const Action = z.enum(['BUY', 'SELL', 'HOLD']);
 export type Action = z.infer<typeof Action>;
@@ -68,13 +72,39 @@ export const HistoryRequest = z.object({
   limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).optional(),
   id: RequestId.optional(),
 });
+/** The most rows a `rank` may ask for from each end with `top`. */
+export const MAX_RANK_TOP = 1_000;
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
+  .refine((d) => {
+    const time = Date.parse(`${d}T00:00:00.000Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(d);
+  }, 'not a calendar day');
+/** (addition) A day's ranking of the server's universe (see RankResult); all rows, or the top and bottom `top` and/or `symbols`. */
+export const RankRequest = z.object({
+  type: z.literal('rank'),
+  as_of: Day.optional().describe("rank as of this day's close; default: the latest session the market clock has closed"),
+  top: z.number().int().min(1).max(MAX_RANK_TOP).optional().describe('the top and the bottom `top` rows'),
+  symbols: z.array(Symbol).min(1).max(MAX_SYMBOLS_PER_REQUEST).optional().describe("these symbols' rows (besides the top and bottom)"),
+  id: RequestId.optional(),
+});
+export type RankRequest = z.infer<typeof RankRequest>;
 export const HeartbeatRequest = z.object({
   type: z.literal('heartbeat'),
   timestamp: z.string().optional(),
   id: RequestId.optional(),
 });
 
-export const ClientMessage = z.union([SubscribeRequest, UnsubscribeRequest, AnalyzeRequest, GetStatusRequest, HeartbeatRequest, HistoryRequest]);
+export const ClientMessage = z.union([
+  SubscribeRequest,
+  UnsubscribeRequest,
+  AnalyzeRequest,
+  GetStatusRequest,
+  HeartbeatRequest,
+  HistoryRequest,
+  RankRequest,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export const clientSchemas = {
   subscribe: SubscribeRequest,
@@ -83,6 +113,7 @@ export const clientSchemas = {
   get_status: GetStatusRequest,
   heartbeat: HeartbeatRequest,
   history: HistoryRequest,
+  rank: RankRequest,
 } as const;
 export const clientMessageTypes = Object.keys(clientSchemas) as (keyof typeof clientSchemas)[];
 
@@ -139,43 +170,6 @@ export const PriceUpdateData = z.object({
   change_percent: z.number().optional(),
 });
 export const PriceUpdateMessage = z.object({ type: z.literal('price_update'), data: PriceUpdateData });
-
-/**
- * (addition) What a method's record showed before the as-of time, computed only from outcomes known by then. A
- * stock-picking method ('cross_section') is judged by its monthly rank IC across the universe's stocks (its score,
- * demeaned across them, against each stock's forward return in excess of SPY); a market-wide one ('market_timing')
- * by the rank correlation over time of its score with SPY's forward return over cash.
- */
-export const EvidenceData = z.object({
-  kind: z.enum(['cross_section', 'market_timing']),
-  universe: z.string().describe('the universe whose stocks the record pools, e.g. "bundled (29 stocks)"; "SPY against cash" for market timing'),
-  horizon_days: z.number().int().min(1),
-  months: z.number().int().min(0).describe('months of known outcomes in the IC series'),
-  since: z.string().nullable().describe('YYYY-MM-DD of the first call counted'),
-  until: z.string().nullable().describe('YYYY-MM-DD of the last call counted'),
-  ic: z.number().nullable().describe('mean monthly IC; null under 24 months'),
-  t: z.number().nullable().describe('its Newey-West t'),
-  interval: z.tuple([z.number(), z.number()]).nullable().describe('95% interval of the mean IC'),
-  calls: z.number().int().min(0).describe("the method's own BUY and SELL calls with a known outcome"),
-  hit_rate: z.number().min(0).max(1).nullable().describe('share of those that were right: beat SPY (or, market-wide, cash) in their direction'),
-  prior_ic: z.number().describe('the IC expected before any record (docs/evidence.md)'),
-  shrunk_ic: z.number().describe('the prior updated by the record'),
-  edge: z.boolean().describe("whether the record passes the one-sided test: t >= 2 in the method's published direction"),
-  weight: z.number().min(0).optional().describe("an agent's weight in this consensus"),
-  label: z.string().describe('the verdict in words, e.g. "edge: none demonstrated (IC 0.03, t 1.5 over 145 months)"'),
-});
-export type EvidenceData = z.infer<typeof EvidenceData>;
-
-/** (addition) One signal of the market regime: its reading, the state it names, and its own record as a market-timing signal. */
-export const RegimeReadingData = z.object({
-  state: z.string(),
-  value: z.number(),
-  label: z.string().describe('what the value is'),
-  score: z.number().min(-1).max(1).describe('risk-on positive'),
-  evidence: EvidenceData.optional(),
-});
-export const RegimeData = z.record(z.string(), RegimeReadingData).describe('trend, volatility, curve, recession: each present when its data is');
-export type RegimeData = z.infer<typeof RegimeData>;
 
 export const AgentUpdateData = z.object({
   symbol: z.string(),
@@ -355,6 +349,10 @@ export const HistoryMessage = z.object({
   id: RequestId.optional(),
 });
 
+/** (addition) The answer to a `rank` request: the day's ranking, its rows as asked for (each with its rank among all). */
+export const RankMessage = z.object({ type: z.literal('rank'), data: RankResult, id: RequestId.optional() });
+export type RankMessage = z.infer<typeof RankMessage>;
+
 export const ErrorMessage = z.object({
   type: z.literal('error'),
   error: z.string(),
@@ -375,6 +373,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   StatusUpdateMessage,
   FeedStatusMessage,
   HistoryMessage,
+  RankMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -3,7 +3,8 @@ import type { RawData } from 'ws';
 import type { Logger } from '../core/log.js';
 import type { SignalCore } from '../core/signal-core.js';
 import { CloseCode, CloseReason, ErrorCode, SignalsError } from '../protocol/errors.js';
-import { clientMessageTypes, clientSchemas, type SinceCursor } from '../protocol/messages.js';
+import { pickRows } from '../core/rank.js';
+import { clientMessageTypes, clientSchemas, type RankRequest, type SinceCursor } from '../protocol/messages.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { Connection } from './connection.js';
 import { historyPage, SLICE_RECORDS, type HistoryQuery } from './history.js';
@@ -33,6 +34,8 @@ export class Requests {
   private readonly snapshots = new Map<string, { type: 'signal_update' | 'decision_update'; seq: number; json: string }>();
   /** The analyses all clients together may cause (see `Limits.analyzeTotalBurst`). */
   private readonly analysesTotal: TokenBucket;
+  /** Connections with a `rank` under way: one at a time each. */
+  private readonly ranking = new WeakSet<Connection>();
   /** Per connection, the replays waiting for their turn, by symbol, in the order they were asked for. */
   private readonly replays = new WeakMap<Connection, Map<string, { after: number; token: object }>>();
 
@@ -113,6 +116,8 @@ export class Requests {
         return this.context.hub.sendTo(connection, { type: 'heartbeat', timestamp: now(), ...(message.id !== undefined ? { id: message.id } : {}) });
       case 'history':
         return this.history(connection, normaliseSymbol(message.symbol), message, message.id);
+      case 'rank':
+        return this.rank(connection, message);
     }
   }
 
@@ -352,6 +357,33 @@ export class Requests {
     if (!connection.subscriptions.has(symbol)) this.subscribe(connection, [symbol], id, undefined, true);
     this.alert(connection, 'analysis_started', `Analysis started for ${symbol}`, 'info', undefined, id);
     this.context.core.request(symbol, 'manual');
+  }
+
+  /**
+   * Answers with the day's ranking of the universe (the core's, computed once per day for every client), the rows
+   * asked for. It costs one analysis of the analyze limits, and a connection has one under way at a time.
+   */
+  private rank(connection: Connection, message: RankRequest): void {
+    const id = message.id;
+    if (this.ranking.has(connection)) return this.rateLimited(connection, id, 'a rank request is under way on this connection');
+    if (!this.takeAnalysis(connection)) return this.rateLimited(connection, id, 'too many analyze and rank requests');
+    this.ranking.add(connection);
+    const symbols = message.symbols?.map(normaliseSymbol);
+    this.context.core
+      .rank(message.as_of)
+      .then(
+        (result) => {
+          if (connection.closing) return;
+          this.context.hub.sendTo(connection, { type: 'rank', data: pickRows(result, message.top, symbols), ...(id !== undefined ? { id } : {}) });
+        },
+        (error: unknown) => {
+          if (error instanceof SignalsError) return this.error(connection, error.code, error.message, id);
+          this.context.metrics.internalErrors.inc();
+          this.context.logger.error('rank failed', { client_id: connection.id, error: String(error) });
+          this.error(connection, ErrorCode.INTERNAL, 'the server could not rank the universe', id);
+        },
+      )
+      .finally(() => this.ranking.delete(connection));
   }
 
   /**

@@ -1,7 +1,7 @@
 // `signals rank` on the bundled universe as a real process: the JSON schema, the order and percentiles, the same numbers as `analyze`, the CSV and the table.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnalyzeResult } from '../../src/cli/analyze-json.js';
-import { RankResult } from '../../src/cli/rank-json.js';
+import { RankResult } from '../../src/protocol/rank.js';
 import { run } from '../helpers/cli.js';
 
 const AGENT_IDS = ['technical', 'momentum', 'volatility', 'economic', 'sentiment'];

@@ -1,6 +1,6 @@
 // `signals rank --universe sp500` as a real process on the day Lehman fell: members as they were, those with prices ranked, those without reported.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RankResult } from '../../src/cli/rank-json.js';
+import { RankResult } from '../../src/protocol/rank.js';
 import { run } from '../helpers/cli.js';
 
 describe('signals rank --universe sp500 --as-of 2008-09-12', () => {

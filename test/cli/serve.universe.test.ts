@@ -31,6 +31,14 @@ describe('signals serve --universe', () => {
       orchestrator: Record<string, unknown>;
     };
     expect(status.orchestrator.universe).toBe('sp500');
+    // A rank request ranks the S&P 500's members of the latest session the replay has closed (2025-07-07 or later).
+    client.send({ type: 'rank', top: 3, id: 'r' });
+    const rank = await client.next((m) => m.id === 'r', 60_000);
+    expect(rank.type).toBe('rank');
+    expect(rank.data.universe.name).toBe('sp500');
+    expect(rank.data.universe.ranked).toBeGreaterThan(450);
+    expect(rank.data.bar_date >= '2025-07-07').toBe(true);
+    expect(rank.data.rows).toHaveLength(6);
     client.close();
   }, 60_000);
 

@@ -6,6 +6,7 @@ import type { FeedStatus, MarketFeed, Tick } from '../../src/market/feed.js';
 import { MarketStore } from '../../src/market/store.js';
 import { Analyst } from '../../src/core/analyst.js';
 import { createLogger } from '../../src/core/log.js';
+import { Ranker } from '../../src/core/ranker.js';
 import { SignalCore } from '../../src/core/signal-core.js';
 import type { SignalLog } from '../../src/log/signal-log.js';
 import type { Limits } from '../../src/server/limits.js';
@@ -96,6 +97,7 @@ export async function startServer(options: TestServerOptions = {}) {
   const analyst = new Analyst({ store, agents: options.agents ?? defaultAgents({ bundledDir: store.bundledDir }) });
   const core = new SignalCore({
     analyst,
+    ranker: new Ranker({ store, universe: 'bundled', agents: defaultAgents({ bundledDir: store.bundledDir }) }),
     feed,
     log: options.log,
     symbols: options.symbols ?? [],

@@ -1,9 +1,9 @@
-// The one shape of `signals rank --json`: its zod schema and the type inferred from it (built by rank.ts).
-import { z } from 'zod';
-import { ErrorCode } from '../protocol/errors.js';
-import { EvidenceData, RegimeData } from '../protocol/messages.js';
-import { UNIVERSES } from '../market/universe.js';
-import { DataSource } from './analyze-json.js';
+// The one shape of a day's ranking, `signals rank --json` and the data of the `rank` message: its zod schema and the types inferred from it (built by src/core/rank.ts).
+import * as z from 'zod';
+import { DataSource } from './data-source.js';
+import { ErrorCode } from './errors.js';
+import { EvidenceData, RegimeData } from './evidence.js';
+import { UNIVERSES } from './universes.js';
 
 const Percentile = z.number().min(0).max(100).describe('0 the lowest of the day, 100 the highest; ties share their mean rank');
 

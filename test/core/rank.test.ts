@@ -1,6 +1,6 @@
 // The ranking's arithmetic: mid-rank percentiles, and the sign of a HOLD's weighted agreement.
 import { describe, expect, it } from 'vitest';
-import { percentiles } from '../../src/cli/rank-rows.js';
+import { percentiles } from '../../src/core/rank.js';
 
 describe('percentiles', () => {
   const byValue = (a: number, b: number) => a - b;
