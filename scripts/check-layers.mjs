@@ -38,7 +38,7 @@ const LAYERS = {
   cli: ['server', 'ui', 'backtest', 'webhooks', 'cluster'],
 };
 /** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
-const SHARED = ['version', 'backoff'];
+const SHARED = ['version', 'backoff', 'logger'];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');

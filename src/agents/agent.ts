@@ -1,12 +1,12 @@
 // The Agent interface every analysis agent implements, and the shared score-to-vote rule.
-import type { Action } from '../protocol/messages.js';
+import type { Action, Indicators as PublishedIndicators } from '../protocol/messages.js';
 import type { Bar, MarketSnapshot, SymbolHistory } from '../market/types.js';
 
 /**
  * What an agent measured, as numbers (booleans for yes/no states, null for not available): prices to the cent,
  * returns, rates and ratios as fractions to 4 places (0.0123 is 1.23%), never preformatted text.
  */
-export type Indicators = Record<string, number | boolean | null>;
+export type Indicators = Record<string, Exclude<PublishedIndicators[string], string>>;
 
 /** What an agent returns: a vote, or an abstention with its reason. */
 export type Vote =

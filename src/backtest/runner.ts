@@ -6,6 +6,7 @@ import { closeOf } from '../market/publication.js';
 import { BENCHMARK, snapshotAt } from '../market/snapshot.js';
 import { universeOf } from '../market/universe.js';
 import { SignalsError } from '../protocol/errors.js';
+import type { AgentInfo } from '../protocol/messages.js';
 import { excessOver, yardstick, type Yardstick } from './benchmark.js';
 import { checkLookahead, INPUTS, releaseDates, sampleDates } from './lookahead.js';
 import { figures, type Path } from './metrics.js';
@@ -81,11 +82,7 @@ const consensusSettings = (setup: AnalystSetup): BacktestResult['settings']['con
   denominator: setup.consensus.denominator,
 });
 
-function agentBlock(
-  agents: readonly { id: string; name: string }[],
-  calls: (id: string) => Call[],
-  options: BacktestOptions,
-): Record<string, AgentStats> {
+function agentBlock(agents: readonly AgentInfo[], calls: (id: string) => Call[], options: BacktestOptions): Record<string, AgentStats> {
   return Object.fromEntries(agents.map((a) => [a.id, agentStats(a.name, calls(a.id), options.horizons, options.every)]));
 }
 
@@ -203,7 +200,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRun
     const votes = w.columns.agents.find((a) => a.id === id);
     return w.plan.steps.map((_, k) => agentCall(w, k, votes, id));
   };
-  let agents: { id: string; name: string }[] = [];
+  let agents: AgentInfo[] = [];
   for (const plan of plans) {
     const columns = walks.get(plan.symbol)!;
     const yardsticks = plan.dates.map(measure);

@@ -3,13 +3,13 @@ import type { Indicators } from '../agents/agent.js';
 import type { Analyst } from '../core/analyst.js';
 import { qualified } from '../orchestrator/orchestrator.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import type { AnalysisEvent, DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
+import type { AgentInfo, AnalysisEvent, DecisionUpdate, SignalUpdate } from '../protocol/messages.js';
 import type { AnalyzeResult } from './analyze-json.js';
 
 type AgentEntry = AnalyzeResult['agents_consensus']['agent_details'][string];
 
 export interface AnalysisContext {
-  agents: { id: string; name: string }[];
+  agents: AgentInfo[];
   /** Indicators of the agents that voted, keyed `agent.indicator`, for an outcome without a signal. */
   indicators: Indicators;
   barDate: string;
@@ -131,7 +131,7 @@ export function failure(
   symbol: string,
   code: ErrorCode,
   message: string,
-  agents: { id: string; name: string }[],
+  agents: AgentInfo[],
   known: { asOf?: string | undefined; barDate?: string | undefined } = {},
 ): AnalyzeResult {
   return {

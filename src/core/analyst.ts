@@ -9,7 +9,7 @@ import type { Bar, Rows } from '../market/types.js';
 import type { EvidenceSet } from '../evidence/book.js';
 import type { ConsensusConfig } from '../orchestrator/consensus.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
-import type { AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
+import type { AgentInfo, AnalysisEvent, DecisionUpdate, SignalUpdate, Trigger } from '../protocol/messages.js';
 
 export interface AnalystOptions {
   /** Where snapshots come from: the bundled data, or a provider's history. */
@@ -66,7 +66,7 @@ export class Analyst {
     return this.options.store.has(symbol);
   }
 
-  agents(): { id: string; name: string }[] {
+  agents(): AgentInfo[] {
     return this.options.agents.map((a) => ({ id: a.id, name: a.name }));
   }
 

@@ -1,14 +1,11 @@
 // Structured logs: JSON lines on stderr, or readable lines when stderr is a terminal; repeated warnings are counted, not flooded.
+import type { Logger } from '../logger.js';
+
+/** Defined in src/logger.ts, where every layer can see it; named here too beside createLogger, which makes one. */
+export type { Logger };
 
 export const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type Level = (typeof LEVELS)[number];
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
 export interface LoggerOptions {
   /** How long repeats of one warning or error are counted before a line says how many there were. Default 60 s. */

@@ -1,14 +1,11 @@
 // One node's connections to Redis (commands, and pub/sub): reconnected with backoff, logged, their state for health checks.
 import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
 import { SignalsError } from '../protocol/errors.js';
 import { redactedUrl } from './redis-url.js';
 
-/** What the link says about its connection (a subset of the core's Logger, which this layer may not import). */
-export interface LinkLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+/** What the link says about its connection: the logger's lines from info up. */
+export type LinkLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface RedisHealth {
   status: 'up' | 'down';

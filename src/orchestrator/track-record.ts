@@ -2,7 +2,7 @@
 import { ownVote } from '../agents/agent.js';
 import type { EvidenceSet } from '../evidence/book.js';
 import type { StockSample } from '../evidence/samples.js';
-import type { CallRecord, TrackRecord } from '../protocol/messages.js';
+import type { AgentInfo, CallRecord, TrackRecord } from '../protocol/messages.js';
 import { consensus, evidenceWeight, type AgentOutcome, type ConsensusConfig } from './consensus.js';
 
 /** Running totals of one caller's directional calls, in the order their outcomes became known. */
@@ -63,7 +63,7 @@ export class TrackRecords {
   constructor(
     private readonly source: EvidenceSet,
     private readonly config: ConsensusConfig,
-    private readonly agents: readonly { id: string; name: string; scope?: 'stock' | 'market' }[],
+    private readonly agents: readonly (AgentInfo & { scope?: 'stock' | 'market' })[],
   ) {}
 
   private history(symbol: string): SymbolHistory {

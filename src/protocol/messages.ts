@@ -19,7 +19,9 @@ export type Trigger = z.infer<typeof Trigger>;
 const Timestamp = z.string().describe('ISO-8601 UTC');
 const RequestId = z.union([z.string().max(128), z.number()]).describe('optional request id, echoed on the reply');
 const Symbol = z.string().regex(SYMBOL_PATTERN, 'symbols are 1 to 16 letters, digits and . - ^ =');
-const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+/** What an analysis measured, by name: numbers, yes/no states, null for not available, and a few words. */
+export const Indicators = z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]));
+export type Indicators = z.infer<typeof Indicators>;
 
 // ---- client -> server ----
 
@@ -120,6 +122,7 @@ export const clientMessageTypes = Object.keys(clientSchemas) as (keyof typeof cl
 // ---- server -> client ----
 
 export const AgentInfo = z.object({ id: z.string(), name: z.string() });
+export type AgentInfo = z.infer<typeof AgentInfo>;
 
 export const ConnectedMessage = z.object({
   type: z.literal('connected'),

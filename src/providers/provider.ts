@@ -1,16 +1,13 @@
 // What a provider is to the rest of the program: a market feed, a history source, and a start-up check.
 import type { MarketFeed } from '../market/feed.js';
+import type { Logger } from '../logger.js';
 import type { HistorySource } from '../market/history.js';
 
 export const PROVIDERS = ['replay', 'yahoo', 'alpaca'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-/** The part of the core's logger a provider uses. */
-export interface ProviderLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** The part of the process logger a provider uses. */
+export type ProviderLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface Provider {
   name: ProviderName;
