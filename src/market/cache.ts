@@ -1,6 +1,17 @@
-// The pre-parsed cache of the bundled data: binary files the build writes under dist/, each valid only for the source bytes it was made from.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// The pre-parsed cache of the bundled data: binary files the build writes under dist/, each valid only for the source it was made from.
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzip } from './zip.js';
@@ -11,7 +22,7 @@ import { MACRO_SERIES, type Bar, type Headline, type Observation, type Rows } fr
  * Bump when the layout changes or when a parser in csv.ts starts to produce different rows from
  * the same source bytes: a cache of another format is ignored, never misread.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = 'SGMC';
 const DATE_BYTES = 10;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,7 +38,7 @@ export type Kind = keyof RowOf;
 interface Header {
   format: number;
   kind: Kind;
-  /** SHA-1 of the source file's bytes: the cache answers only for exactly these. */
+  /** The source file's identity (`sourceIdentity`): the cache answers only for the file it was made from. */
   source: string;
   rows: number;
   /** Byte order of the doubles: the machine's that wrote them (another machine's cache is ignored, not converted). */
@@ -36,12 +47,46 @@ interface Header {
 
 /** Parses a bundled source file (gzipped); the one path to its rows, with or without the cache. */
 export function parseSource<K extends Kind>(kind: K, source: Buffer, file: string): RowOf[K][] {
-  const text = gunzip(source).toString('utf8');
+  return parseContent(kind, gunzip(source), file);
+}
+
+function parseContent<K extends Kind>(kind: K, content: Buffer, file: string): RowOf[K][] {
+  const text = content.toString('utf8');
   const rows = kind === 'bars' ? parseDailyCsv(text, file) : kind === 'series' ? parseSeriesCsv(text, file) : parseHeadlines(text);
   return rows as RowOf[K][];
 }
 
-const hash = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+/**
+ * A gzipped source file's identity without reading it: its size, and the CRC-32 and length of its content that gzip
+ * keeps in the file's last 8 bytes (RFC 1952). Any change to the content changes the CRC-32 (but for a 1 in 2^32
+ * chance), so a stale cache is never read, and a start reads 10 bytes of the source instead of hashing all of it.
+ * Undefined for a file that is not gzip or is too short to be; `writeMarketCache` caches only single-member files,
+ * whose trailer covers all of the content.
+ */
+export function sourceIdentity(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size < 18) return undefined;
+    const head = Buffer.alloc(2);
+    const tail = Buffer.alloc(8);
+    readSync(fd, head, 0, 2, 0);
+    readSync(fd, tail, 0, 8, size - 8);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return undefined;
+    return `gzip ${size} ${tail.readUInt32LE(0).toString(16)} ${tail.readUInt32LE(4)}`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether a gzip file's trailer speaks for all of its content: one member, as the bundling scripts write them. */
+const trailerCoversAll = (source: Buffer, content: Buffer) =>
+  source.length >= 18 && source.readUInt32LE(source.length - 4) === content.length % 2 ** 32;
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /** Builds rows from..to - 1 of a cache file, in one go. */
@@ -172,11 +217,8 @@ const CODECS: { [K in Kind]: Codec<RowOf[K]> } = {
 };
 
 /** A cache file: MAGIC, the header's length (u32 LE), the header as JSON, zeros to a multiple of 8, the body. */
-function encode<K extends Kind>(kind: K, source: Buffer, rows: RowOf[K][]): Buffer {
-  const header = Buffer.from(
-    JSON.stringify({ format: FORMAT, kind, source: hash(source), rows: rows.length, endian: endianness() } satisfies Header),
-    'utf8',
-  );
+function encode<K extends Kind>(kind: K, source: string, rows: RowOf[K][]): Buffer {
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, kind, source, rows: rows.length, endian: endianness() } satisfies Header), 'utf8');
   const head = Buffer.alloc(align8(8 + header.length));
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(header.length, 4);
@@ -185,7 +227,7 @@ function encode<K extends Kind>(kind: K, source: Buffer, rows: RowOf[K][]): Buff
 }
 
 /** The rows of a cache file, or undefined when it is of another format or kind, for other source bytes, or cut short. */
-function decode<K extends Kind>(kind: K, source: Buffer, buf: Buffer): Rows<RowOf[K]> | undefined {
+function decode<K extends Kind>(kind: K, source: string, buf: Buffer): Rows<RowOf[K]> | undefined {
   if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) return undefined;
   const headerLength = buf.readUInt32LE(4);
   if (8 + headerLength > buf.length) return undefined;
@@ -197,7 +239,7 @@ function decode<K extends Kind>(kind: K, source: Buffer, buf: Buffer): Rows<RowO
   }
   const n = header?.rows ?? -1;
   if (header?.format !== FORMAT || header.kind !== kind || header.endian !== endianness() || !Number.isSafeInteger(n) || n < 0) return undefined;
-  if (header.source !== hash(source)) return undefined;
+  if (header.source !== source) return undefined;
   const build = CODECS[kind].decode(buf, align8(8 + headerLength), n);
   return build && new CachedRows(n, build);
 }
@@ -208,22 +250,22 @@ export function defaultCacheDir(bundledDir: string): string {
 }
 
 /**
- * A read-only view of a cache folder. `rows` answers only when the cache file was made from exactly
- * `source` (the bundled file's bytes, compared by hash), so a missing, stale or foreign cache means
- * parsing the source, never wrong rows.
- * @example new MarketCache(dir).rows('bars', 'daily/AAPL.csv.gz', readFileSync(file)) ?? parseSource('bars', ...)
+ * A read-only view of a cache folder. `rows` answers only when the cache file was made from the source file as it is
+ * now (`sourceIdentity`), so a missing, stale or foreign cache means parsing the source, never wrong rows.
+ * @example new MarketCache(dir).rows('bars', 'daily/AAPL.csv.gz', file) ?? parseSource('bars', readFileSync(file), file)
  */
 export class MarketCache {
   constructor(private readonly dir: string) {}
 
-  rows<K extends Kind>(kind: K, name: string, source: Buffer): Rows<RowOf[K]> | undefined {
+  rows<K extends Kind>(kind: K, name: string, file: string): Rows<RowOf[K]> | undefined {
     let buf: Buffer;
     try {
       buf = readFileSync(join(this.dir, `${name}.bin`));
     } catch {
       return undefined;
     }
-    return decode(kind, source, buf);
+    const source = sourceIdentity(file);
+    return source === undefined ? undefined : decode(kind, source, buf);
   }
 }
 
@@ -246,15 +288,19 @@ function cacheable(bundledDir: string): [Kind, string][] {
 
 /**
  * Writes the cache of every bundled file the store reads, each replaced atomically (builds may run
- * side by side in one checkout), and removes cache files whose source is gone.
+ * side by side in one checkout), and removes cache files whose source is gone or cannot be identified
+ * by its gzip trailer (such a file is parsed on every read instead).
  */
 export function writeMarketCache(bundledDir: string, dir: string): void {
   const written = new Set<string>();
   for (const [kind, name] of cacheable(bundledDir)) {
     const file = join(bundledDir, name);
     const source = readFileSync(file);
+    const content = gunzip(source);
+    const identity = sourceIdentity(file);
+    if (identity === undefined || !trailerCoversAll(source, content)) continue;
     const out = join(dir, `${name}.bin`);
-    const data = encode(kind, source, parseSource(kind, source, file));
+    const data = encode(kind, identity, parseContent(kind, content, file));
     mkdirSync(dirname(out), { recursive: true });
     const temp = `${out}.${process.pid}.tmp`;
     writeFileSync(temp, data);

@@ -195,11 +195,10 @@ export class MarketStore {
     return rows;
   }
 
-  /** The rows of a bundled file: from the cache when it was made from these very bytes, else parsed from them. */
+  /** The rows of a bundled file: from the cache when it was made from the file as it is now, else parsed from it. */
   private bundled<K extends Kind>(kind: K, name: string): Rows<RowOf[K]> {
     const file = join(this.bundledDir, name);
-    const source = readFileSync(file);
-    return this.cache?.rows(kind, name, source) ?? parseSource(kind, source, file);
+    return this.cache?.rows(kind, name, file) ?? parseSource(kind, readFileSync(file), file);
   }
 
   /** Bundled minute bars of a symbol on one day (`time` is "YYYY-MM-DD HH:MM" New York), oldest first. */

@@ -155,6 +155,18 @@ describe('the market cache against changed sources', () => {
     expect(Array.isArray(cached.barRows('JPM'))).toBe(false);
   });
 
+  it('a source of several gzip members, whose trailer covers only the last, is parsed rather than cached', () => {
+    const file = join(data, 'daily', 'AMZN.csv.gz');
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    const half = Math.floor(lines.length / 2);
+    writeFileSync(file, Buffer.concat([gzipSync(lines.slice(0, half).join('\n') + '\n'), gzipSync(lines.slice(half).join('\n'))]));
+    writeMarketCache(data, dir);
+    expect(() => readFileSync(join(dir, 'daily', 'AMZN.csv.gz.bin'))).toThrow(/ENOENT/);
+    const cached = fromCache(dir, { bundledDir: data });
+    expect(Array.isArray(cached.barRows('AMZN'))).toBe(true);
+    expect(cached.bars('AMZN')).toEqual(fromSource().bars('AMZN'));
+  });
+
   it('a cut-short, corrupt or missing cache file is ignored', () => {
     truncateSync(join(dir, 'daily', 'JPM.csv.gz.bin'), 1000);
     writeFileSync(join(dir, 'macro', 'VIX.csv.gz.bin'), 'not a cache file');
