@@ -33,7 +33,7 @@ async function prefill(stateDir: string): Promise<void> {
   await log.close();
 }
 
-/** `relative` (e.g. bin/signals.js) in the first folder above this module that has it: bench/ under vitest, dist/bench/ once built. */
+/** `relative` (e.g. bin/signals.cjs) in the first folder above this module that has it: bench/ under vitest, dist/bench/ once built. */
 export function findUp(relative: string): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const path = join(dir, relative);
@@ -110,7 +110,7 @@ export async function startServe(redisUrl?: string): Promise<ServeProcess> {
     process.execPath,
     [
       '--inspect=127.0.0.1:0',
-      findUp('bin/signals.js'),
+      findUp('bin/signals.cjs'),
       'serve',
       '--port',
       '0',

@@ -59,8 +59,10 @@ async function components(): Promise<void> {
   results.startup = startup;
   row(
     'start-up analyze / node -e 0',
-    `${startup.analyze_ms} ms / ${startup.node_ms} ms = ${startup.ratio}x  (goal <= 2x)${startup.market_cache ? '' : '  NO MARKET CACHE: run the build'}`,
+    `${startup.analyze_ms} ms / ${startup.node_ms} ms = ${startup.ratio}x  (goal <= 2x)${startup.market_cache ? '' : '  NO MARKET CACHE: run the build'}${startup.code_cache ? '' : '  NO CODE CACHE: run the build'}`,
   );
+  const noCa = startup.without_extra_ca_certs;
+  if (noCa) row('  without NODE_EXTRA_CA_CERTS', `${noCa.analyze_ms} ms / ${noCa.node_ms} ms = ${noCa.ratio}x  (this environment sets it)`);
 
   const rank = benchRank(smoke ? 1 : quick ? 3 : 7);
   results.rank = rank;

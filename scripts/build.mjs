@@ -80,10 +80,58 @@ function licences({ inputs }) {
 
 // Chunks are named by their content: without this, every build would leave the previous build's beside its own, and
 // the package would carry them all. The web view's files too: serve answers every file in dist/web/assets.
-for (const dir of ['dist/chunks', 'dist/dev', 'dist/web']) rmSync(dir, { recursive: true, force: true });
+for (const dir of ['dist/cli', 'dist/chunks', 'dist/dev', 'dist/web']) rmSync(dir, { recursive: true, force: true });
 
-// What the package ships: the CLI and the client, with their chunks in dist/chunks.
-const shipped = await build({ ...options, metafile: true, entryPoints: { 'cli/main': 'src/cli/main.ts', client: 'src/client/client.ts' } });
+/**
+ * The commands that run as ES modules, loaded by the CLI when run: those that load packages a CommonJS bundle cannot
+ * require (ink, with its top-level await, for watch; jose for serve) or that start worker threads from their own file
+ * (backtest), and the rest that are not about start-up.
+ */
+const ES_COMMANDS = ['serve', 'watch', 'backtest', 'data', 'history', 'repair'];
+
+// What the package ships: the client and those commands as ES modules, with their chunks in dist/chunks.
+const shipped = await build({
+  ...options,
+  minifyWhitespace: true,
+  metafile: true,
+  entryPoints: { client: 'src/client/client.ts', ...Object.fromEntries(ES_COMMANDS.map((c) => [`cli/${c}`, `src/cli/${c}.ts`])) },
+});
+
+/** The CLI's dynamic imports of the ES module commands, left to Node to load from dist/cli at run time. */
+const esCommands = {
+  name: 'es-commands',
+  setup(build) {
+    const filter = new RegExp(`^\\./(${ES_COMMANDS.join('|')})\\.js$`);
+    build.onResolve({ filter }, (args) => (args.importer.endsWith('/src/cli/main.ts') ? { path: args.path, external: true } : undefined));
+  },
+};
+
+/**
+ * The CLI itself (the program, analyze, rank, symbols, schema and config) as one CommonJS file, which bin/signals.cjs
+ * compiles with the V8 code cache made below: no ES module loader, no module graph to resolve, and the functions an
+ * analysis runs already compiled. Whitespace and comments are left out (V8 scans every byte of a file it loads);
+ * names are kept, for readable stack traces.
+ */
+const cli = await build({
+  ...options,
+  splitting: false,
+  format: 'cjs',
+  minifyWhitespace: true,
+  metafile: true,
+  write: false,
+  outExtension: { '.js': '.cjs' },
+  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  define: { 'import.meta.url': '__signalsModuleUrl' },
+  banner: { js: "const __signalsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [builtinsOnUse, esCommands],
+});
+// Its import() calls (the ES module commands, and packages loaded on use) go through the function bin/signals.cjs
+// passes in: code compiled by `vm` cannot call import() without an experimental flag.
+for (const file of cli.outputFiles) {
+  const text = file.text.replaceAll('import("', '__signalsImport("');
+  if (/\bimport\s*\(/.test(text)) throw new Error(`${file.path}: an import() whose argument is not a string literal`);
+  writeFileSync(file.path, text);
+}
 
 // The web view that `serve` answers GET / with (src/server/web.ts): one script and one style sheet for browsers, the page
 // and its icon, and the licences of what the script bundles (lightweight-charts' among them), served beside it.
@@ -101,7 +149,7 @@ const web = await build({
 copyFileSync('src/web/index.html', 'dist/web/index.html');
 copyFileSync('src/web/icon.svg', 'dist/web/assets/icon.svg');
 writeFileSync('dist/web/assets/THIRD-PARTY-LICENSES.txt', licences(web.metafile));
-writeFileSync('dist/THIRD-PARTY-LICENSES.md', licences({ inputs: { ...shipped.metafile.inputs, ...web.metafile.inputs } }));
+writeFileSync('dist/THIRD-PARTY-LICENSES.md', licences({ inputs: { ...shipped.metafile.inputs, ...cli.metafile.inputs, ...web.metafile.inputs } }));
 
 // Maintainer scripts and benchmarks, with chunks of their own (dist/dev), so that `files` in package.json can leave
 // them out of the package without leaving out a chunk the CLI needs.

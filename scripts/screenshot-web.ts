@@ -20,7 +20,7 @@ const env = {
   ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SIGNALS_'))),
   XDG_CONFIG_HOME: join(stateDir, 'config'),
 };
-const serve = spawn(process.execPath, ['bin/signals.js', 'serve', '--port', '0', '--state-dir', stateDir], {
+const serve = spawn(process.execPath, ['bin/signals.cjs', 'serve', '--port', '0', '--state-dir', stateDir], {
   env,
   stdio: ['ignore', 'ignore', 'pipe'],
 });

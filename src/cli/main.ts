@@ -1,6 +1,6 @@
 // The `signals` program: commander set-up, one lazily loaded module per command, errors to exit codes.
 import { Argument, Command, CommanderError } from 'commander';
-import { SignalsError, type ErrorCode } from '../protocol/errors.js';
+import { isSignalsError, SignalsError, type ErrorCode } from '../protocol/errors.js';
 import { VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { effectiveRows, formatRows, settingsSpec } from './config-command.js';
@@ -351,7 +351,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : ExitCode.BAD_ARGUMENT;
     }
-    if (error instanceof SignalsError) {
+    if (isSignalsError(error)) {
       process.stderr.write(`signals: ${error.message}\n`);
       return ExitCode[error.code];
     }

@@ -56,8 +56,15 @@ export const CloseReason = {
   SLOW_CONSUMER: 'slow consumer',
 } as const;
 
+/** Marks SignalsError's prototype: the same symbol in every copy of the class (see `isSignalsError`). */
+const BRAND = Symbol.for('signals-consensus.SignalsError');
+
 /** An error that carries a stable code; the CLI prints its message and exits with the code's exit code. */
 export class SignalsError extends Error {
+  static {
+    Object.defineProperty(this.prototype, BRAND, { value: true });
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -65,4 +72,12 @@ export class SignalsError extends Error {
     super(message);
     this.name = 'SignalsError';
   }
+}
+
+/**
+ * Whether `error` is a SignalsError (or a subclass's), told by a mark every copy of the class carries rather than by
+ * the class itself: the CLI's commands that run as ES modules (scripts/build.mjs) throw their own copy.
+ */
+export function isSignalsError(error: unknown): error is SignalsError {
+  return error instanceof Error && (error as { [BRAND]?: boolean })[BRAND] === true;
 }

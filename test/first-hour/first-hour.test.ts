@@ -53,7 +53,7 @@ describe.skipIf(!hasTmux)('a first hour, as the README says', () => {
     // (resolving, then building through prepare): this checkout's install and build stand in for it
     // (`npm run test:first-hour` builds first), and the pack takes that build as it is (--ignore-scripts: pack's
     // prepack and prepare would rebuild the same files). What follows is the user's path as it is.
-    for (const file of ['dist/cli/main.js', 'dist/types/client/client.d.ts']) {
+    for (const file of ['dist/cli/main.cjs', 'dist/types/client/client.d.ts']) {
       if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build && npm run build:types\` first`);
     }
     const [packed] = timed(

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/signals.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/signals.cjs', import.meta.url));
 
 /**
  * The test's environment without the variables that steer colour or CI detection, a state dir of its

@@ -71,7 +71,7 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
   beforeAll(async () => {
     // Packs what the build made (`npm run test:package` builds first). --ignore-scripts: `prepack` and `prepare` would
     // rebuild dist/ in place under any other test run of this checkout.
-    for (const file of ['dist/cli/main.js', 'dist/client.js', 'dist/types/client/client.d.ts']) {
+    for (const file of ['dist/cli/main.cjs', 'dist/client.js', 'dist/types/client/client.d.ts']) {
       if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build && npm run build:types\` first`);
     }
     const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root });
@@ -106,8 +106,10 @@ describe(`npm pack, then npm install ${pkg.name}-${pkg.version}.tgz`, () => {
     for (const file of [
       'package.json',
       'README.md',
-      'bin/signals.js',
-      'dist/cli/main.js',
+      'bin/signals.cjs',
+      'dist/cli/main.cjs',
+      'dist/cli/main.cjs.cache',
+      'dist/cli/serve.js',
       'dist/client.js',
       'dist/types/client/client.d.ts',
       'dist/types/protocol/messages.d.ts',
