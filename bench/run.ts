@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { clusterRun } from './cluster.js';
-import { broadcastRun, memoryRun, recordAnalyses, saturationRun, SYMBOLS, type SaturationResult } from './fanout.js';
+import { broadcastRun, memoryRun, recordAnalyses, saturationRun, SYMBOLS, warmUp, type SaturationResult } from './fanout.js';
 import { benchMonitor } from './monitor.js';
 import { benchOrchestrator } from './orchestrator.js';
 import { startBaseline, startSignals, type ServerProcess } from './processes.js';
@@ -262,6 +262,8 @@ async function main(): Promise<void> {
   const recording = await recordAnalyses(signals);
   const baseline = await startBaseline(recording);
   const publicPath = await startSignals([], undefined, true);
+  // Every server in its steady state before anything is measured (JIT compilation done), the baseline too.
+  for (const server of [signals, publicPath, baseline]) await warmUp(server, smoke ? { seconds: 1, perSecond: 1 } : { seconds: 10, perSecond: 10 });
 
   // What the analyses cost the server by themselves: the same analyses, each room with one client (deliveries negligible).
   const alone = await broadcastRun(signals, SYMBOLS.length, { seconds, perSecond });
