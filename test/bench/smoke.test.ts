@@ -30,6 +30,7 @@ describe('npm run bench -- --smoke', () => {
     // What the analyses alone cost (one client a room), and their share of each delivery's CPU.
     expect(report.analyses.cpu_ms_per_analysis).toBeGreaterThan(0);
     expect(row.analyses_us_per_delivery).toBeGreaterThan(0);
+    expect(row.fanout_us_per_delivery).toBeCloseTo(row.cpu_us_per_delivery - row.analyses_us_per_delivery, 2);
     // Saturation: each server stepped up from one analysis per symbol a second (720 deliveries a second to 60 clients).
     for (const name of ['signals', 'signals-public', 'baseline']) {
       const run = report.saturation[name];
