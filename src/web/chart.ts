@@ -1,4 +1,4 @@
-// The selected symbol's chart with TradingView's lightweight-charts: candles, the calls as markers, the latest call's target and stop, and a pane of votes per agent.
+// The selected symbol's chart with TradingView's lightweight-charts: daily candles, the calls as markers, the latest call's target and stop, and a pane of votes per agent.
 import {
   CandlestickSeries,
   createChart,
@@ -15,7 +15,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { ChartData } from './candles.js';
-import { marketTime } from './format.js';
+import { price } from './format.js';
 
 const COLORS = { BUY: '#26a69a', SELL: '#ef5350', HOLD: '#787b86', other: '#4a4e5a', text: '#d1d4dc', grid: '#1f2330' };
 /** The candles' pane is this many times an agent's. */
@@ -25,13 +25,15 @@ const asTime = (seconds: number) => seconds as UTCTimestamp;
 const ms = (time: Time) =>
   typeof time === 'number' ? time * 1000 : Date.parse(typeof time === 'string' ? time : `${time.year}-${time.month}-${time.day}`);
 
-/** An axis label in New York time: the year, the month, the day or the time, as the library asks. */
+/** A candle's trading day, YYYY-MM-DD: its time is the day at 00:00 UTC. */
+const dayOf = (time: Time) => new Date(ms(time)).toISOString().slice(0, 10);
+
+/** An axis label: the year, the month or the day, as the library asks. */
 function tickMark(time: Time, type: TickMarkType): string {
-  const text = marketTime(ms(time));
-  if (type === TickMarkType.Year) return text.slice(0, 4);
-  if (type === TickMarkType.Month) return text.slice(0, 7);
-  if (type === TickMarkType.DayOfMonth) return text.slice(5, 10);
-  return text.slice(11);
+  const day = dayOf(time);
+  if (type === TickMarkType.Year) return day.slice(0, 4);
+  if (type === TickMarkType.Month) return day.slice(0, 7);
+  return day.slice(5);
 }
 
 /** A vote's height as a percentage; none on the axis at 0, where it would cover the agent's name. */
@@ -45,7 +47,7 @@ export class Chart {
   private readonly votes = new Map<string, ISeriesApi<'Histogram'>>();
   private levels: IPriceLine[] = [];
   private shownLevels: ChartData['levels'];
-  private shown: { symbol: string; bucket: number } | undefined;
+  private shown: { symbol: string; first: number | undefined } | undefined;
 
   constructor(private readonly container: HTMLElement) {
     // The library's logo is a <style> element the page's policy refuses; the page's footer carries TradingView's notice and link instead.
@@ -53,10 +55,10 @@ export class Chart {
       autoSize: true,
       layout: { background: { color: 'transparent' }, textColor: COLORS.text, attributionLogo: false, panes: { separatorColor: COLORS.grid } },
       grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
-      // The exchange's clock, not the browser's (nor UTC), on the axis and under the crosshair.
-      timeScale: { timeVisible: true, secondsVisible: false, borderColor: COLORS.grid, tickMarkFormatter: tickMark },
+      // Trading days, whatever the browser's time zone, on the axis and under the crosshair.
+      timeScale: { timeVisible: false, borderColor: COLORS.grid, tickMarkFormatter: tickMark },
       rightPriceScale: { borderColor: COLORS.grid },
-      localization: { timeFormatter: (time: Time) => marketTime(ms(time)) },
+      localization: { timeFormatter: dayOf },
     });
     this.candles = this.chart.addSeries(CandlestickSeries, {
       upColor: COLORS.BUY,
@@ -107,7 +109,7 @@ export class Chart {
         position: m.action === 'BUY' ? 'belowBar' : 'aboveBar',
         shape: m.action === 'BUY' ? 'arrowUp' : 'arrowDown',
         color: COLORS[m.action],
-        text: m.action,
+        text: m.count > 1 ? `${m.action} ×${m.count}` : m.action,
         id: String(m.seq),
       })),
     );
@@ -128,13 +130,17 @@ export class Chart {
           this.candles.createPriceLine({ price: data.levels.stop, color: COLORS.SELL, lineStyle: LineStyle.Dashed, lineWidth: 1, title: 'stop' }),
         ]
       : [];
-    // A new symbol or candle size shows everything; otherwise the person's zoom and scroll stay.
-    if (this.shown?.symbol !== symbol || this.shown.bucket !== data.bucket) this.chart.timeScale().fitContent();
-    this.shown = { symbol, bucket: data.bucket };
-    const buys = data.markers.filter((m) => m.action === 'BUY').length;
+    // A new symbol, or its bars read (again), shows everything; otherwise the person's zoom and scroll stay.
+    const first = data.candles[0]?.time;
+    if (this.shown?.symbol !== symbol || this.shown.first !== first) this.chart.timeScale().fitContent();
+    this.shown = { symbol, first };
+    const calls = (action: 'BUY' | 'SELL') => data.markers.reduce((n, m) => n + (m.action === action ? m.count : 0), 0);
+    const buys = calls('BUY');
+    const last = data.candles[data.candles.length - 1];
+    const span = first !== undefined && last ? ` from ${dayOf(asTime(first))} to ${dayOf(asTime(last.time))} (close ${price(last.close)})` : '';
     this.container.setAttribute(
       'aria-label',
-      `${symbol}: ${data.candles.length} candles, ${buys} BUY and ${data.markers.length - buys} SELL calls marked${data.levels ? `; latest ${data.levels.action} target ${data.levels.target} stop ${data.levels.stop}` : ''}`,
+      `${symbol}: ${data.candles.length} candles${span}, ${buys} BUY and ${calls('SELL')} SELL calls marked${data.levels ? `; latest ${data.levels.action} target ${data.levels.target} stop ${data.levels.stop}` : ''}`,
     );
   }
 }

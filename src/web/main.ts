@@ -1,7 +1,7 @@
-// The web view's entry: the token (asked for once, kept for the tab), the link to the server, the history API, the keyboard, and drawing the model when it changes.
+// The web view's entry: the token (asked for once, kept for the tab), the link to the server, the history and bars APIs, the keyboard, and drawing the model when it changes.
 import { HistoryClient } from '../client/history.js';
 import type { ServerMessage } from '../protocol/messages.js';
-import { chartData } from './candles.js';
+import { BARS_SHOWN, barsAhead, chartData } from './candles.js';
 import { Chart } from './chart.js';
 import { renderDetail } from './detail.js';
 import { duration, marketTime } from './format.js';
@@ -54,6 +54,10 @@ wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 let token = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 let watching = false;
 const loading = new Set<string>();
+const loadingBars = new Set<string>();
+/** After a failed read of a symbol's bars, when the page may try again (the quotes would otherwise ask several times a second). */
+const barsRetryAt = new Map<string, number>();
+const BARS_RETRY_MS = 10_000;
 const chart = new Chart(byId('chart'));
 const watchlist = new Watchlist(ui.table.tBodies[0]!, (symbol) => select(symbol));
 let dirty = { detail: true, chart: true };
@@ -97,10 +101,18 @@ function onMessage(message: ServerMessage): void {
       dirty.detail = true;
       break;
     case 'subscribed':
-      if (message.symbol === model.selected) void loadHistory(message.symbol);
+      if (message.symbol === model.selected) {
+        void loadHistory(message.symbol);
+        void loadBars(message.symbol);
+      }
       break;
     case 'price_update':
-      if (message.data.symbol === model.selected) dirty.chart = true;
+      if (message.data.symbol === model.selected) {
+        const data = symbolData(model, message.data.symbol);
+        if (data.bars && barsAhead(data.bars, data.minutes)) delete data.bars;
+        void loadBars(message.data.symbol);
+        dirty.chart = true;
+      }
       break;
     case 'signal_update':
     case 'decision_update':
@@ -136,10 +148,28 @@ async function loadHistory(symbol: string): Promise<void> {
   }
 }
 
+/** Reads the symbol's daily bars from the HTTP bars API when the page has none (first selected, or the market clock went back). */
+async function loadBars(symbol: string): Promise<void> {
+  const data = symbolData(model, symbol);
+  if (data.bars !== undefined || loadingBars.has(symbol) || model.link.status !== 'open' || Date.now() < (barsRetryAt.get(symbol) ?? 0)) return;
+  loadingBars.add(symbol);
+  try {
+    data.bars = (await new HistoryClient({ url: base, token }).bars(symbol, { limit: BARS_SHOWN })).bars;
+  } catch (error) {
+    barsRetryAt.set(symbol, Date.now() + BARS_RETRY_MS);
+    notify(model, `The daily bars of ${symbol} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    loadingBars.delete(symbol);
+    if (symbol === model.selected) dirty.chart = true;
+    draw();
+  }
+}
+
 function select(symbol: string): void {
   model.selected = symbol;
   dirty = { detail: true, chart: true };
   void loadHistory(symbol);
+  void loadBars(symbol);
   draw();
   ui.table.querySelector<HTMLElement>(`tr[data-symbol="${CSS.escape(symbol)}"]`)?.scrollIntoView({ block: 'nearest' });
 }
@@ -191,11 +221,10 @@ function render(): void {
     }
     dirty.chart = false;
     chartDrawnAt = now;
-    const shown = chartData(data.minutes, publications(data));
-    chart.draw(symbol, shown);
-    ui.chartTitle.textContent = `${symbol} · ${shown.bucket >= 86_400 ? 'daily' : `${shown.bucket / 60}-minute`} candles, New York time`;
+    chart.draw(symbol, chartData(data.bars ?? [], data.minutes, publications(data)));
+    ui.chartTitle.textContent = `${symbol} · daily candles`;
     ui.chartNote.textContent =
-      'Candles of the prices this page has seen: live quotes, and the price of each logged analysis. ▲ BUY ▼ SELL calls; dashed: the latest call’s target and stop. Below, each agent’s vote in the last analysis of each candle (height: its confidence).';
+      'Daily bars from the server’s market history; the session trading now from the live quotes. ▲ BUY ▼ SELL calls; dashed: the latest call’s target and stop. Below, each agent’s vote in the day’s last analysis (height: its confidence).';
   }
 }
 

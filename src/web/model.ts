@@ -1,4 +1,5 @@
 // The page's data, apart from the DOM: one row per watched symbol, each symbol's publications and quotes, the feed's state; pure functions of messages and time.
+import type { DailyBar } from '../protocol/bars.js';
 import type { DecisionUpdate, ServerMessage, SignalUpdate } from '../protocol/messages.js';
 
 export type Publication = SignalUpdate | DecisionUpdate;
@@ -33,8 +34,10 @@ export interface SymbolData {
   minutes: Minute[];
   /** The newest seq of the symbol's log when this connection subscribed: where the history page ends. */
   head?: number;
-  /** The history page has been read (once per symbol: live updates and recovery keep it current afterwards). */
+  /** The history page has been read (once per symbol and log: live updates and recovery keep it current afterwards). */
   historyLoaded: boolean;
+  /** The symbol's daily bars from the server's market history, read when the symbol is selected; the quotes carry them on. */
+  bars?: DailyBar[];
 }
 
 /** The connection as the page shows it. */
@@ -126,7 +129,9 @@ export function publish(model: Model, p: Publication): void {
     if (!data.publications.has(seq)) data.publications.set(seq, p);
   }
   const row = model.rows.find((r) => r.symbol === p.data.symbol);
-  if (row && (row.latest?.data.seq === undefined || seq === undefined || seq >= row.latest.data.seq)) row.latest = p;
+  const latest = row?.latest?.data;
+  // A seq of another log says nothing about order: the newest log's publication is the latest.
+  if (row && (latest?.seq === undefined || seq === undefined || seq >= latest.seq || p.data.epoch !== latest.epoch)) row.latest = p;
 }
 
 /** The publications of a symbol in seq order. */
@@ -154,6 +159,8 @@ export function receive(model: Model, message: ServerMessage, now: number): void
     case 'connected':
       model.agents = message.agents;
       model.symbols = message.symbols;
+      // The server may be another, or restarted at another market time: the bars are read again when drawn.
+      for (const data of model.data.values()) delete data.bars;
       break;
     case 'status_update': {
       // The symbols the server watches; a server that watches none offers its first few.
@@ -164,6 +171,14 @@ export function receive(model: Model, message: ServerMessage, now: number): void
     }
     case 'subscribed': {
       const data = symbolData(model, message.symbol);
+      if (message.epoch !== undefined && data.epoch !== undefined && message.epoch !== data.epoch) {
+        // Another log (a server restarted on a lost tail, or on another state dir): what the page holds numbers
+        // publications of the old one. Its history is read again, from this log's head.
+        data.publications.clear();
+        data.epoch = message.epoch;
+        data.historyLoaded = false;
+        data.head = undefined;
+      }
       if (message.seq !== undefined && data.head === undefined) data.head = message.seq;
       break;
     }

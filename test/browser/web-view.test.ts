@@ -1,11 +1,13 @@
 // The web view in a real headless Chromium against a real `signals serve` on the bundled replay: it draws, updates live, recovers across a restart, keeps to its origin and to its token.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryClient } from '../../src/client/history.js';
+import { BARS_SHOWN } from '../../src/web/candles.js';
 import { launchChromium, waitFor, type Browser, type Cdp } from '../../scripts/chromium.js';
 import { spawnServe } from '../helpers/cli.js';
+import { TestClient } from '../helpers/server.js';
 
 type Server = ReturnType<typeof spawnServe>;
 
@@ -41,8 +43,12 @@ const port = async (server: Server) => Number(new URL(await server.url).port);
 /** The rows of the watchlist as the page shows them. */
 const ROWS = `[...document.querySelectorAll('#watchlist tbody tr')].map((tr) => ({ symbol: tr.dataset.symbol,
   selected: tr.getAttribute('aria-selected') === 'true', cells: [...tr.cells].map((td) => td.textContent) }))`;
-/** The chart's summary: `AAPL: 40 candles, 2 BUY and 1 SELL calls marked; ...`. */
+/** The chart's summary: `AAPL: 161 candles from 2024-11-01 to 2025-06-24 (close 201.50), 2 BUY and 1 SELL calls marked; ...`. */
 const CHART = `document.getElementById('chart').getAttribute('aria-label') ?? ''`;
+const span = (label: string) => {
+  const m = /: (\d+) candles from (\S+) to (\S+) \(close ([\d.]+)\)/.exec(label);
+  return m ? { candles: Number(m[1]), from: m[2]!, to: m[3]!, close: m[4]! } : undefined;
+};
 const marked = (label: string) => {
   const m = /(\d+) BUY and (\d+) SELL calls marked/.exec(label);
   return m ? Number(m[1]) + Number(m[2]) : 0;
@@ -102,6 +108,12 @@ describe('the web view against signals serve on the bundled replay', () => {
     expect(marked(label), label).toBeGreaterThan(0);
     const selected = ((await cdp.evaluate(ROWS)) as { symbol: string; selected: boolean }[]).find((r) => r.selected)!.symbol;
     expect(label.startsWith(`${selected}: `)).toBe(true);
+    // The candles are the symbol's daily bars from the server (then the sessions the page saw trade), not prices it saw.
+    const drawn = span(label)!;
+    const { bars } = await new HistoryClient({ url: await server.url }).bars(selected, { limit: 1000 });
+    expect(drawn.candles).toBeGreaterThanOrEqual(BARS_SHOWN);
+    expect(bars.map((b) => b.date)).toContain(drawn.from);
+    expect(drawn.to >= bars.at(-1)!.date || bars.some((b) => b.date === drawn.to)).toBe(true);
     expect(await cdp.evaluate(`document.getElementById('chart').querySelectorAll('canvas').length`)).toBeGreaterThan(2);
     await key(cdp, 'Enter');
     expect(await cdp.evaluate(`document.activeElement.id`)).toBe('detail');
@@ -109,12 +121,22 @@ describe('the web view against signals serve on the bundled replay', () => {
     expect(await cdp.evaluate(`document.querySelector('#detail').textContent`)).toMatch(/Agents.*Market regime/s);
   });
 
-  it('updates live: prices move and the chart grows', async () => {
+  it('updates live: prices move, the last candle moves with them, and each new session adds a candle', async () => {
     const before = JSON.stringify(((await cdp.evaluate(ROWS)) as { cells: string[] }[]).map((r) => r.cells[1]));
-    const candles = Number(/: (\d+) candles/.exec((await cdp.evaluate(CHART)) as string)![1]);
+    const first = span((await cdp.evaluate(CHART)) as string)!;
     await waitFor(cdp, `JSON.stringify(${ROWS}.map((r) => r.cells[1])) !== ${JSON.stringify(before)}`, 'a price to change', 20_000);
-    await waitFor(cdp, `Number(/: (\\d+) candles/.exec(${CHART})[1]) > ${candles}`, 'a new candle', 30_000);
-  });
+    await waitFor(cdp, `!(${CHART}).includes(${JSON.stringify(`(close ${first.close})`)})`, 'the last candle to move', 20_000);
+    // The replay plays a session a minute: the next one starts a candle of its own.
+    await waitFor(
+      cdp,
+      `(${CHART}).includes(' to ') && !(${CHART}).includes(${JSON.stringify(` to ${first.to} `)})`,
+      'a new session’s candle',
+      90_000,
+    );
+    const next = span((await cdp.evaluate(CHART)) as string)!;
+    expect(next.to > first.to).toBe(true);
+    expect(next.candles).toBeGreaterThan(first.candles);
+  }, 120_000);
 
   it('filters with /, and keeps everything on screen at 1280x800', async () => {
     await key(cdp, '/');
@@ -183,12 +205,64 @@ describe('the web view against signals serve on the bundled replay', () => {
     expect(await cdp.evaluate(`document.getElementById('notice').hidden`)).toBe(true);
   }, 120_000);
 
+  it('after a restart into a new log epoch (its newest segment lost), drops what it held and reads the history again', async () => {
+    const symbol = ((await cdp.evaluate(ROWS)) as { symbol: string; selected: boolean }[]).find((r) => r.selected)!.symbol;
+    const coverage = () => cdp.evaluate(`document.getElementById('coverage')?.textContent ?? ''`) as Promise<string>;
+    const oldEpoch = /of log (\w+)/.exec(await coverage())![1]!;
+    const same = await port(server);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await waitFor(cdp, `document.getElementById('link').textContent.startsWith('disconnected')`, 'the page to show it is disconnected');
+    // The symbol's newest segment is gone, as after a power loss: the log takes a new epoch rather than hand its seqs out again.
+    const dir = join(stateDir, 'log', symbol);
+    for (const segment of readdirSync(dir).filter((f) => f.endsWith('.seg'))) rmSync(join(dir, segment));
+    // Away from the page, the server publishes at least two on the symbol in the new epoch (asked for one, if need be):
+    // a snapshot alone would bring the page one.
+    away = spawnServe(['--state-dir', stateDir]);
+    const history = new HistoryClient({ url: await away.url });
+    const asker = await TestClient.connect(await away.url);
+    let page = await history.page(symbol, { sinceSeq: 0, limit: 1000 });
+    for (const deadline = Date.now() + 30_000; page.items.length < 2 && Date.now() < deadline;) {
+      if (page.items.length === 1) asker.send({ type: 'analyze', symbol });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      page = await history.page(symbol, { sinceSeq: 0, limit: 1000 });
+    }
+    asker.ws.close();
+    expect(page.items.length, 'publications in the new epoch').toBeGreaterThanOrEqual(2);
+    expect(page.epoch.startsWith(oldEpoch)).toBe(false);
+    const [first, last] = [page.items[0]!.data.seq!, page.items.at(-1)!.data.seq!];
+    away.child.kill('SIGTERM');
+    await away.exited;
+    const frames: string[] = [];
+    cdp.on('Network.webSocketFrameReceived', (p) => frames.push((p.response as { payloadData: string }).payloadData));
+    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
+    await server.url;
+    await waitFor(cdp, `document.getElementById('link').textContent === 'connected'`, 'the page to reconnect', 30_000);
+    const held = `/Received #(\\d+)–#(\\d+) of log (\\w+)/.exec(document.getElementById('coverage')?.textContent ?? '')`;
+    await waitFor(
+      cdp,
+      `${held} && ${held}[3] === ${JSON.stringify(page.epoch.slice(0, 8))} && Number(${held}[1]) === ${first} && Number(${held}[2]) >= ${last}`,
+      `the page to hold #${first}–#${last} of the new log`,
+      30_000,
+    );
+    expect(await coverage()).toMatch(/none missing/);
+    const acks = frames.map((f) => JSON.parse(f)).filter((m) => m.type === 'subscribed' && m.symbol === symbol);
+    expect(acks.map((m) => [m.recovered, m.epoch])).toEqual([[false, page.epoch]]);
+    // The epoch is the whole log's: every symbol's cursor is of the old one, and the page says so.
+    expect(await cdp.evaluate(`document.getElementById('notice').textContent`)).toMatch(/: publications missed .*signal log is another one/);
+    // Nothing of the old log is left: the page holds no seq beyond the new log's head.
+    const heldLast = Number(/–#(\d+)/.exec(await coverage())![1]);
+    const head = (await new HistoryClient({ url: await server.url }).page(symbol, { sinceSeq: heldLast - 1, limit: 1000 })).items.at(-1)?.data.seq;
+    expect(head).toBeGreaterThanOrEqual(heldLast);
+  }, 120_000);
+
   it('asks nothing of any other origin, and weighs under 300 KB gzipped', async () => {
     const here = new URL(page);
     const elsewhere = watched.requests.filter((u) => !u.startsWith(`${here.origin}/`) && !u.startsWith(`ws://${here.host}/`));
     expect(elsewhere).toEqual([]);
     expect(watched.requests.some((u) => u.startsWith(`ws://${here.host}/ws/signals`))).toBe(true);
     expect(watched.requests.some((u) => u.startsWith(`${here.origin}/api/v1/signals/`))).toBe(true);
+    expect(watched.requests.some((u) => u.startsWith(`${here.origin}/api/v1/bars/`))).toBe(true);
     // The page and every asset it names, as a browser that accepts gzip is sent them.
     const html = await (await fetch(page)).text();
     const assets = [...html.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]!).filter((a) => !a.endsWith('.txt'));

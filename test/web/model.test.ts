@@ -103,6 +103,32 @@ describe('the seqs held', () => {
     publish(model, signal('AAPL', 1, 'BUY', T0, 100, 'e2'));
     expect(coverage(symbolData(model, 'AAPL'))).toEqual({ first: 1, last: 1, gaps: [] });
     expect(symbolData(model, 'AAPL').epoch).toBe('e2');
+    // The row's call is the new log's, though its seq is lower.
+    expect(model.rows[0]!.latest?.data.seq).toBe(1);
+  });
+
+  it('a subscription acknowledged in another log drops what the page holds and reads the history again from its head', () => {
+    const model = watching(['AAPL']);
+    receive(model, { type: 'subscribed', status: 'subscribed', timestamp: '', symbol: 'AAPL', seq: 3, epoch: 'e1' }, 0);
+    for (const seq of [1, 2, 3]) publish(model, signal('AAPL', seq, 'BUY', T0));
+    const data = symbolData(model, 'AAPL');
+    data.historyLoaded = true;
+    // The same log again (a reconnect that recovered): nothing changes.
+    receive(model, { type: 'subscribed', status: 'subscribed', timestamp: '', symbol: 'AAPL', seq: 5, epoch: 'e1', recovered: true }, 0);
+    expect([data.head, data.historyLoaded, data.publications.size]).toEqual([3, true, 3]);
+    receive(model, { type: 'subscribed', status: 'subscribed', timestamp: '', symbol: 'AAPL', seq: 2, epoch: 'e2', recovered: false }, 0);
+    expect([data.head, data.historyLoaded, data.publications.size, data.epoch]).toEqual([2, false, 0, 'e2']);
+  });
+
+  it('reads the bars again on a new connection: the server may be at another market time', () => {
+    const model = watching(['AAPL']);
+    symbolData(model, 'AAPL').bars = [{ date: '2025-07-07', open: 1, high: 1, low: 1, close: 1, volume: 1 }];
+    receive(
+      model,
+      { type: 'connected', client_id: 'c', timestamp: '', message: '', server_version: '1', protocol_version: 1, agents: [], symbols: ['AAPL'] },
+      0,
+    );
+    expect(symbolData(model, 'AAPL').bars).toBeUndefined();
   });
 });
 
