@@ -37,6 +37,20 @@ const LAYERS = {
   cluster: ['core'],
   cli: ['server', 'ui', 'backtest', 'webhooks', 'cluster'],
 };
+/**
+ * Layers held to their direct edges: each may import only the layers named here (and the shared files), not what those
+ * import in turn, so that the transport sees the core and not what lies under it, and the screens see the client.
+ */
+const DIRECT = {
+  server: ['core', 'protocol'],
+  ui: ['client', 'protocol'],
+  web: ['client', 'protocol'],
+};
+/**
+ * Imports past a direct edge that the tree still has, as `from -> to` under src/: each is a debt to pay, not a
+ * permission. A new one fails the check, and so does one listed here that is gone (then strike it from the list).
+ */
+const BYPASSES = new Set(['server/bars.ts -> market/types.ts', 'server/history.ts -> log/signal-log.ts']);
 /** Files directly in src/ that any layer may import; they import nothing from src/ themselves. */
 const SHARED = ['version', 'backoff', 'logger'];
 
@@ -147,6 +161,7 @@ function shortestCycle(start, group, next) {
 
 const problems = [];
 const layerEdges = new Map();
+const bypassed = new Set();
 for (const { from, to, spec } of edges) {
   const a = layerOf(from);
   const where = `src/${relative(src, from)}`;
@@ -160,7 +175,15 @@ for (const { from, to, spec } of edges) {
   layerEdges.set(key, (layerEdges.get(key) ?? 0) + 1);
   if (SHARED.includes(a)) problems.push(`${where} imports '${spec}': src/${a} is shared by every layer and imports nothing from src/`);
   else if (!(a in LAYERS)) continue;
-  else if (!SHARED.includes(b) && !allowedFrom(a).has(b)) problems.push(`${where} imports '${spec}': ${a} may not import ${b}`);
+  else if (SHARED.includes(b)) continue;
+  else if (a in DIRECT && !DIRECT[a].includes(b)) {
+    const bypass = `${relative(src, from)} -> ${relative(src, to)}`;
+    if (BYPASSES.has(bypass)) bypassed.add(bypass);
+    else problems.push(`${where} imports '${spec}': ${a} may import only ${DIRECT[a].join(' and ')}, not what lies under them`);
+  } else if (!allowedFrom(a).has(b)) problems.push(`${where} imports '${spec}': ${a} may not import ${b}`);
+}
+for (const bypass of BYPASSES) {
+  if (!bypassed.has(bypass)) problems.push(`${bypass} is listed in BYPASSES but no longer imported: strike it from the list`);
 }
 const layers = [...new Set(files.map(layerOf))].sort();
 for (const cycle of cycles()) problems.push(`import cycle: ${cycle.map((f) => `src/${relative(src, f)}`).join(' -> ')}`);
@@ -196,6 +219,6 @@ if (problems.length > 0) {
   process.exitCode = 1;
 } else if (!args.has('--dot')) {
   console.log(
-    '\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log, providers) <- server <- cli; protocol <- client <- ui <- cli; protocol <- client <- web)',
+    `\nlayering: ok, no import cycles (protocol <- market <- agents <- orchestrator <- core (+ log, providers) <- server <- cli; protocol <- client <- ui <- cli; protocol <- client <- web); ${Object.keys(DIRECT).join(', ')}: direct edges only, ${BYPASSES.size} known bypass${BYPASSES.size === 1 ? '' : 'es'} (BYPASSES)`,
   );
 }
