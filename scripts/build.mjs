@@ -121,7 +121,7 @@ const cli = await build({
   write: false,
   outExtension: { '.js': '.cjs' },
   entryPoints: { 'cli/main': 'src/cli/main.ts' },
-  define: { 'import.meta.url': '__signalsModuleUrl' },
+  define: { ...options.define, 'import.meta.url': '__signalsModuleUrl' },
   banner: { js: "const __signalsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [builtinsOnUse, esCommands],
 });
