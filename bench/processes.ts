@@ -14,7 +14,7 @@ function packageRoot(): string {
   throw new Error('package.json not found above the bench modules');
 }
 const ROOT = packageRoot();
-const BIN = join(ROOT, 'bin', 'signals.js');
+const BIN = join(ROOT, 'bin', 'signals.cjs');
 const WORKER = join(ROOT, 'dist', 'bench', 'client-worker.js');
 const BASELINE = join(ROOT, 'dist', 'bench', 'baseline-server.js');
 
