@@ -1,5 +1,5 @@
 // The packed form of many symbols' daily bars: one file read in place, shared dates, prices as quantised log prices.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { SignalsError } from '../protocol/errors.js';
 import type { Bar, PriceColumns, Rows } from './types.js';
 
@@ -159,26 +159,31 @@ export function unpackBars(packed: Buffer, file: string): PackedBars {
  * analyses of 500 symbols read a few megabytes of its 31, not all of it. Throws DATA_ERROR when it is not such a file.
  */
 export function openPackedBars(file: string): PackedBars {
-  let size: number;
+  let fd: number;
   try {
-    size = statSync(file).size;
+    fd = openSync(file, 'r');
   } catch {
     throw new SignalsError('DATA_ERROR', `${file} not found; reinstall signals`);
   }
-  return packedBars(
-    (position, length) => {
-      const fd = openSync(file, 'r');
-      try {
-        const out = Buffer.allocUnsafe(length);
-        return out.subarray(0, readSync(fd, out, 0, length, position));
-      } finally {
-        closeSync(fd);
-      }
-    },
-    size,
-    file,
-  );
+  // One descriptor for the header and every block, so that all are read from the same file (one a rename replaced
+  // is not mixed in), without opening it anew for each of 500 symbols; closed when the reader is collected.
+  const read: ReadAt = (position, length) => {
+    const out = Buffer.allocUnsafe(length);
+    return out.subarray(0, readSync(fd, out, 0, length, position));
+  };
+  let packed: PackedBars;
+  try {
+    packed = packedBars(read, fstatSync(fd).size, file);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  descriptors.register(packed, fd);
+  return packed;
 }
+
+/** Closes the file of a packed reader that is no longer used. */
+const descriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
 
 function packedBars(read: ReadAt, size: number, file: string): PackedBars {
   const lead = read(0, LEAD);
@@ -333,37 +338,44 @@ function sliceColumns(c: BarColumns, last: number, count: number): BarColumns {
   };
 }
 
-/** Where `varint` reads next: a module's variable, which is quicker to step than one a closure shares. */
-let cursor = 0;
-
-/** The zig-zag varint of `bytes` at `cursor`, moving it on; past the end a read gives 0s, never a hang. */
-function varint(bytes: Buffer): number {
-  let byte = bytes[cursor++] ?? 0;
-  let v = byte & 0x7f;
-  // Bit operations while the value fits in 28 bits (every price step does); multiplication beyond (large volumes).
-  for (let shift = 7; byte >= 0x80; shift += 7) {
-    byte = bytes[cursor++] ?? 0;
-    v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
+/**
+ * The zig-zag varints of `bytes` from byte `from` on, `count` of them, into `values` from index `at`: one tight loop
+ * with no call per value, which a short-lived process runs optimised after a few symbols. Returns the byte after
+ * the last, or -1 when the bytes end first.
+ */
+function readVarints(bytes: Uint8Array, from: number, values: Float64Array, at: number, count: number): number {
+  const n = bytes.length;
+  let c = from;
+  for (let j = at; j < at + count; j++) {
+    if (c >= n) return -1;
+    let byte = bytes[c++]!;
+    let v = byte & 0x7f;
+    // Bit operations while the value fits in 28 bits (every price step does); multiplication beyond (large volumes).
+    for (let shift = 7; byte >= 0x80; shift += 7) {
+      if (c >= n) return -1;
+      byte = bytes[c++]!;
+      v = shift < 28 ? v | ((byte & 0x7f) << shift) : v + (byte & 0x7f) * 2 ** shift;
+    }
+    // `v & 1` on a value of 31 bits at most (every field but a large volume): quicker than `v % 2`, which any takes.
+    values[j] = (v < 0x80000000 ? v & 1 : v % 2) === 1 ? -(v + 1) / 2 : v / 2;
   }
-  // `v & 1` on a value of 31 bits at most (every field but a large volume): quicker than `v % 2`, which any takes.
-  return (v < 0x80000000 ? v & 1 : v % 2) === 1 ? -(v + 1) / 2 : v / 2;
+  return c;
 }
 
-/** A decode's bars as read, before their prices are worked out: kept from one decode to the next. */
-let raw = {
-  day: new Uint32Array(0),
-  close: new Int32Array(0),
-  open: new Int32Array(0),
-  high: new Int32Array(0),
-  low: new Int32Array(0),
-  volume: new Float64Array(0),
-};
+/** A decode's values as read, and each bar's calendar index and quantised close: kept from one decode to the next. */
+let raw = { values: new Float64Array(0), day: new Uint32Array(0), close: new Int32Array(0) };
+
+/** exp(n * QUANTUM): a lookup for the steps that open, high and low lie from the close within. */
+function step(steps: Float64Array, n: number): number {
+  return n >= -STEPS && n <= STEPS ? steps[n + STEPS]! : Math.exp(n * QUANTUM);
+}
 
 /**
  * The last `count` of `bars` bars from bar `first` (a mark) of `bytes` (the symbol's block from that mark on) on or
- * before calendar index `last`, as columns. The bars are read as integers first and only those kept get prices: the
- * close exp of its quantised log (the steps summed exactly from the mark), the open, high and low the close times a
- * lookup of their steps from it. So a bar has the same values, to the bit, however much is read around it.
+ * before calendar index `last`, as columns. The bars are read as integers first, a mark's stretch at a time, and only
+ * those kept get prices: the close exp of its quantised log (the steps summed exactly from the mark), the open, high
+ * and low the close times a lookup of their steps from it. So a bar has the same values, to the bit, however much
+ * is read around it.
  */
 function decodeBars(
   bytes: Buffer,
@@ -375,59 +387,50 @@ function decodeBars(
 ): BarColumns {
   const { first, to, end } = range;
   const bars = to - first;
-  if (raw.day.length < bars) {
-    raw = {
-      day: new Uint32Array(bars),
-      close: new Int32Array(bars),
-      open: new Int32Array(bars),
-      high: new Int32Array(bars),
-      low: new Int32Array(bars),
-      volume: new Float64Array(bars),
-    };
-  }
-  const { day, close, open, high, low, volume } = raw;
+  const width = FIELDS.length;
+  if (raw.day.length < bars) raw = { values: new Float64Array(width * bars), day: new Uint32Array(bars), close: new Int32Array(bars) };
+  const { values, day, close } = raw;
   const base = block.marks[(2 * first) / STRIDE]!;
   const damaged = () => new SignalsError('DATA_ERROR', `${file}: a block does not match its header`);
-  cursor = 0;
+  // Each mark's stretch from where the header says it starts; one read whole must end where the next starts.
+  for (let mark = first; mark < to; mark += STRIDE) {
+    const m = (2 * mark) / STRIDE;
+    const n = Math.min(STRIDE, to - mark);
+    const after = readVarints(bytes, block.marks[m]! - base, values, width * (mark - first), width * n);
+    const whole = mark + STRIDE <= end ? mark + STRIDE : end;
+    if (after < 0 || (mark + n === whole && after !== (m + 2 < block.marks.length ? block.marks[m + 2]! - base : bytes.length))) throw damaged();
+    if (values[width * (mark - first)] !== block.marks[m + 1]) throw damaged();
+  }
   let d = 0;
   let q = 0;
   let k = 0;
   for (; k < bars; k++) {
-    const i = first + k;
-    if (i % STRIDE === 0) {
-      const m = (2 * i) / STRIDE;
-      if (cursor !== block.marks[m]! - base) throw damaged();
-      d = varint(bytes);
-      if (d !== block.marks[m + 1]) throw damaged();
-      q = varint(bytes);
+    const v = width * k;
+    if ((first + k) % STRIDE === 0) {
+      d = values[v]!;
+      q = values[v + 1]!;
     } else {
-      d += varint(bytes);
-      q += varint(bytes);
+      d += values[v]!;
+      q += values[v + 1]!;
     }
     if (d > last) break;
     day[k] = d;
     close[k] = q;
-    open[k] = varint(bytes);
-    high[k] = varint(bytes);
-    low[k] = varint(bytes);
-    volume[k] = varint(bytes);
   }
-  // Read to the end of the bytes: they end there, or the block does not match its header.
-  if (first + k === end && cursor !== bytes.length) throw damaged();
   const from = Math.max(0, k - count);
   const out = emptyColumns(k - from);
   const steps = stepTable();
-  const step = (n: number) => (n >= -STEPS && n <= STEPS ? steps[n + STEPS]! : Math.exp(n * QUANTUM));
   for (let j = from; j < k; j++) {
     const o = j - from;
+    const v = width * j;
     const price = Math.exp(close[j]! * QUANTUM);
-    const toOpen = open[j]!;
+    const toOpen = values[v + 2]!;
     out.day[o] = day[j]!;
     out.close[o] = price;
-    out.open[o] = price * step(toOpen);
-    out.high[o] = price * step(Math.max(toOpen, 0) + high[j]!);
-    out.low[o] = price * step(Math.min(toOpen, 0) - low[j]!);
-    out.volume[o] = volume[j]!;
+    out.open[o] = price * step(steps, toOpen);
+    out.high[o] = price * step(steps, Math.max(toOpen, 0) + values[v + 3]!);
+    out.low[o] = price * step(steps, Math.min(toOpen, 0) - values[v + 4]!);
+    out.volume[o] = values[v + 5]!;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // The packed bars format: what goes in comes back (prices within half a quantum, dates and volumes exact), read whole, in tails or from a file, and a damaged file is refused.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,22 @@ describe('packBars / unpackBars', () => {
       expect([...opened.tail('AAA', input[0]!.bars[2000]!.date, 300)!.close]).toEqual([...packed.columns('AAA')!.close.slice(1701, 2001)]);
       expect([...opened.columns('BBB')!.high]).toEqual([...packed.columns('BBB')!.high]);
       expect(() => openPackedBars(join(dir, 'none.bin'))).toThrow(expect.objectContaining({ code: 'DATA_ERROR' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the file it opened to the end, when another takes its name (as `signals data` writes one)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packed-'));
+    try {
+      const file = join(dir, 'bars.bin');
+      writeFileSync(file, packBars(input));
+      const opened = openPackedBars(file);
+      const other = join(dir, 'other.bin');
+      writeFileSync(other, packBars([{ symbol: 'AAA', bars: walk(seed + 1, '2005-01-03', 3000) }]));
+      renameSync(other, file);
+      expect([...opened.columns('BBB')!.close]).toEqual([...packed.columns('BBB')!.close]);
+      expect([...opened.tail('AAA', input[0]!.bars[2000]!.date, 300)!.close]).toEqual([...packed.columns('AAA')!.close.slice(1701, 2001)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
