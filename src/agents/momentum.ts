@@ -30,11 +30,22 @@ export function annualised(returns: ArrayLike<number>, end: number, days: number
   return Math.sqrt((squares / (days - 1)) * 252);
 }
 
-/** Each bar's log return over the one before (NaN for the first): `annualised` reads windows of them. */
+/** The log returns of each column of closes read so far: the momentum and volatility agents read a stock's alike. */
+const returnsOf = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * Each bar's log return over the one before (NaN for the first): `annualised` reads windows of them. Computed once
+ * per column of closes (columns are never written to): a cross-section's 500 histories share SPY's, and each
+ * stock's serves both agents that read it.
+ */
 export function logReturns(close: Float64Array): Float64Array {
-  const out = new Float64Array(close.length);
-  out[0] = NaN;
-  for (let j = 1; j < close.length; j++) out[j] = Math.log(close[j]! / close[j - 1]!);
+  let out = returnsOf.get(close);
+  if (out === undefined) {
+    out = new Float64Array(close.length);
+    out[0] = NaN;
+    for (let j = 1; j < close.length; j++) out[j] = Math.log(close[j]! / close[j - 1]!);
+    returnsOf.set(close, out);
+  }
   return out;
 }
 

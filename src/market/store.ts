@@ -96,6 +96,8 @@ export class MarketStore {
   private readonly newsCache = new Map<string, Rows<Headline>>();
   private readonly minuteCache = new Map<string, Map<string, MinuteBar[]>>();
   private bundledSymbols: string[] | undefined;
+  /** The bundled news files, listed once: a cross-section asks for 500 symbols' headlines, most of them none. */
+  private newsFiles: Set<string> | undefined;
   private known: Set<string> | undefined;
 
   constructor(options: StoreOptions = {}) {
@@ -189,8 +191,10 @@ export class MarketStore {
     const s = normaliseSymbol(symbol);
     let rows = this.newsCache.get(s);
     if (!rows) {
-      const name = `news/${s}.jsonl.gz`;
-      this.newsCache.set(s, (rows = existsSync(join(this.bundledDir, name)) ? this.bundled('headlines', name) : []));
+      const name = `${s}.jsonl.gz`;
+      const news = join(this.bundledDir, 'news');
+      this.newsFiles ??= new Set(existsSync(news) ? readdirSync(news) : []);
+      this.newsCache.set(s, (rows = this.newsFiles.has(name) ? this.bundled('headlines', `news/${name}`) : []));
     }
     return rows;
   }
