@@ -10,7 +10,7 @@ import { benchOrchestrator } from './orchestrator.js';
 import { startBaseline, startSignals, type ServerProcess } from './processes.js';
 import { benchLogThroughput, benchRecovery } from './log.js';
 import { benchRank } from './rank.js';
-import { benchStartup } from './startup.js';
+import { benchServeReady, benchStartup } from './startup.js';
 import { benchUniverseLoad } from './universe.js';
 import { benchEvidenceSamples } from './evidence.js';
 import { benchBacktest } from './backtest.js';
@@ -63,6 +63,13 @@ async function components(): Promise<void> {
   );
   const noCa = startup.without_extra_ca_certs;
   if (noCa) row('  without NODE_EXTRA_CA_CERTS', `${noCa.analyze_ms} ms / ${noCa.node_ms} ms = ${noCa.ratio}x  (this environment sets it)`);
+
+  const serveReady = await benchServeReady(smoke ? 1 : quick ? 3 : 7);
+  results.serve_ready = serveReady;
+  row(
+    'serve: first client welcomed / node -e 0',
+    `${serveReady.serve_ms} ms / ${serveReady.node_ms} ms = ${serveReady.ratio}x  (before calibration existed: see BENCHMARKS.md)`,
+  );
 
   const rank = benchRank(smoke ? 1 : quick ? 3 : 7);
   results.rank = rank;

@@ -44,6 +44,7 @@ describe('npm run bench -- --smoke', () => {
     expect(report.monitor.ticks_per_s).toBeGreaterThan(1000);
     expect(report.startup.ratio).toBeGreaterThan(1);
     expect(report.startup).toMatchObject({ market_cache: true, code_cache: true });
+    expect(report.serve_ready.ratio).toBeGreaterThan(1);
     // The same 60 clients through three nodes on Redis: every delivery made, the figures against one node reported.
     expect(report.cluster).toMatchObject({ nodes: 3, clients: 60, single_node_delivered_per_s: row.delivered_per_s });
     expect(report.cluster.delivered_per_s).toBeGreaterThan(500);
