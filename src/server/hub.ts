@@ -28,6 +28,8 @@ export class Hub {
   readonly connections = new Set<Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
   messagesSent = 0;
+  /** Messages sent this turn by type, not yet added to the metric. */
+  private readonly counted = new Map<string, number>();
   private corked: Connection[] = [];
   /** The room messages of this turn not yet written (on the fast path only: they need pre-built frames). */
   private batch: Batch | undefined;
@@ -98,6 +100,7 @@ export class Hub {
 
   private endTurn(): void {
     this.flush();
+    this.flushCounts();
     const corked = this.corked;
     this.corked = [];
     for (const c of corked) c.uncork();
@@ -235,15 +238,33 @@ export class Hub {
 
   /** Sends a message already serialised; returns whether it went out. */
   sendJson(connection: Connection, type: ServerMessage['type'], json: string): boolean {
+    return this.sendPrepared(connection, type, this.path.prepareJson(json));
+  }
+
+  /** A message already serialised, framed once to be sent to many clients (see `sendPrepared`). */
+  prepareJson(json: string): Outbound {
+    return this.path.prepareJson(json);
+  }
+
+  /** Sends a prepared message: its frame is shared, not copied, by every client it is sent to. Returns whether it went out. */
+  sendPrepared(connection: Connection, type: ServerMessage['type'], data: Outbound): boolean {
     this.flush();
-    const sent = connection.send(this.path.prepareJson(json));
+    const sent = connection.send(data);
     if (sent) this.count(type, 1);
     return sent;
   }
 
+  /** Counts messages sent: the metric is incremented once per type and turn, not once per message. */
   private count(type: string, n: number): void {
     if (n === 0) return;
     this.messagesSent += n;
-    this.metrics.messagesOut.inc({ type }, n);
+    this.counted.set(type, (this.counted.get(type) ?? 0) + n);
+    this.endTurnSoon();
+  }
+
+  /** Adds the counts of this turn to the metric (also before a scrape). */
+  flushCounts(): void {
+    for (const [type, n] of this.counted) this.metrics.messagesOut.inc({ type }, n);
+    this.counted.clear();
   }
 }

@@ -12,9 +12,17 @@ import type { StatusData } from './http.js';
 import type { Hub } from './hub.js';
 import { TokenBucket, type Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import type { Outbound } from './outbound.js';
 import { paid, type ByteBudget, type Slots } from './read-budget.js';
 
 export type RequestId = string | number | undefined;
+/** A symbol's latest publication, framed once to be sent to every new subscriber. */
+interface Snapshot {
+  readonly type: 'signal_update' | 'decision_update';
+  readonly seq: number;
+  readonly epoch: string;
+  readonly data: Outbound;
+}
 const now = () => new Date().toISOString();
 /** No request nests deeper than 4 levels (since cursors); 32 leaves room without letting JSON.parse recurse far. */
 const MAX_NESTING = 32;
@@ -31,7 +39,7 @@ export interface RequestContext {
 }
 
 export class Requests {
-  private readonly snapshots = new Map<string, { type: 'signal_update' | 'decision_update'; seq: number; json: string }>();
+  private readonly snapshots = new Map<string, Snapshot>();
   /** The analyses all clients together may cause (see `Limits.analyzeTotalBurst`). */
   private readonly analysesTotal: TokenBucket;
   /** Connections with a `rank` under way: one at a time each. */
@@ -173,6 +181,7 @@ export class Requests {
   ): void {
     const core = this.context.core;
     const refused: string[] = [];
+    const timestamp = now();
     for (const symbol of new Set(raw.map(normaliseSymbol))) {
       if (!this.context.core.has(symbol)) {
         this.error(connection, ErrorCode.UNKNOWN_SYMBOL, `unknown symbol ${symbol}; the connected message lists the symbols`, id);
@@ -203,7 +212,7 @@ export class Requests {
         type: 'subscribed',
         symbol,
         status: 'subscribed',
-        timestamp: now(),
+        timestamp,
         seq: core.head(symbol),
         epoch: core.epoch,
         ...(recovered !== undefined ? { recovered } : {}),
@@ -220,7 +229,7 @@ export class Requests {
       const snapshot = this.snapshot(symbol);
       if (snapshot) {
         connection.lastSeq.set(symbol, snapshot.seq);
-        this.context.hub.sendJson(connection, snapshot.type, snapshot.json);
+        this.context.hub.sendPrepared(connection, snapshot.type, snapshot.data);
       }
     }
     if (refused.length > 0) {
@@ -234,18 +243,20 @@ export class Requests {
   }
 
   /**
-   * The symbol's latest publication as a snapshot (trigger `snapshot`), serialised once per publication
-   * however many clients subscribe: a burst of subscribes costs a map lookup each, not a JSON.stringify.
+   * The symbol's latest publication as a snapshot (trigger `snapshot`), serialised and framed once per publication
+   * however many clients subscribe: a burst of subscribes costs a map lookup each, and every one of them is sent
+   * the same buffer.
    */
-  private snapshot(symbol: string): { type: 'signal_update' | 'decision_update'; seq: number; json: string } | undefined {
+  private snapshot(symbol: string): Snapshot | undefined {
     const last = this.context.core.latest(symbol);
     if (!last) return undefined;
     const seq = last.data.seq ?? 0;
+    const { epoch } = this.context.core;
     const cached = this.snapshots.get(symbol);
-    if (cached?.seq === seq) return cached;
+    if (cached?.seq === seq && cached.epoch === epoch) return cached;
     // Under the log's epoch now: after a lost tail the log took a new one, which its older records belong to as well.
-    const json = JSON.stringify({ ...last, data: { ...last.data, trigger: 'snapshot', epoch: this.context.core.epoch } });
-    const fresh = { type: last.type, seq, json };
+    const json = JSON.stringify({ ...last, data: { ...last.data, trigger: 'snapshot', epoch } });
+    const fresh = { type: last.type, seq, epoch, data: this.context.hub.prepareJson(json) };
     this.snapshots.set(symbol, fresh);
     return fresh;
   }

@@ -127,6 +127,7 @@ export class SignalServer {
         authorizeStatus: (req) => this.authorizeHttp(req),
         authorizeMetrics: options.metricsToken ? staticTokenCheck(options.metricsToken) : () => true,
         beforeScrape: () => {
+          this.hub.flushCounts();
           this.metrics.connections.set(this.hub.connections.size);
           this.metrics.queuedBytes.set(this.hub.queued());
           const state = this.core.feedState;
