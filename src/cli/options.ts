@@ -22,6 +22,7 @@ import {
 import { PROVIDERS, type ProviderName } from '../providers/provider.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { DEFAULT_FROM, DEFAULT_PRICE_RATE, DEFAULT_SEED, DEFAULT_SYMBOLS, DEFAULT_THRESHOLD_PCT, DEFAULT_URL } from './defaults.js';
+import { ExitCode } from './exit-codes.js';
 import { flag, optional, withDefault, type Spec, type Values } from './option-spec.js';
 import {
   aboveZero,
@@ -581,7 +582,7 @@ export const BACKTEST = {
   report: optional({ arg: 'file', help: 'write a self-contained HTML report to this file', parse: outputFile() }),
   workers: optional({ arg: 'n', help: 'worker threads, 1 to 64 (default: one per core)', parse: wholeNumber(1, 64) }),
   checkLookahead: flag({
-    help: 're-run 12 steps per symbol with the bars, macro data and headlines after each as-of perturbed; exit 10 if a decision changes',
+    help: `re-run 12 steps per symbol with the bars, macro data and headlines after each as-of perturbed; exit ${ExitCode.ANALYSIS_FAILED} if a decision changes`,
   }),
   ...UNIVERSE,
   ...ANALYSIS,

@@ -1,4 +1,5 @@
-// `signals serve`: the WebSocket server on the replayed bundled market, until SIGINT or SIGTERM.
+// `signals serve`, and the service it runs (`watch --local` runs it too): the market provider, the core and its signal log,
+// webhooks, with --redis-url a cluster node, and the WebSocket server, from checked options, until SIGINT or SIGTERM.
 import { defaultAgents } from '../agents/index.js';
 import { MarketStore } from '../market/store.js';
 import { SignalsError } from '../protocol/errors.js';
