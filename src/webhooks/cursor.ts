@@ -1,17 +1,21 @@
 // A webhook's delivery cursor, kept with the signal log in the state dir: the last seq delivered (or passed over) per symbol.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { OPEN_REPLACE, ownSubfolder } from '../log/safe-dir.js';
+import { fsyncDir, OPEN_REPLACE, ownSubfolder } from '../log/safe-dir.js';
 
 const Seqs = z.record(z.string(), z.number().int().nonnegative());
 /** `heads`: the log's heads when the file was written, so that a start after a lost tail can tell what the log lost. */
 const CursorJson = z.object({ epoch: z.string(), origin: z.string(), cursors: Seqs, heads: Seqs.optional() });
 
 /**
- * `<state dir>/webhooks/<hash of the URL>.json`, rewritten (temporary file, then rename) after each delivery, so a
- * killed server resumes after the last delivery it recorded: at least once, the one in flight perhaps twice.
+ * `<state dir>/webhooks/<hash of the URL>.json`, rewritten after each delivery (a temporary file written and synced
+ * to the disk, renamed over the file, then the folder synced), so a killed server, or a machine that lost power,
+ * resumes after the last delivery it recorded: at least once, the one in flight perhaps twice. Without the syncs a
+ * power loss could leave the renamed file empty, and an empty cursor starts at the log's heads, skipping what was
+ * not yet delivered.
  * The file is named by a hash, and holds only the URL's origin, since a webhook URL's path often is its secret.
  */
 export class CursorFile {
@@ -26,6 +30,8 @@ export class CursorFile {
   private readonly origin: string;
   private cursors: Record<string, number>;
   private readonly savedHeads: Record<string, number>;
+  /** The save under way: saves are written one after another, each with the cursors as they were when it was asked for. */
+  private saving: Promise<void> = Promise.resolve();
 
   /**
    * Reads the cursor of `url`; without one, or with one of another log (an epoch that is neither the log's nor
@@ -52,7 +58,7 @@ export class CursorFile {
     } else {
       this.start = saved === 'none' ? 'new' : saved === 'damaged' ? 'damaged' : 'other log';
       this.cursors = heads();
-      this.save();
+      this.saveAtStart();
     }
   }
 
@@ -89,14 +95,39 @@ export class CursorFile {
     return Object.keys(this.cursors);
   }
 
-  save(): void {
+  /** Writes the cursors as they are now, durably, after any save still under way; off the event loop. */
+  save(): Promise<void> {
+    const text = this.text();
+    const temporary = `${this.path}.tmp`;
+    this.saving = this.saving.then(async () => {
+      const file = await open(temporary, OPEN_REPLACE, 0o644);
+      try {
+        await file.writeFile(text);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, this.path);
+      fsyncDir(dirname(this.path));
+    });
+    return this.saving;
+  }
+
+  /** The first save of a new cursor, before the webhook delivers anything: the same steps, synchronously. */
+  private saveAtStart(): void {
     const temporary = `${this.path}.tmp`;
     const fd = openSync(temporary, OPEN_REPLACE, 0o644);
     try {
-      writeSync(fd, JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors, heads: this.heads() }));
+      writeSync(fd, this.text());
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temporary, this.path);
+    fsyncDir(dirname(this.path));
+  }
+
+  private text(): string {
+    return JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors, heads: this.heads() });
   }
 }

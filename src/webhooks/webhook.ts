@@ -154,7 +154,7 @@ export class Webhook {
     }
     this.wake?.();
     await this.running;
-    this.cursor?.save();
+    await this.cursor?.save();
   }
 
   private async loop(): Promise<void> {
@@ -203,12 +203,12 @@ export class Webhook {
         if (wanted(record.json, this.options.every)) {
           if (!(await this.deliver(symbol, record))) return;
           cursor.set(symbol, record.seq);
-          cursor.save();
+          await cursor.save();
         } else {
           cursor.set(symbol, record.seq);
         }
       }
-      cursor.save();
+      await cursor.save();
     }
   }
 

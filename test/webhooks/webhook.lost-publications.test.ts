@@ -1,5 +1,5 @@
 // A webhook whose log lost publications (a segment moved away, a lost tail) counts and logs what it skips, and delivers what follows.
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,11 +38,11 @@ async function receiver() {
 }
 
 /** A webhook over `log` from a cursor at `at` (or from the cursor file in `stateDir`), with its warnings recorded. */
-function webhookFrom(log: SegmentLog, stateDir: string, url: string, at?: number) {
+async function webhookFrom(log: SegmentLog, stateDir: string, url: string, at?: number) {
   if (at !== undefined) {
     const cursor = new CursorFile(stateDir, url, log.epoch, () => ({}));
     cursor.set('AAPL', at);
-    cursor.save();
+    await cursor.save();
   }
   const warnings: Record<string, unknown>[] = [];
   const logger: Logger = { debug() {}, info() {}, error() {}, warn: (msg, fields) => warnings.push({ msg, ...fields }) };
@@ -82,7 +82,7 @@ describe('a webhook over a log that lost publications', () => {
     renameSync(join(dir, 'log', 'AAPL', '000000001001.seg'), join(dir, 'moved-away.seg'));
     const log = SegmentLog.open({ dir });
     const r = await receiver();
-    const w = webhookFrom(log, dir, r.url, 950);
+    const w = await webhookFrom(log, dir, r.url, 950);
     w.hook.start();
     await until(() => r.delivered.at(-1) === 2100);
     await w.hook.stop();
@@ -98,7 +98,7 @@ describe('a webhook over a log that lost publications', () => {
     const log = SegmentLog.open({ dir });
     for (let n = 1; n <= 5; n++) await log.append('AAPL', decision(n));
     const r = await receiver();
-    const w = webhookFrom(log, dir, r.url, 9);
+    const w = await webhookFrom(log, dir, r.url, 9);
     w.hook.start();
     expect(w.warnings).toContainEqual(expect.objectContaining({ symbol: 'AAPL', cursor: 9, head: 5 }));
     const next = decision(6);
@@ -122,13 +122,13 @@ describe('a webhook over a log that lost publications', () => {
       // The cursor as the webhook last wrote it: 12 delivered while the log had 20; the power loss took 16 to 20.
       const saved = new CursorFile(dir, r.url, writer.epoch, () => ({ AAPL: 20 }));
       saved.set('AAPL', 12);
-      saved.save();
+      await saved.save();
       writeFileSync(join(dir, 'run.json'), JSON.stringify({ boot_id: 'a-boot-before-the-power-loss', fsync: 'interval', clean: false }));
       const log = SegmentLog.open({ dir });
       expect(log.epoch).not.toBe(writer.epoch);
       expect(log.earlierEpochs).toEqual([writer.epoch]);
 
-      const w = webhookFrom(log, dir, r.url);
+      const w = await webhookFrom(log, dir, r.url);
       w.hook.start();
       const next = decision(16);
       await log.append('AAPL', next);
@@ -147,4 +147,24 @@ describe('a webhook over a log that lost publications', () => {
       await r.stop();
     },
   );
+});
+
+describe('the cursor file', () => {
+  it('saves one after another, each with the cursors as they were when asked, and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signals-cursor-'));
+    try {
+      const cursor = new CursorFile(dir, 'http://127.0.0.1:9/hook', 'epoch-1', () => ({ AAPL: 3 }));
+      const saves: Promise<void>[] = [];
+      for (let seq = 1; seq <= 50; seq++) {
+        cursor.set('AAPL', seq);
+        saves.push(cursor.save());
+      }
+      await Promise.all(saves);
+      const files = readdirSync(join(dir, 'webhooks'));
+      expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(new CursorFile(dir, 'http://127.0.0.1:9/hook', 'epoch-1', () => ({})).get('AAPL')).toBe(50);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
