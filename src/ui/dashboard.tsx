@@ -7,6 +7,7 @@ import { AlertLine, Header } from './header.js';
 import { helpLines } from './help.js';
 import { columnsFor, heightsFor } from './layout.js';
 import { RECENT_SIGNALS, type DashboardState } from './model.js';
+import { rankLines, rankTexts } from './rank-view.js';
 import { reduce, staleReason, visibleRows, type DashboardEvent } from './state.js';
 import { Table } from './table.js';
 
@@ -16,6 +17,8 @@ export interface DashboardActions {
   remove(symbol: string): void;
   /** Asks the server for a symbol's publications after `sinceSeq` (they arrive as a `history` message). */
   history(symbol: string, sinceSeq: number): void;
+  /** Asks the server for its universe's ranking: the top and bottom RANK_TOP, and `symbols`' rows (a `rank` message). */
+  rank(symbols: string[]): void;
 }
 
 export interface DashboardProps {
@@ -31,14 +34,29 @@ export interface DashboardProps {
   /** Called with the symbols on the dashboard after one is added or removed. */
   onWatchlist?(symbols: string[]): void;
   onExit(): void;
+  /** How often the ranking is asked for again while connected (a replay closes a session a minute); default 60 s. */
+  rankEveryMs?: number;
 }
 
 const LOG_COLOR: Record<string, string> = { signal: 'cyan', warning: 'yellow', error: 'red' };
 
-type View = 'table' | 'detail' | 'help';
+type View = 'table' | 'detail' | 'help' | 'rank';
+
+/** The server's rows of a ranking: at most this many symbols by name (the protocol's limit). */
+const RANK_SYMBOLS = 100;
 type Input = { kind: 'add' | 'filter'; text: string } | undefined;
 
-export function Dashboard({ initial, subscribe, actions, colors, bell = false, fps = 10, onWatchlist, onExit }: DashboardProps) {
+export function Dashboard({
+  initial,
+  subscribe,
+  actions,
+  colors,
+  bell = false,
+  fps = 10,
+  onWatchlist,
+  onExit,
+  rankEveryMs = 60_000,
+}: DashboardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, setState] = useState(initial);
@@ -96,6 +114,17 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     onWatchlist?.(watchlist === '' ? [] : watchlist.split(','));
   }, [watchlist, onWatchlist]);
 
+  // The ranking (a server that names its universe has one) is asked for once connected, whenever the watchlist
+  // changes (the rows of its symbols come with it), and now and then: the market clock moves on.
+  const ranks = state.connection.status === 'open' && state.universe !== undefined;
+  useEffect(() => {
+    if (!ranks) return;
+    const ask = () => actions.rank(current.current.rows.map((r) => r.symbol).slice(0, RANK_SYMBOLS));
+    ask();
+    const timer = setInterval(ask, rankEveryMs);
+    return () => clearInterval(timer);
+  }, [ranks, watchlist, actions, rankEveryMs]);
+
   useEffect(() => {
     if (state.alerts > rung.current && bell) stdout.write('\u0007');
     rung.current = state.alerts;
@@ -143,6 +172,15 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     actions.history(symbol, Math.max(0, (row?.seq ?? 0) - RECENT_SIGNALS));
     setView('detail');
   };
+  /** The ranked view's Enter: the symbol joins the watchlist (subscribed) if it is not on it, and its detail opens. */
+  const openRanked = (symbol: string) => {
+    if (!current.current.rows.some((r) => r.symbol === symbol)) {
+      apply({ kind: 'add', symbol });
+      actions.add(symbol);
+    }
+    apply({ kind: 'focus', symbol });
+    openDetail(symbol);
+  };
   const onKey = (text: string, key: Key) => {
     const { input, view } = refs.current;
     if (key.ctrl && text === 'c') return quit();
@@ -151,6 +189,15 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     const selected = current.current.selected;
     const page = Math.max(1, size.rows - 6);
     if (text === 'q') return quit();
+    if (view === 'rank') {
+      if (key.escape || text === 'r') return setView('table');
+      if (key.upArrow) return apply({ kind: 'rankSelect', delta: -1 });
+      if (key.downArrow) return apply({ kind: 'rankSelect', delta: 1 });
+      const ranked = current.current.rankSelected;
+      if (key.return && ranked !== undefined) return openRanked(ranked);
+      if (text === '?') return setView('help');
+      return;
+    }
     if (view !== 'table') {
       if (key.escape || (view === 'help' && text === '?') || (view === 'detail' && key.return)) return setView('table');
       if (key.upArrow) return setScroll(refs.current.scroll - 1);
@@ -167,6 +214,7 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     if (key.downArrow) return apply({ kind: 'select', delta: 1 });
     if (key.return && selected) return openDetail(selected);
     if (text === '?') return setView('help');
+    if (text === 'r') return setView('rank');
     if (text === 's') return apply({ kind: 'sort' });
     if (text === 'S') return apply({ kind: 'reverse' });
     if (text === '/') return setInput({ kind: 'filter', text: current.current.filter });
@@ -204,9 +252,12 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
     alert: state.alert !== undefined,
   });
   const c = (color: string | undefined) => (colors ? color : undefined);
-  const page = view === 'help' ? helpLines(width) : view === 'detail' && selected ? detailLines(selected, width) : [];
+  const ranked = view === 'rank' ? rankLines(state, width) : undefined;
+  const page = ranked?.lines ?? (view === 'help' ? helpLines(width) : view === 'detail' && selected ? detailLines(selected, width) : []);
   // The last line of a view that does not fit says where it is: the lines above it scroll.
   refs.current.maxScroll = page.length > heights.body ? page.length - (heights.body - 1) : 0;
+  // The ranked view scrolls with its selection, which ↑/↓ move.
+  const offset = ranked ? Math.max(0, ranked.selectedAt - (heights.body - 3)) : scroll;
   const logLines = heights.log >= 2 ? heights.log - 1 : heights.log;
 
   return (
@@ -216,10 +267,10 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
       {page.length > 0 ? (
         <Scrolled
           lines={page}
-          offset={scroll}
+          offset={offset}
           height={heights.body}
           colors={colors}
-          hint={view === 'help' ? 'Esc or ? closes' : 'Esc or Enter: back'}
+          hint={view === 'help' ? 'Esc or ? closes' : view === 'rank' ? 'Esc or r: back' : 'Esc or Enter: back'}
         />
       ) : (
         <>
@@ -230,7 +281,9 @@ export function Dashboard({ initial, subscribe, actions, colors, bell = false, f
               width,
               stale !== undefined,
               state.rows.some((r) => r.evidence !== undefined),
+              state.ranking !== undefined,
             )}
+            ranks={rankTexts(state)}
             height={heights.table}
             sort={state.sort}
             descending={state.descending}
@@ -288,6 +341,12 @@ function Footer({
     );
   }
   if (view === 'help') return <Text dimColor>Esc or ? close the help · q quit</Text>;
+  if (view === 'rank')
+    return (
+      <Text dimColor wrap="truncate">
+        ↑/↓ select · Enter open (subscribe, detail) · Esc or r back · ? help · q quit
+      </Text>
+    );
   if (view === 'detail')
     return (
       <Text dimColor wrap="truncate">
@@ -302,7 +361,7 @@ function Footer({
   return (
     <Text wrap="truncate">
       {status.length > 0 && <Text color={colors ? 'yellow' : undefined}>{status.join(' · ')} · </Text>}
-      <Text dimColor>↑/↓ select · Enter detail · s sort · / filter · a analyse · + add · - remove · ? help · q quit</Text>
+      <Text dimColor>↑/↓ select · Enter detail · r ranked · s sort · / filter · a analyse · + add · - remove · ? help · q quit</Text>
     </Text>
   );
 }

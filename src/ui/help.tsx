@@ -5,18 +5,22 @@ import { fit, wrap } from './format.js';
 export const KEYS: [string, string][] = [
   ['↑/↓', 'select a symbol (in the detail and help: scroll; PgUp/PgDn a page)'],
   ['Enter', "the selected symbol's detail: the calls, their chance of being right, their evidence, reasons, target, stop, regime, history"],
+  [
+    'r',
+    "the ranked view: the server's universe, top and bottom 10 by the consensus on the latest close; ↑/↓ select, Enter subscribes to the symbol (adding it to the watchlist) and opens its detail, Esc or r goes back",
+  ],
   ['s / S', 'sort by the next key (watchlist, change, action, confidence, symbol) / reverse it'],
   ['/', 'filter: part of a symbol, or an action (buy, sell, hold, no_signal); Enter keeps it, Esc clears it'],
   ['a', 'analyse the selected symbol now'],
   ['+ / -', 'add a symbol / remove the selected one'],
   ['?', 'this help; Esc or ? closes it'],
-  ['q, Ctrl-C', 'quit, from anywhere (q types a q into a prompt); Esc never quits: it closes a prompt, the detail or this help'],
+  ['q, Ctrl-C', 'quit, from anywhere (q types a q into a prompt); Esc never quits: it closes a prompt, the detail, the ranked view or this help'],
 ];
 
 export const LEGEND: [string, string][] = [
   [
     'header',
-    "the connection, then where the data comes from: `replay of bundled data · 2025-07-08 14:25 UTC` is the server replaying the bundled history of that day, faster than real time (not today's market); a live provider shows the market's state and clock",
+    "the connection, then where the data comes from: `replay of bundled data · 2025-07-08 14:25 UTC` is the server replaying the bundled history of that day, faster than real time (not today's market); a live provider shows the market's state and clock; then the server's universe (universe bundled, or sp500: the S&P 500 as it was on each day)",
   ],
   ['+N more', "rows that do not fit the terminal, counted: under the table (↑/↓ scrolls it), or in the agents' title (Enter shows them all)"],
   ['CHG%', 'change since the previous close, in percent'],
@@ -28,6 +32,14 @@ export const LEGEND: [string, string][] = [
   [
     'CONF',
     "P(right): the chance, calibrated on the consensus's own record before the signal, that the call is right over 21 trading days: a BUY beats SPY, a SELL trails it. HOLD is no call: its CONF is the likelier side's chance. (With --reference-consensus: the vote formula's confidence.)",
+  ],
+  [
+    'RANK',
+    "the symbol's place in the server's universe ranked by the consensus (its weighted agreement, then its P(right)) on the latest close: 1 is the strongest BUY; 12/498 is 12th of 498 ranked",
+  ],
+  [
+    'ranked view',
+    '(r) RANK; the call; CONF, its P(right); AGREE, the weighted agreement (-1 all SELL to +1 all BUY); PCTL, the percentile of the day (100 the highest, ties share); ● on your watchlist',
   ],
   ['EDGE', "whether the consensus's record passes the edge test (one-sided, t ≥ 2 on its monthly IC): ✓ yes, - not demonstrated"],
   ['STRENGTH', 'how far the agents agree (the size of their weighted agreement): STRONG ≥ 0.8, MODERATE ≥ 0.65, else WEAK'],

@@ -1,6 +1,6 @@
 // Fitting the dashboard to the terminal: which columns show at a width, how many lines each part gets at a height.
 
-export type ColumnId = 'symbol' | 'price' | 'change' | 'trend' | 'action' | 'conf' | 'edge' | 'strength' | 'age' | 'trigger';
+export type ColumnId = 'symbol' | 'price' | 'change' | 'trend' | 'action' | 'conf' | 'rank' | 'edge' | 'strength' | 'age' | 'trigger';
 
 export interface Column {
   id: ColumnId;
@@ -21,6 +21,8 @@ const SPECS: ColumnSpec[] = [
   { id: 'trend', title: 'TREND', width: 8, align: 'left', priority: 6 },
   { id: 'action', title: 'ACTION', width: 9, align: 'left', priority: 0 },
   { id: 'conf', title: 'CONF', width: 5, align: 'right', priority: 3 },
+  // The symbol's place in the universe's ranking by the consensus, once the server has sent one.
+  { id: 'rank', title: 'RANK', width: 7, align: 'right', priority: 4 },
   // The same for every row analysed in a month (the consensus's record pools the universe): the first to go.
   { id: 'edge', title: 'EDGE', width: 4, align: 'left', priority: 8 },
   { id: 'strength', title: 'STRENGTH', width: 8, align: 'left', priority: 5 },
@@ -37,11 +39,11 @@ const used = (columns: Column[]) => columns.reduce((sum, c) => sum + c.width, 0)
 /**
  * The table's columns at a width: the lowest-priority columns (the edge first) are dropped until the rest fit, then the room
  * left widens the sparkline and adds the signal's time to the trigger. AGE shows only while the rows are stale, EDGE only
- * when some row's consensus carries evidence.
+ * when some row's consensus carries evidence, RANK only with a ranking.
  * @example columnsFor(60, false).map((c) => c.id) // ['symbol', 'price', 'change', 'trend', 'action', 'conf', 'strength']
  */
-export function columnsFor(width: number, stale: boolean, edge = false): Column[] {
-  let specs = SPECS.filter((s) => (stale || s.id !== 'age') && (edge || s.id !== 'edge'));
+export function columnsFor(width: number, stale: boolean, edge = false, rank = false): Column[] {
+  let specs = SPECS.filter((s) => (stale || s.id !== 'age') && (edge || s.id !== 'edge') && (rank || s.id !== 'rank'));
   while (used(specs) > width && specs.some((s) => s.priority > 0)) {
     const drop = specs.reduce((a, b) => (b.priority > a.priority ? b : a));
     specs = specs.filter((s) => s !== drop);

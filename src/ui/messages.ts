@@ -1,7 +1,7 @@
 // How each server message changes the dashboard's state: prices, votes, consensus, decisions, status and history.
 import type { EvidenceData, ServerMessage } from '../protocol/messages.js';
 import { confidenceName } from './evidence.js';
-import { appendLog, clock, updateRow, type AgentRow, type DashboardState, type HistoryEntry, type SymbolRow } from './model.js';
+import { appendLog, clock, rankList, updateRow, type AgentRow, type DashboardState, type HistoryEntry, type SymbolRow } from './model.js';
 
 const SPARK_POINTS = 40;
 const HISTORY_ENTRIES = 20;
@@ -210,6 +210,14 @@ export function applyMessage(state: DashboardState, m: ServerMessage, now: numbe
         feedSource: typeof source === 'string' ? source : state.feedSource,
         marketState: typeof market === 'string' ? market : state.marketState,
       };
+    }
+    case 'rank': {
+      const d = m.data;
+      const ranking = { universe: d.universe.name, barDate: d.bar_date, ranked: d.universe.ranked, rows: d.rows };
+      const list = rankList(ranking);
+      // The selection stays on its symbol while it is still listed.
+      const rankSelected = list.some((r) => r.symbol === state.rankSelected) ? state.rankSelected : list[0]?.symbol;
+      return { ...state, ranking, rankSelected };
     }
     case 'history': {
       const entries = m.items.map(historyEntry).filter((e) => e !== undefined);

@@ -1,6 +1,7 @@
 // The dashboard's data: one row per watched symbol, the event log, and what the server said about its feed and market.
 import type { ClientState } from '../client/client.js';
 import type { EvidenceData, RegimeData, TrackRecord } from '../protocol/messages.js';
+import type { RankRow } from '../protocol/rank.js';
 
 type IndicatorValue = number | string | boolean | null;
 
@@ -61,6 +62,19 @@ export interface SymbolRow {
   history?: HistoryEntry[];
 }
 
+/** The universe's ranking the server sent last (`rank`): the top and bottom RANK_TOP rows, and the watched symbols'. */
+export interface Ranking {
+  universe: string;
+  /** The trading day ranked, as of its close. */
+  barDate: string;
+  /** Members ranked that day (the rows hold only some of them). */
+  ranked: number;
+  rows: RankRow[];
+}
+
+/** Rows of the ranked view from each end: the top and the bottom this many by the consensus. */
+export const RANK_TOP = 10;
+
 export interface LogEntry {
   time: string;
   text: string;
@@ -109,6 +123,10 @@ export interface DashboardState {
   regime?: RegimeData;
   /** The server's universe (its welcome says): `bundled` or `sp500`; undefined for a server that does not say. */
   universe?: string;
+  /** The latest ranking of the universe, once the server has sent one. */
+  ranking?: Ranking;
+  /** The symbol selected in the ranked view. */
+  rankSelected?: string;
 }
 
 const LOG_LINES = 50;
@@ -125,6 +143,12 @@ export function emptyRow(symbol: string): SymbolRow {
 export function appendLog(log: LogEntry[], entry: LogEntry): LogEntry[] {
   const kept = entry.key === undefined ? log : log.filter((e) => e.key !== entry.key);
   return [...kept, entry].slice(-LOG_LINES);
+}
+
+/** The ranked view's rows: the top and the bottom RANK_TOP of the ranking, best first. */
+export function rankList(ranking: Ranking | undefined): RankRow[] {
+  if (!ranking) return [];
+  return ranking.rows.filter((r) => r.rank <= RANK_TOP || r.rank > ranking.ranked - RANK_TOP);
 }
 
 export function updateRow(rows: SymbolRow[], symbol: string, change: (row: SymbolRow) => SymbolRow): SymbolRow[] {

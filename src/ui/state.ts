@@ -2,7 +2,7 @@
 import type { ClientState } from '../client/client.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import { applyMessage } from './messages.js';
-import { appendLog, clock, emptyRow, SORT_KEYS, type DashboardState, type LogEntry, type SortKey, type SymbolRow } from './model.js';
+import { appendLog, clock, emptyRow, rankList, SORT_KEYS, type DashboardState, type LogEntry, type SortKey, type SymbolRow } from './model.js';
 
 export type { AgentRow, DashboardState, HistoryEntry, LogEntry, SortKey, SymbolRow } from './model.js';
 
@@ -10,6 +10,10 @@ export type DashboardEvent =
   | { kind: 'message'; message: ServerMessage; at?: number }
   | { kind: 'connection'; state: ClientState; at?: number }
   | { kind: 'select'; delta: number }
+  /** Moves the selection of the ranked view. */
+  | { kind: 'rankSelect'; delta: number }
+  /** Selects a symbol of the table (the ranked view's Enter). */
+  | { kind: 'focus'; symbol: string }
   | { kind: 'add'; symbol: string }
   | { kind: 'remove'; symbol: string }
   /** To a key, or without one to the next key in SORT_KEYS. */
@@ -126,6 +130,15 @@ export function reduce(state: DashboardState, event: DashboardEvent): DashboardS
       return connection(state, event.state, event.at ?? Date.now());
     case 'select':
       return select(state, event.delta);
+    case 'rankSelect': {
+      const list = rankList(state.ranking);
+      if (list.length === 0) return state;
+      const at = list.findIndex((r) => r.symbol === state.rankSelected);
+      return { ...state, rankSelected: list[at < 0 ? 0 : (at + event.delta + list.length) % list.length]!.symbol };
+    }
+    case 'focus':
+      // Out of any filter that would hide it.
+      return state.rows.some((r) => r.symbol === event.symbol) ? { ...state, selected: event.symbol, filter: '' } : state;
     case 'add':
       if (state.rows.some((r) => r.symbol === event.symbol)) return state;
       return { ...state, rows: [...state.rows, emptyRow(event.symbol)], selected: event.symbol, filter: '' };

@@ -14,7 +14,7 @@ interface Cell {
   bold?: boolean;
 }
 
-function cell(row: SymbolRow, column: Column, selected: boolean, stale: boolean, now: number): Cell {
+function cell(row: SymbolRow, column: Column, selected: boolean, stale: boolean, now: number, ranks: ReadonlyMap<string, string>): Cell {
   switch (column.id) {
     case 'symbol':
       return { text: `${selected ? '›' : row.unseen ? '!' : ' '}${row.symbol}` };
@@ -33,6 +33,8 @@ function cell(row: SymbolRow, column: Column, selected: boolean, stale: boolean,
     }
     case 'conf':
       return { text: row.confidence?.toFixed(2) ?? '' };
+    case 'rank':
+      return { text: ranks.get(row.symbol) ?? '' };
     case 'edge':
       return row.evidence === undefined ? { text: '' } : row.evidence.edge ? { text: '✓', color: 'green' } : { text: '-' };
     case 'strength':
@@ -60,9 +62,11 @@ export interface TableProps {
   stale: boolean;
   now: number;
   emptyText: string;
+  /** Each symbol's RANK text (`12/498`), for those the ranking holds. */
+  ranks?: ReadonlyMap<string, string>;
 }
 
-export function Table({ rows, selected, columns, height, sort, descending, colors, stale, now, emptyText }: TableProps) {
+export function Table({ rows, selected, columns, height, sort, descending, colors, stale, now, emptyText, ranks = new Map() }: TableProps) {
   const sorted = SORTED_COLUMN[sort];
   const at = Math.max(
     0,
@@ -89,7 +93,7 @@ export function Table({ rows, selected, columns, height, sort, descending, color
         return (
           <Text key={row.symbol} inverse={isSelected} dimColor={stale} wrap="truncate">
             {columns.map((c, i) => {
-              const value = cell(row, c, isSelected, stale, now);
+              const value = cell(row, c, isSelected, stale, now, ranks);
               return (
                 <Text key={c.id}>
                   {i > 0 ? ' ' : ''}

@@ -2,7 +2,7 @@
 import { describeNotRecovered, type SignalsClient } from '../client/client.js';
 import { normaliseSymbol } from '../protocol/symbol.js';
 import type { DashboardProps } from './dashboard.js';
-import { RECENT_SIGNALS } from './model.js';
+import { RANK_TOP, RECENT_SIGNALS } from './model.js';
 import { initialState, type DashboardEvent } from './state.js';
 
 export interface WireOptions {
@@ -75,6 +75,7 @@ export function wireDashboard(client: SignalsClient, options: WireOptions): Dash
       add: (symbol) => void added.set(client.subscribe([symbol]), normaliseSymbol(symbol)),
       remove: (symbol) => void client.unsubscribe([symbol]),
       history: (symbol, sinceSeq) => void client.history(symbol, { sinceSeq, limit: RECENT_SIGNALS }),
+      rank: (symbols) => void client.rank({ top: RANK_TOP, ...(symbols.length > 0 ? { symbols } : {}) }),
     },
     colors: options.colors,
     bell: options.bell ?? false,

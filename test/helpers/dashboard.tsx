@@ -24,7 +24,7 @@ export interface HarnessOptions {
 
 export function harness({ symbols = ['AAPL', 'MSFT'], colors = true, bell = false, size }: HarnessOptions = {}) {
   const listeners: ((e: DashboardEvent) => void)[] = [];
-  const actions = { analyze: vi.fn(), add: vi.fn(), remove: vi.fn(), history: vi.fn() };
+  const actions = { analyze: vi.fn(), add: vi.fn(), remove: vi.fn(), history: vi.fn(), rank: vi.fn() };
   const onExit = vi.fn();
   const onWatchlist = vi.fn();
   const initial = { ...initialState('ws://test', symbols), agentNames: AGENTS, connection: { status: 'open' as const, clientId: 'c' } };
