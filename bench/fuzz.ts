@@ -7,18 +7,37 @@ import { header, row } from './fuzz-report.js';
 import { notRun, Session } from './fuzz-session.js';
 import { FULL, PHASES, SMALL } from './fuzz-suite.js';
 
-const { values } = parseArgs({
-  options: {
-    small: { type: 'boolean', default: false },
-    frames: { type: 'string' },
-    'stalled-readers': { type: 'string' },
-    seconds: { type: 'string' },
-    seed: { type: 'string' },
-    phase: { type: 'string' },
-    json: { type: 'string' },
-    'redis-url': { type: 'string' },
-  },
-});
+const OPTIONS = {
+  help: { type: 'boolean', default: false },
+  small: { type: 'boolean', default: false },
+  frames: { type: 'string' },
+  'stalled-readers': { type: 'string' },
+  seconds: { type: 'string' },
+  seed: { type: 'string' },
+  phase: { type: 'string' },
+  json: { type: 'string' },
+  'redis-url': { type: 'string' },
+} as const;
+
+const USAGE = `usage: npm run fuzz [-- --small] [-- --frames N] [-- --stalled-readers N] [-- --seconds N] [-- --seed N]
+                [-- --phase ${PHASES.map((p) => p.id).join(',')}] [-- --json FILE] [-- --redis-url URL]
+phases: ${PHASES.map((p) => `${p.id} ${p.title}`).join('; ')}`;
+
+/** The options, or usage on stderr and exit 2 for one the suite does not know (exit 0 for --help). */
+function options() {
+  try {
+    return parseArgs({ options: OPTIONS });
+  } catch (error) {
+    console.error(`fuzz: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values } = options();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function whole(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
