@@ -11,6 +11,19 @@ export const AGENTS = [
   { id: 'sentiment', name: 'NewsSentiment' },
 ];
 export const T = '2025-07-08T14:00:00.000Z';
+
+/** A server's welcome naming its universe: the dashboard then shows it and asks for the ranking. */
+export const UNIVERSE_WELCOME: ServerMessage = {
+  type: 'connected',
+  client_id: 'c',
+  timestamp: T,
+  message: 'Connected to signals',
+  server_version: '0.1.0',
+  protocol_version: 1,
+  agents: AGENTS,
+  symbols: ['AAPL', 'MSFT'],
+  universe: 'sp500',
+};
 export const ESC = '\u001B';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const plain = (s: string) => s.replace(/\u001B\[[0-9;]*m/g, '');

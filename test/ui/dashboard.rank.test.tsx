@@ -1,9 +1,9 @@
 // The dashboard's ranked view: the reducer takes the server's `rank`, the table shows each watched symbol's rank, `r` lists the top and bottom, Enter opens one.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RankMessage, ServerMessage } from '../../src/protocol/messages.js';
+import type { RankMessage } from '../../src/protocol/messages.js';
 import { rankList, RANK_TOP } from '../../src/ui/model.js';
 import { initialState, reduce } from '../../src/ui/state.js';
-import { AGENTS, ESC, harness, T } from '../helpers/dashboard.js';
+import { ESC, harness, UNIVERSE_WELCOME } from '../helpers/dashboard.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -40,18 +40,6 @@ function ranking(watched: Record<string, number>, barDate = '2025-07-07'): RankM
   };
 }
 
-const welcome: ServerMessage = {
-  type: 'connected',
-  client_id: 'c',
-  timestamp: T,
-  message: 'Connected to signals',
-  server_version: '0.1.0',
-  protocol_version: 1,
-  agents: AGENTS,
-  symbols: ['AAPL', 'MSFT'],
-  universe: 'sp500',
-};
-
 describe('the ranking in the reducer', () => {
   it('keeps the top and bottom for the ranked view, selects the first, and moves the selection with wrap-around', () => {
     let s = reduce(initialState('ws://test', ['AAPL', 'MSFT']), { kind: 'message', message: ranking({ MSFT: 2, AAPL: 15 }) });
@@ -75,7 +63,7 @@ describe('Dashboard: ranks', () => {
     cleanup = h.app.unmount;
     await h.frame();
     expect(h.actions.rank).not.toHaveBeenCalled();
-    h.send(welcome);
+    h.send(UNIVERSE_WELCOME);
     await expect.poll(() => h.actions.rank.mock.calls.length).toBeGreaterThan(0);
     expect(h.actions.rank).toHaveBeenCalledWith(['AAPL', 'MSFT']);
   });
@@ -83,7 +71,7 @@ describe('Dashboard: ranks', () => {
   it("shows each watched symbol's RANK in the table, and `r` the top and bottom with the percentile, watched ones marked", async () => {
     const h = harness({ size: { columns: 100, rows: 40 } });
     cleanup = h.app.unmount;
-    h.send(welcome, ranking({ MSFT: 2, AAPL: 15 }));
+    h.send(UNIVERSE_WELCOME, ranking({ MSFT: 2, AAPL: 15 }));
     const table = await h.text();
     expect(table).toMatch(/RANK/);
     expect(table).toMatch(/AAPL.*15\/30/);
@@ -104,7 +92,7 @@ describe('Dashboard: ranks', () => {
   it('Enter on a ranked symbol not watched subscribes to it (adds it) and opens its detail; Esc back to the table', async () => {
     const h = harness({ size: { columns: 100, rows: 40 } });
     cleanup = h.app.unmount;
-    h.send(welcome, ranking({ MSFT: 2, AAPL: 15 }));
+    h.send(UNIVERSE_WELCOME, ranking({ MSFT: 2, AAPL: 15 }));
     await h.frame();
     await h.keys('r', `${ESC}[B`, `${ESC}[B`);
     expect(await h.text()).toMatch(/›\s+3 XA03/);
@@ -120,7 +108,7 @@ describe('Dashboard: ranks', () => {
   it('Enter on a watched symbol opens its detail without adding it again', async () => {
     const h = harness({ size: { columns: 100, rows: 40 } });
     cleanup = h.app.unmount;
-    h.send(welcome, ranking({ MSFT: 2, AAPL: 15 }));
+    h.send(UNIVERSE_WELCOME, ranking({ MSFT: 2, AAPL: 15 }));
     await h.frame();
     await h.keys('r', `${ESC}[B`, '\r');
     expect(h.actions.add).not.toHaveBeenCalled();

@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../src/protocol/messages.js';
-import { AGENTS, ESC, harness, signal, T, update } from '../helpers/dashboard.js';
+import { AGENTS, ESC, harness, signal, T, UNIVERSE_WELCOME, update } from '../helpers/dashboard.js';
 
 beforeAll(() => {
   chalk.level = 1;
@@ -216,17 +216,7 @@ describe('dashboard header: the feed and the market', () => {
     const h = harness({ size: { columns: 120, rows: 30 } });
     cleanup = h.app.unmount;
     expect(await h.text()).not.toMatch(/universe/);
-    h.send({
-      type: 'connected',
-      client_id: 'c',
-      timestamp: T,
-      message: 'Connected to signals',
-      server_version: '0.1.0',
-      protocol_version: 1,
-      agents: AGENTS,
-      symbols: ['AAPL', 'MSFT'],
-      universe: 'sp500',
-    });
+    h.send(UNIVERSE_WELCOME);
     await expect.poll(() => h.text()).toMatch(/universe sp500/);
   });
 });
