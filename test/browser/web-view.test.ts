@@ -85,6 +85,30 @@ describe('the web view against signals serve on the bundled replay', () => {
     away?.child.kill('SIGKILL');
   });
 
+  /** Stops the server the page uses and waits for the page to say so; resolves with the port to come back on. */
+  async function stopServer(): Promise<number> {
+    const same = await port(server);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await waitFor(cdp, `document.getElementById('link').textContent.startsWith('disconnected')`, 'the page to show it is disconnected');
+    return same;
+  }
+
+  /**
+   * Stops the server the page could not reach and starts one on `same` (the same state dir), until the page is
+   * connected again; resolves with the WebSocket frames the page receives from then on.
+   */
+  async function backOnPort(same: number): Promise<string[]> {
+    away!.child.kill('SIGTERM');
+    await away!.exited;
+    const frames: string[] = [];
+    cdp.on('Network.webSocketFrameReceived', (p) => frames.push((p.response as { payloadData: string }).payloadData));
+    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
+    await server.url;
+    await waitFor(cdp, `document.getElementById('link').textContent === 'connected'`, 'the page to reconnect', 30_000);
+    return frames;
+  }
+
   it('loads with no console error and fills the watchlist with prices and calls', async () => {
     await waitFor(cdp, `${ROWS}.length > 0 && ${ROWS}.every((r) => /\\d/.test(r.cells[1]))`, 'a price in every row');
     await waitFor(cdp, `${ROWS}.some((r) => /BUY|SELL|HOLD|NO SIGNAL/.test(r.cells[3]))`, 'a call in the watchlist');
@@ -170,10 +194,7 @@ describe('the web view against signals serve on the bundled replay', () => {
     const held = () =>
       cdp.evaluate(`/#(\\d+)–#(\\d+)/.exec(document.getElementById('coverage').textContent).slice(1).map(Number)`) as Promise<number[]>;
     const [first, before] = (await held()) as [number, number];
-    const same = await port(server);
-    server.child.kill('SIGTERM');
-    await server.exited;
-    await waitFor(cdp, `document.getElementById('link').textContent.startsWith('disconnected')`, 'the page to show it is disconnected');
+    const same = await stopServer();
     // Meanwhile the server runs on the same state dir where the page cannot reach it (another port), and publishes on the
     // symbol: only `since` can bring that back to the page.
     away = spawnServe(['--state-dir', stateDir]);
@@ -189,13 +210,7 @@ describe('the web view against signals serve on the bundled replay', () => {
       }
     }
     expect(missed, 'a publication while the page was away').toBeGreaterThan(before);
-    away.child.kill('SIGTERM');
-    await away.exited;
-    const frames: string[] = [];
-    cdp.on('Network.webSocketFrameReceived', (p) => frames.push((p.response as { payloadData: string }).payloadData));
-    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
-    await server.url;
-    await waitFor(cdp, `document.getElementById('link').textContent === 'connected'`, 'the page to reconnect', 30_000);
+    const frames = await backOnPort(same);
     await waitFor(cdp, `/–#(\\d+)/.exec(document.getElementById('coverage').textContent)[1] >= ${missed}`, `the page to hold #${missed}`, 30_000);
     const [after0] = await held();
     expect(after0).toBe(first);
@@ -209,10 +224,7 @@ describe('the web view against signals serve on the bundled replay', () => {
     const symbol = ((await cdp.evaluate(ROWS)) as { symbol: string; selected: boolean }[]).find((r) => r.selected)!.symbol;
     const coverage = () => cdp.evaluate(`document.getElementById('coverage')?.textContent ?? ''`) as Promise<string>;
     const oldEpoch = /of log (\w+)/.exec(await coverage())![1]!;
-    const same = await port(server);
-    server.child.kill('SIGTERM');
-    await server.exited;
-    await waitFor(cdp, `document.getElementById('link').textContent.startsWith('disconnected')`, 'the page to show it is disconnected');
+    const same = await stopServer();
     // The symbol's newest segment is gone, as after a power loss: the log takes a new epoch rather than hand its seqs out again.
     const dir = join(stateDir, 'log', symbol);
     for (const segment of readdirSync(dir).filter((f) => f.endsWith('.seg'))) rmSync(join(dir, segment));
@@ -231,13 +243,7 @@ describe('the web view against signals serve on the bundled replay', () => {
     expect(page.items.length, 'publications in the new epoch').toBeGreaterThanOrEqual(2);
     expect(page.epoch.startsWith(oldEpoch)).toBe(false);
     const [first, last] = [page.items[0]!.data.seq!, page.items.at(-1)!.data.seq!];
-    away.child.kill('SIGTERM');
-    await away.exited;
-    const frames: string[] = [];
-    cdp.on('Network.webSocketFrameReceived', (p) => frames.push((p.response as { payloadData: string }).payloadData));
-    server = spawnServe(['--port', String(same), '--state-dir', stateDir]);
-    await server.url;
-    await waitFor(cdp, `document.getElementById('link').textContent === 'connected'`, 'the page to reconnect', 30_000);
+    const frames = await backOnPort(same);
     const held = `/Received #(\\d+)–#(\\d+) of log (\\w+)/.exec(document.getElementById('coverage')?.textContent ?? '')`;
     await waitFor(
       cdp,
