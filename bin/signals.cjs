@@ -57,9 +57,15 @@ async function writeCodeCache(argvs) {
 }
 
 if (require.main === module) {
-  load()
-    .main(process.argv)
-    .then((code) => (process.exitCode = code));
+  let cli;
+  try {
+    cli = load();
+  } catch (error) {
+    // A checkout that was never built, or an install that lost its dist/: say so, not a stack trace.
+    process.stderr.write(`signals: cannot load ${FILE} (${error.code ?? error.message}): run \`npm run build\`, or reinstall\n`);
+    process.exit(1);
+  }
+  cli.main(process.argv).then((code) => (process.exitCode = code));
 } else {
   module.exports = { load, writeCodeCache };
 }

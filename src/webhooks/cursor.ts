@@ -95,21 +95,19 @@ export class CursorFile {
     return Object.keys(this.cursors);
   }
 
-  /** Writes the cursors as they are now, durably, after any save still under way; off the event loop. */
+  /**
+   * Writes the cursors as they are now, durably, after any save still under way (whether it succeeded: a save that
+   * failed, on a full disk say, does not stop the ones after it); off the event loop.
+   */
   save(): Promise<void> {
     const text = this.text();
-    const temporary = `${this.path}.tmp`;
-    this.saving = this.saving.then(async () => {
-      const file = await open(temporary, OPEN_REPLACE, 0o644);
-      try {
-        await file.writeFile(text);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+    const write = async () => {
+      const temporary = `${this.path}.tmp`;
+      await writeSynced(temporary, text);
       await rename(temporary, this.path);
-      fsyncDir(dirname(this.path));
-    });
+      await syncFolder(dirname(this.path));
+    };
+    this.saving = this.saving.then(write, write);
     return this.saving;
   }
 
@@ -129,5 +127,26 @@ export class CursorFile {
 
   private text(): string {
     return JSON.stringify({ epoch: this.epoch, origin: this.origin, cursors: this.cursors, heads: this.heads() });
+  }
+}
+
+/** Writes `text` to `path` (replacing it) and syncs it to the disk. */
+async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, OPEN_REPLACE, 0o644);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Syncs a folder's entries (a renamed file's new name) to the disk, as `fsyncDir` does, off the event loop. */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

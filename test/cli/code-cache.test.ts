@@ -49,6 +49,21 @@ describe('the code cache', () => {
   });
 });
 
+describe('without a build', () => {
+  it('says what is missing and how to get it, with exit 1 and no stack trace', () => {
+    const bare = mkdtempSync(join(tmpdir(), 'signals-no-build-'));
+    try {
+      mkdirSync(join(bare, 'bin'));
+      copyFileSync(BIN, join(bare, 'bin', 'signals.cjs'));
+      const r = spawnSync(process.execPath, [join(bare, 'bin', 'signals.cjs'), 'analyze', 'AAPL'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^signals: cannot load .*main\.cjs \(ENOENT\): run `npm run build`, or reinstall\n$/);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('errors from the commands that run as ES modules', () => {
   it('are told by the mark every copy of the class carries, subclasses included', () => {
     expect(isSignalsError(Object.assign(new Error('no signal log'), { code: 'DATA_ERROR' }))).toBe(false);

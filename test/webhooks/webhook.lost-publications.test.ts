@@ -1,5 +1,5 @@
 // A webhook whose log lost publications (a segment moved away, a lost tail) counts and logs what it skips, and delivers what follows.
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -163,6 +163,24 @@ describe('the cursor file', () => {
       const files = readdirSync(join(dir, 'webhooks'));
       expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
       expect(new CursorFile(dir, 'http://127.0.0.1:9/hook', 'epoch-1', () => ({})).get('AAPL')).toBe(50);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a save that fails leaves the next free to succeed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signals-cursor-'));
+    try {
+      const cursor = new CursorFile(dir, 'http://127.0.0.1:9/hook', 'epoch-1', () => ({}));
+      const [file] = readdirSync(join(dir, 'webhooks'));
+      const blocker = join(dir, 'webhooks', `${file}.tmp`);
+      mkdirSync(blocker);
+      cursor.set('AAPL', 7);
+      await expect(cursor.save()).rejects.toThrow();
+      rmSync(blocker, { recursive: true });
+      cursor.set('AAPL', 8);
+      await cursor.save();
+      expect(new CursorFile(dir, 'http://127.0.0.1:9/hook', 'epoch-1', () => ({})).get('AAPL')).toBe(8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
